@@ -1,0 +1,111 @@
+/**
+ * @module
+ * The benchmark: measures Wharf and CNCF Distribution 2.8.2 in the same run
+ * with the same client — large pushes and pulls, small blobs, manifests, peak
+ * memory — beside the machine's SHA-256 and disk limits, prints the table and
+ * writes it to bench/RESULTS.md. Servers listen on 127.0.0.1 only and are
+ * stopped by PID at the end, on errors and on SIGINT/SIGTERM.
+ * Usage: `npm run bench -- [--quick] [--only wharf|distribution] [--wharf-args "..."]`.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { join, relative } from "node:path";
+import { prepareFixtures } from "./fixtures.ts";
+import { measureLimits } from "./limits.ts";
+import { type Options, parseOptions, USAGE } from "./options.ts";
+import { killAllNow, stopAll } from "./proc.ts";
+import { type AllResults, type RunInfo, renderConsole, renderMarkdown } from "./report.ts";
+import type { Results } from "./rows.ts";
+import { DISTRIBUTION_BINARY, type ServerKind } from "./servers.ts";
+import { benchServer, message } from "./session.ts";
+
+const BENCH_DIR = import.meta.dirname;
+const ROOT = join(BENCH_DIR, "..");
+
+function commandOutput(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { cwd: ROOT, encoding: "utf8", timeout: 10_000 }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+function runInfo(options: Options, limits: RunInfo["limits"]): RunInfo {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const memory = (os.totalmem() / 1024 ** 3).toFixed(1);
+  const version = commandOutput(DISTRIBUTION_BINARY, ["--version"]);
+  return {
+    date: new Date().toISOString(),
+    commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
+    node: process.version,
+    machine: `${os.availableParallelism()} CPUs (${cpu}), ${memory} GiB RAM, ${os.type()} ${os.release()}`,
+    mode: `${options.quick ? "quick (no 4 GiB push, 3 s GET)" : "full"}; measured: ${options.servers.join(", ")}`,
+    distribution: `${version} — filesystem storage, blobdescriptor cache inmemory, access log off`,
+    limits,
+  };
+}
+
+/**
+ * On SIGINT/SIGTERM: aborts `controller` (no further workload starts and no
+ * report is written), stops the servers, removes the work directory, exits.
+ */
+function onSignals(workDir: string, keep: boolean, controller: AbortController): void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    controller.abort(new Error(`interrupted by ${signal}`));
+    console.error(`\n${signal}: stopping servers`);
+    const cleanup = async () => {
+      await stopAll();
+      if (!keep) await rm(workDir, { recursive: true, force: true });
+    };
+    cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+  process.once("exit", killAllNow);
+}
+
+async function benchmark(options: Options, workDir: string, signal: AbortSignal): Promise<void> {
+  console.log("measuring machine limits (SHA-256, disk write)…");
+  const limits = await measureLimits(workDir);
+  signal.throwIfAborted();
+  console.log(`generating data in ${relative(ROOT, workDir)}…`);
+  const fixtures = await prepareFixtures(workDir, !options.quick);
+  const results = new Map<ServerKind, Results>();
+  for (const kind of options.servers) {
+    signal.throwIfAborted();
+    const plan = { root: ROOT, workDir, fixtures, signal, ...options };
+    results.set(kind, await benchServer(kind, plan));
+  }
+  signal.throwIfAborted();
+  const all: AllResults = results;
+  const info = runInfo(options, limits);
+  console.log(`\n${renderConsole(info, all)}`);
+  const out = options.out ?? join(BENCH_DIR, "RESULTS.md");
+  await writeFile(out, renderMarkdown(info, all));
+  console.log(`\nwrote ${relative(process.cwd(), out)}`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const workDir = join(BENCH_DIR, "work", `run-${Date.now()}-${process.pid}`);
+  await mkdir(workDir, { recursive: true });
+  const controller = new AbortController();
+  onSignals(workDir, options.keep, controller);
+  try {
+    await benchmark(options, workDir, controller.signal);
+  } finally {
+    await stopAll();
+    if (!options.keep) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${message(error)}`);
+  process.exitCode = 1;
+});

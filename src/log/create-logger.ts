@@ -1,0 +1,35 @@
+/**
+ * @module
+ * Structured JSON logs (pino). Credentials never reach a log line: request
+ * headers are not logged, and the redact list covers every field name that
+ * could carry a secret if a caller logs an object carelessly.
+ */
+import { type Logger, pino } from "pino";
+
+/** Field paths that are always replaced with "[redacted]". */
+export const redactedPaths = [
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "secret",
+  "*.secret",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+];
+
+/** A logger writing JSON lines to `destination` (stdout by default). */
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options = {
+    level,
+    base: { pid: process.pid },
+    redact: { paths: redactedPaths, censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export type { Logger };

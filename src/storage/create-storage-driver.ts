@@ -1,0 +1,19 @@
+/**
+ * @module
+ * The storage driver factory map: one entry per driver name in the
+ * configuration schema, no side-effect registration.
+ */
+import { join } from "node:path";
+import type { Config } from "../config/config-schema.ts";
+import { createFilesystemDriver } from "./filesystem-driver.ts";
+import type { StorageDriver } from "./storage-driver.ts";
+
+const factories = {
+  filesystem: (config: Config) =>
+    createFilesystemDriver(config.storage.filesystem.root ?? join(config.dataDir, "blobs")),
+} satisfies Record<Config["storage"]["driver"], (config: Config) => StorageDriver>;
+
+/** The driver the configuration names. */
+export function createStorageDriver(config: Config): StorageDriver {
+  return factories[config.storage.driver](config);
+}

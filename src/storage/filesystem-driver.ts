@@ -1,0 +1,154 @@
+/**
+ * @module
+ * The filesystem storage driver: objects are files under one root folder.
+ * Writes go to a temporary sibling, are fdatasync'ed, then renamed over the
+ * target and the folder fsync'ed, so a reader sees the old object or the whole
+ * new one — never a torn file, even after a crash or power loss.
+ */
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  type FileInfo,
+  PathNotFoundError,
+  type ReadRange,
+  type StorageDriver,
+  type WriteOptions,
+} from "./storage-driver.ts";
+
+const streamBufferBytes = 1024 * 1024;
+
+/** Creates a filesystem driver rooted at `root` (created on first write). */
+export function createFilesystemDriver(root: string): StorageDriver {
+  const base = resolve(root);
+  const full = (path: string): string => {
+    if (path.includes("..") || path.startsWith("/")) throw new Error(`unsafe storage path ${path}`);
+    return join(base, path);
+  };
+  return {
+    name: "filesystem",
+    stat: async (path) => statFile(full(path)),
+    read: async (path, range) => openReader(full(path), path, range),
+    write: async (path, source, options) => writeFile(full(path), source, options),
+    getContent: async (path) => readOptional(full(path)),
+    putContent: async (path, content) => writeFile(full(path), [content], {}).then(() => undefined),
+    move: async (from, to) => moveFile(full(from), full(to), from),
+    delete: async (path) => rm(full(path), { recursive: true, force: true }),
+    list: async (prefix) => listNames(full(prefix)),
+  } satisfies StorageDriver;
+}
+
+async function statFile(file: string): Promise<FileInfo | undefined> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? { size: info.size, modifiedAt: info.mtime } : undefined;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+async function openReader(file: string, path: string, range?: ReadRange): Promise<Readable> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    if (isMissing(error)) throw new PathNotFoundError(path);
+    throw error;
+  }
+  const start = range?.offset ?? 0;
+  const end = range?.length === undefined ? undefined : start + range.length - 1;
+  return createReadStream("", { fd: handle, start, end, highWaterMark: streamBufferBytes });
+}
+
+async function writeFile(
+  file: string,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: WriteOptions = {},
+): Promise<number> {
+  await mkdir(dirname(file), { recursive: true });
+  if (options.append) return appendFile(file, source);
+  const temporary = `${file}.tmp-${randomBytes(6).toString("hex")}`;
+  try {
+    const size = await streamToFile(temporary, source, "w");
+    await rename(temporary, file);
+    await syncFolder(dirname(file));
+    return size;
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+async function appendFile(
+  file: string,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<number> {
+  return streamToFile(file, source, "a");
+}
+
+/**
+ * Streams into `file` (flags `w` or `a`); `flush` makes the stream fsync
+ * before it closes, so the data is durable once the pipeline resolves.
+ * Returns the file's final size.
+ */
+async function streamToFile(
+  file: string,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  flags: "w" | "a",
+): Promise<number> {
+  const sink = createWriteStream(file, {
+    flags,
+    mode: 0o600,
+    flush: true,
+    highWaterMark: streamBufferBytes,
+  });
+  await pipeline(source, sink);
+  return (await stat(file)).size;
+}
+
+async function moveFile(from: string, to: string, path: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (isMissing(error)) throw new PathNotFoundError(path);
+    throw error;
+  }
+  await syncFolder(dirname(to));
+}
+
+async function readOptional(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+async function listNames(folder: string): Promise<string[]> {
+  try {
+    return (await readdir(folder)).sort();
+  } catch (error) {
+    if (isMissing(error) || (error as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+    throw error;
+  }
+}
+
+/** Makes a rename durable: the folder entry itself must reach the disk. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === "ENOENT";
+}

@@ -1,0 +1,63 @@
+/**
+ * @module
+ * The blob-storage driver: a small, path-keyed, streaming interface that knows
+ * nothing of OCI (content addressing, repositories and uploads live above it,
+ * in the registry service). Paths are `/`-separated, relative, and made only by
+ * {@link ./blob-paths.ts}; a driver never sees client input. Drivers translate
+ * their SDK's errors into {@link PathNotFoundError}; anything else propagates.
+ */
+import type { Readable } from "node:stream";
+
+/** What a driver knows about a stored object. */
+export interface FileInfo {
+  readonly size: number;
+  readonly modifiedAt: Date;
+}
+
+/** A byte range to read: `offset` from the start, `length` bytes (to the end when omitted). */
+export interface ReadRange {
+  readonly offset: number;
+  readonly length?: number;
+}
+
+/** Options for {@link StorageDriver.write}. */
+export interface WriteOptions {
+  /** Append to an existing object instead of replacing it (upload chunks). */
+  readonly append?: boolean;
+}
+
+/** A storage backend. Every method is safe to call concurrently on different paths. */
+export interface StorageDriver {
+  /** The driver's name, as in configuration (`filesystem`, `s3`). */
+  readonly name: string;
+  /** Size and time of an object, or undefined when there is none. */
+  stat(path: string): Promise<FileInfo | undefined>;
+  /** A stream of an object's bytes; throws PathNotFoundError when it is missing. */
+  read(path: string, range?: ReadRange): Promise<Readable>;
+  /**
+   * Streams `source` into `path` and makes it durable before resolving.
+   * Returns the object's total size afterwards. When the source fails the
+   * object may hold a prefix of it (append) or nothing new (replace).
+   */
+  write(path: string, source: AsyncIterable<Uint8Array>, options?: WriteOptions): Promise<number>;
+  /** A small object's whole content, or undefined when missing. */
+  getContent(path: string): Promise<Buffer | undefined>;
+  /** Replaces a small object atomically and durably. */
+  putContent(path: string, content: Uint8Array): Promise<void>;
+  /** Moves an object atomically, replacing `to`; throws PathNotFoundError when `from` is missing. */
+  move(from: string, to: string): Promise<void>;
+  /** Deletes an object or a whole prefix; a missing path is not an error. */
+  delete(path: string): Promise<void>;
+  /** Names of the direct children of a prefix (empty when none). */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** The object at `path` does not exist. */
+export class PathNotFoundError extends Error {
+  readonly path: string;
+  constructor(path: string) {
+    super(`no object at ${path}`);
+    this.name = "PathNotFoundError";
+    this.path = path;
+  }
+}
