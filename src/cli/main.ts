@@ -1,0 +1,24 @@
+/**
+ * @module
+ * The `wharf` command line. Each command lives in its own module and
+ * registers itself here; this file only assembles them.
+ */
+import { requireNode } from "./require-node.ts";
+
+requireNode(24);
+
+const { Command } = await import("commander");
+const { registerConfigCommand } = await import("./config-command.ts");
+const { registerRefCommand } = await import("./ref-command.ts");
+const { registerServeCommand } = await import("./serve-command.ts");
+
+const program = new Command("wharf")
+  .description("Wharf: a container registry for software vendors")
+  .version("0.1.0")
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerRefCommand(program);
+registerConfigCommand(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,121 @@
+/**
+ * @module
+ * The HTTP edge: one `node:http` server for the registry API, health checks
+ * and metrics. It gives every request an id (echoed as `X-Request-Id`), logs
+ * one line when the response finishes (never headers, so never credentials),
+ * and records metrics by route.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { WharfError } from "../errors/wharf-error.ts";
+import type { Logger } from "../log/create-logger.ts";
+import type { WharfMetrics } from "./metrics.ts";
+import { dispatchRegistry } from "./registry/dispatch-registry.ts";
+import type { RegistryServices } from "./registry/registry-context.ts";
+import { writeError } from "./write-error.ts";
+
+/** What the HTTP edge needs besides the registry services. */
+export interface HttpServerDeps {
+  readonly services: RegistryServices;
+  readonly metrics: WharfMetrics;
+  readonly log: Logger;
+  readonly maxHeaderBytes: number;
+  /** Resolves when storage and database answer; rejects with the reason otherwise. */
+  readonly checkReady: () => Promise<void>;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+}
+
+function splitUrl(url: string): { path: string; query: URLSearchParams } {
+  const at = url.indexOf("?");
+  return at < 0
+    ? { path: url, query: new URLSearchParams() }
+    : { path: url.slice(0, at), query: new URLSearchParams(url.slice(at + 1)) };
+}
+
+async function health(res: ServerResponse, path: string, deps: HttpServerDeps): Promise<string> {
+  if (path === "/healthz") {
+    res.setHeader("Content-Type", "text/plain");
+    res.end("ok\n");
+    return "healthz";
+  }
+  if (path === "/readyz") {
+    try {
+      await deps.checkReady();
+      res.setHeader("Content-Type", "text/plain");
+      res.end("ready\n");
+    } catch (error) {
+      deps.log.warn({ err: error }, "readiness check failed");
+      writeError(res, new WharfError("UNAVAILABLE", "storage or database is not answering"));
+    }
+    return "readyz";
+  }
+  res.setHeader("Content-Type", deps.metrics.registry.contentType);
+  res.end(await deps.metrics.registry.metrics());
+  return "metrics";
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: HttpServerDeps,
+  log: Logger,
+): Promise<string> {
+  const { path, query } = splitUrl(req.url ?? "/");
+  if (path === "/v2" || path.startsWith("/v2/"))
+    return dispatchRegistry(req, res, path, query, deps.services, log);
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics")
+    return health(res, path, deps);
+  writeError(
+    res,
+    new WharfError("NOT_FOUND", `nothing is served at ${path.slice(0, 200)}`),
+    req.method === "HEAD",
+  );
+  return "unmatched";
+}
+
+/** Creates (but does not start) the server. */
+export function createHttpServer(deps: HttpServerDeps): Server {
+  const server = createServer(
+    { maxHeaderSize: deps.maxHeaderBytes, requestTimeout: 0, keepAliveTimeout: 65_000 },
+    (req, res) => {
+      const started = performance.now();
+      const id = requestId(req);
+      res.setHeader("X-Request-Id", id);
+      route(req, res, deps, deps.log)
+        .catch((error: unknown) => {
+          deps.log.error({ err: error, reqId: id }, "request failed outside the pipeline");
+          writeError(res, new WharfError("UNKNOWN"));
+          return "error";
+        })
+        .then((routeId) => {
+          const finish = () => {
+            const seconds = (performance.now() - started) / 1000;
+            const method = req.method ?? "";
+            deps.metrics.requests.inc({ route: routeId, method, status: res.statusCode });
+            deps.metrics.duration.observe({ route: routeId, method }, seconds);
+            deps.log.info(
+              {
+                reqId: id,
+                method,
+                path: (req.url ?? "").slice(0, 300),
+                status: res.statusCode,
+                ms: Math.round(seconds * 1000),
+                remote: req.socket.remoteAddress,
+              },
+              "request",
+            );
+          };
+          if (res.writableFinished || res.destroyed) finish();
+          else res.once("close", finish);
+        });
+    },
+  );
+  server.headersTimeout = 30_000;
+  return server;
+}

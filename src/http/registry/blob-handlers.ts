@@ -1,0 +1,54 @@
+/**
+ * @module
+ * `HEAD|GET|DELETE /v2/<name>/blobs/<digest>`: blob bytes, whole or by
+ * range, and unlinking a blob from a repository.
+ */
+import { pipeline } from "node:stream/promises";
+import { parseDigest } from "../../digest/digest.ts";
+import { WharfError } from "../../errors/wharf-error.ts";
+import { readByteRange } from "./headers.ts";
+import type { RegistryContext } from "./registry-context.ts";
+
+/** HEAD or GET a blob; GET streams it (206 for a satisfiable Range). */
+export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void> {
+  const { res, services } = ctx;
+  const digest = parseDigest(ctx.segment);
+  const { size } = await services.blobs.stat(ctx.name, digest);
+  const range = readByteRange(ctx.req.headers.range, size);
+  res.setHeader("Docker-Content-Digest", digest.value);
+  res.setHeader("ETag", `"${digest.value}"`);
+  res.setHeader("Accept-Ranges", "bytes");
+  res.setHeader("Cache-Control", "max-age=31536000");
+  res.setHeader("Content-Type", "application/octet-stream");
+  if (range === "unsatisfiable") {
+    throw new WharfError(
+      "RANGE_INVALID",
+      `the blob has ${size} bytes; the requested range is outside it`,
+      {
+        headers: { "Content-Range": `bytes */${size}` },
+      },
+    );
+  }
+  res.statusCode = range ? 206 : 200;
+  if (range)
+    res.setHeader(
+      "Content-Range",
+      `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`,
+    );
+  res.setHeader("Content-Length", range ? range.length : size);
+  if (head || size === 0) {
+    res.end();
+    return;
+  }
+  const stream = await services.blobs.open(ctx.name, digest, range);
+  await pipeline(stream, res);
+  services.metrics.bytesSent.inc(range ? range.length : size);
+}
+
+/** Unlinks a blob from the repository (202). */
+export async function deleteBlob(ctx: RegistryContext): Promise<void> {
+  await ctx.services.blobs.delete(ctx.name, parseDigest(ctx.segment));
+  ctx.res.statusCode = 202;
+  ctx.res.setHeader("Content-Length", 0);
+  ctx.res.end();
+}

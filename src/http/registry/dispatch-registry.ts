@@ -1,0 +1,98 @@
+/**
+ * @module
+ * The registry pipeline every `/v2` request runs through, in this order:
+ * match a route → validate the repository name → authorize once → handler →
+ * errors written in the one wire format. Handlers see only validated input
+ * and an authorized subject.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { WharfError } from "../../errors/wharf-error.ts";
+import type { Logger } from "../../log/create-logger.ts";
+import { isValidRepositoryName, maxRepositoryNameLength } from "../../reference/grammar.ts";
+import type { Access } from "../authorizer.ts";
+import { toWharfError, writeError } from "../write-error.ts";
+import type { RegistryServices } from "./registry-context.ts";
+import { type RegistryRoute, registryRoutes } from "./registry-routes.ts";
+
+function match(path: string): { route: RegistryRoute; groups: string[] } | undefined {
+  for (const route of registryRoutes) {
+    const found = route.pattern.exec(path);
+    if (found) return { route, groups: found.slice(1) };
+  }
+  return undefined;
+}
+
+function validName(raw: string): string {
+  if (!isValidRepositoryName(raw)) {
+    const why =
+      raw.length > maxRepositoryNameLength
+        ? `it is longer than ${maxRepositoryNameLength} characters`
+        : "use lower-case letters and digits, separated by '.', '_', '__' or '-', in '/'-separated components";
+    throw new WharfError(
+      "NAME_INVALID",
+      `invalid repository name ${JSON.stringify(raw.slice(0, 100))}: ${why}`,
+    );
+  }
+  return raw;
+}
+
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function accessesFor(actions: RegistryRoute["methods"][string]["actions"], name: string): Access[] {
+  if (actions === "none") return [];
+  if (actions === "catalog") return [{ type: "registry", name: "catalog", actions: ["*"] }];
+  return [{ type: "repository", name, actions }];
+}
+
+/** Handles one `/v2` request; returns the route id for metrics. */
+export async function dispatchRegistry(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+  services: RegistryServices,
+  log: Logger,
+): Promise<string> {
+  res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+  const head = req.method === "HEAD";
+  const found = match(path);
+  try {
+    if (!found) throw new WharfError("NOT_FOUND", `no registry endpoint at ${path.slice(0, 200)}`);
+    const method = found.route.methods[req.method ?? ""];
+    if (!method) {
+      const allowed = Object.keys(found.route.methods).join(", ");
+      throw new WharfError("UNSUPPORTED", `${req.method} is not supported here; use ${allowed}`, {
+        headers: { Allow: allowed },
+      });
+    }
+    const name = found.route.named ? validName(found.groups[0]!) : "";
+    const segment = decodeSegment(found.groups[found.route.named ? 1 : 0] ?? "");
+    const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
+    if (!decision.ok) throw decision.error;
+    await method.handle({
+      req,
+      res,
+      query,
+      log,
+      name,
+      segment,
+      subject: decision.subject,
+      services,
+    });
+  } catch (error) {
+    if (req.destroyed && !req.complete) {
+      // The client went away mid-request: nobody is there to read an error.
+      log.debug({ err: error }, "client closed the connection");
+      res.destroy();
+    } else {
+      writeError(res, toWharfError(error, log), head);
+    }
+  }
+  return found?.route.id ?? "unmatched";
+}

@@ -1,0 +1,85 @@
+/**
+ * @module
+ * `HEAD|GET|PUT|DELETE /v2/<name>/manifests/<reference>` with content
+ * negotiation on Accept, and the tags list.
+ */
+import { WharfError } from "../../errors/wharf-error.ts";
+import { parseManifestReference } from "../../registry/manifest-service.ts";
+import { readBody } from "../read-body.ts";
+import { writeJson } from "../write-error.ts";
+import { finishPage, readPage } from "./pagination.ts";
+import type { RegistryContext } from "./registry-context.ts";
+
+/**
+ * True when the Accept header admits `mediaType`: no header, a wildcard, or
+ * the type itself. Clients that list specific manifest types and not this
+ * one get MANIFEST_UNKNOWN rather than bytes they cannot read.
+ */
+function accepts(header: string | string[] | undefined, mediaType: string): boolean {
+  if (header === undefined) return true;
+  const values = (Array.isArray(header) ? header.join(",") : header).split(",");
+  if (values.length === 1 && values[0]!.trim() === "") return true;
+  return values.some((value) => {
+    const type = value.split(";")[0]!.trim().toLowerCase();
+    return (
+      type === "*/*" ||
+      type === "application/*" ||
+      type === mediaType ||
+      type === "application/json"
+    );
+  });
+}
+
+/** HEAD or GET a manifest by tag or digest. */
+export async function getManifest(ctx: RegistryContext, head: boolean): Promise<void> {
+  const reference = parseManifestReference(ctx.segment);
+  const manifest = await ctx.services.manifests.get(ctx.name, reference);
+  if (!accepts(ctx.req.headers.accept, manifest.mediaType)) {
+    throw new WharfError(
+      "MANIFEST_UNKNOWN",
+      `manifest ${ctx.segment} is ${manifest.mediaType}, which the request's Accept header does not list`,
+    );
+  }
+  const { res } = ctx;
+  res.statusCode = 200;
+  res.setHeader("Content-Type", manifest.mediaType);
+  res.setHeader("Content-Length", manifest.size);
+  res.setHeader("Docker-Content-Digest", manifest.digest);
+  res.setHeader("ETag", `"${manifest.digest}"`);
+  res.end(head ? undefined : manifest.content);
+}
+
+/** PUT a manifest: validates, stores, tags (201 with Location and digest). */
+export async function putManifest(ctx: RegistryContext): Promise<void> {
+  const reference = parseManifestReference(ctx.segment);
+  const body = await readBody(ctx.req, ctx.services.maxManifestBytes, "manifest");
+  const pushed = await ctx.services.manifests.put(
+    ctx.name,
+    reference,
+    body,
+    ctx.req.headers["content-type"],
+  );
+  const { res } = ctx;
+  res.statusCode = 201;
+  res.setHeader("Location", `/v2/${ctx.name}/manifests/${pushed.digest}`);
+  res.setHeader("Docker-Content-Digest", pushed.digest);
+  if (pushed.subject) res.setHeader("OCI-Subject", pushed.subject);
+  res.setHeader("Content-Length", 0);
+  res.end();
+}
+
+/** DELETE a manifest by digest (and its tags) or just a tag (202). */
+export async function deleteManifest(ctx: RegistryContext): Promise<void> {
+  await ctx.services.manifests.delete(ctx.name, parseManifestReference(ctx.segment));
+  ctx.res.statusCode = 202;
+  ctx.res.setHeader("Content-Length", 0);
+  ctx.res.end();
+}
+
+/** GET the sorted tags list with `n`/`last` pagination. */
+export async function listTags(ctx: RegistryContext): Promise<void> {
+  const page = readPage(ctx.query);
+  const rows = await ctx.services.manifests.tags(ctx.name, page.last, page.limit + 1);
+  const tags = finishPage(ctx.res, `/v2/${ctx.name}/tags/list`, page, rows);
+  writeJson(ctx.res, 200, { name: ctx.name, tags });
+}

@@ -1,0 +1,38 @@
+/**
+ * @module
+ * What a registry handler receives: the raw request and response, the
+ * parsed route parameters, the authenticated subject, and the services.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../../log/create-logger.ts";
+import type { RepositoryCatalog } from "../../metadata/registry-metadata.ts";
+import type { BlobService } from "../../registry/blob-service.ts";
+import type { ManifestService } from "../../registry/manifest-service.ts";
+import type { UploadService } from "../../registry/upload-service.ts";
+import type { Authorizer, Subject } from "../authorizer.ts";
+import type { WharfMetrics } from "../metrics.ts";
+
+/** The services and settings registry handlers use. */
+export interface RegistryServices {
+  readonly blobs: BlobService;
+  readonly uploads: UploadService;
+  readonly manifests: ManifestService;
+  readonly catalog: RepositoryCatalog;
+  readonly authorizer: Authorizer;
+  readonly metrics: WharfMetrics;
+  readonly maxManifestBytes: number;
+}
+
+/** One request on its way through a registry handler. */
+export interface RegistryContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly query: URLSearchParams;
+  readonly log: Logger;
+  /** The repository name from the path ("" for `/v2/` and the catalog). */
+  readonly name: string;
+  /** The last path segment: digest, reference or upload id ("" when none). */
+  readonly segment: string;
+  readonly subject: Subject;
+  readonly services: RegistryServices;
+}

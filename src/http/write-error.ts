@@ -1,0 +1,54 @@
+/**
+ * @module
+ * The one place wire errors are written: the OCI error envelope
+ * `{"errors":[{"code","message","detail"}]}` with the code's status. Anything
+ * that is not a {@link WharfError} is a bug on our side: it is logged with its
+ * stack and the client sees a plain 500 UNKNOWN without internals.
+ */
+import type { ServerResponse } from "node:http";
+import { errorCodes } from "../errors/error-codes.ts";
+import { isWharfError, WharfError } from "../errors/wharf-error.ts";
+import type { Logger } from "../log/create-logger.ts";
+
+/** Converts anything thrown into the WharfError that will be written. */
+export function toWharfError(error: unknown, log: Logger): WharfError {
+  if (isWharfError(error)) return error;
+  log.error({ err: error }, "unexpected error while handling a request");
+  return new WharfError("UNKNOWN", errorCodes.UNKNOWN.message);
+}
+
+/** Writes `error` unless the response already started (then the connection is cut). */
+export function writeError(res: ServerResponse, error: WharfError, head = false): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({
+    errors: [
+      {
+        code: error.code,
+        message: error.message,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+      },
+    ],
+  });
+  res.statusCode = error.status;
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(head ? undefined : body);
+}
+
+/** Writes a JSON body with `status`. */
+export function writeJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  contentType = "application/json",
+): void {
+  const body = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader("Content-Type", contentType);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
+}

@@ -1,0 +1,352 @@
+/**
+ * @module
+ * The registry metadata over Kysely, for SQLite and PostgreSQL alike.
+ * Repository ids are cached by name: a repository row is never deleted or
+ * renamed, so the mapping can be shared safely by stateless nodes.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "./database-schema.ts";
+import type {
+  NewManifest,
+  ReferrerRow,
+  RegistryMetadata,
+  StoredManifest,
+  UploadRow,
+} from "./registry-metadata.ts";
+
+const chunkSize = 500;
+const maxCachedIds = 10_000;
+
+function isDigestReference(reference: string): boolean {
+  return reference.startsWith("sha256:") || reference.startsWith("sha512:");
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let at = 0; at < items.length; at += chunkSize) out.push(items.slice(at, at + chunkSize));
+  return out;
+}
+
+/** Creates the Kysely-backed registry metadata. */
+export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
+  const ids = new Map<string, number>();
+
+  async function findId(name: string): Promise<number | undefined> {
+    const cached = ids.get(name);
+    if (cached !== undefined) return cached;
+    const row = await db
+      .selectFrom("repositories")
+      .select("id")
+      .where("name", "=", name)
+      .executeTakeFirst();
+    if (row) remember(name, Number(row.id));
+    return row ? Number(row.id) : undefined;
+  }
+
+  function remember(name: string, id: number): void {
+    if (ids.size >= maxCachedIds) ids.clear();
+    ids.set(name, id);
+  }
+
+  async function ensureId(name: string): Promise<number> {
+    const existing = await findId(name);
+    if (existing !== undefined) return existing;
+    await db
+      .insertInto("repositories")
+      .values({ name, created_at: Date.now() })
+      .onConflict((c) => c.column("name").doNothing())
+      .execute();
+    return (await findId(name))!;
+  }
+
+  return {
+    async listRepositories(after, limit) {
+      let query = db.selectFrom("repositories").select("name").orderBy("name").limit(limit);
+      if (after !== undefined) query = query.where("name", ">", after);
+      return (await query.execute()).map((r) => r.name);
+    },
+    async repositoryExists(name) {
+      return (await findId(name)) !== undefined;
+    },
+    async linkedBlob(repository, digest) {
+      const row = await db
+        .selectFrom("repository_blobs as l")
+        .innerJoin("repositories as r", "r.id", "l.repository_id")
+        .innerJoin("blobs as b", "b.digest", "l.digest")
+        .select("b.size")
+        .where("r.name", "=", repository)
+        .where("l.digest", "=", digest)
+        .executeTakeFirst();
+      return row ? { size: Number(row.size) } : undefined;
+    },
+    async linkBlob(repository, digest, size) {
+      const id = await ensureId(repository);
+      const now = Date.now();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("blobs")
+          .values({ digest, size, created_at: now })
+          .onConflict((c) => c.column("digest").doNothing())
+          .execute();
+        await trx
+          .insertInto("repository_blobs")
+          .values({ repository_id: id, digest, created_at: now })
+          .onConflict((c) => c.columns(["repository_id", "digest"]).doNothing())
+          .execute();
+      });
+    },
+    async unlinkBlob(repository, digest) {
+      const id = await findId(repository);
+      if (id === undefined) return false;
+      const result = await db
+        .deleteFrom("repository_blobs")
+        .where("repository_id", "=", id)
+        .where("digest", "=", digest)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async storedBlob(digest) {
+      const row = await db
+        .selectFrom("blobs")
+        .select("size")
+        .where("digest", "=", digest)
+        .executeTakeFirst();
+      return row ? { size: Number(row.size) } : undefined;
+    },
+    async repositoriesLinking(digest, limit) {
+      const rows = await db
+        .selectFrom("repository_blobs as l")
+        .innerJoin("repositories as r", "r.id", "l.repository_id")
+        .select("r.name")
+        .where("l.digest", "=", digest)
+        .orderBy("r.name")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.name);
+    },
+    async missingBlobs(repository, digests) {
+      const id = await findId(repository);
+      if (id === undefined) return [...digests];
+      const found = new Set<string>();
+      for (const part of chunks(digests)) {
+        const rows = await db
+          .selectFrom("repository_blobs")
+          .select("digest")
+          .where("repository_id", "=", id)
+          .where("digest", "in", part)
+          .execute();
+        for (const row of rows) found.add(row.digest);
+      }
+      return digests.filter((d) => !found.has(d));
+    },
+    ...manifestMethods(db, findId, ensureId),
+    ...uploadMethods(db, findId, ensureId),
+  };
+}
+
+type IdLookup = (name: string) => Promise<number | undefined>;
+
+function manifestMethods(
+  db: Kysely<Database>,
+  findId: IdLookup,
+  ensureId: (n: string) => Promise<number>,
+) {
+  return {
+    async getManifest(repository: string, reference: string): Promise<StoredManifest | undefined> {
+      const id = await findId(repository);
+      if (id === undefined) return undefined;
+      const base = db
+        .selectFrom("manifests as m")
+        .select(["m.digest", "m.media_type", "m.size", "m.content"]);
+      const row = isDigestReference(reference)
+        ? await base
+            .where("m.repository_id", "=", id)
+            .where("m.digest", "=", reference)
+            .executeTakeFirst()
+        : await base
+            .innerJoin("tags as t", (j) =>
+              j
+                .onRef("t.repository_id", "=", "m.repository_id")
+                .onRef("t.manifest_digest", "=", "m.digest"),
+            )
+            .where("t.repository_id", "=", id)
+            .where("t.name", "=", reference)
+            .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        digest: row.digest,
+        mediaType: row.media_type,
+        size: Number(row.size),
+        content: row.content,
+      };
+    },
+    async putManifest(
+      repository: string,
+      manifest: NewManifest,
+      tag: string | undefined,
+    ): Promise<void> {
+      const id = await ensureId(repository);
+      const now = Date.now();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("manifests")
+          .values({
+            repository_id: id,
+            digest: manifest.digest,
+            media_type: manifest.mediaType,
+            size: manifest.size,
+            content: manifest.content,
+            artifact_type: manifest.artifactType ?? null,
+            subject_digest: manifest.subjectDigest ?? null,
+            annotations: manifest.annotations ? JSON.stringify(manifest.annotations) : null,
+            created_at: now,
+          })
+          .onConflict((c) => c.columns(["repository_id", "digest"]).doNothing())
+          .execute();
+        if (tag === undefined) return;
+        await trx
+          .insertInto("tags")
+          .values({
+            repository_id: id,
+            name: tag,
+            manifest_digest: manifest.digest,
+            updated_at: now,
+          })
+          .onConflict((c) =>
+            c
+              .columns(["repository_id", "name"])
+              .doUpdateSet({ manifest_digest: manifest.digest, updated_at: now }),
+          )
+          .execute();
+      });
+    },
+    async missingManifests(repository: string, digests: readonly string[]): Promise<string[]> {
+      const id = await findId(repository);
+      if (id === undefined) return [...digests];
+      const found = new Set<string>();
+      for (const part of chunks(digests)) {
+        const rows = await db
+          .selectFrom("manifests")
+          .select("digest")
+          .where("repository_id", "=", id)
+          .where("digest", "in", part)
+          .execute();
+        for (const row of rows) found.add(row.digest);
+      }
+      return digests.filter((d) => !found.has(d));
+    },
+    async deleteManifest(repository: string, digest: string): Promise<boolean> {
+      const id = await findId(repository);
+      if (id === undefined) return false;
+      return db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom("tags")
+          .where("repository_id", "=", id)
+          .where("manifest_digest", "=", digest)
+          .execute();
+        const result = await trx
+          .deleteFrom("manifests")
+          .where("repository_id", "=", id)
+          .where("digest", "=", digest)
+          .executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
+      });
+    },
+    async deleteTag(repository: string, tag: string): Promise<boolean> {
+      const id = await findId(repository);
+      if (id === undefined) return false;
+      const result = await db
+        .deleteFrom("tags")
+        .where("repository_id", "=", id)
+        .where("name", "=", tag)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async listTags(
+      repository: string,
+      after: string | undefined,
+      limit: number,
+    ): Promise<string[]> {
+      const id = await findId(repository);
+      if (id === undefined) return [];
+      let query = db
+        .selectFrom("tags")
+        .select("name")
+        .where("repository_id", "=", id)
+        .orderBy("name")
+        .limit(limit);
+      if (after !== undefined) query = query.where("name", ">", after);
+      return (await query.execute()).map((r) => r.name);
+    },
+    async listReferrers(
+      repository: string,
+      digest: string,
+      artifactType?: string,
+    ): Promise<ReferrerRow[]> {
+      const id = await findId(repository);
+      if (id === undefined) return [];
+      let query = db
+        .selectFrom("manifests")
+        .select(["digest", "media_type", "size", "artifact_type", "annotations"])
+        .where("repository_id", "=", id)
+        .where("subject_digest", "=", digest)
+        .orderBy("digest");
+      if (artifactType !== undefined) query = query.where("artifact_type", "=", artifactType);
+      return (await query.execute()).map((r) => ({
+        digest: r.digest,
+        mediaType: r.media_type,
+        size: Number(r.size),
+        artifactType: r.artifact_type ?? undefined,
+        annotations: r.annotations
+          ? (JSON.parse(r.annotations) as Record<string, string>)
+          : undefined,
+      }));
+    },
+  };
+}
+
+function uploadMethods(
+  db: Kysely<Database>,
+  _findId: IdLookup,
+  ensureId: (n: string) => Promise<number>,
+) {
+  return {
+    async createUpload(id: string, repository: string, now: number): Promise<void> {
+      const repositoryId = await ensureId(repository);
+      await db
+        .insertInto("uploads")
+        .values({ id, repository_id: repositoryId, created_at: now, updated_at: now })
+        .execute();
+    },
+    async getUpload(id: string): Promise<UploadRow | undefined> {
+      const row = await db
+        .selectFrom("uploads as u")
+        .innerJoin("repositories as r", "r.id", "u.repository_id")
+        .select(["u.id", "r.name", "u.created_at", "u.updated_at"])
+        .where("u.id", "=", id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        repository: row.name,
+        createdAt: Number(row.created_at),
+        updatedAt: Number(row.updated_at),
+      };
+    },
+    async touchUpload(id: string, now: number): Promise<void> {
+      await db.updateTable("uploads").set({ updated_at: now }).where("id", "=", id).execute();
+    },
+    async deleteUpload(id: string): Promise<void> {
+      await db.deleteFrom("uploads").where("id", "=", id).execute();
+    },
+    async listStaleUploads(before: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom("uploads")
+        .select("id")
+        .where("updated_at", "<", before)
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}

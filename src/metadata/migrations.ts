@@ -1,0 +1,99 @@
+/**
+ * @module
+ * Schema migrations as `{ up, down }` objects, applied in name order at
+ * start-up. The same migrations run on SQLite and PostgreSQL, so they use
+ * only portable column types.
+ */
+import type { Kysely, Migration } from "kysely";
+
+const registryCore: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("repositories")
+      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("name", "text", (c) => c.notNull().unique())
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("blobs")
+      .addColumn("digest", "text", (c) => c.primaryKey())
+      .addColumn("size", "bigint", (c) => c.notNull())
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("repository_blobs")
+      .addColumn("repository_id", "integer", (c) =>
+        c.notNull().references("repositories.id").onDelete("cascade"),
+      )
+      .addColumn("digest", "text", (c) => c.notNull().references("blobs.digest"))
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("repository_blobs_pk", ["repository_id", "digest"])
+      .execute();
+    await db.schema
+      .createIndex("repository_blobs_digest")
+      .on("repository_blobs")
+      .column("digest")
+      .execute();
+    await createManifestTables(db);
+    await db.schema
+      .createTable("uploads")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("repository_id", "integer", (c) =>
+        c.notNull().references("repositories.id").onDelete("cascade"),
+      )
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("uploads_updated_at").on("uploads").column("updated_at").execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const table of [
+      "uploads",
+      "tags",
+      "manifests",
+      "repository_blobs",
+      "blobs",
+      "repositories",
+    ]) {
+      await db.schema.dropTable(table).execute();
+    }
+  },
+};
+
+async function createManifestTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("manifests")
+    .addColumn("repository_id", "integer", (c) =>
+      c.notNull().references("repositories.id").onDelete("cascade"),
+    )
+    .addColumn("digest", "text", (c) => c.notNull())
+    .addColumn("media_type", "text", (c) => c.notNull())
+    .addColumn("size", "bigint", (c) => c.notNull())
+    .addColumn("content", "blob", (c) => c.notNull())
+    .addColumn("artifact_type", "text")
+    .addColumn("subject_digest", "text")
+    .addColumn("annotations", "text")
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("manifests_pk", ["repository_id", "digest"])
+    .execute();
+  await db.schema
+    .createIndex("manifests_subject")
+    .on("manifests")
+    .columns(["repository_id", "subject_digest"])
+    .execute();
+  await db.schema
+    .createTable("tags")
+    .addColumn("repository_id", "integer", (c) =>
+      c.notNull().references("repositories.id").onDelete("cascade"),
+    )
+    .addColumn("name", "text", (c) => c.notNull())
+    .addColumn("manifest_digest", "text", (c) => c.notNull())
+    .addColumn("updated_at", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("tags_pk", ["repository_id", "name"])
+    .execute();
+}
+
+/** Every migration, by name; names sort in the order they apply. */
+export const migrations: Record<string, Migration> = {
+  "0001_registry_core": registryCore,
+};

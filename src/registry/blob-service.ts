@@ -1,0 +1,84 @@
+/**
+ * @module
+ * Reading, deleting and mounting blobs. A blob is served only from a
+ * repository it was pushed or mounted into: a digest alone never grants
+ * access across repositories or tenants.
+ */
+import type { Readable } from "node:stream";
+import type { Digest } from "../digest/digest.ts";
+import { WharfError } from "../errors/wharf-error.ts";
+import type { BlobLinks } from "../metadata/registry-metadata.ts";
+import { blobDataPath } from "../storage/blob-paths.ts";
+import {
+  PathNotFoundError,
+  type ReadRange,
+  type StorageDriver,
+} from "../storage/storage-driver.ts";
+
+/** Answers whether the caller may pull from a repository (the mount rule). */
+export type CanPull = (repository: string) => Promise<boolean>;
+
+const mountCandidates = 50;
+
+function unknownBlob(repository: string, digest: Digest): WharfError {
+  return new WharfError("BLOB_UNKNOWN", `blob ${digest.value} is not in repository ${repository}`, {
+    detail: { digest: digest.value },
+  });
+}
+
+/** The blob service. */
+export type BlobService = ReturnType<typeof createBlobService>;
+
+/** Creates the blob service over a driver and the blob links. */
+export function createBlobService(driver: StorageDriver, links: BlobLinks) {
+  return {
+    /** The blob's size in `repository`; BLOB_UNKNOWN when it is not linked there. */
+    async stat(repository: string, digest: Digest): Promise<{ size: number }> {
+      const linked = await links.linkedBlob(repository, digest.value);
+      if (!linked) throw unknownBlob(repository, digest);
+      return linked;
+    },
+
+    /** A stream of the blob's bytes (or a range of them). */
+    async open(repository: string, digest: Digest, range?: ReadRange): Promise<Readable> {
+      try {
+        return await driver.read(blobDataPath(digest), range);
+      } catch (error) {
+        if (error instanceof PathNotFoundError) throw unknownBlob(repository, digest);
+        throw error;
+      }
+    },
+
+    /** Unlinks the blob from `repository`; BLOB_UNKNOWN when it was not linked. */
+    async delete(repository: string, digest: Digest): Promise<void> {
+      if (!(await links.unlinkBlob(repository, digest.value)))
+        throw unknownBlob(repository, digest);
+    },
+
+    /**
+     * Links a blob stored elsewhere into `repository`. With `from`, only from
+     * that repository; without, from any repository linking it. Either way
+     * only from a repository `canPull` allows. Returns false when nothing was
+     * mountable (the caller then starts an ordinary upload).
+     */
+    async mount(
+      repository: string,
+      digest: Digest,
+      from: string | undefined,
+      canPull: CanPull,
+    ): Promise<boolean> {
+      const sources =
+        from === undefined
+          ? await links.repositoriesLinking(digest.value, mountCandidates)
+          : [from];
+      for (const source of sources) {
+        const linked = await links.linkedBlob(source, digest.value);
+        if (!linked || !(await canPull(source))) continue;
+        if (!(await driver.stat(blobDataPath(digest)))) return false;
+        await links.linkBlob(repository, digest.value, linked.size);
+        return true;
+      }
+      return false;
+    },
+  };
+}

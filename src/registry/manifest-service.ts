@@ -1,0 +1,154 @@
+/**
+ * @module
+ * Manifests, tags and referrers. A manifest is accepted only when its bytes
+ * parse as a supported media type and every blob and child manifest it needs
+ * is already in the repository; its digest is computed here, never trusted
+ * from the client. A tag is a pointer: deleting it keeps the manifest.
+ */
+import { type Digest, digestOf, parseDigest } from "../digest/digest.ts";
+import { WharfError } from "../errors/wharf-error.ts";
+import type {
+  BlobLinks,
+  ManifestIndex,
+  ReferrerRow,
+  RepositoryCatalog,
+  StoredManifest,
+} from "../metadata/registry-metadata.ts";
+import { requiredReferences } from "../oci/descriptor-references.ts";
+import { parseManifest } from "../oci/parse-manifest.ts";
+import { isValidTag } from "../reference/grammar.ts";
+
+/** A manifest reference from a URL: a tag or a digest. */
+export type ManifestReference = { readonly tag: string } | { readonly digest: Digest };
+
+/** Parses the `<reference>` path segment: a digest when it has a ':', else a tag. */
+export function parseManifestReference(text: string): ManifestReference {
+  if (text.includes(":")) return { digest: parseDigest(text, "manifest digest") };
+  if (!isValidTag(text)) {
+    throw new WharfError(
+      "MANIFEST_INVALID",
+      `invalid tag ${JSON.stringify(text.slice(0, 150))}: use 1-128 characters of letters, digits, '_', '.', '-', not starting with '.' or '-'`,
+    );
+  }
+  return { tag: text };
+}
+
+function referenceText(reference: ManifestReference): string {
+  return "tag" in reference ? reference.tag : reference.digest.value;
+}
+
+/** The outcome of a manifest PUT. */
+export interface PushedManifest {
+  readonly digest: string;
+  readonly subject: string | undefined;
+}
+
+/** The manifest service. */
+export type ManifestService = ReturnType<typeof createManifestService>;
+
+/** Creates the manifest service over the metadata port. */
+export function createManifestService(metadata: ManifestIndex & BlobLinks & RepositoryCatalog) {
+  async function ensureReferencesExist(
+    repository: string,
+    blobs: readonly string[],
+    manifests: readonly string[],
+  ) {
+    const missingBlobs = blobs.length > 0 ? await metadata.missingBlobs(repository, blobs) : [];
+    const missingManifests =
+      manifests.length > 0 ? await metadata.missingManifests(repository, manifests) : [];
+    const missing = [...missingBlobs, ...missingManifests];
+    if (missing.length === 0) return;
+    const kind = missingBlobs.length > 0 ? "blob" : "manifest";
+    throw new WharfError(
+      "MANIFEST_BLOB_UNKNOWN",
+      `manifest references ${kind} ${missing[0]} which is not in repository ${repository}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ""}; push it first`,
+      { detail: { digests: missing.slice(0, 20) } },
+    );
+  }
+
+  return {
+    /** Validates and stores a manifest; tags it when `reference` is a tag. */
+    async put(
+      repository: string,
+      reference: ManifestReference,
+      body: Uint8Array,
+      contentType: string | undefined,
+    ): Promise<PushedManifest> {
+      const parsed = parseManifest(body, contentType);
+      const algorithm = "digest" in reference ? reference.digest.algorithm : "sha256";
+      const digest = digestOf(body, algorithm);
+      if ("digest" in reference && reference.digest.value !== digest) {
+        throw new WharfError(
+          "DIGEST_INVALID",
+          `the manifest's content has digest ${digest}, not ${reference.digest.value}`,
+          {
+            detail: { expected: reference.digest.value, actual: digest },
+          },
+        );
+      }
+      const required = requiredReferences(parsed);
+      await ensureReferencesExist(repository, required.blobs, required.manifests);
+      await metadata.putManifest(
+        repository,
+        {
+          digest,
+          mediaType: parsed.mediaType,
+          size: body.length,
+          content: body,
+          artifactType:
+            parsed.artifactType ?? (parsed.subject ? parsed.config?.mediaType : undefined),
+          subjectDigest: parsed.subject?.digest,
+          annotations: parsed.annotations,
+        },
+        "tag" in reference ? reference.tag : undefined,
+      );
+      return { digest, subject: parsed.subject?.digest };
+    },
+
+    /** A stored manifest; MANIFEST_UNKNOWN when there is none. */
+    async get(repository: string, reference: ManifestReference): Promise<StoredManifest> {
+      const manifest = await metadata.getManifest(repository, referenceText(reference));
+      if (!manifest) {
+        throw new WharfError(
+          "MANIFEST_UNKNOWN",
+          `manifest ${referenceText(reference)} is not in repository ${repository}`,
+        );
+      }
+      return manifest;
+    },
+
+    /** Deletes a manifest by digest (with its tags) or one tag; MANIFEST_UNKNOWN when absent. */
+    async delete(repository: string, reference: ManifestReference): Promise<void> {
+      const deleted =
+        "tag" in reference
+          ? await metadata.deleteTag(repository, reference.tag)
+          : await metadata.deleteManifest(repository, reference.digest.value);
+      if (!deleted) {
+        throw new WharfError(
+          "MANIFEST_UNKNOWN",
+          `manifest ${referenceText(reference)} is not in repository ${repository}`,
+        );
+      }
+    },
+
+    /** One page of tags; NAME_UNKNOWN when the repository does not exist. */
+    async tags(repository: string, last: string | undefined, limit: number): Promise<string[]> {
+      if (!(await metadata.repositoryExists(repository))) {
+        throw new WharfError(
+          "NAME_UNKNOWN",
+          `repository ${repository} is not known to this registry`,
+        );
+      }
+      return metadata.listTags(repository, last, limit);
+    },
+
+    /** Referrers of `subject` in `repository` (empty when none or the subject is unknown). */
+    referrers(
+      repository: string,
+      subject: Digest,
+      artifactType: string | undefined,
+    ): Promise<ReferrerRow[]> {
+      return metadata.listReferrers(repository, subject.value, artifactType);
+    },
+  };
+}

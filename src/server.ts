@@ -1,0 +1,100 @@
+/**
+ * @module
+ * The composition root: configuration → storage driver and database →
+ * services → HTTP server. Nothing else constructs these parts, so every
+ * dependency between them is visible here.
+ */
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config/config-schema.ts";
+import { type Authorizer, allowAllAuthorizer } from "./http/authorizer.ts";
+import { createHttpServer } from "./http/create-http-server.ts";
+import { createMetrics } from "./http/metrics.ts";
+import type { Logger } from "./log/create-logger.ts";
+import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
+import { openDatabase } from "./metadata/open-database.ts";
+import { createBlobService } from "./registry/blob-service.ts";
+import { createManifestService } from "./registry/manifest-service.ts";
+import { createUploadService } from "./registry/upload-service.ts";
+import { createStorageDriver } from "./storage/create-storage-driver.ts";
+
+/** A running server. */
+export interface RunningServer {
+  /** The base URL it answers on, e.g. `http://127.0.0.1:5000`. */
+  readonly url: string;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), closes the database. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const sweepEveryMs = 10 * 60 * 1000;
+
+function splitListen(listen: string): { host: string; port: number } {
+  const at = listen.lastIndexOf(":");
+  return {
+    host: listen.slice(0, at).replace(/^\[|\]$/g, "") || "0.0.0.0",
+    port: Number(listen.slice(at + 1)),
+  };
+}
+
+/** Builds every part from `config` and starts listening. */
+export async function startServer(
+  config: Config,
+  log: Logger,
+  authorizer: Authorizer = allowAllAuthorizer,
+): Promise<RunningServer> {
+  const driver = createStorageDriver(config);
+  const db = await openDatabase(config);
+  const metadata = createRegistryMetadata(db);
+  const metrics = createMetrics();
+  const uploads = createUploadService({
+    driver,
+    metadata,
+    expireAfterMs: config.uploads.expireAfter,
+  });
+  const services = {
+    blobs: createBlobService(driver, metadata),
+    uploads,
+    manifests: createManifestService(metadata),
+    catalog: metadata,
+    authorizer,
+    metrics,
+    maxManifestBytes: config.limits.maxManifestBytes,
+  };
+  const checkReady = async () => {
+    await metadata.listRepositories(undefined, 1);
+    await driver.list("");
+  };
+  const server = createHttpServer({
+    services,
+    metrics,
+    log,
+    maxHeaderBytes: config.limits.maxHeaderBytes,
+    checkReady,
+  });
+  const sweep = () =>
+    uploads.sweep(Date.now()).then(
+      (removed) => removed > 0 && log.info({ removed }, "removed expired upload sessions"),
+      (error: unknown) => log.warn({ err: error }, "upload sweep failed"),
+    );
+  const timer = setInterval(sweep, sweepEveryMs).unref();
+  void sweep();
+
+  const { host, port } = splitListen(config.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`,
+    async close(graceMs = 30_000) {
+      clearInterval(timer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+      await closed;
+      clearTimeout(force);
+      await db.destroy();
+    },
+  };
+}
