@@ -4,8 +4,8 @@
  * refusal.
  */
 import assert from "node:assert/strict";
-import { inspect } from "node:util";
 import { describe, test } from "node:test";
+import { inspect } from "node:util";
 import { createKeyRing } from "./key-ring.ts";
 import { MasterKeyError } from "./master-key-error.ts";
 
@@ -14,7 +14,13 @@ const key2 = Buffer.alloc(32, 2);
 
 describe("createKeyRing", () => {
   test("looks keys up by version and knows the current one", () => {
-    const ring = createKeyRing([{ version: 2, key: key2 }, { version: 1, key: key1 }], 2);
+    const ring = createKeyRing(
+      [
+        { version: 2, key: key2 },
+        { version: 1, key: key1 },
+      ],
+      2,
+    );
     assert.equal(ring.currentVersion, 2);
     assert.deepEqual(ring.versions, [1, 2]);
     assert.deepEqual(ring.keyFor(1), key1);
@@ -42,7 +48,13 @@ describe("createKeyRing", () => {
   ];
   for (const [what, build, part] of refusals) {
     test(`refuses ${what}`, () => {
-      assert.throws(build, (error) => error instanceof MasterKeyError && error.reason === "invalid-key" && error.message.includes(part));
+      assert.throws(
+        build,
+        (error) =>
+          error instanceof MasterKeyError &&
+          error.reason === "invalid-key" &&
+          error.message.includes(part),
+      );
     });
   }
 });

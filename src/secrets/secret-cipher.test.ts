@@ -14,7 +14,13 @@ import { decryptSecret, encryptSecret, keyVersionOf, reencrypt } from "./secret-
 const key1 = Buffer.alloc(32, 1);
 const key2 = Buffer.alloc(32, 2);
 const ring1 = createKeyRing([{ version: 1, key: key1 }], 1);
-const ring12 = createKeyRing([{ version: 1, key: key1 }, { version: 2, key: key2 }], 2);
+const ring12 = createKeyRing(
+  [
+    { version: 1, key: key1 },
+    { version: 2, key: key2 },
+  ],
+  2,
+);
 const ad = "acme/quay-io";
 
 function fails(run: () => unknown, reason: MasterKeyErrorReason, part: string): void {
@@ -43,7 +49,11 @@ describe("secret cipher", () => {
 
   test("binds the ciphertext to its associated data", () => {
     const text = encryptSecret(ring1, "s3cr3t", ad);
-    fails(() => decryptSecret(ring1, text, "acme/other"), "authentication", "the master key is wrong or the data was altered");
+    fails(
+      () => decryptSecret(ring1, text, "acme/other"),
+      "authentication",
+      "the master key is wrong or the data was altered",
+    );
   });
 
   test("refuses a wrong key", () => {
@@ -53,14 +63,27 @@ describe("secret cipher", () => {
   });
 
   test("refuses altered ciphertext, tag or IV", () => {
-    const [v, iv, tag, data] = encryptSecret(ring1, "s3cr3t", ad).split(":") as [string, string, string, string];
+    const [v, iv, tag, data] = encryptSecret(ring1, "s3cr3t", ad).split(":") as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const flip = (part: string) => {
       const bytes = Buffer.from(part, "base64url");
       bytes[0] = bytes[0]! ^ 1;
       return bytes.toString("base64url");
     };
-    for (const altered of [[v, iv, tag, flip(data)], [v, iv, flip(tag), data], [v, flip(iv), tag, data]]) {
-      fails(() => decryptSecret(ring1, altered.join(":"), ad), "authentication", "data was altered");
+    for (const altered of [
+      [v, iv, tag, flip(data)],
+      [v, iv, flip(tag), data],
+      [v, flip(iv), tag, data],
+    ]) {
+      fails(
+        () => decryptSecret(ring1, altered.join(":"), ad),
+        "authentication",
+        "data was altered",
+      );
     }
   });
 
@@ -87,7 +110,8 @@ describe("secret cipher", () => {
     ["v1:AAAAAAAAAAAAAAAA:AAAAAAAA:", "tag is 6 bytes"],
   ];
   for (const [text, part] of malformed) {
-    test(`refuses malformed ${JSON.stringify(text)}`, () => fails(() => decryptSecret(ring1, text, ad), "malformed", part));
+    test(`refuses malformed ${JSON.stringify(text)}`, () =>
+      fails(() => decryptSecret(ring1, text, ad), "malformed", part));
   }
 
   test("reencrypt moves old ciphertext to the current version", () => {

@@ -1,0 +1,92 @@
+/**
+ * @module
+ * The one path every registry request takes: URL from host and scheme,
+ * `User-Agent`, authorization up front when the host has challenged before,
+ * retries, one answer to a 401 challenge, and non-2xx statuses turned into
+ * typed failures. Operations above it deal only in successful responses.
+ */
+import { createAuthenticator } from "./authenticator.ts";
+import { failureFromResponse } from "./failure-from-response.ts";
+import { discardBody } from "./read-body.ts";
+import type { ResolvedOptions } from "./registry-client-options.ts";
+import type { RegistryResult } from "./registry-result.ts";
+import { describeRequest, type HttpResponse } from "./send-request.ts";
+import { sendWithRetry } from "./send-with-retry.ts";
+
+/** A request to a registry's API. */
+export interface RegistryRequest {
+  /** The host to dial, with port: `registry-1.docker.io`, `localhost:5000`. */
+  readonly host: string;
+  readonly method: "GET" | "HEAD";
+  /** Absolute path with optional query, starting with `/v2/`. */
+  readonly path: string;
+  /** The token scope the request needs (`repository:<path>:pull`); none for `/v2/`. */
+  readonly scope?: string;
+  /** Extra headers, names in lower case (`accept`, `accept-encoding`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Sends registry requests. */
+export interface RegistryTransport {
+  /**
+   * Sends `request` and resolves with a 2xx response whose body the caller
+   * must consume or destroy, or a failure (see failureFromResponse for the
+   * status mapping; a 401 that remains after answering the challenge is
+   * `unauthorized`, its message saying whether credentials were sent).
+   */
+  send(request: RegistryRequest): Promise<RegistryResult<HttpResponse>>;
+  /** The URL `path` resolves to on `host` (http for insecure hosts, else https). */
+  urlFor(host: string, path: string): URL;
+}
+
+/** A transport with its own challenge memory and token cache. */
+export function createRegistryTransport(options: ResolvedOptions): RegistryTransport {
+  const authenticator = createAuthenticator(options);
+
+  function urlFor(host: string, path: string): URL {
+    return new URL(path, `${options.isInsecure(host) ? "http" : "https"}://${host}`);
+  }
+
+  function attempt(request: RegistryRequest, url: URL, authorization: string | undefined) {
+    const headers: Record<string, string> = {
+      "user-agent": options.userAgent,
+      ...request.headers,
+      ...(authorization !== undefined && { authorization }),
+    };
+    const timeoutMs = options.timeoutMs;
+    return sendWithRetry({ method: request.method, url, headers, timeoutMs }, options);
+  }
+
+  async function send(request: RegistryRequest): Promise<RegistryResult<HttpResponse>> {
+    const url = urlFor(request.host, request.path);
+    const what = describeRequest(request.method, url);
+    const upfront = await authenticator.upfront(request.host, request.scope);
+    if (!upfront.ok) return upfront;
+    let sent = await attempt(request, url, upfront.value);
+    if (sent.ok && sent.value.status === 401) {
+      const refused = sent.value;
+      const header = refused.headers["www-authenticate"];
+      const answer = await authenticator.answer(request.host, header, request.scope, upfront.value);
+      if (answer.ok && answer.value !== upfront.value) {
+        discardBody(refused.body, refused.headers["content-length"]);
+        sent = await attempt(request, url, answer.value);
+      } else if (!answer.ok) {
+        discardBody(refused.body, refused.headers["content-length"]);
+        return answer;
+      }
+    }
+    if (!sent.ok) return sent;
+    const { status } = sent.value;
+    if (status >= 200 && status < 300) return sent;
+    const hint = status === 401 ? credentialHint(request.host) : "";
+    return failureFromResponse(sent.value, what, hint);
+  }
+
+  function credentialHint(host: string): string {
+    return options.credentialsFor(host) === undefined
+      ? ` — no credentials are configured for ${host}`
+      : ` — the credentials configured for ${host} were refused`;
+  }
+
+  return { send, urlFor };
+}

@@ -1,0 +1,112 @@
+/**
+ * @module
+ * One HTTP request over `node:http`/`node:https`, following redirects.
+ * Not `fetch`: fetch refuses some ports (6000, 10080, …) that private
+ * registries do use, decompresses bodies behind the digest's back, and
+ * buries error codes. Registries redirect blob downloads to object stores
+ * and CDNs, so redirects are followed here, and the `Authorization` header
+ * is dropped as soon as a redirect leaves the registry's origin — a
+ * registry token must never reach S3 or a CDN.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
+import { classifyNetworkError, RequestTimeoutError } from "./classify-network-error.ts";
+import { discardBody } from "./read-body.ts";
+import { failed, type RegistryResult, success } from "./registry-result.ts";
+
+/** A request to send. Header names must be lower case. */
+export interface HttpRequest {
+  readonly method: "GET" | "HEAD" | "POST";
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Idle limit: connecting, waiting for headers, and between body chunks. */
+  readonly timeoutMs: number;
+}
+
+/** A response whose body has not been read. `url` is the last URL after redirects. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly url: URL;
+  readonly headers: IncomingHttpHeaders;
+  /** The body; errors with a timeout or reset if the connection stalls or drops. */
+  readonly body: Readable;
+}
+
+const maxRedirects = 10;
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Sends `request` and resolves with the first non-redirect response (any
+ * status), or a failure when no response arrived (`unreachable`, `tls`,
+ * `protocol`, see classifyNetworkError) or redirects misbehave (`protocol`:
+ * more than 10, a Location that is not an http(s) URL). POST responses are
+ * never followed. Failure messages show the URL without its query, which on
+ * redirects to object stores carries signatures.
+ */
+export async function sendRequest(request: HttpRequest): Promise<RegistryResult<HttpResponse>> {
+  let url = request.url;
+  let headers = request.headers;
+  for (let hop = 0; ; hop += 1) {
+    const result = await exchange({ ...request, url, headers });
+    if (!result.ok) return result;
+    const message = result.value;
+    const status = message.statusCode ?? 0;
+    const location = message.headers.location;
+    if (!redirectStatuses.has(status) || location === undefined || request.method === "POST") {
+      return success({ status, url, headers: message.headers, body: message });
+    }
+    discardBody(message, message.headers["content-length"]);
+    const next = parseLocation(location, url);
+    if (next === undefined || hop === maxRedirects) {
+      const why =
+        next === undefined ? "an invalid Location" : `more than ${maxRedirects} redirects`;
+      return failed("protocol", `${describeRequest(request.method, url)}: ${why}`, { status });
+    }
+    if (next.origin !== url.origin) {
+      const { authorization: _dropped, ...rest } = headers;
+      headers = rest;
+    }
+    url = next;
+  }
+}
+
+/** `GET https://host/path`: the request as failure messages name it (no query, no credentials). */
+export function describeRequest(method: string, url: URL): string {
+  return `${method} ${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function parseLocation(location: string, base: URL): URL | undefined {
+  try {
+    const next = new URL(location, base);
+    return next.protocol === "http:" || next.protocol === "https:" ? next : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function exchange(request: HttpRequest): Promise<RegistryResult<IncomingMessage>> {
+  return new Promise((resolve) => {
+    const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
+    let response: IncomingMessage | undefined;
+    const outgoing = send(
+      request.url,
+      { method: request.method, headers: request.headers },
+      (incoming) => {
+        response = incoming;
+        resolve(success(incoming));
+      },
+    );
+    outgoing.setTimeout(request.timeoutMs, () => {
+      const error = new RequestTimeoutError(request.timeoutMs);
+      if (response === undefined) outgoing.destroy(error);
+      else response.destroy(error);
+    });
+    outgoing.on("error", (error) => {
+      resolve(classifyNetworkError(error, describeRequest(request.method, request.url)));
+    });
+    outgoing.end(request.body);
+  });
+}

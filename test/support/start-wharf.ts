@@ -1,0 +1,92 @@
+/**
+ * @module
+ * Starts the real `bin/wharf serve` on an ephemeral loopback port for an
+ * end-to-end test, the way a user would, and stops it by PID afterwards.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** The repository root (two folders above this file). */
+export const repoRoot = resolve(import.meta.dirname, "..", "..");
+
+/** A Wharf process under test. */
+export interface WharfProcess {
+  readonly url: string;
+  /** `127.0.0.1:PORT`, for clients that want a host. */
+  readonly host: string;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM and wait for exit (graceful). */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for exit (a crash). */
+  kill(): Promise<void>;
+}
+
+/** Options for {@link startWharf}. */
+export interface StartOptions {
+  /** Reuse a data directory (restart after a crash); a fresh temp dir otherwise. */
+  readonly dataDir?: string;
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Starts Wharf and resolves once it printed its URL. */
+export async function startWharf(options: StartOptions = {}): Promise<WharfProcess> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wharf-test-")));
+  const child = spawn(
+    join(repoRoot, "bin", "wharf"),
+    ["serve", "--listen", "127.0.0.1:0", "--data", dataDir, ...(options.args ?? [])],
+    {
+      env: { ...process.env, WHARF_LOG__LEVEL: "info", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`wharf did not start in 20 s:\n${output}`)),
+      20_000,
+    );
+    const look = () => {
+      const found = /wharf listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        done(found[1]!);
+      }
+    };
+    child.stdout?.on("data", look);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`wharf exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return {
+    url,
+    host: url.replace("http://", ""),
+    dataDir,
+    child,
+    output: () => output,
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
+  };
+}
+
+/** Removes a data directory made by {@link startWharf}. */
+export async function removeDataDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
