@@ -55,9 +55,7 @@ function describe(cell: Cell | undefined, server: string, row: string, notes: No
 }
 
 function noteLines(notes: readonly Note[]): string[] {
-  return notes.map(
-    (note, index) => `[${index + 1}] ${note.server} (${note.rows.join(", ")}): ${note.error}`,
-  );
+  return notes.map((note, index) => `[${index + 1}] ${note.server} (${note.rows.join(", ")}): ${note.error}`);
 }
 
 function ratio(row: RowSpec, wharf: number | undefined, dist: number | undefined): string {
@@ -74,9 +72,7 @@ function status(row: RowSpec, wharf: number | undefined, dist: number | undefine
 
 function tableRow(row: RowSpec, results: AllResults, limits: Limits, notes: Note[]): string[] {
   const cell = (server: ServerKind, name: string) =>
-    results.has(server)
-      ? describe(results.get(server)?.get(row.id), name, row.id, notes)
-      : "not run";
+    results.has(server) ? describe(results.get(server)?.get(row.id), name, row.id, notes) : "not run";
   const wharf = numberIn(results.get("wharf")?.get(row.id));
   const dist = numberIn(results.get("distribution")?.get(row.id));
   return [

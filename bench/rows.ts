@@ -20,10 +20,7 @@ export type RowId =
   | "rss-sampled";
 
 /** One measured value, or why there is none. */
-export type Cell =
-  | { readonly value: number }
-  | { readonly error: string }
-  | { readonly skipped: string };
+export type Cell = { readonly value: number } | { readonly error: string } | { readonly skipped: string };
 
 export type Results = Map<RowId, Cell>;
 

@@ -73,11 +73,7 @@ export async function startDistribution(dataDir: string): Promise<RunningServer>
 }
 
 /** Starts `bin/wharf serve --listen 127.0.0.1:PORT --data DIR ...extraArgs` from the checkout. */
-export async function startWharf(
-  root: string,
-  dataDir: string,
-  extraArgs: readonly string[],
-): Promise<RunningServer> {
+export async function startWharf(root: string, dataDir: string, extraArgs: readonly string[]): Promise<RunningServer> {
   const port = await freePort();
   await mkdir(dataDir, { recursive: true });
   const args = ["serve", "--listen", `127.0.0.1:${port}`, "--data", dataDir, ...extraArgs];

@@ -57,9 +57,7 @@ export function message(error: unknown): string {
 }
 
 function start(kind: ServerKind, dataDir: string, plan: SessionPlan): Promise<RunningServer> {
-  return kind === "wharf"
-    ? startWharf(plan.root, dataDir, plan.wharfArgs)
-    : startDistribution(dataDir);
+  return kind === "wharf" ? startWharf(plan.root, dataDir, plan.wharfArgs) : startDistribution(dataDir);
 }
 
 /** Benchmarks one registry; failures become error cells, only an abort throws. */
@@ -104,11 +102,7 @@ export async function benchServer(kind: ServerKind, plan: SessionPlan): Promise<
  * Flushes dirty pages (so no workload pays for the previous one's writes),
  * runs one workload, logs its figure, and turns a failure into an error cell.
  */
-async function attempt(
-  server: RunningServer,
-  id: RowId,
-  run: () => Promise<number>,
-): Promise<Cell> {
+async function attempt(server: RunningServer, id: RowId, run: () => Promise<number>): Promise<Cell> {
   syncDisk();
   const started = performance.now();
   try {

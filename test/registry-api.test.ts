@@ -117,9 +117,7 @@ describe("blob uploads", () => {
   });
 
   it("streaming PATCH without Content-Range appends", async () => {
-    const location = (
-      await fetch(`${base}/v2/stream/blobs/uploads/`, { method: "POST" })
-    ).headers.get("location")!;
+    const location = (await fetch(`${base}/v2/stream/blobs/uploads/`, { method: "POST" })).headers.get("location")!;
     await fetch(`${base}${location}`, { method: "PATCH", body: "abc" });
     const again = await fetch(`${base}${location}`, { method: "PATCH", body: "def" });
     assert.equal(again.headers.get("range"), "0-5");
@@ -135,24 +133,12 @@ describe("blob uploads", () => {
     });
     assert.equal(res.status, 400);
     assert.equal(await errorCode(res), "DIGEST_INVALID");
-    assert.equal(
-      (await fetch(`${base}/v2/bad/digest/blobs/${wrong}`, { method: "HEAD" })).status,
-      404,
-    );
-    assert.equal(
-      (await fetch(`${base}/v2/bad/digest/blobs/${sha256("content")}`, { method: "HEAD" })).status,
-      404,
-    );
+    assert.equal((await fetch(`${base}/v2/bad/digest/blobs/${wrong}`, { method: "HEAD" })).status, 404);
+    assert.equal((await fetch(`${base}/v2/bad/digest/blobs/${sha256("content")}`, { method: "HEAD" })).status, 404);
   });
 
   it("malformed digests are 400 DIGEST_INVALID with a JSON body", async () => {
-    for (const digest of [
-      "sha256:xyz",
-      "md5:abc",
-      "sha256:ABCDEF",
-      "notadigest",
-      `sha256:${"a".repeat(63)}`,
-    ]) {
+    for (const digest of ["sha256:xyz", "md5:abc", "sha256:ABCDEF", "notadigest", `sha256:${"a".repeat(63)}`]) {
       const res = await fetch(`${base}/v2/x/blobs/${digest}`);
       assert.equal(res.status, 400, digest);
       assert.equal(await errorCode(res), "DIGEST_INVALID");
@@ -165,9 +151,7 @@ describe("blob uploads", () => {
   });
 
   it("PUT without digest, mismatched Content-Range length, unknown session", async () => {
-    const location = (
-      await fetch(`${base}/v2/errs/blobs/uploads/`, { method: "POST" })
-    ).headers.get("location")!;
+    const location = (await fetch(`${base}/v2/errs/blobs/uploads/`, { method: "POST" })).headers.get("location")!;
     const noDigest = await fetch(`${base}${location}`, { method: "PUT" });
     assert.equal(await errorCode(noDigest), "DIGEST_INVALID");
     const mismatch = await fetch(`${base}${location}`, {
@@ -177,18 +161,14 @@ describe("blob uploads", () => {
     });
     assert.equal(mismatch.status, 400);
     assert.equal(await errorCode(mismatch), "SIZE_INVALID");
-    const unknown = await fetch(
-      `${base}/v2/errs/blobs/uploads/00000000-0000-0000-0000-000000000000`,
-    );
+    const unknown = await fetch(`${base}/v2/errs/blobs/uploads/00000000-0000-0000-0000-000000000000`);
     assert.equal(await errorCode(unknown), "BLOB_UPLOAD_UNKNOWN");
     const otherRepo = await fetch(`${base}${location.replace("/errs/", "/other/")}`);
     assert.equal(await errorCode(otherRepo), "BLOB_UPLOAD_UNKNOWN");
   });
 
   it("cancel deletes the session", async () => {
-    const location = (
-      await fetch(`${base}/v2/cancel/blobs/uploads/`, { method: "POST" })
-    ).headers.get("location")!;
+    const location = (await fetch(`${base}/v2/cancel/blobs/uploads/`, { method: "POST" })).headers.get("location")!;
     assert.equal((await fetch(`${base}${location}`, { method: "DELETE" })).status, 204);
     assert.equal((await fetch(`${base}${location}`)).status, 404);
   });
@@ -221,10 +201,9 @@ describe("blob uploads", () => {
 
   it("cross-repository mount with from, and without from", async () => {
     const digest = await pushBlob(base, "mount/source", "mount me");
-    const mounted = await fetch(
-      `${base}/v2/mount/target/blobs/uploads/?mount=${digest}&from=mount/source`,
-      { method: "POST" },
-    );
+    const mounted = await fetch(`${base}/v2/mount/target/blobs/uploads/?mount=${digest}&from=mount/source`, {
+      method: "POST",
+    });
     assert.equal(mounted.status, 201);
     assert.equal(mounted.headers.get("location"), `/v2/mount/target/blobs/${digest}`);
     assert.equal(await (await fetch(`${base}/v2/mount/target/blobs/${digest}`)).text(), "mount me");
@@ -232,10 +211,9 @@ describe("blob uploads", () => {
       method: "POST",
     });
     assert.equal(noFrom.status, 201);
-    const missing = await fetch(
-      `${base}/v2/mount/target/blobs/uploads/?mount=${sha256("nowhere")}&from=mount/source`,
-      { method: "POST" },
-    );
+    const missing = await fetch(`${base}/v2/mount/target/blobs/uploads/?mount=${sha256("nowhere")}&from=mount/source`, {
+      method: "POST",
+    });
     assert.equal(missing.status, 202, "an unmountable blob starts an ordinary upload");
     assert.match(missing.headers.get("location")!, /\/blobs\/uploads\//);
   });
@@ -243,18 +221,9 @@ describe("blob uploads", () => {
   it("DELETE unlinks the blob from the repository only", async () => {
     const digest = await pushBlob(base, "del/one", "shared");
     await pushBlob(base, "del/two", "shared");
-    assert.equal(
-      (await fetch(`${base}/v2/del/one/blobs/${digest}`, { method: "DELETE" })).status,
-      202,
-    );
-    assert.equal(
-      (await fetch(`${base}/v2/del/one/blobs/${digest}`, { method: "HEAD" })).status,
-      404,
-    );
-    assert.equal(
-      (await fetch(`${base}/v2/del/two/blobs/${digest}`, { method: "HEAD" })).status,
-      200,
-    );
+    assert.equal((await fetch(`${base}/v2/del/one/blobs/${digest}`, { method: "DELETE" })).status, 202);
+    assert.equal((await fetch(`${base}/v2/del/one/blobs/${digest}`, { method: "HEAD" })).status, 404);
+    assert.equal((await fetch(`${base}/v2/del/two/blobs/${digest}`, { method: "HEAD" })).status, 200);
     const again = await fetch(`${base}/v2/del/one/blobs/${digest}`, { method: "DELETE" });
     assert.equal(await errorCode(again), "BLOB_UNKNOWN");
   });
@@ -350,10 +319,7 @@ describe("manifests", () => {
         JSON.stringify({ schemaVersion: 1, name: "x", tag: "y", fsLayers: [] }),
         "application/vnd.docker.distribution.manifest.v1+prettyjws",
       ],
-      [
-        JSON.stringify({ schemaVersion: 2, mediaType: "application/x-unknown", layers: [] }),
-        "application/x-unknown",
-      ],
+      [JSON.stringify({ schemaVersion: 2, mediaType: "application/x-unknown", layers: [] }), "application/x-unknown"],
     ];
     for (const [body, type] of cases) {
       const res = await fetch(`${base}/v2/man/bad/manifests/x`, {
@@ -387,16 +353,10 @@ describe("manifests", () => {
       headers: { "content-type": ociManifest },
       body: image.body,
     });
-    assert.equal(
-      (await fetch(`${base}/v2/man/del/manifests/other`, { method: "DELETE" })).status,
-      202,
-    );
+    assert.equal((await fetch(`${base}/v2/man/del/manifests/other`, { method: "DELETE" })).status, 202);
     assert.equal((await fetch(`${base}/v2/man/del/manifests/other`)).status, 404);
     assert.equal((await fetch(`${base}/v2/man/del/manifests/${image.digest}`)).status, 200);
-    assert.equal(
-      (await fetch(`${base}/v2/man/del/manifests/${image.digest}`, { method: "DELETE" })).status,
-      202,
-    );
+    assert.equal((await fetch(`${base}/v2/man/del/manifests/${image.digest}`, { method: "DELETE" })).status, 202);
     assert.equal((await fetch(`${base}/v2/man/del/manifests/keep`)).status, 404);
     const again = await fetch(`${base}/v2/man/del/manifests/${image.digest}`, { method: "DELETE" });
     assert.equal(await errorCode(again), "MANIFEST_UNKNOWN");
@@ -483,9 +443,7 @@ describe("tags, catalog and referrers", () => {
       only.manifests.map((m) => [m.digest, m.artifactType, m.annotations.note]),
       [[sha256(sbom), "application/spdx+json", "sbom"]],
     );
-    const none = (await (
-      await fetch(`${base}/v2/refs/app/referrers/${sha256("nothing")}`)
-    ).json()) as typeof index;
+    const none = (await (await fetch(`${base}/v2/refs/app/referrers/${sha256("nothing")}`)).json()) as typeof index;
     assert.deepEqual(none.manifests, []);
     const bad = await fetch(`${base}/v2/refs/app/referrers/sha256:bad`);
     assert.equal(await errorCode(bad), "DIGEST_INVALID");

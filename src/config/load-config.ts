@@ -31,9 +31,7 @@ export function environmentOverrides(env: NodeJS.ProcessEnv): Record<string, unk
     const keys = name
       .slice(6)
       .split("__")
-      .map((part) =>
-        part.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()),
-      );
+      .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
     setPath(result, keys, coerce(raw));
   }
   return result;

@@ -60,22 +60,11 @@ async function health(res: ServerResponse, path: string, deps: HttpServerDeps): 
   return "metrics";
 }
 
-async function route(
-  req: IncomingMessage,
-  res: ServerResponse,
-  deps: HttpServerDeps,
-  log: Logger,
-): Promise<string> {
+async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, log: Logger): Promise<string> {
   const { path, query } = splitUrl(req.url ?? "/");
-  if (path === "/v2" || path.startsWith("/v2/"))
-    return dispatchRegistry(req, res, path, query, deps.services, log);
-  if (path === "/healthz" || path === "/readyz" || path === "/metrics")
-    return health(res, path, deps);
-  writeError(
-    res,
-    new WharfError("NOT_FOUND", `nothing is served at ${path.slice(0, 200)}`),
-    req.method === "HEAD",
-  );
+  if (path === "/v2" || path.startsWith("/v2/")) return dispatchRegistry(req, res, path, query, deps.services, log);
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics") return health(res, path, deps);
+  writeError(res, new WharfError("NOT_FOUND", `nothing is served at ${path.slice(0, 200)}`), req.method === "HEAD");
   return "unmatched";
 }
 

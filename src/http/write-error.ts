@@ -40,12 +40,7 @@ export function writeError(res: ServerResponse, error: WharfError, head = false)
 }
 
 /** Writes a JSON body with `status`. */
-export function writeJson(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  contentType = "application/json",
-): void {
+export function writeJson(res: ServerResponse, status: number, value: unknown, contentType = "application/json"): void {
   const body = JSON.stringify(value);
   res.statusCode = status;
   res.setHeader("Content-Type", contentType);

@@ -4,15 +4,9 @@
  * Repository ids are cached by name: a repository row is never deleted or
  * renamed, so the mapping can be shared safely by stateless nodes.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "./database-schema.ts";
-import type {
-  NewManifest,
-  ReferrerRow,
-  RegistryMetadata,
-  StoredManifest,
-  UploadRow,
-} from "./registry-metadata.ts";
+import type { NewManifest, ReferrerRow, RegistryMetadata, StoredManifest, UploadRow } from "./registry-metadata.ts";
 
 const chunkSize = 500;
 const maxCachedIds = 10_000;
@@ -34,11 +28,7 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
   async function findId(name: string): Promise<number | undefined> {
     const cached = ids.get(name);
     if (cached !== undefined) return cached;
-    const row = await db
-      .selectFrom("repositories")
-      .select("id")
-      .where("name", "=", name)
-      .executeTakeFirst();
+    const row = await db.selectFrom("repositories").select("id").where("name", "=", name).executeTakeFirst();
     if (row) remember(name, Number(row.id));
     return row ? Number(row.id) : undefined;
   }
@@ -81,18 +71,13 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
     },
     async linkBlob(repository, digest, size) {
       const id = await ensureId(repository);
-      const now = Date.now();
+      await db.transaction().execute((trx) => insertLink(trx, id, digest, size));
+    },
+    async finishUpload(uploadId, repository, digest, size) {
+      const id = await ensureId(repository);
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto("blobs")
-          .values({ digest, size, created_at: now })
-          .onConflict((c) => c.column("digest").doNothing())
-          .execute();
-        await trx
-          .insertInto("repository_blobs")
-          .values({ repository_id: id, digest, created_at: now })
-          .onConflict((c) => c.columns(["repository_id", "digest"]).doNothing())
-          .execute();
+        await insertLink(trx, id, digest, size);
+        await trx.deleteFrom("uploads").where("id", "=", uploadId).execute();
       });
     },
     async unlinkBlob(repository, digest) {
@@ -106,11 +91,7 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       return Number(result.numDeletedRows) > 0;
     },
     async storedBlob(digest) {
-      const row = await db
-        .selectFrom("blobs")
-        .select("size")
-        .where("digest", "=", digest)
-        .executeTakeFirst();
+      const row = await db.selectFrom("blobs").select("size").where("digest", "=", digest).executeTakeFirst();
       return row ? { size: Number(row.size) } : undefined;
     },
     async repositoriesLinking(digest, limit) {
@@ -144,30 +125,34 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
   };
 }
 
+/** Records a blob (once) and links it into a repository (idempotent). */
+async function insertLink(trx: Transaction<Database>, repositoryId: number, digest: string, size: number) {
+  const now = Date.now();
+  await trx
+    .insertInto("blobs")
+    .values({ digest, size, created_at: now })
+    .onConflict((c) => c.column("digest").doNothing())
+    .execute();
+  await trx
+    .insertInto("repository_blobs")
+    .values({ repository_id: repositoryId, digest, created_at: now })
+    .onConflict((c) => c.columns(["repository_id", "digest"]).doNothing())
+    .execute();
+}
+
 type IdLookup = (name: string) => Promise<number | undefined>;
 
-function manifestMethods(
-  db: Kysely<Database>,
-  findId: IdLookup,
-  ensureId: (n: string) => Promise<number>,
-) {
+function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: string) => Promise<number>) {
   return {
     async getManifest(repository: string, reference: string): Promise<StoredManifest | undefined> {
       const id = await findId(repository);
       if (id === undefined) return undefined;
-      const base = db
-        .selectFrom("manifests as m")
-        .select(["m.digest", "m.media_type", "m.size", "m.content"]);
+      const base = db.selectFrom("manifests as m").select(["m.digest", "m.media_type", "m.size", "m.content"]);
       const row = isDigestReference(reference)
-        ? await base
-            .where("m.repository_id", "=", id)
-            .where("m.digest", "=", reference)
-            .executeTakeFirst()
+        ? await base.where("m.repository_id", "=", id).where("m.digest", "=", reference).executeTakeFirst()
         : await base
             .innerJoin("tags as t", (j) =>
-              j
-                .onRef("t.repository_id", "=", "m.repository_id")
-                .onRef("t.manifest_digest", "=", "m.digest"),
+              j.onRef("t.repository_id", "=", "m.repository_id").onRef("t.manifest_digest", "=", "m.digest"),
             )
             .where("t.repository_id", "=", id)
             .where("t.name", "=", reference)
@@ -180,11 +165,7 @@ function manifestMethods(
         content: row.content,
       };
     },
-    async putManifest(
-      repository: string,
-      manifest: NewManifest,
-      tag: string | undefined,
-    ): Promise<void> {
+    async putManifest(repository: string, manifest: NewManifest, tag: string | undefined): Promise<void> {
       const id = await ensureId(repository);
       const now = Date.now();
       await db.transaction().execute(async (trx) => {
@@ -213,9 +194,7 @@ function manifestMethods(
             updated_at: now,
           })
           .onConflict((c) =>
-            c
-              .columns(["repository_id", "name"])
-              .doUpdateSet({ manifest_digest: manifest.digest, updated_at: now }),
+            c.columns(["repository_id", "name"]).doUpdateSet({ manifest_digest: manifest.digest, updated_at: now }),
           )
           .execute();
       });
@@ -239,11 +218,7 @@ function manifestMethods(
       const id = await findId(repository);
       if (id === undefined) return false;
       return db.transaction().execute(async (trx) => {
-        await trx
-          .deleteFrom("tags")
-          .where("repository_id", "=", id)
-          .where("manifest_digest", "=", digest)
-          .execute();
+        await trx.deleteFrom("tags").where("repository_id", "=", id).where("manifest_digest", "=", digest).execute();
         const result = await trx
           .deleteFrom("manifests")
           .where("repository_id", "=", id)
@@ -262,27 +237,14 @@ function manifestMethods(
         .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
-    async listTags(
-      repository: string,
-      after: string | undefined,
-      limit: number,
-    ): Promise<string[]> {
+    async listTags(repository: string, after: string | undefined, limit: number): Promise<string[]> {
       const id = await findId(repository);
       if (id === undefined) return [];
-      let query = db
-        .selectFrom("tags")
-        .select("name")
-        .where("repository_id", "=", id)
-        .orderBy("name")
-        .limit(limit);
+      let query = db.selectFrom("tags").select("name").where("repository_id", "=", id).orderBy("name").limit(limit);
       if (after !== undefined) query = query.where("name", ">", after);
       return (await query.execute()).map((r) => r.name);
     },
-    async listReferrers(
-      repository: string,
-      digest: string,
-      artifactType?: string,
-    ): Promise<ReferrerRow[]> {
+    async listReferrers(repository: string, digest: string, artifactType?: string): Promise<ReferrerRow[]> {
       const id = await findId(repository);
       if (id === undefined) return [];
       let query = db
@@ -297,19 +259,13 @@ function manifestMethods(
         mediaType: r.media_type,
         size: Number(r.size),
         artifactType: r.artifact_type ?? undefined,
-        annotations: r.annotations
-          ? (JSON.parse(r.annotations) as Record<string, string>)
-          : undefined,
+        annotations: r.annotations ? (JSON.parse(r.annotations) as Record<string, string>) : undefined,
       }));
     },
   };
 }
 
-function uploadMethods(
-  db: Kysely<Database>,
-  _findId: IdLookup,
-  ensureId: (n: string) => Promise<number>,
-) {
+function uploadMethods(db: Kysely<Database>, _findId: IdLookup, ensureId: (n: string) => Promise<number>) {
   return {
     async createUpload(id: string, repository: string, now: number): Promise<void> {
       const repositoryId = await ensureId(repository);
@@ -340,12 +296,7 @@ function uploadMethods(
       await db.deleteFrom("uploads").where("id", "=", id).execute();
     },
     async listStaleUploads(before: number, limit: number): Promise<string[]> {
-      const rows = await db
-        .selectFrom("uploads")
-        .select("id")
-        .where("updated_at", "<", before)
-        .limit(limit)
-        .execute();
+      const rows = await db.selectFrom("uploads").select("id").where("updated_at", "<", before).limit(limit).execute();
       return rows.map((r) => r.id);
     },
   };

@@ -22,39 +22,24 @@ const registryCore: Migration = {
       .execute();
     await db.schema
       .createTable("repository_blobs")
-      .addColumn("repository_id", "integer", (c) =>
-        c.notNull().references("repositories.id").onDelete("cascade"),
-      )
+      .addColumn("repository_id", "integer", (c) => c.notNull().references("repositories.id").onDelete("cascade"))
       .addColumn("digest", "text", (c) => c.notNull().references("blobs.digest"))
       .addColumn("created_at", "bigint", (c) => c.notNull())
       .addPrimaryKeyConstraint("repository_blobs_pk", ["repository_id", "digest"])
       .execute();
-    await db.schema
-      .createIndex("repository_blobs_digest")
-      .on("repository_blobs")
-      .column("digest")
-      .execute();
+    await db.schema.createIndex("repository_blobs_digest").on("repository_blobs").column("digest").execute();
     await createManifestTables(db);
     await db.schema
       .createTable("uploads")
       .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("repository_id", "integer", (c) =>
-        c.notNull().references("repositories.id").onDelete("cascade"),
-      )
+      .addColumn("repository_id", "integer", (c) => c.notNull().references("repositories.id").onDelete("cascade"))
       .addColumn("created_at", "bigint", (c) => c.notNull())
       .addColumn("updated_at", "bigint", (c) => c.notNull())
       .execute();
     await db.schema.createIndex("uploads_updated_at").on("uploads").column("updated_at").execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const table of [
-      "uploads",
-      "tags",
-      "manifests",
-      "repository_blobs",
-      "blobs",
-      "repositories",
-    ]) {
+    for (const table of ["uploads", "tags", "manifests", "repository_blobs", "blobs", "repositories"]) {
       await db.schema.dropTable(table).execute();
     }
   },
@@ -63,9 +48,7 @@ const registryCore: Migration = {
 async function createManifestTables(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("manifests")
-    .addColumn("repository_id", "integer", (c) =>
-      c.notNull().references("repositories.id").onDelete("cascade"),
-    )
+    .addColumn("repository_id", "integer", (c) => c.notNull().references("repositories.id").onDelete("cascade"))
     .addColumn("digest", "text", (c) => c.notNull())
     .addColumn("media_type", "text", (c) => c.notNull())
     .addColumn("size", "bigint", (c) => c.notNull())
@@ -83,9 +66,7 @@ async function createManifestTables(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createTable("tags")
-    .addColumn("repository_id", "integer", (c) =>
-      c.notNull().references("repositories.id").onDelete("cascade"),
-    )
+    .addColumn("repository_id", "integer", (c) => c.notNull().references("repositories.id").onDelete("cascade"))
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("manifest_digest", "text", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())

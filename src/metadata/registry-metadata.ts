@@ -83,13 +83,11 @@ export interface UploadSessions {
   getUpload(id: string): Promise<UploadRow | undefined>;
   touchUpload(id: string, now: number): Promise<void>;
   deleteUpload(id: string): Promise<void>;
+  /** Links a verified blob into `repository` and deletes the session — one transaction. */
+  finishUpload(id: string, repository: string, digest: string, size: number): Promise<void>;
   /** Sessions not touched since `before`, at most `limit`. */
   listStaleUploads(before: number, limit: number): Promise<string[]>;
 }
 
 /** Everything the registry service needs from the database. */
-export interface RegistryMetadata
-  extends RepositoryCatalog,
-    BlobLinks,
-    ManifestIndex,
-    UploadSessions {}
+export interface RegistryMetadata extends RepositoryCatalog, BlobLinks, ManifestIndex, UploadSessions {}

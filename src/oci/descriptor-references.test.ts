@@ -12,8 +12,7 @@ import { parseManifest } from "./parse-manifest.ts";
 
 const d = (seed: string) => digestOf(new TextEncoder().encode(seed));
 const desc = (mediaType: string, seed: string) => ({ mediaType, digest: d(seed), size: 1 });
-const parse = (document: unknown) =>
-  parseManifest(new TextEncoder().encode(JSON.stringify(document)), undefined);
+const parse = (document: unknown) => parseManifest(new TextEncoder().encode(JSON.stringify(document)), undefined);
 
 describe("requiredReferences", () => {
   it("lists config and layers of an image manifest as blobs, each once", () => {

@@ -50,11 +50,7 @@ export interface DescriptorOptions {
  * carry URLs may live outside the registry. Throws MANIFEST_INVALID naming
  * the first bad field, e.g. "layers[2].digest: ...".
  */
-export function parseDescriptor(
-  value: unknown,
-  path: string,
-  options: DescriptorOptions = {},
-): Descriptor {
+export function parseDescriptor(value: unknown, path: string, options: DescriptorOptions = {}): Descriptor {
   const object = readObject(value, path);
   const descriptor: {
     -readonly [K in keyof Descriptor]: Descriptor[K];
@@ -82,10 +78,7 @@ export function parseDescriptor(
 export function readArtifactType(value: unknown, path: string): string | undefined {
   const text = readOptionalString(value, path);
   if (text !== undefined && !isMediaTypeShape(text)) {
-    throw manifestInvalid(
-      path,
-      `${describeValue(text)} is not a media type of the form type/subtype`,
-    );
+    throw manifestInvalid(path, `${describeValue(text)} is not a media type of the form type/subtype`);
   }
   return text;
 }
@@ -96,10 +89,7 @@ function readDescriptorMediaType(value: unknown, path: string): string {
   const semicolon = text.indexOf(";");
   const essence = semicolon < 0 ? text : text.slice(0, semicolon).trimEnd();
   if (!isMediaTypeShape(essence) || /[\x00-\x1f\x7f]/.test(text)) {
-    throw manifestInvalid(
-      path,
-      `${describeValue(text)} is not a media type of the form type/subtype`,
-    );
+    throw manifestInvalid(path, `${describeValue(text)} is not a media type of the form type/subtype`);
   }
   return text;
 }
@@ -119,10 +109,7 @@ function readDigest(value: unknown, path: string): string {
 function readSize(value: unknown, path: string): number {
   if (value === undefined) throw manifestInvalid(path, "required");
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw manifestInvalid(
-      path,
-      `must be a non-negative integer of at most 2^53-1 bytes, got ${describeValue(value)}`,
-    );
+    throw manifestInvalid(path, `must be a non-negative integer of at most 2^53-1 bytes, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -37,16 +37,14 @@ export function describeValue(value: unknown): string {
 
 /** The object at `path`; throws when it is anything else (null and arrays included). */
 export function readObject(value: unknown, path: string): JsonObject {
-  if (!isJsonObject(value))
-    throw manifestInvalid(path, `must be an object, got ${describeValue(value)}`);
+  if (!isJsonObject(value)) throw manifestInvalid(path, `must be an object, got ${describeValue(value)}`);
   return value;
 }
 
 /** The array at `path`, or undefined when absent; throws when present but not an array. */
 export function readOptionalArray(value: unknown, path: string): unknown[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value))
-    throw manifestInvalid(path, `must be an array, got ${describeValue(value)}`);
+  if (!Array.isArray(value)) throw manifestInvalid(path, `must be an array, got ${describeValue(value)}`);
   return value;
 }
 

@@ -49,9 +49,7 @@ const dockerImage = () => ({
 const dockerList = () => ({
   schemaVersion: 2,
   mediaType: mt.dockerManifestList,
-  manifests: [
-    { ...desc(mt.dockerManifest, "d-amd64"), platform: { architecture: "amd64", os: "linux" } },
-  ],
+  manifests: [{ ...desc(mt.dockerManifest, "d-amd64"), platform: { architecture: "amd64", os: "linux" } }],
 });
 const artifact = () => ({
   schemaVersion: 2,
@@ -82,9 +80,7 @@ interface Row {
 }
 
 const encode = (body: unknown): Uint8Array =>
-  body instanceof Uint8Array
-    ? body
-    : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body));
+  body instanceof Uint8Array ? body : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body));
 
 const valid: Row[] = [
   {
@@ -141,10 +137,7 @@ const valid: Row[] = [
         variant: "v8",
         "os.features": ["x"],
       });
-      assert.equal(
-        p.manifests[2]?.annotations?.["vnd.docker.reference.type"],
-        "attestation-manifest",
-      );
+      assert.equal(p.manifests[2]?.annotations?.["vnd.docker.reference.type"], "attestation-manifest");
     },
   },
   {
@@ -268,11 +261,7 @@ const invalid: Row[] = [
     name: "body and Content-Type disagree",
     body: ociImage(),
     contentType: mt.dockerManifest,
-    error: [
-      "mediaType:",
-      `the body says "${mt.ociManifest}"`,
-      `Content-Type header says "${mt.dockerManifest}"`,
-    ],
+    error: ["mediaType:", `the body says "${mt.ociManifest}"`, `Content-Type header says "${mt.dockerManifest}"`],
   },
   {
     name: "index body sent as image manifest",
@@ -330,11 +319,7 @@ const invalid: Row[] = [
     name: "bad layer digest",
     body: {
       ...ociImage(),
-      layers: [
-        desc(mt.ociLayerGzip, "a"),
-        desc(mt.ociLayerGzip, "b"),
-        { ...desc(mt.ociLayerGzip, "c"), digest: bad },
-      ],
+      layers: [desc(mt.ociLayerGzip, "a"), desc(mt.ociLayerGzip, "b"), { ...desc(mt.ociLayerGzip, "c"), digest: bad }],
     },
     error: ["layers[2].digest:", '"sha256:abc" is not a valid digest', "sha256:<64 hex>"],
   },
@@ -511,10 +496,7 @@ describe("parseManifest refuses", () => {
       assert.throws(
         () => parseManifest(encode(row.body), row.contentType),
         (error: unknown) => {
-          assert.ok(
-            isWharfError(error, "MANIFEST_INVALID"),
-            `expected MANIFEST_INVALID, got ${String(error)}`,
-          );
+          assert.ok(isWharfError(error, "MANIFEST_INVALID"), `expected MANIFEST_INVALID, got ${String(error)}`);
           for (const fragment of row.error ?? []) {
             assert.ok(
               error.message.includes(fragment),

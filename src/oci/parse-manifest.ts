@@ -62,10 +62,7 @@ export function parseManifest(body: Uint8Array, contentType: string | undefined)
   const document = parseJsonObject(body);
   const mediaType = resolveManifestMediaType(document, contentType);
   if (document.schemaVersion !== 2) {
-    const got =
-      document.schemaVersion === undefined
-        ? "it is missing"
-        : `got ${describeValue(document.schemaVersion)}`;
+    const got = document.schemaVersion === undefined ? "it is missing" : `got ${describeValue(document.schemaVersion)}`;
     throw manifestInvalid("schemaVersion", `must be the number 2, ${got}`);
   }
   const isOci = mediaType === mediaTypes.ociManifest || mediaType === mediaTypes.ociIndex;
@@ -106,22 +103,13 @@ function parseJsonObject(body: Uint8Array): JsonObject {
   return value;
 }
 
-function readImage(
-  document: JsonObject,
-  mediaType: ManifestMediaType,
-  hasSubject: boolean,
-): Mutable<ParsedManifest> {
+function readImage(document: JsonObject, mediaType: ManifestMediaType, hasSubject: boolean): Mutable<ParsedManifest> {
   if (document.manifests !== undefined) {
-    throw manifestInvalid(
-      "manifests",
-      "an image manifest must not have this field (ambiguous document)",
-    );
+    throw manifestInvalid("manifests", "an image manifest must not have this field (ambiguous document)");
   }
-  if (document.config === undefined)
-    throw manifestInvalid("config", "required in an image manifest");
+  if (document.config === undefined) throw manifestInvalid("config", "required in an image manifest");
   const layers = readOptionalArray(document.layers, "layers");
-  if (layers === undefined)
-    throw manifestInvalid("layers", "required in an image manifest (may be empty)");
+  if (layers === undefined) throw manifestInvalid("layers", "required in an image manifest (may be empty)");
   checkCount(1 + layers.length + (hasSubject ? 1 : 0));
   return {
     mediaType,
@@ -132,19 +120,14 @@ function readImage(
   };
 }
 
-function readIndex(
-  document: JsonObject,
-  mediaType: ManifestMediaType,
-  hasSubject: boolean,
-): Mutable<ParsedManifest> {
+function readIndex(document: JsonObject, mediaType: ManifestMediaType, hasSubject: boolean): Mutable<ParsedManifest> {
   for (const field of ["config", "layers"]) {
     if (document[field] !== undefined) {
       throw manifestInvalid(field, "an index must not have this field (ambiguous document)");
     }
   }
   const entries = readOptionalArray(document.manifests, "manifests");
-  if (entries === undefined)
-    throw manifestInvalid("manifests", "required in an index (may be empty)");
+  if (entries === undefined) throw manifestInvalid("manifests", "required in an index (may be empty)");
   checkCount(entries.length + (hasSubject ? 1 : 0));
   const options = { platform: true };
   return {
@@ -157,9 +140,6 @@ function readIndex(
 
 function checkCount(count: number): void {
   if (count > maxDescriptors) {
-    throw manifestInvalid(
-      "",
-      `the manifest has ${count} descriptors; Wharf accepts at most ${maxDescriptors}`,
-    );
+    throw manifestInvalid("", `the manifest has ${count} descriptors; Wharf accepts at most ${maxDescriptors}`);
   }
 }

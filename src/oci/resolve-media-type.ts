@@ -31,10 +31,7 @@ const acceptedList = [...acceptedManifestMediaTypes].join(", ");
  * (by media type or `schemaVersion: 1`), a body/header disagreement, an
  * unknown type, or a document whose type cannot be told.
  */
-export function resolveManifestMediaType(
-  document: JsonObject,
-  contentType: string | undefined,
-): ManifestMediaType {
+export function resolveManifestMediaType(document: JsonObject, contentType: string | undefined): ManifestMediaType {
   const header = contentTypeEssence(contentType);
   const body = document.mediaType;
   if (body !== undefined && typeof body !== "string") {
@@ -61,9 +58,7 @@ export function resolveManifestMediaType(
 function contentTypeEssence(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
   const semicolon = contentType.indexOf(";");
-  const essence = (semicolon < 0 ? contentType : contentType.slice(0, semicolon))
-    .trim()
-    .toLowerCase();
+  const essence = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   if (essence === "" || essence === "application/json") return undefined;
   return essence;
 }
@@ -75,10 +70,7 @@ function checkAccepted(mediaType: string, source: string): ManifestMediaType {
     mediaType === "application/vnd.oci.artifact.manifest.v1+json"
       ? "; the OCI artifact manifest was dropped before image-spec 1.1, push an image manifest with artifactType instead"
       : "";
-  throw manifestInvalid(
-    source,
-    `unsupported manifest media type ${shown}; Wharf accepts ${acceptedList}${hint}`,
-  );
+  throw manifestInvalid(source, `unsupported manifest media type ${shown}; Wharf accepts ${acceptedList}${hint}`);
 }
 
 function inferMediaType(document: JsonObject): ManifestMediaType {

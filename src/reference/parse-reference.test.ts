@@ -16,8 +16,7 @@ const hex = "7cc4b5aefd1d0cadf8d97d4350462ba51c694ebca145b08d7d41b41acc8db5aa";
 const d256 = `sha256:${hex}`;
 const d512 =
   "sha512:15e8756ea1c62b00a65b734a5ae52c731c992425f717d1a68bb4d027edb04cdf88a31c5c349cc677920745e61d76988e5f41d01418c40678ba84fcadb7c6eaa1";
-const d384 =
-  "sha384:6355f43c0a8fe17d1f53b79a1f34ce3855bb144f2c1594909b2ac389abee6c51608c1604d8e73e1f2cad57cf65cc70ff";
+const d384 = "sha384:6355f43c0a8fe17d1f53b79a1f34ce3855bb144f2c1594909b2ac389abee6c51608c1604d8e73e1f2cad57cf65cc70ff";
 const hub = "docker.io";
 
 /** input, domain, path, written tag ("" = none), digest ("" = none), familiar, full reference. */
@@ -262,8 +261,7 @@ test("parseReference never throws, whatever it is given", () => {
   const alphabet = "aZ0-_.:/@[]%! ";
   for (let i = 0; i < 2000; i++) {
     let text = "";
-    for (let j = 0; j < (i % 40) + 1; j++)
-      text += alphabet[(i * 7 + j * 13 + j * j) % alphabet.length];
+    for (let j = 0; j < (i % 40) + 1; j++) text += alphabet[(i * 7 + j * 13 + j * j) % alphabet.length];
     const result = parseReference(text);
     assert.equal(typeof result.ok, "boolean");
   }

@@ -36,10 +36,7 @@ export function parseReference(text: string): ParseResult {
   if (problem !== undefined) return fail(text, problem);
   const parts = splitSuffixes(text);
   if (parts.name === "") {
-    return fail(
-      text,
-      `the repository name is missing: write it before the tag or digest, as in "alpine:3.5"`,
-    );
+    return fail(text, `the repository name is missing: write it before the tag or digest, as in "alpine:3.5"`);
   }
   const split = splitDomain(parts.name);
   const invalid =

@@ -13,13 +13,7 @@ test("Docker Hub and its aliases are pulled from registry-1.docker.io", () => {
 });
 
 test("any other domain is dialed as written, port and case included", () => {
-  for (const domain of [
-    "gcr.io",
-    "localhost:5000",
-    "[::1]:5000",
-    "Registry.Example.com",
-    "Docker.io",
-  ]) {
+  for (const domain of ["gcr.io", "localhost:5000", "[::1]:5000", "Registry.Example.com", "Docker.io"]) {
     assert.equal(registryHostForPulling(domain), domain);
   }
 });

@@ -35,8 +35,7 @@ export function splitDomain(name: string): SplitName {
   const first = name.slice(0, slash);
   if (!looksLikeHost(first)) return { domain: dockerHub.domain, path: name };
   const rest = name.slice(slash + 1);
-  const isHub =
-    first === dockerHub.domain || (dockerHub.aliases as readonly string[]).includes(first);
+  const isHub = first === dockerHub.domain || (dockerHub.aliases as readonly string[]).includes(first);
   if (!isHub) return { domain: first, path: rest, writtenHost: first };
   const path = rest.includes("/") ? rest : dockerHub.officialPrefix + rest;
   return { domain: dockerHub.domain, path, writtenHost: first };

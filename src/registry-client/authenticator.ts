@@ -16,12 +16,7 @@ import { failed, type RegistryResult, success } from "./registry-result.ts";
 import { describeRequest } from "./send-request.ts";
 import { sendWithRetry } from "./send-with-retry.ts";
 import { TokenCache } from "./token-cache.ts";
-import {
-  buildTokenRequest,
-  type IssuedToken,
-  parseTokenResponse,
-  type TokenChallenge,
-} from "./token-request.ts";
+import { buildTokenRequest, type IssuedToken, parseTokenResponse, type TokenChallenge } from "./token-request.ts";
 
 /** Produces `Authorization` header values for registry requests. */
 export interface Authenticator {
@@ -82,10 +77,7 @@ export function createAuthenticator(options: ResolvedOptions): Authenticator {
     return token.ok ? success(`Bearer ${token.value.token}`) : token;
   }
 
-  async function fetchToken(
-    host: string,
-    challenge: TokenChallenge,
-  ): Promise<RegistryResult<IssuedToken>> {
+  async function fetchToken(host: string, challenge: TokenChallenge): Promise<RegistryResult<IssuedToken>> {
     const credentials = options.credentialsFor(host);
     const built = buildTokenRequest(challenge, credentials, clientId);
     if (!built.ok) return failed("protocol", `${host}: ${built.failure.message}`);

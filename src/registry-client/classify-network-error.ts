@@ -58,17 +58,19 @@ function errorCodes(error: unknown, depth = 0): string[] {
   const record = error as { code?: unknown; cause?: unknown; errors?: unknown };
   const own = typeof record.code === "string" ? [record.code] : [];
   const nested = Array.isArray(record.errors) ? record.errors : [];
-  return [
-    ...own,
-    ...errorCodes(record.cause, depth + 1),
-    ...nested.flatMap((inner) => errorCodes(inner, depth + 1)),
-  ];
+  return [...own, ...errorCodes(record.cause, depth + 1), ...nested.flatMap((inner) => errorCodes(inner, depth + 1))];
 }
 
 function describe(error: unknown, codes: readonly string[]): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = opensslReason(error instanceof Error ? error.message : String(error));
   const first = codes[0];
   if (message === "") return first ?? "network error";
   const text = first !== undefined && !message.includes(first) ? `${first} ${message}` : message;
   return text.slice(0, 300);
+}
+
+/** OpenSSL's "…:SSL routines:func:wrong version number:file:line:" → "wrong version number". */
+function opensslReason(message: string): string {
+  const routine = /error:[0-9A-F]+:[^:]*routines:[^:]*:([^:]+):/.exec(message);
+  return routine === null ? message.split("\n")[0]! : routine[1]!;
 }

@@ -38,8 +38,7 @@ export async function failureFromResponse(
   const kind = kindFor(status, errors);
   const reasons = errors.map((e) => (e.message === "" ? e.code : `${e.code}: ${e.message}`));
   const reason = reasons.length > 0 ? ` (${reasons.join("; ")})`.slice(0, 400) : "";
-  const retryAfterSeconds =
-    kind === "rate-limited" ? parseRetryAfter(response.headers["retry-after"]) : undefined;
+  const retryAfterSeconds = kind === "rate-limited" ? parseRetryAfter(response.headers["retry-after"]) : undefined;
   return failed(kind, `${what}: HTTP ${status}${reason}${hint}`, { status, retryAfterSeconds });
 }
 

@@ -13,10 +13,7 @@
  * past gives 0. No cap is applied here: the retry policy decides how long it
  * is willing to wait.
  */
-export function parseRetryAfter(
-  value: string | undefined,
-  now: number = Date.now(),
-): number | undefined {
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) {

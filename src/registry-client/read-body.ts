@@ -21,11 +21,7 @@ export const maxSmallBodyBytes = 1024 * 1024;
  * network classification if the stream errors (reset, timeout). `what`
  * names the request in messages.
  */
-export async function readBody(
-  body: Readable,
-  limit: number,
-  what: string,
-): Promise<RegistryResult<Buffer>> {
+export async function readBody(body: Readable, limit: number, what: string): Promise<RegistryResult<Buffer>> {
   const chunks: Buffer[] = [];
   let length = 0;
   try {

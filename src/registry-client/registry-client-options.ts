@@ -68,9 +68,7 @@ export function resolveOptions(options: RegistryClientOptions = {}): ResolvedOpt
   };
 }
 
-function credentialLookup(
-  source: CredentialSource | undefined,
-): (host: string) => RegistryCredentials | undefined {
+function credentialLookup(source: CredentialSource | undefined): (host: string) => RegistryCredentials | undefined {
   if (source === undefined) return () => undefined;
   if (typeof source === "function") return source;
   return (host) => {

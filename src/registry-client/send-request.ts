@@ -61,8 +61,7 @@ export async function sendRequest(request: HttpRequest): Promise<RegistryResult<
     discardBody(message, message.headers["content-length"]);
     const next = parseLocation(location, url);
     if (next === undefined || hop === maxRedirects) {
-      const why =
-        next === undefined ? "an invalid Location" : `more than ${maxRedirects} redirects`;
+      const why = next === undefined ? "an invalid Location" : `more than ${maxRedirects} redirects`;
       return failed("protocol", `${describeRequest(request.method, url)}: ${why}`, { status });
     }
     if (next.origin !== url.origin) {
@@ -78,6 +77,11 @@ export function describeRequest(method: string, url: URL): string {
   return `${method} ${url.protocol}//${url.host}${url.pathname}`;
 }
 
+/** A header Node may give as a list (a repeated header): its first value. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function parseLocation(location: string, base: URL): URL | undefined {
   try {
     const next = new URL(location, base);
@@ -91,14 +95,10 @@ function exchange(request: HttpRequest): Promise<RegistryResult<IncomingMessage>
   return new Promise((resolve) => {
     const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
     let response: IncomingMessage | undefined;
-    const outgoing = send(
-      request.url,
-      { method: request.method, headers: request.headers },
-      (incoming) => {
-        response = incoming;
-        resolve(success(incoming));
-      },
-    );
+    const outgoing = send(request.url, { method: request.method, headers: request.headers }, (incoming) => {
+      response = incoming;
+      resolve(success(incoming));
+    });
     outgoing.setTimeout(request.timeoutMs, () => {
       const error = new RequestTimeoutError(request.timeoutMs);
       if (response === undefined) outgoing.destroy(error);

@@ -29,10 +29,7 @@ const maxBackoffMs = 10_000;
  * once, for the caller to report as rate-limited. Returns the last response
  * whatever its status, or the last connection failure. POST is sent once.
  */
-export async function sendWithRetry(
-  request: HttpRequest,
-  policy: RetryPolicy,
-): Promise<RegistryResult<HttpResponse>> {
+export async function sendWithRetry(request: HttpRequest, policy: RetryPolicy): Promise<RegistryResult<HttpResponse>> {
   const retries = request.method === "POST" ? 0 : policy.retries;
   for (let attempt = 0; ; attempt += 1) {
     const result = await sendRequest(request);

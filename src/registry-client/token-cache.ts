@@ -51,10 +51,7 @@ export class TokenCache {
     return this.#start(key, fetchToken);
   }
 
-  #start(
-    key: string,
-    fetchToken: () => Promise<RegistryResult<IssuedToken>>,
-  ): Promise<RegistryResult<IssuedToken>> {
+  #start(key: string, fetchToken: () => Promise<RegistryResult<IssuedToken>>): Promise<RegistryResult<IssuedToken>> {
     if (this.#entries.size >= sweepThreshold) this.#sweep();
     const pending = fetchToken();
     const entry: Entry = { pending, usableUntil: Number.POSITIVE_INFINITY };

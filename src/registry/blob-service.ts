@@ -9,11 +9,7 @@ import type { Digest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
-import {
-  PathNotFoundError,
-  type ReadRange,
-  type StorageDriver,
-} from "../storage/storage-driver.ts";
+import { PathNotFoundError, type ReadRange, type StorageDriver } from "../storage/storage-driver.ts";
 
 /** Answers whether the caller may pull from a repository (the mount rule). */
 export type CanPull = (repository: string) => Promise<boolean>;
@@ -51,8 +47,7 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks) {
 
     /** Unlinks the blob from `repository`; BLOB_UNKNOWN when it was not linked. */
     async delete(repository: string, digest: Digest): Promise<void> {
-      if (!(await links.unlinkBlob(repository, digest.value)))
-        throw unknownBlob(repository, digest);
+      if (!(await links.unlinkBlob(repository, digest.value))) throw unknownBlob(repository, digest);
     },
 
     /**
@@ -61,16 +56,8 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks) {
      * only from a repository `canPull` allows. Returns false when nothing was
      * mountable (the caller then starts an ordinary upload).
      */
-    async mount(
-      repository: string,
-      digest: Digest,
-      from: string | undefined,
-      canPull: CanPull,
-    ): Promise<boolean> {
-      const sources =
-        from === undefined
-          ? await links.repositoriesLinking(digest.value, mountCandidates)
-          : [from];
+    async mount(repository: string, digest: Digest, from: string | undefined, canPull: CanPull): Promise<boolean> {
+      const sources = from === undefined ? await links.repositoriesLinking(digest.value, mountCandidates) : [from];
       for (const source of sources) {
         const linked = await links.linkedBlob(source, digest.value);
         if (!linked || !(await canPull(source))) continue;

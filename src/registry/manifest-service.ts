@@ -48,14 +48,9 @@ export type ManifestService = ReturnType<typeof createManifestService>;
 
 /** Creates the manifest service over the metadata port. */
 export function createManifestService(metadata: ManifestIndex & BlobLinks & RepositoryCatalog) {
-  async function ensureReferencesExist(
-    repository: string,
-    blobs: readonly string[],
-    manifests: readonly string[],
-  ) {
+  async function ensureReferencesExist(repository: string, blobs: readonly string[], manifests: readonly string[]) {
     const missingBlobs = blobs.length > 0 ? await metadata.missingBlobs(repository, blobs) : [];
-    const missingManifests =
-      manifests.length > 0 ? await metadata.missingManifests(repository, manifests) : [];
+    const missingManifests = manifests.length > 0 ? await metadata.missingManifests(repository, manifests) : [];
     const missing = [...missingBlobs, ...missingManifests];
     if (missing.length === 0) return;
     const kind = missingBlobs.length > 0 ? "blob" : "manifest";
@@ -95,8 +90,7 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
           mediaType: parsed.mediaType,
           size: body.length,
           content: body,
-          artifactType:
-            parsed.artifactType ?? (parsed.subject ? parsed.config?.mediaType : undefined),
+          artifactType: parsed.artifactType ?? (parsed.subject ? parsed.config?.mediaType : undefined),
           subjectDigest: parsed.subject?.digest,
           annotations: parsed.annotations,
         },
@@ -134,20 +128,13 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
     /** One page of tags; NAME_UNKNOWN when the repository does not exist. */
     async tags(repository: string, last: string | undefined, limit: number): Promise<string[]> {
       if (!(await metadata.repositoryExists(repository))) {
-        throw new WharfError(
-          "NAME_UNKNOWN",
-          `repository ${repository} is not known to this registry`,
-        );
+        throw new WharfError("NAME_UNKNOWN", `repository ${repository} is not known to this registry`);
       }
       return metadata.listTags(repository, last, limit);
     },
 
     /** Referrers of `subject` in `repository` (empty when none or the subject is unknown). */
-    referrers(
-      repository: string,
-      subject: Digest,
-      artifactType: string | undefined,
-    ): Promise<ReferrerRow[]> {
+    referrers(repository: string, subject: Digest, artifactType: string | undefined): Promise<ReferrerRow[]> {
       return metadata.listReferrers(repository, subject.value, artifactType);
     },
   };

@@ -13,12 +13,7 @@ import { randomUUID } from "node:crypto";
 import { createDigestHash, type Digest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks, UploadSessions } from "../metadata/registry-metadata.ts";
-import {
-  blobDataPath,
-  uploadDataPath,
-  uploadFolderPath,
-  uploadsRoot,
-} from "../storage/blob-paths.ts";
+import { blobDataPath, uploadDataPath, uploadFolderPath, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { hashingSource } from "./hashing-source.ts";
 import { createKeyedMutex } from "./keyed-mutex.ts";
@@ -67,10 +62,7 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
   async function session(repository: string, id: string): Promise<UploadStatus> {
     const row = /^[0-9a-f-]{36}$/.test(id) ? await metadata.getUpload(id) : undefined;
     if (!row || row.repository !== repository) {
-      throw new WharfError(
-        "BLOB_UPLOAD_UNKNOWN",
-        `upload ${id.slice(0, 64)} is unknown, finished or expired`,
-      );
+      throw new WharfError("BLOB_UPLOAD_UNKNOWN", `upload ${id.slice(0, 64)} is unknown, finished or expired`);
     }
     const size = (await driver.stat(uploadDataPath(id)))?.size ?? 0;
     return { id, repository, size };
@@ -85,24 +77,22 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
   async function appendLocked(
     status: UploadStatus,
     body: AsyncIterable<Uint8Array>,
+    touch: boolean,
   ): Promise<UploadStatus> {
     let state = running.get(status.id);
     if (status.size === 0) state = { hash: createDigestHash("sha256"), size: 0 };
     if (state && state.size !== status.size) state = undefined;
     running.delete(status.id);
     const progress = { bytes: 0 };
-    const size = await driver.write(
-      uploadDataPath(status.id),
-      hashingSource(body, state?.hash, progress),
-      {
-        append: true,
-      },
-    );
+    const size = await driver.write(uploadDataPath(status.id), hashingSource(body, state?.hash, progress), {
+      append: true,
+      durable: false,
+    });
     if (state && size === status.size + progress.bytes) {
       state.size = size;
       rememberHash(status.id, state);
     }
-    await metadata.touchUpload(status.id, Date.now());
+    if (touch) await metadata.touchUpload(status.id, Date.now());
     return { ...status, size };
   }
 
@@ -113,23 +103,26 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
       return `sha256:${state.hash.digest("hex")}`;
     }
     const hash = createDigestHash(digest.algorithm);
-    if (size > 0)
-      for await (const chunk of await driver.read(uploadDataPath(id))) hash.update(chunk as Buffer);
+    if (size > 0) for await (const chunk of await driver.read(uploadDataPath(id))) hash.update(chunk as Buffer);
     return `${digest.algorithm}:${hash.digest("hex")}`;
   }
 
-  /** Moves verified bytes into place (unless already there) and links them. */
+  /**
+   * Moves verified bytes into place (unless already there), then links them
+   * and ends the session (when it has a row) in one transaction.
+   */
   async function commit(
     repository: string,
     id: string,
     digest: Digest,
     size: number,
+    hasRow: boolean,
   ): Promise<CommittedBlob> {
     const target = blobDataPath(digest);
     const existing = await driver.stat(target);
-    if (existing && existing.size === size) await driver.delete(uploadFolderPath(id));
-    else await driver.move(uploadDataPath(id), target);
-    await metadata.linkBlob(repository, digest.value, size);
+    if (!existing || existing.size !== size) await driver.move(uploadDataPath(id), target);
+    if (hasRow) await metadata.finishUpload(id, repository, digest.value, size);
+    else await metadata.linkBlob(repository, digest.value, size);
     await driver.delete(uploadFolderPath(id));
     return { digest: digest.value, size };
   }
@@ -173,7 +166,7 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
             { status: 416, headers: rangeHeaders(status) },
           );
         }
-        const next = await appendLocked(status, body);
+        const next = await appendLocked(status, body, true);
         if (range && next.size - status.size !== range.end - range.start + 1) {
           throw new WharfError(
             "BLOB_UPLOAD_INVALID",
@@ -189,24 +182,18 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
     complete(repository: string, id: string, digest: Digest, body?: AsyncIterable<Uint8Array>) {
       return exclusive(id, async () => {
         let status = await session(repository, id);
-        if (body) status = await appendLocked(status, body);
+        if (body) status = await appendLocked(status, body, false);
         const actual = await digestOfUpload(id, status.size, digest);
         if (actual !== digest.value) {
           await discard(id);
           throw digestMismatch(digest, actual);
         }
-        const blob = await commit(repository, id, digest, status.size);
-        await metadata.deleteUpload(id);
-        return blob;
+        return commit(repository, id, digest, status.size, true);
       });
     },
 
     /** Pushes a whole blob in one request (POST `?digest=`), with no session row. */
-    async monolithic(
-      repository: string,
-      digest: Digest,
-      body: AsyncIterable<Uint8Array>,
-    ): Promise<CommittedBlob> {
+    async monolithic(repository: string, digest: Digest, body: AsyncIterable<Uint8Array>): Promise<CommittedBlob> {
       const id = randomUUID();
       const hash = createDigestHash(digest.algorithm);
       const progress = { bytes: 0 };
@@ -215,10 +202,11 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
         // from the first byte, so the sweeper never mistakes it for an orphan.
         const size = await driver.write(uploadDataPath(id), hashingSource(body, hash, progress), {
           append: true,
+          durable: false,
         });
         const actual = `${digest.algorithm}:${hash.digest("hex")}`;
         if (actual !== digest.value) throw digestMismatch(digest, actual);
-        return await commit(repository, id, digest, size);
+        return await commit(repository, id, digest, size, false);
       } finally {
         await driver.delete(uploadFolderPath(id));
       }

@@ -40,21 +40,16 @@ const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function decodeAuthEntry(key: string, entry: unknown): DecodedAuthEntry {
   const where = `auths entry ${JSON.stringify(key)}`;
   if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-    throw new WharfError(
-      "INVALID_REQUEST",
-      `${where} must be an object such as {"auth": "<base64 of user:password>"}`,
-    );
+    throw new WharfError("INVALID_REQUEST", `${where} must be an object such as {"auth": "<base64 of user:password>"}`);
   }
   const field = (name: string): string => {
     const value = (entry as Record<string, unknown>)[name];
     if (value === undefined || value === null) return "";
-    if (typeof value !== "string")
-      throw new WharfError("INVALID_REQUEST", `${where}: "${name}" must be a string`);
+    if (typeof value !== "string") throw new WharfError("INVALID_REQUEST", `${where}: "${name}" must be a string`);
     return value;
   };
   const auth = field("auth");
-  const [username, password] =
-    auth !== "" ? decodeAuth(auth, where) : [field("username"), field("password")];
+  const [username, password] = auth !== "" ? decodeAuth(auth, where) : [field("username"), field("password")];
   const email = field("email") || undefined;
   const identityToken = field("identitytoken");
   if (identityToken !== "") {

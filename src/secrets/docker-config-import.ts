@@ -32,10 +32,12 @@ export interface DockerConfigImport {
   readonly notes: string[];
 }
 
+const helperName = /^[A-Za-z0-9._-]*$/;
+
 interface ConfigShape {
   readonly auths: Record<string, unknown>;
   readonly credsStore?: string;
-  /** Helper by registry, keyed as written and also by normalized key. */
+  /** Helper name by registry, as written in `credHelpers`. */
   readonly credHelpers: ReadonlyMap<string, string>;
 }
 
@@ -104,7 +106,11 @@ function importEntry(
 
 /** The `credHelpers` helper of an `auths` key, matched as written or normalized. */
 function helperFor(config: ConfigShape, sourceKey: string): string | undefined {
-  return config.credHelpers.get(sourceKey) ?? config.credHelpers.get(registryKeyOf(sourceKey));
+  const key = registryKeyOf(sourceKey);
+  for (const [registry, helper] of config.credHelpers) {
+    if (registry === sourceKey || registryKeyOf(registry) === key) return helper;
+  }
+  return undefined;
 }
 
 /** The normalized `auths` key of `text`, or `text` itself when it is not a registry URL. */
@@ -116,7 +122,8 @@ function registryKeyOf(text: string): string {
 /** The note for a registry whose credentials a helper holds. */
 function helperNote(registry: string, helper: string): string {
   const command = `docker-credential-${helper}`;
-  return `credentials for ${registry} are held by the credential helper '${command}': export them with \`echo ${registry} | ${command} get\` and create the secret with --username/--password-stdin`;
+  const arg = /^[A-Za-z0-9._:/[\]@%+=-]+$/.test(registry) ? registry : `'${registry.replaceAll("'", "'\\''")}'`;
+  return `credentials for ${registry} are held by the credential helper '${command}': export them with \`echo ${arg} | ${command} get\` and create the secret with --username/--password-stdin`;
 }
 
 /** Why `credential` is not imported (refused field, duplicate), or undefined. */
@@ -132,18 +139,14 @@ function credentialProblem(
     email: credential.email,
   });
   if (problems.length > 0) return `${q(sourceKey)} skipped: ${problems.join("; ")}`;
-  const twin = found.find(
-    (other) => other.registryKey === credential.registryKey && sameSecret(other, credential),
-  );
+  const twin = found.find((other) => other.registryKey === credential.registryKey && sameSecret(other, credential));
   if (twin === undefined) return undefined;
   return `${q(sourceKey)} is the same registry as ${q(twin.sourceKey)} with the same credentials: imported once`;
 }
 
 function sameSecret(a: RegistryCredential, b: RegistryCredential): boolean {
-  if (a.kind === "password" && b.kind === "password")
-    return a.username === b.username && a.password === b.password;
-  if (a.kind === "identity-token" && b.kind === "identity-token")
-    return a.identityToken === b.identityToken;
+  if (a.kind === "password" && b.kind === "password") return a.username === b.username && a.password === b.password;
+  if (a.kind === "identity-token" && b.kind === "identity-token") return a.identityToken === b.identityToken;
   return false;
 }
 
@@ -152,36 +155,31 @@ function parseConfig(text: string): ConfigShape {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw invalid(
       `the Docker config is not valid JSON (${(error as Error).message}): give the content of ~/.docker/config.json`,
     );
   }
-  if (!isRecord(json))
-    throw new WharfError(
-      "INVALID_REQUEST",
-      'the Docker config must be a JSON object with an "auths" field',
-    );
+  if (!isRecord(json)) throw invalid('the Docker config must be a JSON object with an "auths" field');
   const auths = json.auths ?? {};
-  const credHelpers = json.credHelpers ?? {};
-  if (!isRecord(auths))
-    throw new WharfError(
-      "INVALID_REQUEST",
-      'the Docker config\'s "auths" must be an object keyed by registry',
-    );
-  if (!isRecord(credHelpers) || !Object.values(credHelpers).every((v) => typeof v === "string")) {
-    throw new WharfError(
-      "INVALID_REQUEST",
-      'the Docker config\'s "credHelpers" must map registries to helper names',
-    );
+  const helpers = json.credHelpers ?? {};
+  if (!isRecord(auths)) throw invalid('the Docker config\'s "auths" must be an object keyed by registry');
+  if (!isRecord(helpers) || !Object.values(helpers).every((v) => typeof v === "string")) {
+    throw invalid('the Docker config\'s "credHelpers" must map registries to helper names');
   }
-  const credsStore =
-    typeof json.credsStore === "string" && json.credsStore !== "" ? json.credsStore : undefined;
-  return {
-    auths,
-    credsStore,
-    credHelpers: new Map(Object.entries(credHelpers as Record<string, string>)),
-  };
+  const credsStore = typeof json.credsStore === "string" && json.credsStore !== "" ? json.credsStore : undefined;
+  const credHelpers = new Map(Object.entries(helpers as Record<string, string>).filter(([, h]) => h !== ""));
+  for (const helper of [credsStore ?? "", ...credHelpers.values()]) {
+    if (!helperName.test(helper)) {
+      throw invalid(
+        `the Docker config names the credential helper ${JSON.stringify(helper)}: a helper name is letters, digits, '.', '_' or '-'`,
+      );
+    }
+  }
+  return { auths, credsStore, credHelpers };
+}
+
+function invalid(message: string): WharfError {
+  return new WharfError("INVALID_REQUEST", message);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

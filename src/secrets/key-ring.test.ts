@@ -50,10 +50,7 @@ describe("createKeyRing", () => {
     test(`refuses ${what}`, () => {
       assert.throws(
         build,
-        (error) =>
-          error instanceof MasterKeyError &&
-          error.reason === "invalid-key" &&
-          error.message.includes(part),
+        (error) => error instanceof MasterKeyError && error.reason === "invalid-key" && error.message.includes(part),
       );
     });
   }

@@ -43,8 +43,7 @@ export function createKeyRing(keys: readonly MasterKey[], currentVersion: number
     if (!Number.isSafeInteger(version) || version < 1) {
       throw invalid(`master key version ${version} is not a positive integer`);
     }
-    if (byVersion.has(version))
-      throw invalid(`master key version ${version} is given twice: keep one`);
+    if (byVersion.has(version)) throw invalid(`master key version ${version} is given twice: keep one`);
     if (key.length !== masterKeyLength) {
       throw invalid(
         `master key version ${version} is ${key.length} bytes: it must be exactly ${masterKeyLength} bytes`,

@@ -50,9 +50,7 @@ describe("parseMasterKeyEnv", () => {
         (error) => {
           assert.ok(error instanceof MasterKeyError && error.reason === "invalid-key");
           assert.ok(error.message.includes(part), `${error.message} lacks ${part}`);
-          assert.ok(
-            !error.message.includes(short) && !error.message.includes(k1.toString("base64")),
-          );
+          assert.ok(!error.message.includes(short) && !error.message.includes(k1.toString("base64")));
           return true;
         },
       );

@@ -15,12 +15,7 @@
  * - `malformed`: stored ciphertext is not in Wharf's `v<N>:iv:tag:data` form;
  * - `authentication`: the key is wrong or the data (or its binding) changed.
  */
-export type MasterKeyErrorReason =
-  | "invalid-key"
-  | "insecure-file"
-  | "unknown-version"
-  | "malformed"
-  | "authentication";
+export type MasterKeyErrorReason = "invalid-key" | "insecure-file" | "unknown-version" | "malformed" | "authentication";
 
 /** A master-key failure; the message says what the operator should do. Never holds key material. */
 export class MasterKeyError extends Error {

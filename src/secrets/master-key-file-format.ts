@@ -42,9 +42,7 @@ export function parseKeyFile(text: string, file: string): KeyFile {
   }
   const parsed = keyFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`,
-    );
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`);
     throw invalid(file, issues.join("; "));
   }
   try {

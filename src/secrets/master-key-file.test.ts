@@ -59,9 +59,7 @@ describe("master key file", () => {
 
   test("concurrent first starts agree on one key", async () => {
     const dataDir = freshDir();
-    const loads = await Promise.all(
-      Array.from({ length: 8 }, () => loadMasterKeyRing({ dataDir, env: noEnv })),
-    );
+    const loads = await Promise.all(Array.from({ length: 8 }, () => loadMasterKeyRing({ dataDir, env: noEnv })));
     assert.equal(loads.filter((load) => load.created).length, 1);
     const key = loads[0]!.ring.keyFor(1);
     for (const load of loads) assert.deepEqual(load.ring.keyFor(1), key);
@@ -97,10 +95,7 @@ describe("master key file", () => {
       const dataDir = freshDir();
       const { file } = await loadMasterKeyRing({ dataDir, env: noEnv });
       await writeFile(file!, content, { mode: 0o600 });
-      await assert.rejects(
-        loadMasterKeyRing({ dataDir, env: noEnv }),
-        rejectsWith("invalid-key", part),
-      );
+      await assert.rejects(loadMasterKeyRing({ dataDir, env: noEnv }), rejectsWith("invalid-key", part));
     });
   }
 
@@ -111,10 +106,7 @@ describe("master key file", () => {
     assert.equal(loaded.source, "environment");
     assert.deepEqual(loaded.ring.keyFor(1), Buffer.alloc(32, 5));
     await assert.rejects(stat(dataDir), { code: "ENOENT" });
-    await assert.rejects(
-      rotateMasterKey(dataDir, { env }),
-      rejectsWith("invalid-key", "appending a new entry"),
-    );
+    await assert.rejects(rotateMasterKey(dataDir, { env }), rejectsWith("invalid-key", "appending a new entry"));
   });
 
   test("rotation adds a current version and keeps the old ones", async () => {

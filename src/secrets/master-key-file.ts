@@ -51,12 +51,10 @@ export async function loadMasterKeyRing(options: {
   readonly env?: MasterKeyEnv;
 }): Promise<LoadedMasterKey> {
   const value = (options.env ?? process.env)[masterKeyEnvVar];
-  if (value !== undefined)
-    return { ring: parseMasterKeyEnv(value), source: "environment", created: false };
+  if (value !== undefined) return { ring: parseMasterKeyEnv(value), source: "environment", created: false };
   const file = join(options.dataDir, masterKeyFileName);
   const existing = await readKeyFile(file);
-  if (existing !== undefined)
-    return { ring: ringOf(existing), source: "file", file, created: false };
+  if (existing !== undefined) return { ring: ringOf(existing), source: "file", file, created: false };
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const fresh: KeyFile = { format: "wharf-master-key/v1", current: 1, keys: [newKey(1)] };
   const temp = await writeTemp(file, fresh);

@@ -58,16 +58,11 @@ const pathSegment = /^[A-Za-z0-9._~-]+$/;
  * `/v1`/`/v2` give {@link dockerHubRegistry}; with another path, a port or
  * `http://` they are refused. Never throws.
  */
-export function normalizeRegistryUrl(
-  input: string,
-  options: { readonly insecure?: boolean } = {},
-): RegistryUrlResult {
+export function normalizeRegistryUrl(input: string, options: { readonly insecure?: boolean } = {}): RegistryUrlResult {
   const text = input.trim();
   const q = quoteInput(text);
   if (text === "") {
-    return fail(
-      "registry URL is empty: give a host such as registry.example.com or https://registry.example.com:5000",
-    );
+    return fail("registry URL is empty: give a host such as registry.example.com or https://registry.example.com:5000");
   }
   if (/\s/.test(text)) return fail(`registry URL ${q} contains a space: remove it`);
   const parts = splitUrl(text);
@@ -84,9 +79,7 @@ export function normalizeRegistryUrl(
   if (cleanPath.error !== undefined) return fail(cleanPath.error);
   if (hubHosts.has(host.name)) return dockerHubResult(scheme, host.port, cleanPath.path, q);
   if (scheme === "http" && options.insecure !== true) {
-    return fail(
-      `registry URL ${q} uses http://: use https://, or mark the secret insecure if the registry has no TLS`,
-    );
+    return fail(`registry URL ${q} uses http://: use https://, or mark the secret insecure if the registry has no TLS`);
   }
   const hostPort = host.port === undefined ? host.name : `${host.name}:${host.port}`;
   return {
@@ -103,9 +96,7 @@ function fail(error: string): RegistryUrlResult {
 }
 
 /** Splits scheme, authority and path; a string result is the problem. */
-function splitUrl(
-  text: string,
-): { scheme?: "http" | "https"; authority: string; path: string } | string {
+function splitUrl(text: string): { scheme?: "http" | "https"; authority: string; path: string } | string {
   const q = quoteInput(text);
   if (text.includes("#")) return `registry URL ${q} has a fragment ("#…"): remove it`;
   if (text.includes("?")) return `registry URL ${q} has a query ("?…"): remove it`;
@@ -127,8 +118,7 @@ function splitUrl(
 
 /** Lower-cased host name and optional port; a string result is the problem. */
 function parseAuthority(authority: string, q: string): { name: string; port?: string } | string {
-  if (authority === "")
-    return `registry URL ${q} has no host: give one such as registry.example.com`;
+  if (authority === "") return `registry URL ${q} has no host: give one such as registry.example.com`;
   let name = authority;
   let port: string | undefined;
   if (authority.startsWith("[")) {
@@ -144,13 +134,10 @@ function parseAuthority(authority: string, q: string): { name: string; port?: st
     }
   } else {
     const colons = authority.split(":").length - 1;
-    if (colons > 1)
-      return `registry URL ${q} has several ":": put an IPv6 address in brackets, as in [::1]:5000`;
+    if (colons > 1) return `registry URL ${q} has several ":": put an IPv6 address in brackets, as in [::1]:5000`;
     [name, port] = authority.split(":") as [string, string | undefined];
     const problem =
-      name.length > 253
-        ? `registry host ${quoteInput(name)} is longer than 253 characters`
-        : checkRegistryHost(name);
+      name.length > 253 ? `registry host ${quoteInput(name)} is longer than 253 characters` : checkRegistryHost(name);
     if (problem !== undefined) return problem;
   }
   if (port !== undefined && !validPort(port)) {
@@ -190,9 +177,7 @@ function dockerHubResult(
   q: string,
 ): RegistryUrlResult {
   if (scheme === "http")
-    return fail(
-      `registry URL ${q} is Docker Hub, which is served over https only: use https:// or just docker.io`,
-    );
+    return fail(`registry URL ${q} is Docker Hub, which is served over https only: use https:// or just docker.io`);
   if (port !== undefined || path !== "") {
     return fail(
       `registry URL ${q} is Docker Hub, which takes no port or path: give docker.io and put the repository in the image name`,

@@ -63,12 +63,7 @@ describe("secret cipher", () => {
   });
 
   test("refuses altered ciphertext, tag or IV", () => {
-    const [v, iv, tag, data] = encryptSecret(ring1, "s3cr3t", ad).split(":") as [
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [v, iv, tag, data] = encryptSecret(ring1, "s3cr3t", ad).split(":") as [string, string, string, string];
     const flip = (part: string) => {
       const bytes = Buffer.from(part, "base64url");
       bytes[0] = bytes[0]! ^ 1;
@@ -79,11 +74,7 @@ describe("secret cipher", () => {
       [v, iv, flip(tag), data],
       [v, flip(iv), tag, data],
     ]) {
-      fails(
-        () => decryptSecret(ring1, altered.join(":"), ad),
-        "authentication",
-        "data was altered",
-      );
+      fails(() => decryptSecret(ring1, altered.join(":"), ad), "authentication", "data was altered");
     }
   });
 

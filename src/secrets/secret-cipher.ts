@@ -55,11 +55,9 @@ export function decryptSecret(ring: KeyRing, text: string, associatedData: strin
   try {
     return Buffer.concat([decipher.update(data), decipher.final()]).toString("utf8");
   } catch (error) {
-    throw new MasterKeyError(
-      "authentication",
-      "cannot decrypt: the master key is wrong or the data was altered",
-      { cause: error },
-    );
+    throw new MasterKeyError("authentication", "cannot decrypt: the master key is wrong or the data was altered", {
+      cause: error,
+    });
   }
 }
 
@@ -86,26 +84,15 @@ export function keyVersionOf(text: string): number | undefined {
 function parseCiphertext(text: string): { version: number; iv: Buffer; tag: Buffer; data: Buffer } {
   const parts = text.split(":");
   const version = keyVersionOf(text);
-  if (
-    parts.length !== 4 ||
-    version === undefined ||
-    !parts.slice(1).every((p) => base64url.test(p))
-  ) {
+  if (parts.length !== 4 || version === undefined || !parts.slice(1).every((p) => base64url.test(p))) {
     throw malformed("it is not in the form v<version>:<iv>:<tag>:<ciphertext>");
   }
-  const [iv, tag, data] = parts.slice(1).map((part) => Buffer.from(part, "base64url")) as [
-    Buffer,
-    Buffer,
-    Buffer,
-  ];
+  const [iv, tag, data] = parts.slice(1).map((part) => Buffer.from(part, "base64url")) as [Buffer, Buffer, Buffer];
   if (iv.length !== ivBytes) throw malformed(`its IV is ${iv.length} bytes, not ${ivBytes}`);
   if (tag.length !== tagBytes) throw malformed(`its tag is ${tag.length} bytes, not ${tagBytes}`);
   return { version, iv, tag, data };
 }
 
 function malformed(why: string): MasterKeyError {
-  return new MasterKeyError(
-    "malformed",
-    `cannot decrypt a stored secret: ${why} (the data was altered)`,
-  );
+  return new MasterKeyError("malformed", `cannot decrypt a stored secret: ${why} (the data was altered)`);
 }

@@ -33,8 +33,7 @@ const domainLabel = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
  * (C0, DEL, C1: usually a pasted newline); no ':'.
  */
 export function validateUsername(username: string): string | undefined {
-  if (username === "")
-    return "username is empty: give the user name you log in to the registry with";
+  if (username === "") return "username is empty: give the user name you log in to the registry with";
   const length = [...username].length;
   if (length > maxUsernameLength) {
     return `username must be at most ${maxUsernameLength} characters (got ${length})`;
@@ -55,8 +54,7 @@ export function validateUsername(username: string): string | undefined {
  * caller's job, as with `docker login --password-stdin`.
  */
 export function validatePassword(password: string): string | undefined {
-  if (password === "")
-    return "password is empty: give the password or access token for the registry";
+  if (password === "") return "password is empty: give the password or access token for the registry";
   const bytes = Buffer.byteLength(password, "utf8");
   if (bytes > maxPasswordBytes) {
     return `password must be at most ${maxPasswordBytes} bytes (got ${bytes}): check that a token, not a file, was pasted`;
@@ -78,8 +76,7 @@ export function validateEmail(email: string | undefined): string | undefined {
   const at = email.lastIndexOf("@");
   const local = email.slice(0, at);
   const labels = email.slice(at + 1).split(".");
-  const localOk =
-    at > 0 && local.length <= 64 && local.split(".").every((atom) => atext.test(atom));
+  const localOk = at > 0 && local.length <= 64 && local.split(".").every((atom) => atext.test(atom));
   const domainOk = labels.length >= 2 && labels.every((label) => domainLabel.test(label));
   if (localOk && domainOk) return undefined;
   return `e-mail ${JSON.stringify(email)} is not a valid address: write it as name@example.com, or leave it out`;
@@ -87,11 +84,7 @@ export function validateEmail(email: string | undefined): string | undefined {
 
 /** Every problem of `fields`, in field order; empty when all are valid. */
 export function checkSecretFields(fields: SecretFields): string[] {
-  const problems = [
-    validateUsername(fields.username),
-    validatePassword(fields.password),
-    validateEmail(fields.email),
-  ];
+  const problems = [validateUsername(fields.username), validatePassword(fields.password), validateEmail(fields.email)];
   return problems.filter((problem) => problem !== undefined);
 }
 

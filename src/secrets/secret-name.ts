@@ -30,12 +30,7 @@ export function validateSecretName(name: string): string | undefined {
   if (name === "") {
     return 'secret name is empty: give a name such as "docker-secret-name"';
   }
-  const problems = [
-    ...lengthProblem(name),
-    ...characterProblem(name),
-    ...endsProblems(name),
-    ...partProblem(name),
-  ];
+  const problems = [...lengthProblem(name), ...characterProblem(name), ...endsProblems(name), ...partProblem(name)];
   if (problems.length === 0) return undefined;
   return `secret name ${quoteInput(name)} is invalid: ${problems.join("; ")}`;
 }
@@ -78,9 +73,7 @@ function endsProblems(name: string): string[] {
 function partProblem(name: string): string[] {
   if (name.includes("..")) return ['must not contain "..": remove the empty part between dots'];
   if (/(?:\.-|-\.)/.test(name)) {
-    return [
-      "each part between dots must begin and end with a lower-case letter or digit: remove the '-' next to '.'",
-    ];
+    return ["each part between dots must begin and end with a lower-case letter or digit: remove the '-' next to '.'"];
   }
   return [];
 }

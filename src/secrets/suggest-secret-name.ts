@@ -15,10 +15,7 @@ import { maxSecretNameLength } from "./secret-name.ts";
  * characters; "registry" when nothing is left. When the name is in `taken`,
  * appends "-2", "-3", … (cutting the base to fit).
  */
-export function suggestSecretName(
-  registry: RegistryLocation,
-  taken: ReadonlySet<string> = new Set(),
-): string {
+export function suggestSecretName(registry: RegistryLocation, taken: ReadonlySet<string> = new Set()): string {
   const base = registry.kind === "docker-hub" ? "docker-hub" : slug(registry.key);
   if (!taken.has(base)) return base;
   for (let n = 2; ; n += 1) {

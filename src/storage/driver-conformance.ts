@@ -51,14 +51,8 @@ export function runDriverConformance(name: string, create: () => Promise<DriverF
     it("reads byte ranges", async () => {
       const data = randomBytes(10_000);
       await driver.putContent("r/obj", data);
-      assert.deepEqual(
-        await collect(await driver.read("r/obj", { offset: 100, length: 50 })),
-        data.subarray(100, 150),
-      );
-      assert.deepEqual(
-        await collect(await driver.read("r/obj", { offset: 9990 })),
-        data.subarray(9990),
-      );
+      assert.deepEqual(await collect(await driver.read("r/obj", { offset: 100, length: 50 })), data.subarray(100, 150));
+      assert.deepEqual(await collect(await driver.read("r/obj", { offset: 9990 })), data.subarray(9990));
     });
 
     it("appends", async () => {

@@ -6,11 +6,19 @@
  * new one — never a torn file, even after a crash or power loss.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import {
+  createReadStream,
+  close as fsClose,
+  fdatasync as fsFdatasync,
+  fstat as fsFstat,
+  open as fsOpen,
+  write as fsWriteCallback,
+} from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { Readable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
 import {
   type FileInfo,
   PathNotFoundError,
@@ -20,6 +28,12 @@ import {
 } from "./storage-driver.ts";
 
 const streamBufferBytes = 1024 * 1024;
+const syncEveryBytes = 64 * 1024 * 1024;
+const openFd = promisify(fsOpen);
+const fdatasync = promisify(fsFdatasync);
+const fstat = promisify(fsFstat);
+const closeFd = promisify(fsClose);
+const fsWrite = promisify(fsWriteCallback);
 
 /** Creates a filesystem driver rooted at `root` (created on first write). */
 export function createFilesystemDriver(root: string): StorageDriver {
@@ -70,10 +84,11 @@ async function writeFile(
   options: WriteOptions = {},
 ): Promise<number> {
   await mkdir(dirname(file), { recursive: true });
-  if (options.append) return appendFile(file, source);
+  const durable = options.durable ?? true;
+  if (options.append) return streamToFile(file, source, "a", durable);
   const temporary = `${file}.tmp-${randomBytes(6).toString("hex")}`;
   try {
-    const size = await streamToFile(temporary, source, "w");
+    const size = await streamToFile(temporary, source, "w", durable);
     await rename(temporary, file);
     await syncFolder(dirname(file));
     return size;
@@ -83,41 +98,79 @@ async function writeFile(
   }
 }
 
-async function appendFile(
-  file: string,
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-): Promise<number> {
-  return streamToFile(file, source, "a");
-}
-
 /**
- * Streams into `file` (flags `w` or `a`); `flush` makes the stream fsync
- * before it closes, so the data is durable once the pipeline resolves.
- * Returns the file's final size.
+ * Streams into `file` (flags `w` or `a`) and returns the file's final size.
+ * Every {@link syncEveryBytes} a background fdatasync starts, so the disk
+ * flushes while the network is still delivering and the final, awaited
+ * fdatasync (when `durable`) has only the tail left to write.
  */
 async function streamToFile(
   file: string,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   flags: "w" | "a",
+  durable: boolean,
 ): Promise<number> {
-  const sink = createWriteStream(file, {
-    flags,
-    mode: 0o600,
-    flush: true,
+  const fd = await openFd(file, flags, 0o600);
+  let syncing: Promise<void> = Promise.resolve();
+  try {
+    let unsynced = 0;
+    async function* counted(): AsyncIterable<Uint8Array> {
+      for await (const chunk of source) {
+        unsynced += chunk.length;
+        if (unsynced >= syncEveryBytes) {
+          unsynced = 0;
+          syncing = syncing.then(() => fdatasync(fd));
+        }
+        yield chunk;
+      }
+    }
+    await pipeline(counted(), fdSink(fd));
+    await syncing;
+    if (durable) await fdatasync(fd);
+    return (await fstat(fd)).size;
+  } finally {
+    await syncing.catch(() => undefined);
+    await closeFd(fd);
+  }
+}
+
+/**
+ * A Writable over a file descriptor it never closes (fs.WriteStream closes
+ * its fd when destroyed by a failing source, which would race with ours).
+ * Batches buffered chunks into one writev and loops over short writes.
+ */
+function fdSink(fd: number): Writable {
+  return new Writable({
     highWaterMark: streamBufferBytes,
+    writev(chunks, callback) {
+      writeAll(fd, Buffer.concat(chunks.map((c) => c.chunk as Buffer))).then(() => callback(), callback);
+    },
   });
-  await pipeline(source, sink);
-  return (await stat(file)).size;
+}
+
+async function writeAll(fd: number, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await fsWrite(fd, data, offset, data.length - offset);
+    offset += bytesWritten;
+  }
 }
 
 async function moveFile(from: string, to: string, path: string): Promise<void> {
-  await mkdir(dirname(to), { recursive: true });
+  let fd: number;
   try {
-    await rename(from, to);
+    fd = await openFd(from, "r");
   } catch (error) {
     if (isMissing(error)) throw new PathNotFoundError(path);
     throw error;
   }
+  try {
+    await fdatasync(fd);
+  } finally {
+    await closeFd(fd);
+  }
+  await mkdir(dirname(to), { recursive: true });
+  await rename(from, to);
   await syncFolder(dirname(to));
 }
 

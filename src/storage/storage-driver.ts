@@ -24,6 +24,13 @@ export interface ReadRange {
 export interface WriteOptions {
   /** Append to an existing object instead of replacing it (upload chunks). */
   readonly append?: boolean;
+  /**
+   * Wait until the bytes are on stable storage before resolving (default
+   * true). Upload chunks pass false: {@link StorageDriver.move} makes the
+   * object durable before it becomes a blob, and an upload's status always
+   * reports the bytes actually stored, so a lost tail is simply re-sent.
+   */
+  readonly durable?: boolean;
 }
 
 /** A storage backend. Every method is safe to call concurrently on different paths. */
@@ -44,7 +51,11 @@ export interface StorageDriver {
   getContent(path: string): Promise<Buffer | undefined>;
   /** Replaces a small object atomically and durably. */
   putContent(path: string, content: Uint8Array): Promise<void>;
-  /** Moves an object atomically, replacing `to`; throws PathNotFoundError when `from` is missing. */
+  /**
+   * Moves an object atomically and durably, replacing `to`: once it resolves,
+   * `to` holds all of `from`'s bytes even after a power loss. Throws
+   * PathNotFoundError when `from` is missing.
+   */
   move(from: string, to: string): Promise<void>;
   /** Deletes an object or a whole prefix; a missing path is not an error. */
   delete(path: string): Promise<void>;

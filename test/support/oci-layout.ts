@@ -242,7 +242,5 @@ export async function readOciLayout(dir: string): Promise<LayoutContents> {
 
 /** The descriptor tagged `tag` in a layout's index.json, if any. */
 export function taggedDescriptor(contents: LayoutContents, tag: string): Descriptor | undefined {
-  return contents.index.manifests.find(
-    (d) => d.annotations?.["org.opencontainers.image.ref.name"] === tag,
-  );
+  return contents.index.manifests.find((d) => d.annotations?.["org.opencontainers.image.ref.name"] === tag);
 }

@@ -11,11 +11,7 @@ export function sha256(data: Uint8Array | string): string {
 }
 
 /** Pushes a blob monolithically (POST ?digest=) and returns its digest. */
-export async function pushBlob(
-  base: string,
-  name: string,
-  data: Uint8Array | string,
-): Promise<string> {
+export async function pushBlob(base: string, name: string, data: Uint8Array | string): Promise<string> {
   const digest = sha256(data);
   const res = await fetch(`${base}/v2/${name}/blobs/uploads/?digest=${digest}`, {
     method: "POST",
@@ -32,11 +28,7 @@ export async function pushImage(
   tag: string,
   extra: Record<string, unknown> = {},
 ): Promise<{ digest: string; body: string; config: string; layer: string }> {
-  const config = await pushBlob(
-    base,
-    name,
-    JSON.stringify({ architecture: "amd64", os: "linux", tag }),
-  );
+  const config = await pushBlob(base, name, JSON.stringify({ architecture: "amd64", os: "linux", tag }));
   const layerData = `layer of ${name}:${tag}`;
   const layer = await pushBlob(base, name, layerData);
   const body = JSON.stringify({

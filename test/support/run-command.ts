@@ -23,11 +23,7 @@ export interface RunOptions {
 }
 
 /** Runs `command` with `args` and resolves when it exits (never rejects on a non-zero exit). */
-export function runCommand(
-  command: string,
-  args: readonly string[],
-  options: RunOptions = {},
-): Promise<CommandResult> {
+export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -63,11 +59,7 @@ export function describeResult(command: string, args: readonly string[], result:
 }
 
 /** Runs a command and throws (with its output) unless it exits 0; returns stdout. */
-export async function runOk(
-  command: string,
-  args: readonly string[],
-  options: RunOptions = {},
-): Promise<string> {
+export async function runOk(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
   const result = await runCommand(command, args, options);
   if (result.code !== 0) throw new Error(describeResult(command, args, result));
   return result.stdout;

@@ -21,20 +21,12 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
   res.setHeader("Cache-Control", "max-age=31536000");
   res.setHeader("Content-Type", "application/octet-stream");
   if (range === "unsatisfiable") {
-    throw new WharfError(
-      "RANGE_INVALID",
-      `the blob has ${size} bytes; the requested range is outside it`,
-      {
-        headers: { "Content-Range": `bytes */${size}` },
-      },
-    );
+    throw new WharfError("RANGE_INVALID", `the blob has ${size} bytes; the requested range is outside it`, {
+      headers: { "Content-Range": `bytes */${size}` },
+    });
   }
   res.statusCode = range ? 206 : 200;
-  if (range)
-    res.setHeader(
-      "Content-Range",
-      `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`,
-    );
+  if (range) res.setHeader("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`);
   res.setHeader("Content-Length", range ? range.length : size);
   if (head || size === 0) {
     res.end();

@@ -45,10 +45,5 @@ export async function listReferrers(ctx: RegistryContext): Promise<void> {
     ...(row.artifactType ? { artifactType: row.artifactType } : {}),
     ...(row.annotations ? { annotations: row.annotations } : {}),
   }));
-  writeJson(
-    ctx.res,
-    200,
-    { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests },
-    mediaTypes.ociIndex,
-  );
+  writeJson(ctx.res, 200, { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests }, mediaTypes.ociIndex);
 }

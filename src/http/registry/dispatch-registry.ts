@@ -28,10 +28,7 @@ function validName(raw: string): string {
       raw.length > maxRepositoryNameLength
         ? `it is longer than ${maxRepositoryNameLength} characters`
         : "use lower-case letters and digits, separated by '.', '_', '__' or '-', in '/'-separated components";
-    throw new WharfError(
-      "NAME_INVALID",
-      `invalid repository name ${JSON.stringify(raw.slice(0, 100))}: ${why}`,
-    );
+    throw new WharfError("NAME_INVALID", `invalid repository name ${JSON.stringify(raw.slice(0, 100))}: ${why}`);
   }
   return raw;
 }

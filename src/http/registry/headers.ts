@@ -6,10 +6,7 @@ import type { IncomingMessage } from "node:http";
 import { WharfError } from "../../errors/wharf-error.ts";
 
 /** A `Range: bytes=a-b` request, resolved against the blob's size. */
-export type ByteRange =
-  | { readonly offset: number; readonly length: number }
-  | "unsatisfiable"
-  | undefined;
+export type ByteRange = { readonly offset: number; readonly length: number } | "unsatisfiable" | undefined;
 
 /**
  * Parses a single-range `Range` header. Undefined for no header or one this

@@ -21,12 +21,7 @@ function accepts(header: string | string[] | undefined, mediaType: string): bool
   if (values.length === 1 && values[0]!.trim() === "") return true;
   return values.some((value) => {
     const type = value.split(";")[0]!.trim().toLowerCase();
-    return (
-      type === "*/*" ||
-      type === "application/*" ||
-      type === mediaType ||
-      type === "application/json"
-    );
+    return type === "*/*" || type === "application/*" || type === mediaType || type === "application/json";
   });
 }
 
@@ -53,12 +48,7 @@ export async function getManifest(ctx: RegistryContext, head: boolean): Promise<
 export async function putManifest(ctx: RegistryContext): Promise<void> {
   const reference = parseManifestReference(ctx.segment);
   const body = await readBody(ctx.req, ctx.services.maxManifestBytes, "manifest");
-  const pushed = await ctx.services.manifests.put(
-    ctx.name,
-    reference,
-    body,
-    ctx.req.headers["content-type"],
-  );
+  const pushed = await ctx.services.manifests.put(ctx.name, reference, body, ctx.req.headers["content-type"]);
   const { res } = ctx;
   res.statusCode = 201;
   res.setHeader("Location", `/v2/${ctx.name}/manifests/${pushed.digest}`);

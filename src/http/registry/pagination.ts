@@ -35,12 +35,7 @@ export function readPage(query: URLSearchParams): PageRequest {
  * Trims a result fetched with `limit + 1` rows to the page and sets `Link`
  * when a further row proved there is a next page.
  */
-export function finishPage(
-  res: ServerResponse,
-  path: string,
-  page: PageRequest,
-  rows: string[],
-): string[] {
+export function finishPage(res: ServerResponse, path: string, page: PageRequest, rows: string[]): string[] {
   if (rows.length <= page.limit) return rows;
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];

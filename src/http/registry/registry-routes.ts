@@ -11,13 +11,7 @@ import { deleteBlob, getBlob } from "./blob-handlers.ts";
 import { apiVersionCheck, listCatalog, listReferrers } from "./discovery-handlers.ts";
 import { deleteManifest, getManifest, listTags, putManifest } from "./manifest-handlers.ts";
 import type { RegistryContext } from "./registry-context.ts";
-import {
-  cancelUpload,
-  completeUpload,
-  patchUpload,
-  startUpload,
-  uploadStatus,
-} from "./upload-handlers.ts";
+import { cancelUpload, completeUpload, patchUpload, startUpload, uploadStatus } from "./upload-handlers.ts";
 
 /** What one method of a route needs and does. */
 export interface RouteMethod {

@@ -30,9 +30,7 @@ function sendCreated(res: ServerResponse, name: string, digest: string): void {
 
 function hasBody(ctx: RegistryContext): boolean {
   const length = ctx.req.headers["content-length"];
-  return length === undefined
-    ? ctx.req.headers["transfer-encoding"] !== undefined
-    : Number(length) > 0;
+  return length === undefined ? ctx.req.headers["transfer-encoding"] !== undefined : Number(length) > 0;
 }
 
 /** POST: mount (`?mount=&from=`), monolithic push (`?digest=`), or open a session. */
@@ -43,8 +41,7 @@ export async function startUpload(ctx: RegistryContext): Promise<void> {
     const digest = parseDigest(mount, "mount digest");
     const from = query.get("from") ?? undefined;
     const canPull = (repository: string) => services.authorizer.canPull(ctx.subject, repository);
-    if (await services.blobs.mount(name, digest, from, canPull))
-      return sendCreated(res, name, digest.value);
+    if (await services.blobs.mount(name, digest, from, canPull)) return sendCreated(res, name, digest.value);
   }
   const digestParam = mount === null ? query.get("digest") : null;
   if (digestParam !== null) {
