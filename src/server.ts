@@ -90,9 +90,16 @@ export async function startServer(
     async close(graceMs = 30_000) {
       clearInterval(timer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle as their in-flight responses end;
+      // close each one then, not only those idle at the moment of the signal.
+      server.on("request", (_req, res) => {
+        res.shouldKeepAlive = false;
+      });
       server.closeIdleConnections();
+      const reap = setInterval(() => server.closeIdleConnections(), 100);
       const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
       await closed;
+      clearInterval(reap);
       clearTimeout(force);
       await db.destroy();
     },

@@ -132,8 +132,8 @@ before(async () => {
     env: podmanEnv(),
   }).catch((error: Error) => ({ code: -1, signal: null, stdout: "", stderr: error.message }));
   if (info.code !== 0) {
-    const reason = (info.stderr.trim() || `exit ${info.code ?? info.signal}`).split("\n")[0]!;
-    unavailable = reason;
+    const lines = (info.stderr.trim() || `exit ${info.code ?? info.signal}`).split("\n");
+    unavailable = lines.find((line) => line.startsWith("Error:")) ?? lines[0]!;
   }
 });
 

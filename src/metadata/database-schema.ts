@@ -54,8 +54,115 @@ export interface UploadsTable {
   updated_at: number;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  email: string | null;
+  password_hash: string;
+  is_admin: number;
+  disabled: number;
+  created_at: number;
+}
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+}
+
+export interface OrganizationMembersTable {
+  org_id: number;
+  user_id: number;
+  owner: number;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  role: string;
+  created_at: number;
+}
+
+export interface TeamMembersTable {
+  team_id: number;
+  user_id: number;
+}
+
+/** One namespace per user, organization and application; `public` opens all its repositories to pulls. */
+export interface NamespacesTable {
+  name: string;
+  kind: "user" | "organization" | "application";
+  user_id: number | null;
+  org_id: number | null;
+  public: number;
+  created_at: number;
+}
+
+export interface RepositorySettingsTable {
+  name: string;
+  public: number;
+}
+
+export interface RepositoryGrantsTable {
+  repository: string;
+  team_id: number | null;
+  user_id: number | null;
+  role: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  scopes: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface RobotsTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  secret_hash: string;
+  scopes: string;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string | null;
+  remote: string | null;
+}
+
+export interface LoginFailuresTable {
+  key: string;
+  failures: number;
+  window_started_at: number;
+}
+
 /** The whole metadata database. */
 export interface Database {
+  users: UsersTable;
+  organizations: OrganizationsTable;
+  organization_members: OrganizationMembersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  namespaces: NamespacesTable;
+  repository_settings: RepositorySettingsTable;
+  repository_grants: RepositoryGrantsTable;
+  api_tokens: ApiTokensTable;
+  robots: RobotsTable;
+  audit_events: AuditEventsTable;
+  login_failures: LoginFailuresTable;
   repositories: RepositoriesTable;
   blobs: BlobsTable;
   repository_blobs: RepositoryBlobsTable;

@@ -5,6 +5,7 @@
  * only portable column types.
  */
 import type { Kysely, Migration } from "kysely";
+import { accountsMigration } from "./accounts-migration.ts";
 
 const registryCore: Migration = {
   async up(db: Kysely<unknown>) {
@@ -77,4 +78,5 @@ async function createManifestTables(db: Kysely<unknown>): Promise<void> {
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   "0001_registry_core": registryCore,
+  "0002_accounts": accountsMigration,
 };

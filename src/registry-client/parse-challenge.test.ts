@@ -38,9 +38,7 @@ describe("parseChallenges", () => {
   });
 
   it("splits several challenges in one header (repeated headers joined by Node)", () => {
-    const challenges = parseChallenges(
-      'Basic realm="r1", Bearer realm="https://a/token", service="svc",Negotiate',
-    );
+    const challenges = parseChallenges('Basic realm="r1", Bearer realm="https://a/token", service="svc",Negotiate');
     assert.deepEqual(
       challenges.map((c) => [c.scheme, c.params]),
       [

@@ -7,10 +7,7 @@ import { test } from "node:test";
 import { nextLink } from "./parse-link-header.ts";
 
 test("reads Distribution's next link", () => {
-  assert.equal(
-    nextLink('</v2/app/tags/list?last=b&n=2>; rel="next"'),
-    "/v2/app/tags/list?last=b&n=2",
-  );
+  assert.equal(nextLink('</v2/app/tags/list?last=b&n=2>; rel="next"'), "/v2/app/tags/list?last=b&n=2");
 });
 
 test("finds next among several links, any quoting, any case, several relations", () => {

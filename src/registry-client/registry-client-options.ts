@@ -29,7 +29,7 @@ export type CredentialSource =
 /** Options for `createRegistryClient`. Every field is optional. */
 export interface RegistryClientOptions {
   readonly credentials?: CredentialSource;
-  /** Use `http://` instead of `https://` (for every host, or those the function picks). */
+  /** Use `http://` instead of `https://`: for every host, or for the dialed hosts the function picks. */
   readonly insecure?: boolean | ((host: string) => boolean);
   /** Sent as `User-Agent`; defaults to `wharf-registry-client`. */
   readonly userAgent?: string;

@@ -63,8 +63,3 @@ export function failed<T = never>(
   };
   return { ok: false, failure };
 }
-
-/** Re-types a failed result for a caller with a different value type. */
-export function passFailure<T>(result: { readonly failure: RegistryFailure }): RegistryResult<T> {
-  return { ok: false, failure: result.failure };
-}

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -93,4 +93,20 @@ function listeningAddress(child: ChildProcess): Promise<string> {
     child.once("error", fail);
     child.once("exit", (code) => fail(new Error(`registry exited (${code}):\n${log}`)));
   });
+}
+
+/**
+ * Rewrites the stored bytes of blob `digest` (sha256) in a registry's
+ * filesystem storage, so that it serves content that no longer matches its
+ * digest — a real registry giving a corrupt response. `change` must keep
+ * manifests valid JSON (the registry parses them before serving).
+ */
+export async function corruptStoredBlob(
+  server: DistributionServer,
+  digest: string,
+  change: (bytes: Buffer) => Buffer,
+): Promise<void> {
+  const hex = digest.slice("sha256:".length);
+  const path = join(server.root, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
+  await writeFile(path, change(await readFile(path)));
 }

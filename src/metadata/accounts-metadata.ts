@@ -1,0 +1,150 @@
+/**
+ * @module
+ * The accounts part of the metadata port, as plain rows. Services decide
+ * what the rows mean (who may do what); this layer only stores them.
+ */
+import type { Role } from "../accounts/roles.ts";
+
+export interface UserRow {
+  readonly id: number;
+  readonly name: string;
+  readonly email: string | null;
+  readonly passwordHash: string;
+  readonly isAdmin: boolean;
+  readonly disabled: boolean;
+}
+
+export interface OrganizationRow {
+  readonly id: number;
+  readonly name: string;
+}
+
+export interface TeamRow {
+  readonly id: number;
+  readonly orgId: number;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface NamespaceRow {
+  readonly name: string;
+  readonly kind: "user" | "organization" | "application";
+  readonly userId: number | null;
+  readonly orgId: number | null;
+  readonly public: boolean;
+}
+
+export interface TokenRow {
+  readonly id: number;
+  readonly userId: number;
+  readonly name: string;
+  readonly scopes: string[];
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+}
+
+export interface RobotRow {
+  readonly id: number;
+  readonly orgId: number;
+  readonly orgName: string;
+  readonly name: string;
+  readonly scopes: string[];
+  readonly revokedAt: number | null;
+  readonly createdAt: number;
+}
+
+export interface GrantRow {
+  readonly repository: string;
+  readonly teamId: number | null;
+  readonly userId: number | null;
+  readonly role: Role;
+}
+
+export interface AuditRow {
+  readonly id: number;
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly detail: unknown;
+  readonly remote: string | null;
+}
+
+/** A new audit event. */
+export interface AuditEvent {
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly detail?: unknown;
+  readonly remote?: string;
+}
+
+/** Everything the accounts services store. Absence is `undefined`, never an exception. */
+export interface AccountsMetadata {
+  createUser(name: string, email: string | null, passwordHash: string, isAdmin: boolean): Promise<UserRow>;
+  findUser(name: string): Promise<UserRow | undefined>;
+  findUserById(id: number): Promise<UserRow | undefined>;
+  listUsers(): Promise<UserRow[]>;
+  setUserPassword(id: number, passwordHash: string): Promise<void>;
+  setUserDisabled(id: number, disabled: boolean): Promise<void>;
+  countUsers(): Promise<number>;
+
+  createOrganization(name: string, ownerId: number): Promise<OrganizationRow>;
+  findOrganization(name: string): Promise<OrganizationRow | undefined>;
+  listOrganizations(userId?: number): Promise<OrganizationRow[]>;
+  /** `owner`, `member` or undefined for a non-member. */
+  membership(orgId: number, userId: number): Promise<"owner" | "member" | undefined>;
+  setMembership(orgId: number, userId: number, owner: boolean): Promise<void>;
+  removeMember(orgId: number, userId: number): Promise<void>;
+  listMembers(orgId: number): Promise<{ name: string; owner: boolean }[]>;
+
+  createTeam(orgId: number, name: string, role: Role): Promise<TeamRow>;
+  findTeam(orgId: number, name: string): Promise<TeamRow | undefined>;
+  listTeams(orgId: number): Promise<(TeamRow & { members: string[] })[]>;
+  setTeamRole(teamId: number, role: Role): Promise<void>;
+  deleteTeam(teamId: number): Promise<void>;
+  addTeamMember(teamId: number, userId: number): Promise<void>;
+  removeTeamMember(teamId: number, userId: number): Promise<void>;
+  /** The teams of `orgId` that `userId` belongs to. */
+  teamsOfUser(orgId: number, userId: number): Promise<TeamRow[]>;
+
+  createNamespace(row: Omit<NamespaceRow, "public">): Promise<void>;
+  findNamespace(name: string): Promise<NamespaceRow | undefined>;
+  listNamespaces(orgId: number): Promise<NamespaceRow[]>;
+  setNamespacePublic(name: string, open: boolean): Promise<void>;
+  /** A repository's own visibility override, or undefined to inherit its namespace's. */
+  repositoryPublic(repository: string): Promise<boolean | undefined>;
+  setRepositoryPublic(repository: string, open: boolean): Promise<void>;
+  grantsFor(repository: string): Promise<GrantRow[]>;
+  setGrant(grant: GrantRow): Promise<void>;
+  removeGrant(repository: string, teamId: number | null, userId: number | null): Promise<void>;
+
+  createToken(
+    userId: number,
+    name: string,
+    tokenHash: string,
+    scopes: string[],
+    expiresAt: number | null,
+  ): Promise<TokenRow>;
+  findTokenByHash(tokenHash: string): Promise<TokenRow | undefined>;
+  findTokenById(id: number): Promise<TokenRow | undefined>;
+  listTokens(userId: number): Promise<TokenRow[]>;
+  revokeToken(id: number, at: number): Promise<void>;
+  touchToken(id: number, at: number): Promise<void>;
+
+  createRobot(orgId: number, name: string, secretHash: string, scopes: string[]): Promise<RobotRow>;
+  findRobotByHash(secretHash: string): Promise<RobotRow | undefined>;
+  findRobotById(id: number): Promise<RobotRow | undefined>;
+  listRobots(orgId: number): Promise<RobotRow[]>;
+  revokeRobot(id: number, at: number): Promise<void>;
+
+  appendAudit(event: AuditEvent, at: number): Promise<void>;
+  listAudit(since: number, limit: number, actor?: string): Promise<AuditRow[]>;
+
+  /** Failures counted under `key` since `windowStart`; older windows restart at zero. */
+  countFailure(key: string, now: number, windowMs: number): Promise<number>;
+  failuresSince(key: string, windowStart: number): Promise<number>;
+  clearFailures(key: string): Promise<void>;
+}
