@@ -4,12 +4,20 @@
  * services → HTTP server. Nothing else constructs these parts, so every
  * dependency between them is visible here.
  */
+
+import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import type { Kysely } from "kysely";
+import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
+import { createAccounts } from "./accounts/create-accounts.ts";
 import type { Config } from "./config/config-schema.ts";
-import { type Authorizer, allowAllAuthorizer } from "./http/authorizer.ts";
-import { createHttpServer } from "./http/create-http-server.ts";
+import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
+import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
+import { allowAllAuthorizer } from "./http/authorizer.ts";
+import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log/create-logger.ts";
+import type { Database } from "./metadata/database-schema.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { openDatabase } from "./metadata/open-database.ts";
 import { createBlobService } from "./registry/blob-service.ts";
@@ -35,14 +43,36 @@ function splitListen(listen: string): { host: string; port: number } {
   };
 }
 
+/** The accounts services and the HTTP parts that expose them. */
+async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
+  const accounts = await createAccounts(db, config, log);
+  const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
+  if (boot.created && boot.password) {
+    process.stdout.write(
+      `created the administrator "admin" with password ${boot.password} (also in ${boot.passwordFile})\n`,
+    );
+  }
+  const common = {
+    verifier: accounts.verifier,
+    resolver: accounts.resolver,
+    tokens: accounts.tokens,
+    service: config.auth.service,
+  };
+  const authorizer = createTokenAuthorizer({ ...common, publicUrl: config.publicUrl });
+  const tokenEndpoint = createTokenEndpoint({ ...common, audit: accounts.audit });
+  const mounts: Mount[] = [
+    { prefix: "/auth/token", id: "token", handle: (req, res, query) => tokenEndpoint(req, res, query) },
+  ];
+  return { accounts, authorizer, mounts };
+}
+
 /** Builds every part from `config` and starts listening. */
-export async function startServer(
-  config: Config,
-  log: Logger,
-  authorizer: Authorizer = allowAllAuthorizer,
-): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const driver = createStorageDriver(config);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(config);
+  const auth = config.auth.enabled ? await createAuth(db, config, log) : undefined;
+  const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
   const metrics = createMetrics();
   const uploads = createUploadService({
@@ -58,6 +88,7 @@ export async function startServer(
     authorizer,
     metrics,
     maxManifestBytes: config.limits.maxManifestBytes,
+    onAudited: auth?.accounts.audit.record,
   };
   const checkReady = async () => {
     await metadata.listRepositories(undefined, 1);
@@ -69,6 +100,7 @@ export async function startServer(
     log,
     maxHeaderBytes: config.limits.maxHeaderBytes,
     checkReady,
+    mounts: auth?.mounts ?? [],
   });
   const sweep = () =>
     uploads.sweep(Date.now()).then(
@@ -101,6 +133,7 @@ export async function startServer(
       await closed;
       clearInterval(reap);
       clearTimeout(force);
+      await auth?.accounts.audit.close();
       await db.destroy();
     },
   };

@@ -4,7 +4,7 @@
  * pushes; `admin` also deletes and manages; an organization owner is admin
  * everywhere in the organization.
  */
-import type { Action } from "../http/authorizer.ts";
+import type { Action } from "./access.ts";
 
 /** A role a team or a repository grant carries. */
 export type Role = "read" | "write" | "admin";

@@ -6,8 +6,8 @@
  * A token never grants more than its owner has: scopes only narrow.
  */
 import { WharfError } from "../errors/wharf-error.ts";
-import type { Action } from "../http/authorizer.ts";
 import { isValidRepositoryName } from "../reference/grammar.ts";
+import type { Action } from "./access.ts";
 
 /** One parsed scope. */
 export interface ScopePattern {

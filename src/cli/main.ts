@@ -9,6 +9,7 @@ requireNode(24);
 
 const { Command } = await import("commander");
 const { registerConfigCommand } = await import("./config-command.ts");
+const { registerKeysCommand } = await import("./keys-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
 const { registerServeCommand } = await import("./serve-command.ts");
 
@@ -20,5 +21,6 @@ const program = new Command("wharf")
 registerServeCommand(program);
 registerRefCommand(program);
 registerConfigCommand(program);
+registerKeysCommand(program);
 
 await program.parseAsync(process.argv);

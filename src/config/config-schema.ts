@@ -80,6 +80,16 @@ export const configSchema = z.strictObject({
         .default(16 * 1024),
     })
     .default({ maxManifestBytes: 4 * 1024 * 1024, maxHeaderBytes: 16 * 1024 }),
+  auth: z
+    .strictObject({
+      /** Off only for a closed network or benchmarks of the core: every request is then allowed. */
+      enabled: z.boolean().default(true),
+      /** The `service` name in token challenges and the tokens' audience. */
+      service: z.string().min(1).max(200).default("wharf"),
+      tokenTtl: duration.default(300_000),
+      refreshTtl: duration.default(30 * 86_400_000),
+    })
+    .default({ enabled: true, service: "wharf", tokenTtl: 300_000, refreshTtl: 30 * 86_400_000 }),
   /** Worker processes sharing the port: 1, a number, or `auto` (one per core). */
   workers: z.union([z.number().int().min(1).max(64), z.literal("auto")]).default(1),
 });

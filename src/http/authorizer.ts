@@ -3,27 +3,17 @@
  * The authorization seam: every registry request states the accesses it
  * needs and passes one `authorize` step before its handler runs. Handlers
  * never decide access themselves. The accounts layer supplies the real
- * implementation; {@link allowAllAuthorizer} is the open registry.
+ * implementation; {@link allowAllAuthorizer} is an open registry for tests
+ * and benchmarks of the core alone.
  */
 import type { IncomingMessage } from "node:http";
+import { type Access, anonymous, type Principal } from "../accounts/access.ts";
 import type { WharfError } from "../errors/wharf-error.ts";
 
-/** An action on a resource, as in Docker token scopes. */
-export type Action = "pull" | "push" | "delete" | "*";
-
-/** A resource and the actions a request needs on it (`repository:<name>:pull,push`). */
-export interface Access {
-  readonly type: "repository" | "registry";
-  readonly name: string;
-  readonly actions: readonly Action[];
-}
+export type { Access, Action } from "../accounts/access.ts";
 
 /** Who made the request, as far as authentication could tell. */
-export interface Subject {
-  /** `anonymous`, or the user, token or robot name. */
-  readonly name: string;
-  readonly kind: "anonymous" | "user" | "token" | "robot";
-}
+export type Subject = Principal;
 
 /** The result of authorizing one request. */
 export type AuthDecision =
@@ -40,9 +30,7 @@ export interface Authorizer {
   visibleRepositories(subject: Subject, repositories: readonly string[]): Promise<string[]>;
 }
 
-const anonymous: Subject = { name: "anonymous", kind: "anonymous" };
-
-/** Grants everything to everyone: the registry core before accounts exist. */
+/** Grants everything to everyone: the registry core with `auth.enabled: false`. */
 export const allowAllAuthorizer: Authorizer = {
   authorize: async () => ({ ok: true, subject: anonymous }),
   canPull: async () => true,

@@ -12,7 +12,7 @@ import type { Logger } from "../log/create-logger.ts";
 import type { WharfMetrics } from "./metrics.ts";
 import { dispatchRegistry } from "./registry/dispatch-registry.ts";
 import type { RegistryServices } from "./registry/registry-context.ts";
-import { writeError } from "./write-error.ts";
+import { toWharfError, writeError } from "./write-error.ts";
 
 /** What the HTTP edge needs besides the registry services. */
 export interface HttpServerDeps {
@@ -22,6 +22,31 @@ export interface HttpServerDeps {
   readonly maxHeaderBytes: number;
   /** Resolves when storage and database answer; rejects with the reason otherwise. */
   readonly checkReady: () => Promise<void>;
+  /** Handlers for other path prefixes (`/auth/token`, `/api/v1/`), tried in order. */
+  readonly mounts?: readonly Mount[];
+}
+
+/** A handler for every path under `prefix` (or exactly `prefix`). */
+export interface Mount {
+  readonly prefix: string;
+  readonly id: string;
+  readonly handle: (req: IncomingMessage, res: ServerResponse, query: URLSearchParams, path: string) => Promise<void>;
+}
+
+async function runMount(
+  mount: Mount,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  path: string,
+  log: Logger,
+) {
+  try {
+    await mount.handle(req, res, query, path);
+  } catch (error) {
+    writeError(res, toWharfError(error, log), req.method === "HEAD");
+  }
+  return mount.id;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -64,6 +89,10 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
   const { path, query } = splitUrl(req.url ?? "/");
   if (path === "/v2" || path.startsWith("/v2/")) return dispatchRegistry(req, res, path, query, deps.services, log);
   if (path === "/healthz" || path === "/readyz" || path === "/metrics") return health(res, path, deps);
+  for (const mount of deps.mounts ?? []) {
+    if (path === mount.prefix || path.startsWith(`${mount.prefix}/`))
+      return runMount(mount, req, res, query, path, log);
+  }
   writeError(res, new WharfError("NOT_FOUND", `nothing is served at ${path.slice(0, 200)}`), req.method === "HEAD");
   return "unmatched";
 }

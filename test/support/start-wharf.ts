@@ -32,7 +32,16 @@ export interface StartOptions {
   readonly dataDir?: string;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Run with accounts and token auth (the default of `wharf serve`). Off by
+   * default here: the protocol tests exercise the registry core, and the
+   * auth tests turn it on. With auth, `admin`'s password is {@link adminPassword}.
+   */
+  readonly auth?: boolean;
 }
+
+/** The administrator's password in servers started with `auth: true`. */
+export const adminPassword = "admin-password-for-tests";
 
 /** Starts Wharf and resolves once it printed its URL. */
 export async function startWharf(options: StartOptions = {}): Promise<WharfProcess> {
@@ -41,7 +50,13 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
     join(repoRoot, "bin", "wharf"),
     ["serve", "--listen", "127.0.0.1:0", "--data", dataDir, ...(options.args ?? [])],
     {
-      env: { ...process.env, WHARF_LOG__LEVEL: "info", ...options.env },
+      env: {
+        ...process.env,
+        WHARF_LOG__LEVEL: "info",
+        WHARF_AUTH__ENABLED: options.auth ? "true" : "false",
+        WHARF_ADMIN_PASSWORD: adminPassword,
+        ...options.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -72,16 +72,18 @@ export async function dispatchRegistry(
     const segment = decodeSegment(found.groups[found.route.named ? 1 : 0] ?? "");
     const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
     if (!decision.ok) throw decision.error;
-    await method.handle({
-      req,
-      res,
-      query,
-      log,
-      name,
-      segment,
-      subject: decision.subject,
-      services,
-    });
+    await method.handle({ req, res, query, log, name, segment, subject: decision.subject, services });
+    if (method.audit && services.onAudited) {
+      const digest = res.getHeader("Docker-Content-Digest");
+      const target =
+        typeof digest === "string" && digest !== segment ? `${name}:${segment}@${digest}` : `${name}@${segment}`;
+      services.onAudited({
+        actor: decision.subject.name,
+        action: method.audit,
+        target,
+        remote: req.socket.remoteAddress,
+      });
+    }
   } catch (error) {
     if (req.destroyed && !req.complete) {
       // The client went away mid-request: nobody is there to read an error.

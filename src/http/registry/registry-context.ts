@@ -21,6 +21,8 @@ export interface RegistryServices {
   readonly authorizer: Authorizer;
   readonly metrics: WharfMetrics;
   readonly maxManifestBytes: number;
+  /** Called after a successful pull, push or delete (the audit log). */
+  readonly onAudited?: (event: { actor: string; action: string; target: string; remote?: string }) => void;
 }
 
 /** One request on its way through a registry handler. */

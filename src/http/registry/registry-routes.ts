@@ -18,6 +18,8 @@ export interface RouteMethod {
   /** Actions on the repository in the path; `catalog` asks for `registry:catalog:*`. */
   readonly actions: readonly Action[] | "catalog" | "none";
   readonly handle: (ctx: RegistryContext) => Promise<void>;
+  /** Recorded in the audit log when the request succeeds. */
+  readonly audit?: "pull" | "push" | "delete";
 }
 
 /** A registry endpoint. Groups: 1 = name (when `named`), 2 = last segment. */
@@ -56,10 +58,10 @@ export const registryRoutes: readonly RegistryRoute[] = [
     pattern: /^\/v2\/(.+)\/manifests\/([^/]+)$/,
     named: true,
     methods: {
-      GET: { actions: pull, handle: (ctx) => getManifest(ctx, false) },
+      GET: { actions: pull, handle: (ctx) => getManifest(ctx, false), audit: "pull" },
       HEAD: { actions: pull, handle: (ctx) => getManifest(ctx, true) },
-      PUT: { actions: push, handle: putManifest },
-      DELETE: { actions: remove, handle: deleteManifest },
+      PUT: { actions: push, handle: putManifest, audit: "push" },
+      DELETE: { actions: remove, handle: deleteManifest, audit: "delete" },
     },
   },
   {
@@ -81,7 +83,7 @@ export const registryRoutes: readonly RegistryRoute[] = [
     methods: {
       GET: { actions: pull, handle: (ctx) => getBlob(ctx, false) },
       HEAD: { actions: pull, handle: (ctx) => getBlob(ctx, true) },
-      DELETE: { actions: remove, handle: deleteBlob },
+      DELETE: { actions: remove, handle: deleteBlob, audit: "delete" },
     },
   },
   {

@@ -1,0 +1,149 @@
+/**
+ * @module
+ * Turns a username and secret (password, API token or robot secret) into a
+ * principal. Tokens and robots are looked up by hash on every call, so a
+ * revoked one fails on its very next use. Passwords go through scrypt once
+ * and are then remembered for a minute per (user, password, stored hash) —
+ * a changed password or a disabled user is seen at once, because each hit
+ * re-reads the user. Password attempts are rate-limited; unknown users cost
+ * the same scrypt as known ones so timing does not reveal which exist.
+ */
+import { createHash } from "node:crypto";
+import type { AccountsMetadata, UserRow } from "../metadata/accounts-metadata.ts";
+import type { Principal } from "./access.ts";
+import type { LoginRateLimiter } from "./login-rate-limiter.ts";
+import { hashPassword, verifyPassword } from "./password-hash.ts";
+import { parseScopePattern } from "./scope-pattern.ts";
+import { hashSecret, looksLikeSecret } from "./secret-token.ts";
+
+/** The outcome of a credential check. */
+export type Verification =
+  | { readonly ok: true; readonly principal: Principal; readonly via: "password" | "token" | "robot" }
+  | { readonly ok: false; readonly reason: "invalid" }
+  | { readonly ok: false; readonly reason: "rate-limited"; readonly retryAfterSeconds: number };
+
+const cacheMs = 60_000;
+const maxCached = 5000;
+const invalid = { ok: false, reason: "invalid" } as const;
+
+/** The credential verifier. */
+export type CredentialVerifier = ReturnType<typeof createCredentialVerifier>;
+
+/** Creates the verifier over the accounts store and the login rate limiter. */
+export function createCredentialVerifier(store: AccountsMetadata, limiter: LoginRateLimiter) {
+  const remembered = new Map<string, { passwordHash: string; until: number }>();
+  const dummyHash = hashPassword("wharf-timing-equalizer");
+
+  function userPrincipal(user: UserRow): Principal {
+    return { kind: "user", name: user.name, userId: user.id, isAdmin: user.isAdmin };
+  }
+
+  async function viaToken(username: string, secret: string): Promise<Verification> {
+    const token = await store.findTokenByHash(hashSecret(secret));
+    if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= Date.now()))
+      return invalid;
+    const user = await store.findUserById(token.userId);
+    if (!user || user.disabled || user.name !== username) return invalid;
+    void store.touchToken(token.id, Date.now()).catch(() => undefined);
+    const scopes = token.scopes.filter((s) => s !== "api").map(parseScopePattern);
+    const principal: Principal = {
+      kind: "token",
+      name: user.name,
+      userId: user.id,
+      isAdmin: user.isAdmin,
+      tokenId: token.id,
+      tokenName: token.name,
+      scopes,
+      api: token.scopes.includes("api"),
+    };
+    return { ok: true, principal, via: "token" };
+  }
+
+  async function viaRobot(username: string, secret: string): Promise<Verification> {
+    const robot = await store.findRobotByHash(hashSecret(secret));
+    if (!robot || robot.revokedAt !== null || `${robot.orgName}+${robot.name}` !== username) return invalid;
+    const principal: Principal = {
+      kind: "robot",
+      name: username,
+      robotId: robot.id,
+      orgId: robot.orgId,
+      scopes: robot.scopes.map(parseScopePattern),
+    };
+    return { ok: true, principal, via: "robot" };
+  }
+
+  async function viaPassword(username: string, password: string, address: string): Promise<Verification> {
+    const wait = await limiter.blocked(username, address);
+    if (wait !== undefined) return { ok: false, reason: "rate-limited", retryAfterSeconds: wait };
+    const user = await store.findUser(username);
+    const key = createHash("sha256").update(`${username}\0${password}`).digest("hex");
+    const cached = remembered.get(key);
+    if (user && !user.disabled && cached && cached.until > Date.now() && cached.passwordHash === user.passwordHash) {
+      return { ok: true, principal: userPrincipal(user), via: "password" };
+    }
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+    if (!user || user.disabled || !matches) {
+      await limiter.failed(username, address);
+      return invalid;
+    }
+    await limiter.succeeded(username);
+    if (remembered.size >= maxCached) remembered.clear();
+    remembered.set(key, { passwordHash: user.passwordHash, until: Date.now() + cacheMs });
+    return { ok: true, principal: userPrincipal(user), via: "password" };
+  }
+
+  return {
+    /** Checks `username`/`secret` from `address`; never throws for bad input. */
+    async verify(username: string, secret: string, address: string): Promise<Verification> {
+      if (username.length === 0 || username.length > 256 || secret.length === 0 || secret.length > 8192) return invalid;
+      if (looksLikeSecret(secret)) {
+        const wait = await limiter.blocked(undefined, address);
+        if (wait !== undefined) return { ok: false, reason: "rate-limited", retryAfterSeconds: wait };
+        const result = secret.startsWith("wharf_pat_")
+          ? await viaToken(username, secret)
+          : await viaRobot(username, secret);
+        if (!result.ok) await limiter.failed(undefined, address);
+        return result;
+      }
+      return viaPassword(username, secret, address);
+    },
+
+    /** The current principal behind a token's subject, or undefined when it no longer exists or was revoked. */
+    async principalOf(kind: Principal["kind"], id: number): Promise<Principal | undefined> {
+      if (kind === "user") {
+        const user = await store.findUserById(id);
+        return user && !user.disabled ? userPrincipal(user) : undefined;
+      }
+      if (kind === "token") {
+        const token = await store.findTokenById(id);
+        if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= Date.now()))
+          return undefined;
+        const user = await store.findUserById(token.userId);
+        if (!user || user.disabled) return undefined;
+        const scopes = token.scopes.filter((s) => s !== "api").map(parseScopePattern);
+        return {
+          kind,
+          name: user.name,
+          userId: user.id,
+          isAdmin: user.isAdmin,
+          tokenId: id,
+          tokenName: token.name,
+          scopes,
+          api: token.scopes.includes("api"),
+        };
+      }
+      if (kind === "robot") {
+        const robot = await store.findRobotById(id);
+        if (!robot || robot.revokedAt !== null) return undefined;
+        return {
+          kind,
+          name: `${robot.orgName}+${robot.name}`,
+          robotId: id,
+          orgId: robot.orgId,
+          scopes: robot.scopes.map(parseScopePattern),
+        };
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * @module
+ * Docker registry bearer tokens (distribution `docs/spec/auth/jwt.md`): a
+ * short-lived ES256 JWT whose `access` claim lists exactly what was granted,
+ * and a long-lived refresh token that names the credential it came from, so
+ * revoking the user, token or robot revokes it too. Verified access tokens
+ * are cached until they expire: the hot path pays for ECDSA once per token.
+ */
+import { randomUUID } from "node:crypto";
+import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
+import type { Access, Principal } from "./access.ts";
+import type { SigningKeys } from "./signing-keys.ts";
+
+/** The claims Wharf puts in an access token beyond the registered ones. */
+export interface AccessClaims {
+  readonly access: Access[];
+  /** The principal kind and id (`user:3`, `token:12`, `robot:4`, `anonymous:0`). */
+  readonly principal: string;
+}
+
+/** A verified access token. */
+export interface VerifiedToken extends AccessClaims {
+  readonly subject: string;
+  readonly expiresAt: number;
+}
+
+/** Settings for {@link createRegistryTokens}. */
+export interface TokenSettings {
+  readonly issuer: string;
+  readonly service: string;
+  readonly ttlSeconds: number;
+  readonly refreshTtlSeconds: number;
+}
+
+const maxCached = 10_000;
+
+/** `kind:id` for a principal. */
+export function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case "anonymous":
+      return "anonymous:0";
+    case "user":
+      return `user:${principal.userId}`;
+    case "token":
+      return `token:${principal.tokenId}`;
+    case "robot":
+      return `robot:${principal.robotId}`;
+  }
+}
+
+/** Issuing and verifying tokens. */
+export type RegistryTokens = ReturnType<typeof createRegistryTokens>;
+
+/** Creates the token service over the signing keys. */
+export function createRegistryTokens(keys: SigningKeys, settings: TokenSettings) {
+  const verified = new Map<string, VerifiedToken>();
+
+  async function sign(claims: Record<string, unknown>, audience: string, subject: string, ttl: number) {
+    const current = await keys.current();
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", kid: current.kid, typ: "JWT" })
+      .setIssuer(settings.issuer)
+      .setAudience(audience)
+      .setSubject(subject)
+      .setIssuedAt()
+      .setNotBefore("-10s")
+      .setExpirationTime(`${ttl}s`)
+      .setJti(randomUUID())
+      .sign(current.key);
+  }
+
+  async function verifyJwt(token: string, audience: string) {
+    const { kid } = decodeProtectedHeader(token);
+    const key = kid ? await keys.verificationKey(kid) : undefined;
+    if (!key) throw new Error("unknown signing key");
+    const { payload } = await jwtVerify(token, key, { issuer: settings.issuer, audience, algorithms: ["ES256"] });
+    return payload;
+  }
+
+  return {
+    ttlSeconds: settings.ttlSeconds,
+    /** A signed access token granting `access` to `principal`. */
+    issueAccess(principal: Principal, access: Access[]): Promise<string> {
+      const claims: AccessClaims = { access, principal: principalKey(principal) };
+      return sign({ ...claims }, settings.service, principal.name, settings.ttlSeconds);
+    },
+    /** A refresh token for the credential behind `principal`. */
+    issueRefresh(principal: Principal): Promise<string> {
+      return sign(
+        { principal: principalKey(principal), typ: "refresh" },
+        `${settings.service}/refresh`,
+        principal.name,
+        settings.refreshTtlSeconds,
+      );
+    },
+    /** The verified claims of an access token, or undefined when it is invalid or expired. */
+    async verifyAccess(token: string): Promise<VerifiedToken | undefined> {
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.expiresAt > Date.now()) return hit;
+        verified.delete(token);
+        return undefined;
+      }
+      try {
+        const payload = await verifyJwt(token, settings.service);
+        if (!Array.isArray(payload.access) || typeof payload.principal !== "string") return undefined;
+        const result: VerifiedToken = {
+          access: payload.access as Access[],
+          principal: payload.principal,
+          subject: payload.sub ?? "",
+          expiresAt: (payload.exp ?? 0) * 1000,
+        };
+        if (verified.size >= maxCached) verified.clear();
+        verified.set(token, result);
+        return result;
+      } catch {
+        return undefined;
+      }
+    },
+    /** The `kind:id` a refresh token was issued for, or undefined when invalid or expired. */
+    async verifyRefresh(token: string): Promise<string | undefined> {
+      try {
+        const payload = await verifyJwt(token, `${settings.service}/refresh`);
+        return payload.typ === "refresh" && typeof payload.principal === "string" ? payload.principal : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

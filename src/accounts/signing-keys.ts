@@ -1,0 +1,125 @@
+/**
+ * @module
+ * The ES256 keys that sign registry tokens. They are generated into the data
+ * directory on first start (`token-signing-keys.json`, mode 0600) and can be
+ * rotated: the newest key signs, older keys keep verifying tokens they
+ * signed until those expire (the last three keys are kept). Other nodes and
+ * running servers pick up a rotation when they meet an unknown key id.
+ */
+import { randomBytes } from "node:crypto";
+import { chmod, open, readFile, rename, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+
+type Key = Awaited<ReturnType<typeof importJWK>>;
+
+/** One signing key as stored. */
+interface StoredKey {
+  readonly kid: string;
+  readonly createdAt: number;
+  readonly privateJwk: JWK;
+}
+
+/** A loaded key ring: the signing key and every key that still verifies. */
+export interface SigningKeys {
+  /** The newest key; a rotation written by another process is picked up on the next call. */
+  current(): Promise<{ readonly kid: string; readonly key: Key }>;
+  /** The key for `kid`, re-reading the file once when it is unknown (another node rotated). */
+  verificationKey(kid: string): Promise<Key | undefined>;
+}
+
+const fileName = "token-signing-keys.json";
+const keep = 3;
+
+async function newKey(): Promise<StoredKey> {
+  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+  return { kid: randomBytes(8).toString("hex"), createdAt: Date.now(), privateJwk: await exportJWK(privateKey) };
+}
+
+async function readKeys(file: string): Promise<StoredKey[] | undefined> {
+  try {
+    const info = await stat(file);
+    if ((info.mode & 0o077) !== 0) {
+      throw new Error(`${file} is readable by other users; run: chmod 600 ${file}`);
+    }
+    return (JSON.parse(await readFile(file, "utf8")) as { keys: StoredKey[] }).keys;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+async function writeKeys(file: string, keys: StoredKey[]): Promise<void> {
+  const temporary = `${file}.tmp-${randomBytes(4).toString("hex")}`;
+  const handle = await open(temporary, "w", 0o600);
+  try {
+    await handle.writeFile(JSON.stringify({ keys }, null, 2));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await chmod(temporary, 0o600);
+  await rename(temporary, file);
+}
+
+/** The public half of a stored key (a JWK without `d`). */
+function publicKey(stored: StoredKey): Promise<Key> {
+  const { d: _private, ...rest } = stored.privateJwk;
+  return importJWK({ ...rest, alg: "ES256" }, "ES256");
+}
+
+async function toRing(file: string, keys: StoredKey[]): Promise<SigningKeys> {
+  const imported = new Map<string, Key>();
+  for (const k of keys) imported.set(k.kid, await publicKey(k));
+  const signingKey = async (stored: StoredKey) => ({
+    kid: stored.kid,
+    key: await importJWK({ ...stored.privateJwk, alg: "ES256" }, "ES256"),
+  });
+  let signing = await signingKey(keys[keys.length - 1]!);
+  let seen = (await stat(file)).mtimeMs;
+  return {
+    async current() {
+      const modified = (await stat(file)).mtimeMs;
+      if (modified !== seen) {
+        seen = modified;
+        const newest = (await readKeys(file))?.at(-1);
+        if (newest && newest.kid !== signing.kid) {
+          signing = await signingKey(newest);
+          imported.set(newest.kid, await publicKey(newest));
+        }
+      }
+      return signing;
+    },
+    async verificationKey(kid) {
+      const known = imported.get(kid);
+      if (known) return known;
+      for (const k of (await readKeys(file)) ?? []) {
+        if (k.kid === kid) {
+          const key = await publicKey(k);
+          imported.set(kid, key);
+          return key;
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Loads the keys from `dataDir`, generating the first one when there is none. */
+export async function loadSigningKeys(dataDir: string): Promise<SigningKeys> {
+  const file = join(dataDir, fileName);
+  let keys = await readKeys(file);
+  if (!keys || keys.length === 0) {
+    keys = [await newKey()];
+    await writeKeys(file, keys);
+  }
+  return toRing(file, keys);
+}
+
+/** Adds a new signing key (keeping the last {@link keep}); returns its key id. */
+export async function rotateSigningKeys(dataDir: string): Promise<string> {
+  const file = join(dataDir, fileName);
+  const keys = [...((await readKeys(file)) ?? []), await newKey()].slice(-keep);
+  await writeKeys(file, keys);
+  return keys[keys.length - 1]!.kid;
+}

@@ -1,0 +1,122 @@
+/**
+ * @module
+ * The registry's real authorizer: Docker token auth with Basic as a
+ * convenience. A Bearer token must carry every access the request needs
+ * (else 401 with an `insufficient_scope` challenge, so clients fetch a new
+ * one); Basic credentials (password, API token, robot secret) are checked on
+ * every request and their grants computed on the spot; no credentials means
+ * anonymous, which may pull public repositories and gets a 401 challenge
+ * for anything else — including `GET /v2/`, as `docker login` expects.
+ */
+import type { IncomingMessage } from "node:http";
+import { type Access, anonymous, type Principal } from "../../accounts/access.ts";
+import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
+import { covers, grantAccess } from "../../accounts/grant-access.ts";
+import type { PermissionResolver } from "../../accounts/permission-resolver.ts";
+import type { RegistryTokens } from "../../accounts/registry-tokens.ts";
+import { formatTokenScope } from "../../accounts/token-scope.ts";
+import { WharfError } from "../../errors/wharf-error.ts";
+import type { AuthDecision, Authorizer } from "../authorizer.ts";
+import { clientAddress, readCredentials } from "./request-credentials.ts";
+
+/** What the authorizer needs. */
+export interface TokenAuthorizerDeps {
+  readonly verifier: CredentialVerifier;
+  readonly resolver: PermissionResolver;
+  readonly tokens: RegistryTokens;
+  readonly service: string;
+  /** The public base URL; when unset, the realm is derived from the request's Host. */
+  readonly publicUrl: string | undefined;
+}
+
+/** The token endpoint's URL for a request. */
+export function tokenRealm(req: IncomingMessage, publicUrl: string | undefined): string {
+  if (publicUrl) return `${publicUrl.replace(/\/$/, "")}/auth/token`;
+  const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? "") ? req.headers.host : "localhost";
+  const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return `${tls ? "https" : "http"}://${host}/auth/token`;
+}
+
+/** Creates the authorizer. */
+export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
+  const principals = new Map<string, Principal>();
+
+  function challenge(req: IncomingMessage, needed: readonly Access[], error?: string): WharfError {
+    const scope = needed.map(formatTokenScope).join(" ");
+    const parts = [`realm="${tokenRealm(req, deps.publicUrl)}"`, `service="${deps.service}"`];
+    if (scope) parts.push(`scope="${scope}"`);
+    if (error) parts.push(`error="${error}"`);
+    return new WharfError("UNAUTHORIZED", "authentication required: log in (docker login / skopeo login) and retry", {
+      headers: { "WWW-Authenticate": `Bearer ${parts.join(",")}` },
+      detail: needed.length > 0 ? needed : undefined,
+    });
+  }
+
+  async function bearerPrincipal(key: string, subject: string): Promise<Principal> {
+    const cached = principals.get(key);
+    if (cached) return cached;
+    const [kind, id] = key.split(":") as [Principal["kind"], string];
+    const principal = (await deps.verifier.principalOf(kind, Number(id))) ?? {
+      ...anonymous,
+      name: subject || "anonymous",
+    };
+    if (principals.size > 10_000) principals.clear();
+    principals.set(key, principal as Principal);
+    return principal as Principal;
+  }
+
+  async function viaBearer(req: IncomingMessage, token: string, needed: readonly Access[]): Promise<AuthDecision> {
+    const verified = await deps.tokens.verifyAccess(token);
+    if (!verified) return { ok: false, error: challenge(req, needed, "invalid_token") };
+    if (!covers(verified.access, needed)) return { ok: false, error: challenge(req, needed, "insufficient_scope") };
+    return { ok: true, subject: await bearerPrincipal(verified.principal, verified.subject) };
+  }
+
+  async function viaBasic(
+    req: IncomingMessage,
+    username: string,
+    secret: string,
+    needed: readonly Access[],
+  ): Promise<AuthDecision> {
+    const result = await deps.verifier.verify(username, secret, clientAddress(req));
+    if (!result.ok && result.reason === "rate-limited") {
+      const error = new WharfError(
+        "TOOMANYREQUESTS",
+        `too many failed logins; retry in ${result.retryAfterSeconds} s`,
+        {
+          headers: { "Retry-After": String(result.retryAfterSeconds) },
+        },
+      );
+      return { ok: false, error };
+    }
+    if (!result.ok) return { ok: false, error: challenge(req, needed, "invalid_token") };
+    const granted = await grantAccess(deps.resolver, result.principal, needed);
+    if (!covers(granted, needed)) {
+      return { ok: false, error: new WharfError("DENIED", `${result.principal.name} may not ${describe(needed)}`) };
+    }
+    return { ok: true, subject: result.principal };
+  }
+
+  return {
+    async authorize(req, accesses) {
+      const credentials = readCredentials(req);
+      if (credentials.kind === "bearer") return viaBearer(req, credentials.token, accesses);
+      if (credentials.kind === "basic") return viaBasic(req, credentials.username, credentials.secret, accesses);
+      if (credentials.kind === "malformed") return { ok: false, error: challenge(req, accesses, "invalid_request") };
+      if (accesses.length === 0) return { ok: false, error: challenge(req, accesses) };
+      const granted = await grantAccess(deps.resolver, anonymous, accesses);
+      if (covers(granted, accesses)) return { ok: true, subject: anonymous };
+      return { ok: false, error: challenge(req, accesses) };
+    },
+    canPull: (subject, repository) => deps.resolver.canPull(subject, repository),
+    async visibleRepositories(subject, repositories) {
+      const visible: string[] = [];
+      for (const name of repositories) if (await deps.resolver.canPull(subject, name)) visible.push(name);
+      return visible;
+    },
+  };
+}
+
+function describe(needed: readonly Access[]): string {
+  return needed.map((a) => `${a.actions.join(",")} ${a.type === "registry" ? "the catalog" : a.name}`).join(" and ");
+}
