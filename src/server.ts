@@ -10,7 +10,9 @@ import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { createAccounts } from "./accounts/create-accounts.ts";
+import { createManagement } from "./accounts/management-service.ts";
 import type { Config } from "./config/config-schema.ts";
+import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
@@ -63,6 +65,9 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   const mounts: Mount[] = [
     { prefix: "/auth/token", id: "token", handle: (req, res, query) => tokenEndpoint(req, res, query) },
   ];
+  const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
+  const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit });
+  mounts.push({ prefix: "/api/v1", id: "api", handle: api });
   return { accounts, authorizer, mounts };
 }
 
@@ -77,7 +82,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const metrics = createMetrics();
   const uploads = createUploadService({
     driver,
-    metadata,
+    links: metadata,
     expireAfterMs: config.uploads.expireAfter,
   });
   const services = {

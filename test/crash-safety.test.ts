@@ -114,7 +114,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   }
 }
 
-/** Upload folders in the filesystem blob store (see src/storage/blob-paths.ts). */
+/** Upload sessions (one object each) in the filesystem blob store (see src/storage/blob-paths.ts). */
 async function uploadFolders(dataDir: string): Promise<string[]> {
   try {
     return (await readdir(join(dataDir, "blobs", "uploads"))).sort();
@@ -268,7 +268,7 @@ describe("SIGKILL mid-push, then restart on the same data", () => {
     await eventually("the monolithic push to reach storage", async () => {
       for (const folder of await uploadFolders(dataDir)) {
         if (existing.has(folder)) continue;
-        const info = await stat(join(dataDir, "blobs", "uploads", folder, "data")).catch(() => undefined);
+        const info = await stat(join(dataDir, "blobs", "uploads", folder)).catch(() => undefined);
         if (info && info.size >= mib) return true;
       }
       return undefined;
@@ -333,7 +333,8 @@ describe("SIGKILL mid-push, then restart on the same data", () => {
     assert.equal(get.status, 404);
     assert.equal(await errorCode(get), "BLOB_UNKNOWN");
     // Its partial bytes were really on disk (so "not served" is a real check).
-    const orphans = foldersAfterCrash.filter((id) => !chunked.location.endsWith(id));
+    const chunkedSession = chunked.location.split("/").pop()!;
+    const orphans = foldersAfterCrash.filter((name) => !name.endsWith(chunkedSession));
     assert.equal(orphans.length, 1, `upload folders after the crash: ${foldersAfterCrash.join(", ")}`);
   });
 
@@ -385,7 +386,7 @@ describe("SIGKILL mid-push, then restart on the same data", () => {
     assert.deepEqual(temporary, []);
     // Every stored blob file holds exactly the bytes its name promises.
     for (const file of await filesUnder(join(dataDir, "blobs", "blobs"))) {
-      const hex = file.split("/").at(-2)!;
+      const hex = file.split("/").at(-1)!;
       const hash = createHash("sha256");
       for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
       assert.equal(hash.digest("hex"), hex, `${file} does not match its name`);

@@ -6,6 +6,9 @@
 import { requireNode } from "./require-node.ts";
 
 requireNode(24);
+// Uploads fsync on libuv's thread pool; the default 4 threads would queue
+// concurrent pushes behind each other's fsyncs. Set before any pool use.
+process.env.UV_THREADPOOL_SIZE ??= "16";
 
 const { Command } = await import("commander");
 const { registerConfigCommand } = await import("./config-command.ts");

@@ -41,7 +41,10 @@ export function registerServeCommand(program: Command): void {
           if (stopping) return;
           stopping = true;
           log.info({ signal }, "shutting down: finishing in-flight requests");
-          running.close().then(() => process.exit(0));
+          running.close().then(() => {
+            log.info("stopped");
+            log.flush(() => process.exit(0));
+          });
         };
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));

@@ -21,7 +21,11 @@ export const redactedPaths = [
   "req.headers.cookie",
 ];
 
-/** A logger writing JSON lines to `destination` (stdout by default). */
+/**
+ * A logger writing JSON lines to `destination`, by default stdout written
+ * asynchronously (a request never waits for its log line); call
+ * `logger.flush()` before exiting.
+ */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const options = {
     level,
@@ -29,7 +33,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     redact: { paths: redactedPaths, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 export type { Logger };

@@ -46,14 +46,6 @@ export interface TagsTable {
   updated_at: number;
 }
 
-/** An upload session; its bytes so far live in storage at uploads/<id>/data. */
-export interface UploadsTable {
-  id: string;
-  repository_id: number;
-  created_at: number;
-  updated_at: number;
-}
-
 export interface UsersTable {
   id: Generated<number>;
   name: string;
@@ -168,5 +160,4 @@ export interface Database {
   repository_blobs: RepositoryBlobsTable;
   manifests: ManifestsTable;
   tags: TagsTable;
-  uploads: UploadsTable;
 }

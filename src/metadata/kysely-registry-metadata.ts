@@ -6,7 +6,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "./database-schema.ts";
-import type { NewManifest, ReferrerRow, RegistryMetadata, StoredManifest, UploadRow } from "./registry-metadata.ts";
+import type { NewManifest, ReferrerRow, RegistryMetadata, StoredManifest } from "./registry-metadata.ts";
 
 const chunkSize = 500;
 const maxCachedIds = 10_000;
@@ -73,13 +73,6 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       const id = await ensureId(repository);
       await db.transaction().execute((trx) => insertLink(trx, id, digest, size));
     },
-    async finishUpload(uploadId, repository, digest, size) {
-      const id = await ensureId(repository);
-      await db.transaction().execute(async (trx) => {
-        await insertLink(trx, id, digest, size);
-        await trx.deleteFrom("uploads").where("id", "=", uploadId).execute();
-      });
-    },
     async unlinkBlob(repository, digest) {
       const id = await findId(repository);
       if (id === undefined) return false;
@@ -121,7 +114,6 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       return digests.filter((d) => !found.has(d));
     },
     ...manifestMethods(db, findId, ensureId),
-    ...uploadMethods(db, findId, ensureId),
   };
 }
 
@@ -261,43 +253,6 @@ function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: s
         artifactType: r.artifact_type ?? undefined,
         annotations: r.annotations ? (JSON.parse(r.annotations) as Record<string, string>) : undefined,
       }));
-    },
-  };
-}
-
-function uploadMethods(db: Kysely<Database>, _findId: IdLookup, ensureId: (n: string) => Promise<number>) {
-  return {
-    async createUpload(id: string, repository: string, now: number): Promise<void> {
-      const repositoryId = await ensureId(repository);
-      await db
-        .insertInto("uploads")
-        .values({ id, repository_id: repositoryId, created_at: now, updated_at: now })
-        .execute();
-    },
-    async getUpload(id: string): Promise<UploadRow | undefined> {
-      const row = await db
-        .selectFrom("uploads as u")
-        .innerJoin("repositories as r", "r.id", "u.repository_id")
-        .select(["u.id", "r.name", "u.created_at", "u.updated_at"])
-        .where("u.id", "=", id)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        repository: row.name,
-        createdAt: Number(row.created_at),
-        updatedAt: Number(row.updated_at),
-      };
-    },
-    async touchUpload(id: string, now: number): Promise<void> {
-      await db.updateTable("uploads").set({ updated_at: now }).where("id", "=", id).execute();
-    },
-    async deleteUpload(id: string): Promise<void> {
-      await db.deleteFrom("uploads").where("id", "=", id).execute();
-    },
-    async listStaleUploads(before: number, limit: number): Promise<string[]> {
-      const rows = await db.selectFrom("uploads").select("id").where("updated_at", "<", before).limit(limit).execute();
-      return rows.map((r) => r.id);
     },
   };
 }

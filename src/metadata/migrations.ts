@@ -30,17 +30,9 @@ const registryCore: Migration = {
       .execute();
     await db.schema.createIndex("repository_blobs_digest").on("repository_blobs").column("digest").execute();
     await createManifestTables(db);
-    await db.schema
-      .createTable("uploads")
-      .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("repository_id", "integer", (c) => c.notNull().references("repositories.id").onDelete("cascade"))
-      .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addColumn("updated_at", "bigint", (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex("uploads_updated_at").on("uploads").column("updated_at").execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const table of ["uploads", "tags", "manifests", "repository_blobs", "blobs", "repositories"]) {
+    for (const table of ["tags", "manifests", "repository_blobs", "blobs", "repositories"]) {
       await db.schema.dropTable(table).execute();
     }
   },

@@ -31,14 +31,6 @@ export interface ReferrerRow {
   readonly annotations: Record<string, string> | undefined;
 }
 
-/** An upload session's record. */
-export interface UploadRow {
-  readonly id: string;
-  readonly repository: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-
 export interface RepositoryCatalog {
   /** Names after `after` (exclusive) in lexical order, at most `limit`. */
   listRepositories(after: string | undefined, limit: number): Promise<string[]>;
@@ -78,16 +70,5 @@ export interface ManifestIndex {
   listReferrers(repository: string, digest: string, artifactType?: string): Promise<ReferrerRow[]>;
 }
 
-export interface UploadSessions {
-  createUpload(id: string, repository: string, now: number): Promise<void>;
-  getUpload(id: string): Promise<UploadRow | undefined>;
-  touchUpload(id: string, now: number): Promise<void>;
-  deleteUpload(id: string): Promise<void>;
-  /** Links a verified blob into `repository` and deletes the session — one transaction. */
-  finishUpload(id: string, repository: string, digest: string, size: number): Promise<void>;
-  /** Sessions not touched since `before`, at most `limit`. */
-  listStaleUploads(before: number, limit: number): Promise<string[]>;
-}
-
 /** Everything the registry service needs from the database. */
-export interface RegistryMetadata extends RepositoryCatalog, BlobLinks, ManifestIndex, UploadSessions {}
+export interface RegistryMetadata extends RepositoryCatalog, BlobLinks, ManifestIndex {}

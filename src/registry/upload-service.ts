@@ -2,18 +2,19 @@
  * @module
  * Blob upload sessions (OCI distribution-spec "Pushing blobs"): monolithic,
  * POST+PUT, chunked PATCH with or without Content-Range, status, cancel.
- * Bytes go to `uploads/<id>/data` through the storage driver; the running
- * digest is kept in memory per session so completion needs no re-read, and
- * when it is missing (restart, another node) the data is hashed again from
- * storage. A blob becomes visible only after its digest was verified and it
- * was moved into place.
+ * A session is nothing but its bytes in storage (see blob-paths.ts), so it
+ * survives restarts, is shared by every node, and costs no database write.
+ * The running digest is kept in memory per session so completion needs no
+ * re-read; when it is missing (restart, another node) the bytes are hashed
+ * again from storage. A blob becomes visible only after its digest was
+ * verified and it was durably moved into place.
  */
 import type { Hash } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import { createDigestHash, type Digest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
-import type { BlobLinks, UploadSessions } from "../metadata/registry-metadata.ts";
-import { blobDataPath, uploadDataPath, uploadFolderPath, uploadsRoot } from "../storage/blob-paths.ts";
+import type { BlobLinks } from "../metadata/registry-metadata.ts";
+import { blobDataPath, uploadDataPath, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { hashingSource } from "./hashing-source.ts";
 import { createKeyedMutex } from "./keyed-mutex.ts";
@@ -43,109 +44,99 @@ interface RunningHash {
 }
 
 const maxRunningHashes = 2000;
+const sessionIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const nothing: Uint8Array[] = [];
 
 /** Dependencies of the upload service. */
 export interface UploadServiceDeps {
   readonly driver: StorageDriver;
-  readonly metadata: UploadSessions & BlobLinks;
+  readonly links: BlobLinks;
   readonly expireAfterMs: number;
 }
 
 /** The upload service; see the module comment. */
 export type UploadService = ReturnType<typeof createUploadService>;
 
+/** The `Range` header value for bytes received so far (`0-0` when none, as Distribution does). */
+export function uploadRange(size: number): string {
+  return `0-${Math.max(size - 1, 0)}`;
+}
+
+function rangeHeaders(status: UploadStatus): Record<string, string> {
+  return { Range: uploadRange(status.size), "Docker-Upload-UUID": status.id };
+}
+
+function digestMismatch(expected: Digest, actual: string): WharfError {
+  return new WharfError(
+    "DIGEST_INVALID",
+    `the uploaded content has digest ${actual}, not ${expected.value}; the upload was discarded, push the blob again`,
+    { detail: { expected: expected.value, actual } },
+  );
+}
+
 /** Creates the upload service. */
-export function createUploadService({ driver, metadata, expireAfterMs }: UploadServiceDeps) {
+export function createUploadService({ driver, links, expireAfterMs }: UploadServiceDeps) {
   const running = new Map<string, RunningHash>();
   const exclusive = createKeyedMutex();
 
   async function session(repository: string, id: string): Promise<UploadStatus> {
-    const row = /^[0-9a-f-]{36}$/.test(id) ? await metadata.getUpload(id) : undefined;
-    if (!row || row.repository !== repository) {
-      throw new WharfError("BLOB_UPLOAD_UNKNOWN", `upload ${id.slice(0, 64)} is unknown, finished or expired`);
-    }
-    const size = (await driver.stat(uploadDataPath(id)))?.size ?? 0;
-    return { id, repository, size };
+    const info = sessionIdPattern.test(id) ? await driver.stat(uploadDataPath(repository, id)) : undefined;
+    if (!info) throw new WharfError("BLOB_UPLOAD_UNKNOWN", `upload ${id.slice(0, 64)} is unknown, finished or expired`);
+    return { id, repository, size: info.size };
   }
 
-  function rememberHash(id: string, state: RunningHash): void {
+  function rememberHash(path: string, state: RunningHash): void {
     if (running.size >= maxRunningHashes) running.delete(running.keys().next().value!);
-    running.set(id, state);
+    running.set(path, state);
   }
 
-  /** Appends `body` at the session's current end; returns the new status. */
-  async function appendLocked(
-    status: UploadStatus,
-    body: AsyncIterable<Uint8Array>,
-    touch: boolean,
-  ): Promise<UploadStatus> {
-    let state = running.get(status.id);
+  /** Appends `body` at the session's end, hashing on the way when the running hash is current. */
+  async function append(status: UploadStatus, body: AsyncIterable<Uint8Array>): Promise<UploadStatus> {
+    const path = uploadDataPath(status.repository, status.id);
+    let state = running.get(path);
     if (status.size === 0) state = { hash: createDigestHash("sha256"), size: 0 };
     if (state && state.size !== status.size) state = undefined;
-    running.delete(status.id);
+    running.delete(path);
     const progress = { bytes: 0 };
-    const size = await driver.write(uploadDataPath(status.id), hashingSource(body, state?.hash, progress), {
-      append: true,
-      durable: false,
-    });
+    const source = hashingSource(body, state?.hash, progress);
+    const size = await driver.write(path, source, { append: true, durable: false });
     if (state && size === status.size + progress.bytes) {
       state.size = size;
-      rememberHash(status.id, state);
+      rememberHash(path, state);
     }
-    if (touch) await metadata.touchUpload(status.id, Date.now());
     return { ...status, size };
   }
 
-  async function digestOfUpload(id: string, size: number, digest: Digest): Promise<string> {
-    const state = running.get(id);
-    running.delete(id);
-    if (state && state.size === size && digest.algorithm === "sha256") {
-      return `sha256:${state.hash.digest("hex")}`;
-    }
+  async function digestOfUpload(path: string, size: number, digest: Digest): Promise<string> {
+    const state = running.get(path);
+    running.delete(path);
+    if (state && state.size === size && digest.algorithm === "sha256") return `sha256:${state.hash.digest("hex")}`;
     const hash = createDigestHash(digest.algorithm);
-    if (size > 0) for await (const chunk of await driver.read(uploadDataPath(id))) hash.update(chunk as Buffer);
+    if (size > 0) for await (const chunk of await driver.read(path)) hash.update(chunk as Buffer);
     return `${digest.algorithm}:${hash.digest("hex")}`;
   }
 
   /**
-   * Moves verified bytes into place (unless already there), then links them
-   * and ends the session (when it has a row) in one transaction.
+   * Moves verified bytes durably into place, then links them. A blob that is
+   * already stored is simply replaced by identical bytes (an atomic rename),
+   * which costs less than asking first.
    */
-  async function commit(
-    repository: string,
-    id: string,
-    digest: Digest,
-    size: number,
-    hasRow: boolean,
-  ): Promise<CommittedBlob> {
-    const target = blobDataPath(digest);
-    const existing = await driver.stat(target);
-    if (!existing || existing.size !== size) await driver.move(uploadDataPath(id), target);
-    if (hasRow) await metadata.finishUpload(id, repository, digest.value, size);
-    else await metadata.linkBlob(repository, digest.value, size);
-    await driver.delete(uploadFolderPath(id));
+  async function commit(repository: string, path: string, digest: Digest, size: number): Promise<CommittedBlob> {
+    await driver.move(path, blobDataPath(digest));
+    await links.linkBlob(repository, digest.value, size);
     return { digest: digest.value, size };
   }
 
-  async function discard(id: string): Promise<void> {
-    running.delete(id);
-    await driver.delete(uploadFolderPath(id));
-    await metadata.deleteUpload(id);
-  }
-
-  function digestMismatch(expected: Digest, actual: string): WharfError {
-    return new WharfError(
-      "DIGEST_INVALID",
-      `the uploaded content has digest ${actual}, not ${expected.value}; the upload was discarded, push the blob again`,
-      { detail: { expected: expected.value, actual } },
-    );
+  async function discard(path: string): Promise<void> {
+    running.delete(path);
+    await driver.delete(path);
   }
 
   return {
-    /** Opens a session in `repository`. */
+    /** Opens a session in `repository` (an empty object in storage). */
     async start(repository: string): Promise<UploadStatus> {
       const id = randomUUID();
-      await metadata.createUpload(id, repository, Date.now());
+      await driver.write(uploadDataPath(repository, id), nothing, { append: true, durable: false });
       return { id, repository, size: 0 };
     },
 
@@ -166,7 +157,7 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
             { status: 416, headers: rangeHeaders(status) },
           );
         }
-        const next = await appendLocked(status, body, true);
+        const next = await append(status, body);
         if (range && next.size - status.size !== range.end - range.start + 1) {
           throw new WharfError(
             "BLOB_UPLOAD_INVALID",
@@ -182,33 +173,32 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
     complete(repository: string, id: string, digest: Digest, body?: AsyncIterable<Uint8Array>) {
       return exclusive(id, async () => {
         let status = await session(repository, id);
-        if (body) status = await appendLocked(status, body, false);
-        const actual = await digestOfUpload(id, status.size, digest);
+        if (body) status = await append(status, body);
+        const path = uploadDataPath(repository, id);
+        const actual = await digestOfUpload(path, status.size, digest);
         if (actual !== digest.value) {
-          await discard(id);
+          await discard(path);
           throw digestMismatch(digest, actual);
         }
-        return commit(repository, id, digest, status.size, true);
+        return commit(repository, path, digest, status.size);
       });
     },
 
-    /** Pushes a whole blob in one request (POST `?digest=`), with no session row. */
+    /** Pushes a whole blob in one request (POST `?digest=`). */
     async monolithic(repository: string, digest: Digest, body: AsyncIterable<Uint8Array>): Promise<CommittedBlob> {
-      const id = randomUUID();
+      const path = uploadDataPath(repository, randomUUID());
       const hash = createDigestHash(digest.algorithm);
       const progress = { bytes: 0 };
       try {
-        // Append mode on a fresh path: the data file exists (and its mtime moves)
-        // from the first byte, so the sweeper never mistakes it for an orphan.
-        const size = await driver.write(uploadDataPath(id), hashingSource(body, hash, progress), {
-          append: true,
-          durable: false,
-        });
+        // Appending to a fresh path: the object exists (and its mtime moves) from
+        // the first byte, so the sweeper never takes a slow push for an orphan.
+        const size = await driver.write(path, hashingSource(body, hash, progress), { append: true, durable: false });
         const actual = `${digest.algorithm}:${hash.digest("hex")}`;
         if (actual !== digest.value) throw digestMismatch(digest, actual);
-        return await commit(repository, id, digest, size, false);
-      } finally {
-        await driver.delete(uploadFolderPath(id));
+        return await commit(repository, path, digest, size);
+      } catch (error) {
+        await driver.delete(path);
+        throw error;
       }
     },
 
@@ -216,33 +206,22 @@ export function createUploadService({ driver, metadata, expireAfterMs }: UploadS
     async cancel(repository: string, id: string): Promise<void> {
       await exclusive(id, async () => {
         await session(repository, id);
-        await discard(id);
+        await discard(uploadDataPath(repository, id));
       });
     },
 
-    /** Removes sessions idle longer than the expiry, and orphaned folders. Returns how many. */
+    /** Removes sessions untouched for longer than the expiry. Returns how many. */
     async sweep(now: number): Promise<number> {
-      const stale = await metadata.listStaleUploads(now - expireAfterMs, 500);
-      for (const id of stale) await discard(id);
-      let removed = stale.length;
-      for (const id of await driver.list(uploadsRoot)) {
-        if (await metadata.getUpload(id)) continue;
-        const info = await driver.stat(uploadDataPath(id));
+      let removed = 0;
+      for (const name of await driver.list(uploadsRoot)) {
+        const path = `${uploadsRoot}/${name}`;
+        const info = await driver.stat(path);
         if (info && info.modifiedAt.getTime() < now - expireAfterMs) {
-          await driver.delete(uploadFolderPath(id));
+          await discard(path);
           removed++;
         }
       }
       return removed;
     },
   };
-}
-
-/** The `Range` header value for bytes received so far (`0-0` when none, as Distribution does). */
-export function uploadRange(size: number): string {
-  return `0-${Math.max(size - 1, 0)}`;
-}
-
-function rangeHeaders(status: UploadStatus): Record<string, string> {
-  return { Range: uploadRange(status.size), "Docker-Upload-UUID": status.id };
 }

@@ -83,12 +83,11 @@ async function writeFile(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: WriteOptions = {},
 ): Promise<number> {
-  await mkdir(dirname(file), { recursive: true });
   const durable = options.durable ?? true;
-  if (options.append) return streamToFile(file, source, "a", durable);
+  if (options.append) return inFolder(dirname(file), () => streamToFile(file, source, "a", durable));
   const temporary = `${file}.tmp-${randomBytes(6).toString("hex")}`;
   try {
-    const size = await streamToFile(temporary, source, "w", durable);
+    const size = await inFolder(dirname(file), () => streamToFile(temporary, source, "w", durable));
     await rename(temporary, file);
     await syncFolder(dirname(file));
     return size;
@@ -169,9 +168,33 @@ async function moveFile(from: string, to: string, path: string): Promise<void> {
   } finally {
     await closeFd(fd);
   }
-  await mkdir(dirname(to), { recursive: true });
-  await rename(from, to);
+  await inFolder(dirname(to), () => rename(from, to));
   await syncFolder(dirname(to));
+}
+
+/**
+ * Folders known to exist. The blob tree has few folders (256 per algorithm),
+ * so remembering them spares a mkdir per write. A folder removed behind our
+ * back shows up as ENOENT: it is then created again and the step retried.
+ */
+const knownFolders = new Set<string>();
+
+async function inFolder<T>(folder: string, step: () => Promise<T>): Promise<T> {
+  if (!knownFolders.has(folder)) {
+    await mkdir(folder, { recursive: true });
+    if (knownFolders.size > 10_000) knownFolders.clear();
+    knownFolders.add(folder);
+    return step();
+  }
+  try {
+    return await step();
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+    knownFolders.delete(folder);
+    await mkdir(folder, { recursive: true });
+    knownFolders.add(folder);
+    return step();
+  }
 }
 
 async function readOptional(file: string): Promise<Buffer | undefined> {

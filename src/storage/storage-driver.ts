@@ -46,7 +46,11 @@ export interface StorageDriver {
    * Returns the object's total size afterwards. When the source fails the
    * object may hold a prefix of it (append) or nothing new (replace).
    */
-  write(path: string, source: AsyncIterable<Uint8Array>, options?: WriteOptions): Promise<number>;
+  write(
+    path: string,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options?: WriteOptions,
+  ): Promise<number>;
   /** A small object's whole content, or undefined when missing. */
   getContent(path: string): Promise<Buffer | undefined>;
   /** Replaces a small object atomically and durably. */

@@ -1,0 +1,39 @@
+/**
+ * @module
+ * Names that must be unique. Users, organizations and applications share one
+ * space — the namespaces table is the arbiter — so a name is checked against
+ * it before anything is created. The database's own unique constraints
+ * still decide a race; {@link orConflict} turns losing one into the same
+ * CONFLICT instead of a 500, without knowing any driver's error format.
+ */
+import { WharfError } from "../errors/wharf-error.ts";
+import type { AccountsMetadata } from "../metadata/accounts-metadata.ts";
+import { assertNamespaceName } from "./account-names.ts";
+
+/** The CONFLICT for a taken name. */
+export function nameTaken(name: string, what = "name"): WharfError {
+  return new WharfError("CONFLICT", `${what} ${JSON.stringify(name)} is taken; choose another`);
+}
+
+/** Throws INVALID_REQUEST for a bad namespace name, CONFLICT when a user, organization or application holds it. */
+export async function assertNamespaceFree(store: AccountsMetadata, name: string, what: string): Promise<void> {
+  assertNamespaceName(name, what);
+  if (await store.findNamespace(name)) throw nameTaken(name);
+}
+
+/**
+ * Runs `create`; when it fails and `exists` now reports the name as taken
+ * (another request won a race), throws `conflict` instead of the driver's error.
+ */
+export async function orConflict<T>(
+  create: () => Promise<T>,
+  exists: () => Promise<boolean>,
+  conflict: () => WharfError,
+): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (await exists().catch(() => false)) throw conflict();
+    throw error;
+  }
+}

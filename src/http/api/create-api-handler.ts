@@ -1,0 +1,112 @@
+/**
+ * @module
+ * The management API's dispatcher, mounted at `/api/v1`: it finds the route,
+ * authenticates the caller, validates path parameters, query and JSON body
+ * (at most 1 MiB) against the route's schemas, runs the handler and writes
+ * its result as JSON. Every failure is a WharfError the HTTP edge writes in
+ * the one error envelope. Responses are never cached: some carry a secret.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { z } from "zod";
+import type { AuditLog } from "../../accounts/audit-log.ts";
+import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
+import type { Management } from "../../accounts/management-service.ts";
+import { WharfError } from "../../errors/wharf-error.ts";
+import { clientAddress } from "../auth/request-credentials.ts";
+import { readBody } from "../read-body.ts";
+import { writeJson } from "../write-error.ts";
+import { authenticateApiRequest } from "./api-authenticate.ts";
+import { openApiDocument } from "./api-openapi.ts";
+import { type ApiRoute, route } from "./api-route.ts";
+import { apiRoutes } from "./api-routes.ts";
+import { paramSchemas } from "./api-schemas.ts";
+
+/** What the API needs. */
+export interface ApiHandlerDeps {
+  readonly management: Management;
+  readonly verifier: CredentialVerifier;
+  readonly audit: AuditLog;
+}
+
+const maxBodyBytes = 1024 * 1024;
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ` : "") + i.message);
+  throw new WharfError("INVALID_REQUEST", `invalid ${what}: ${problems.join("; ")}`.slice(0, 1000));
+}
+
+function match(routes: readonly ApiRoute[], method: string, path: string) {
+  const candidates = routes.filter((r) => r.pattern.test(path));
+  if (candidates.length === 0) throw new WharfError("NOT_FOUND", `no API endpoint at ${path.slice(0, 200)}`);
+  const found = candidates.find((r) => r.method === method);
+  if (!found) {
+    const allow = candidates.map((r) => r.method).join(", ");
+    throw new WharfError("UNSUPPORTED", `use ${allow} on ${path.slice(0, 200)}`, { headers: { Allow: allow } });
+  }
+  return found;
+}
+
+function pathParams(found: ApiRoute, path: string): Record<string, string> {
+  const groups = found.pattern.exec(path)!.slice(1);
+  const params: Record<string, string> = {};
+  found.paramNames.forEach((name, index) => {
+    let value: string;
+    try {
+      value = decodeURIComponent(groups[index]!);
+    } catch {
+      throw new WharfError("INVALID_REQUEST", `the ${name} in the path is not valid percent-encoding`);
+    }
+    params[name] = validate(paramSchemas[name]!, value, name);
+  });
+  return params;
+}
+
+async function jsonBody(req: IncomingMessage, schema: z.ZodType): Promise<unknown> {
+  const text = (await readBody(req, maxBodyBytes, "request body")).toString("utf8");
+  let value: unknown = {};
+  if (text.trim().length > 0) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new WharfError("INVALID_REQUEST", "the request body is not valid JSON");
+    }
+  }
+  return validate(schema, value, "request body");
+}
+
+/** Creates the `/api/v1` mount handler. */
+export function createApiHandler(deps: ApiHandlerDeps) {
+  const routes: ApiRoute[] = apiRoutes(deps.management);
+  let document: unknown;
+  routes.push(
+    route("GET", "/openapi.json", {
+      summary: "This OpenAPI 3.1 document",
+      auth: false,
+      handle: async () => {
+        document ??= openApiDocument(routes);
+        return document;
+      },
+    }),
+  );
+
+  return async (req: IncomingMessage, res: ServerResponse, query: URLSearchParams, path: string): Promise<void> => {
+    res.setHeader("Cache-Control", "no-store");
+    const found = match(routes, req.method ?? "", path);
+    const principal = found.auth
+      ? await authenticateApiRequest(req, deps.verifier, deps.audit)
+      : ({ kind: "anonymous", name: "anonymous" } as const);
+    const params = pathParams(found, path);
+    const queryValues = found.query ? validate(found.query, Object.fromEntries(query), "query") : {};
+    const body = found.body ? await jsonBody(req, found.body) : undefined;
+    const caller = { principal, remote: clientAddress(req) };
+    const result = await found.handle({ caller, params, body, query: queryValues as Record<string, unknown> });
+    if (found.status === 204) {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    writeJson(res, found.status, result);
+  };
+}
