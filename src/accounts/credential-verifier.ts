@@ -73,22 +73,24 @@ export function createCredentialVerifier(store: AccountsMetadata, limiter: Login
   }
 
   async function viaPassword(username: string, password: string, address: string): Promise<Verification> {
-    const wait = await limiter.blocked(username, address);
-    if (wait !== undefined) return { ok: false, reason: "rate-limited", retryAfterSeconds: wait };
+    const check = await limiter.check(username, address);
+    if (check.retryAfterSeconds !== undefined) {
+      return { ok: false, reason: "rate-limited", retryAfterSeconds: check.retryAfterSeconds };
+    }
     const user = await store.findUser(username);
     const key = createHash("sha256").update(`${username}\0${password}`).digest("hex");
     const cached = remembered.get(key);
-    if (user && !user.disabled && cached && cached.until > Date.now() && cached.passwordHash === user.passwordHash) {
-      return { ok: true, principal: userPrincipal(user), via: "password" };
-    }
-    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+    const fresh = cached !== undefined && cached.until > Date.now() && cached.passwordHash === user?.passwordHash;
+    const matches = fresh || (await verifyPassword(password, user?.passwordHash ?? (await dummyHash)));
     if (!user || user.disabled || !matches) {
       await limiter.failed(username, address);
       return invalid;
     }
-    await limiter.succeeded(username);
-    if (remembered.size >= maxCached) remembered.clear();
-    remembered.set(key, { passwordHash: user.passwordHash, until: Date.now() + cacheMs });
+    if (check.accountHasFailures) await limiter.succeeded(username, address);
+    if (!fresh) {
+      if (remembered.size >= maxCached) remembered.clear();
+      remembered.set(key, { passwordHash: user.passwordHash, until: Date.now() + cacheMs });
+    }
     return { ok: true, principal: userPrincipal(user), via: "password" };
   }
 
@@ -97,8 +99,8 @@ export function createCredentialVerifier(store: AccountsMetadata, limiter: Login
     async verify(username: string, secret: string, address: string): Promise<Verification> {
       if (username.length === 0 || username.length > 256 || secret.length === 0 || secret.length > 8192) return invalid;
       if (looksLikeSecret(secret)) {
-        const wait = await limiter.blocked(undefined, address);
-        if (wait !== undefined) return { ok: false, reason: "rate-limited", retryAfterSeconds: wait };
+        const { retryAfterSeconds } = await limiter.check(undefined, address);
+        if (retryAfterSeconds !== undefined) return { ok: false, reason: "rate-limited", retryAfterSeconds };
         const result = secret.startsWith("wharf_pat_")
           ? await viaToken(username, secret)
           : await viaRobot(username, secret);

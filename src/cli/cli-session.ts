@@ -40,7 +40,12 @@ export async function readSession(env: NodeJS.ProcessEnv = process.env): Promise
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const value = JSON.parse(text) as Partial<Session>;
+  let value: Partial<Session>;
+  try {
+    value = JSON.parse(text) as Partial<Session>;
+  } catch {
+    return undefined;
+  }
   const fields = [value.server, value.username, value.tokenName, value.token];
   return fields.every((f) => typeof f === "string" && f.length > 0) ? (value as Session) : undefined;
 }

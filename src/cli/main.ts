@@ -11,10 +11,19 @@ requireNode(24);
 process.env.UV_THREADPOOL_SIZE ??= "16";
 
 const { Command } = await import("commander");
+const { registerAppCommands } = await import("./app-command.ts");
+const { registerAuditCommand } = await import("./audit-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
 const { registerKeysCommand } = await import("./keys-command.ts");
+const { registerLoginCommands } = await import("./login-command.ts");
+const { registerOrgCommands } = await import("./org-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
+const { registerRepoCommands } = await import("./repo-command.ts");
+const { registerRobotCommands } = await import("./robot-command.ts");
 const { registerServeCommand } = await import("./serve-command.ts");
+const { registerTeamCommands } = await import("./team-command.ts");
+const { registerTokenCommands } = await import("./token-command.ts");
+const { registerUserCommands } = await import("./user-command.ts");
 
 const program = new Command("wharf")
   .description("Wharf: a container registry for software vendors")
@@ -25,5 +34,14 @@ registerServeCommand(program);
 registerRefCommand(program);
 registerConfigCommand(program);
 registerKeysCommand(program);
+registerLoginCommands(program);
+registerUserCommands(program);
+registerOrgCommands(program);
+registerTeamCommands(program);
+registerAppCommands(program);
+registerRepoCommands(program);
+registerTokenCommands(program);
+registerRobotCommands(program);
+registerAuditCommand(program);
 
 await program.parseAsync(process.argv);

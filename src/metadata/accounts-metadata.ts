@@ -145,6 +145,7 @@ export interface AccountsMetadata {
 
   /** Failures counted under `key` since `windowStart`; older windows restart at zero. */
   countFailure(key: string, now: number, windowMs: number): Promise<number>;
-  failuresSince(key: string, windowStart: number): Promise<number>;
+  /** The failures and window start under `key`, when its window started at or after `windowStart`. */
+  failureWindow(key: string, windowStart: number): Promise<{ failures: number; startedAt: number } | undefined>;
   clearFailures(key: string): Promise<void>;
 }

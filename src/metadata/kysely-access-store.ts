@@ -237,14 +237,14 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
         return failures;
       });
     },
-    async failuresSince(key, windowStart) {
+    async failureWindow(key, windowStart) {
       const row = await db
         .selectFrom("login_failures")
-        .select("failures")
+        .select(["failures", "window_started_at"])
         .where("key", "=", key)
         .where("window_started_at", ">=", windowStart)
         .executeTakeFirst();
-      return row ? Number(row.failures) : 0;
+      return row ? { failures: Number(row.failures), startedAt: Number(row.window_started_at) } : undefined;
     },
     async clearFailures(key) {
       await db.deleteFrom("login_failures").where("key", "=", key).execute();

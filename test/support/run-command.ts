@@ -2,7 +2,8 @@
  * @module
  * Runs an external client (skopeo, podman) the way a user would and captures
  * its exit code and output, so a test can assert on them and print them when
- * something fails. A hard timeout kills a hung client instead of the suite.
+ * something fails. Its stdin can be fed (for `--password-stdin`). A hard
+ * timeout kills a hung client instead of the suite.
  */
 import { spawn } from "node:child_process";
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Kill the command (SIGKILL) after this long; 120 s by default. */
   readonly timeoutMs?: number;
+  /** Written to the command's stdin, which is then closed (e.g. `--password-stdin`); empty when unset. */
+  readonly input?: string;
 }
 
 /** Runs `command` with `args` and resolves when it exits (never rejects on a non-zero exit). */
@@ -28,8 +31,12 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    // stdin gets the input, or nothing (end of file at once, like /dev/null). A
+    // command that exits without reading it must not fail the test with EPIPE.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -1,0 +1,69 @@
+/**
+ * @module
+ * `wharf user create|list|disable|enable`: server administrators manage
+ * users. A new user's password comes from stdin (`--password-stdin`) or a
+ * hidden prompt, never from a flag.
+ */
+import type { Command } from "commander";
+import { type ApiOptions, connect } from "./cli-api.ts";
+import { action, emit, table, withApiOptions } from "./cli-output.ts";
+import { readSecret } from "./read-secret.ts";
+
+interface User {
+  readonly name: string;
+  readonly email: string | null;
+  readonly admin: boolean;
+  readonly disabled: boolean;
+}
+
+interface CreateOptions extends ApiOptions {
+  readonly passwordStdin?: boolean;
+  readonly email?: string;
+  readonly admin?: boolean;
+}
+
+async function create(name: string, options: CreateOptions): Promise<void> {
+  const client = await connect(options);
+  const password = await readSecret(options.passwordStdin, `Password for ${name}: `);
+  const body = {
+    name,
+    password,
+    ...(options.email ? { email: options.email } : {}),
+    ...(options.admin ? { admin: true } : {}),
+  };
+  const user = (await client.request("POST", "/users", body)) as User;
+  emit(options, user, `Created user ${user.name}${user.admin ? " (server administrator)" : ""}`);
+}
+
+async function list(options: ApiOptions): Promise<void> {
+  const answer = (await (await connect(options)).request("GET", "/users")) as { users: User[] };
+  const rows = answer.users.map((u) => [u.name, u.email, u.admin ? "yes" : "no", u.disabled ? "yes" : "no"]);
+  emit(options, answer, table(["name", "email", "admin", "disabled"], rows));
+}
+
+function setDisabled(verb: "disable" | "enable") {
+  return async (name: string, options: ApiOptions): Promise<void> => {
+    const user = (await (await connect(options)).request("POST", `/users/${encodeURIComponent(name)}/${verb}`)) as User;
+    emit(options, user, `${verb === "disable" ? "Disabled" : "Enabled"} user ${user.name}`);
+  };
+}
+
+/** Registers `user …`. */
+export function registerUserCommands(program: Command): void {
+  const user = program.command("user").description("manage users (server administrators)");
+  withApiOptions(
+    user
+      .command("create <name>")
+      .description("create a user (and the namespace of its name)")
+      .option("--password-stdin", "read the new user's password from standard input")
+      .option("--email <address>", "e-mail address")
+      .option("--admin", "make the user a server administrator"),
+  ).action(action(create));
+  withApiOptions(user.command("list").description("list users")).action(action(list));
+  withApiOptions(user.command("disable <name>").description("disable a user: password and tokens stop working")).action(
+    action(setDisabled("disable")),
+  );
+  withApiOptions(user.command("enable <name>").description("re-enable a disabled user")).action(
+    action(setDisabled("enable")),
+  );
+}
