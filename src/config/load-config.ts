@@ -6,7 +6,6 @@
  * user fixes them all in one go.
  */
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
 import { type Config, configSchema } from "./config-schema.ts";
 
 /** Environment variables that are secrets or switches, not configuration keys. */
@@ -91,7 +90,9 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { maxAliasCount: 100 });
+    // Loaded only when there is a file to read: most servers run on defaults.
+    const { parse } = await import("yaml");
+    parsed = parse(text, { maxAliasCount: 100 });
   } catch (error) {
     throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
   }

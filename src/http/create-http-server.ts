@@ -80,8 +80,8 @@ async function health(res: ServerResponse, path: string, deps: HttpServerDeps): 
     }
     return "readyz";
   }
-  res.setHeader("Content-Type", deps.metrics.registry.contentType);
-  res.end(await deps.metrics.registry.metrics());
+  res.setHeader("Content-Type", deps.metrics.contentType);
+  res.end(deps.metrics.render());
   return "metrics";
 }
 

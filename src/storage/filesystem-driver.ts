@@ -12,7 +12,7 @@ import {
   fdatasync as fsFdatasync,
   fstat as fsFstat,
   open as fsOpen,
-  write as fsWriteCallback,
+  writev as fsWritevCallback,
 } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -28,12 +28,13 @@ import {
 } from "./storage-driver.ts";
 
 const streamBufferBytes = 1024 * 1024;
+const readBufferBytes = 256 * 1024;
 const syncEveryBytes = 64 * 1024 * 1024;
 const openFd = promisify(fsOpen);
 const fdatasync = promisify(fsFdatasync);
 const fstat = promisify(fsFstat);
 const closeFd = promisify(fsClose);
-const fsWrite = promisify(fsWriteCallback);
+const fsWritev = promisify(fsWritevCallback);
 
 /** Creates a filesystem driver rooted at `root` (created on first write). */
 export function createFilesystemDriver(root: string): StorageDriver {
@@ -75,7 +76,7 @@ async function openReader(file: string, path: string, range?: ReadRange): Promis
   }
   const start = range?.offset ?? 0;
   const end = range?.length === undefined ? undefined : start + range.length - 1;
-  return createReadStream("", { fd: handle, start, end, highWaterMark: streamBufferBytes });
+  return createReadStream("", { fd: handle, start, end, highWaterMark: readBufferBytes });
 }
 
 async function writeFile(
@@ -136,22 +137,34 @@ async function streamToFile(
 /**
  * A Writable over a file descriptor it never closes (fs.WriteStream closes
  * its fd when destroyed by a failing source, which would race with ours).
- * Batches buffered chunks into one writev and loops over short writes.
+ * Buffered chunks go down in one writev, without copying them together.
  */
 function fdSink(fd: number): Writable {
   return new Writable({
     highWaterMark: streamBufferBytes,
     writev(chunks, callback) {
-      writeAll(fd, Buffer.concat(chunks.map((c) => c.chunk as Buffer))).then(() => callback(), callback);
+      writeAll(
+        fd,
+        chunks.map((c) => c.chunk as Buffer),
+      ).then(() => callback(), callback);
     },
   });
 }
 
-async function writeAll(fd: number, data: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await fsWrite(fd, data, offset, data.length - offset);
-    offset += bytesWritten;
+/** writev until every byte is written (regular files rarely write short, but may). */
+async function writeAll(fd: number, buffers: Buffer[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    let { bytesWritten } = await fsWritev(fd, pending);
+    const rest: Buffer[] = [];
+    for (const buffer of pending) {
+      if (bytesWritten >= buffer.length) bytesWritten -= buffer.length;
+      else {
+        rest.push(buffer.subarray(bytesWritten));
+        bytesWritten = 0;
+      }
+    }
+    pending = rest;
   }
 }
 
