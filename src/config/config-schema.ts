@@ -90,8 +90,6 @@ export const configSchema = z.strictObject({
       refreshTtl: duration.default(30 * 86_400_000),
     })
     .default({ enabled: true, service: "wharf", tokenTtl: 300_000, refreshTtl: 30 * 86_400_000 }),
-  /** Worker processes sharing the port: 1, a number, or `auto` (one per core). */
-  workers: z.union([z.number().int().min(1).max(64), z.literal("auto")]).default(1),
 });
 
 /** Configuration as written by a user (before defaults). */
