@@ -5,7 +5,9 @@
  * provoke, with the spec's status and JSON envelope.
  */
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { errorCode, pushBlob, pushImage, sha256 } from "./support/registry-http.ts";
 import { removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
@@ -491,5 +493,79 @@ describe("names", () => {
     const res = await fetch(`${base}/v2/`, { headers: { "x-big": "a".repeat(64 * 1024) } });
     assert.equal(res.status, 431);
     assert.equal((await fetch(`${base}/v2/`)).status, 200);
+  });
+});
+
+describe("bad input", () => {
+  /** Sends `head` and `body` on a raw socket, then closes it before the declared length is reached. */
+  async function sendTruncated(head: string, body: Buffer): Promise<void> {
+    const { hostname, port } = new URL(base);
+    const socket = connect(Number(port), hostname);
+    await once(socket, "connect");
+    socket.write(head);
+    socket.write(body);
+    await new Promise((done) => setTimeout(done, 100));
+    socket.destroy();
+    await new Promise((done) => setTimeout(done, 100));
+  }
+
+  it("a truncated monolithic push stores nothing", async () => {
+    const data = Buffer.alloc(1000, 7);
+    const digest = sha256(data);
+    await sendTruncated(
+      `POST /v2/bad/trunc/blobs/uploads/?digest=${digest} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n`,
+      data.subarray(0, 500),
+    );
+    assert.equal((await fetch(`${base}/v2/bad/trunc/blobs/${digest}`, { method: "HEAD" })).status, 404);
+    assert.equal((await fetch(`${base}/v2/`)).status, 200);
+  });
+
+  it("a truncated chunk leaves a session that reports what it holds and resumes", async () => {
+    const location = (await fetch(`${base}/v2/bad/resume/blobs/uploads/`, { method: "POST" })).headers.get("location")!;
+    const data = Buffer.alloc(4000, 9);
+    await sendTruncated(
+      `PATCH ${location} HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 4000\r\n\r\n`,
+      data.subarray(0, 1500),
+    );
+    const status = await fetch(`${base}${location}`);
+    assert.equal(status.status, 204);
+    const held = Number(/^0-(\d+)$/.exec(status.headers.get("range") ?? "")![1]) + 1;
+    assert.ok(held <= 1500, `session holds ${held} bytes`);
+    const rest = await fetch(`${base}${location}`, {
+      method: "PATCH",
+      headers: { "content-range": `${held}-${data.length - 1}` },
+      body: data.subarray(held),
+    });
+    assert.equal(rest.status, 202);
+    const done = await fetch(`${base}${location}?digest=${sha256(data)}`, { method: "PUT" });
+    assert.equal(done.status, 201);
+  });
+
+  it("a manifest whose declared length exceeds its body is refused without harm", async () => {
+    const image = await pushImage(base, "bad/man", "ok");
+    await sendTruncated(
+      `PUT /v2/bad/man/manifests/ok HTTP/1.1\r\nHost: x\r\nContent-Type: ${ociManifest}\r\nContent-Length: 900\r\n\r\n`,
+      Buffer.from('{"schemaVersion":2,'),
+    );
+    const res = await fetch(`${base}/v2/bad/man/manifests/ok`);
+    assert.equal(await res.text(), image.body);
+  });
+
+  it("wrong lengths and unknown media types get spec errors", async () => {
+    const mismatch = await fetch(`${base}/v2/bad/len/blobs/uploads/`, { method: "POST" });
+    const location = mismatch.headers.get("location")!;
+    const patch = await fetch(`${base}${location}`, {
+      method: "PATCH",
+      headers: { "content-range": "0-99" },
+      body: "short",
+    });
+    assert.equal(await errorCode(patch), "SIZE_INVALID");
+    const unknownType = await fetch(`${base}/v2/bad/len/manifests/x`, {
+      method: "PUT",
+      headers: { "content-type": "application/vnd.example.thing+json" },
+      body: JSON.stringify({ schemaVersion: 2, config: {}, layers: [] }),
+    });
+    assert.equal(unknownType.status, 400);
+    assert.equal(await errorCode(unknownType), "MANIFEST_INVALID");
   });
 });
