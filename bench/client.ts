@@ -1,6 +1,6 @@
 /**
  * @module
- * The one HTTP client both registries are measured with: `node:http` over a
+ * The one HTTP client every registry is measured with: `node:http` over a
  * keep-alive Agent, request bodies streamed (Buffer or Readable), response
  * bodies either kept (small) or counted and discarded (blobs).
  */
@@ -11,7 +11,7 @@ import type { Readable } from "node:stream";
 export interface Client {
   readonly base: URL;
   readonly agent: http.Agent;
-  /** Sent with every request (e.g. Authorization from WHARF_BENCH_AUTHORIZATION). */
+  /** Sent with every request (Authorization: Bearer … for Wharf+auth). */
   readonly headers: Readonly<Record<string, string>>;
 }
 

@@ -4,7 +4,7 @@
  * variables that stand in for them).
  */
 import { parseArgs } from "node:util";
-import type { ServerKind } from "./servers.ts";
+import { SERVER_KINDS, type ServerKind } from "./servers.ts";
 
 export interface Options {
   /** Skip the 4 GiB push and shorten the timed GET workload. */
@@ -13,8 +13,6 @@ export interface Options {
   readonly servers: readonly ServerKind[];
   /** Extra arguments after `wharf serve --listen … --data …`. */
   readonly wharfArgs: readonly string[];
-  /** Headers sent with every request to Wharf (e.g. Authorization). */
-  readonly wharfHeaders: Record<string, string>;
   /** Keep bench/work/run-* (data files and registries' storage) for inspection. */
   readonly keep: boolean;
   /** Where the markdown table goes. */
@@ -25,19 +23,31 @@ export interface Options {
 export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts [options])
 
   --quick              skip the 4 GiB push, GET workload 3 s instead of 10 s
-  --only NAME          measure only "wharf" or only "distribution"
-  --wharf-args "..."   extra arguments for 'wharf serve' (split on spaces)
+  --only NAMES         measure only these, comma-separated: wharf (auth off),
+                       wharf-auth (auth on, Bearer token), distribution
+  --wharf-args "..."   extra arguments for both 'wharf serve' (split on spaces)
   --keep               keep bench/work/run-* afterwards
   --out FILE           markdown results file (default bench/RESULTS.md)
   -h, --help           this text
 
-environment: WHARF_BENCH_QUICK=1, WHARF_BENCH_ONLY=NAME, WHARF_BENCH_ARGS="...",
-WHARF_BENCH_AUTHORIZATION="Bearer ..." (sent to Wharf only)`;
+environment: WHARF_BENCH_QUICK=1, WHARF_BENCH_ONLY=NAMES, WHARF_BENCH_ARGS="..."`;
 
+function isServerKind(name: string): name is ServerKind {
+  return (SERVER_KINDS as readonly string[]).includes(name);
+}
+
+/** The kinds named in `only` (comma-separated), in the canonical order; all when empty. */
 function serversFor(only: string | undefined): ServerKind[] {
-  if (only === undefined || only === "") return ["wharf", "distribution"];
-  if (only === "wharf" || only === "distribution") return [only];
-  throw new Error(`--only must be "wharf" or "distribution", not "${only}"`);
+  const names = (only ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  if (names.length === 0) return [...SERVER_KINDS];
+  const unknown = names.filter((name) => !isServerKind(name));
+  if (unknown.length > 0) {
+    throw new Error(`--only takes ${SERVER_KINDS.join(", ")} (comma-separated), not "${unknown.join(", ")}"`);
+  }
+  return SERVER_KINDS.filter((kind) => names.includes(kind));
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -54,12 +64,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     },
   });
   const wharfArgs = (values["wharf-args"] ?? env.WHARF_BENCH_ARGS ?? "").split(/\s+/);
-  const authorization = env.WHARF_BENCH_AUTHORIZATION;
   return {
     quick: values.quick || env.WHARF_BENCH_QUICK === "1",
     servers: serversFor(values.only ?? env.WHARF_BENCH_ONLY),
     wharfArgs: wharfArgs.filter((arg) => arg !== ""),
-    wharfHeaders: authorization ? { authorization } : {},
     keep: values.keep,
     out: values.out,
     help: values.help,

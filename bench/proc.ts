@@ -1,6 +1,6 @@
 /**
  * @module
- * Child processes the benchmark starts (the two registries): spawn with piped
+ * Child processes the benchmark starts (the registries): spawn with piped
  * output, keep the tail of stderr for error messages, stop by PID (SIGTERM,
  * then SIGKILL after a grace period). Every live child is tracked so that a
  * signal or a crash of the benchmark still stops it.
@@ -27,9 +27,12 @@ const SUMMARY_CHARS = 500;
 const STOP_GRACE_MS = 5000;
 const live = new Set<ChildProcess>();
 
-/** Starts `command args` in `cwd` with stdin closed and stdout/stderr piped. */
-export function spawnManaged(command: string, args: string[], cwd: string): Managed {
-  const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts `command args` in `cwd` with stdin closed and stdout/stderr piped,
+ * with `env` as its environment (default: this process's).
+ */
+export function spawnManaged(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Managed {
+  const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
   if (child.pid === undefined) {
     child.once("error", () => {});
     throw new Error(`could not start ${command}`);

@@ -1,12 +1,14 @@
 /**
  * @module
- * The results table — workload | Wharf | Distribution | Wharf/Distribution |
- * target | status — rendered for the terminal and as bench/RESULTS.md, with
- * errors as numbered notes under the table.
+ * The results table — workload | Wharf | Wharf+auth | Distribution |
+ * Wharf/Distribution | auth cost | target | status — rendered for the terminal
+ * and as bench/RESULTS.md, with errors as numbered notes under the table.
+ * Target and status hold two verdicts: Wharf against Distribution (and the
+ * disk), and Wharf+auth against Wharf.
  */
 import type { Limits } from "./limits.ts";
-import { type Cell, type Results, ROWS, type RowSpec } from "./rows.ts";
-import type { ServerKind } from "./servers.ts";
+import { authTargetMet, authTargetText, type Cell, type Results, ROWS, type RowSpec } from "./rows.ts";
+import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from "./servers.ts";
 
 /** Where and how the run happened. */
 export interface RunInfo {
@@ -16,6 +18,8 @@ export interface RunInfo {
   readonly machine: string;
   readonly mode: string;
   readonly distribution: string;
+  /** How the two Wharfs were configured and how the client authenticated. */
+  readonly wharf: string;
   readonly limits: Limits;
 }
 
@@ -27,7 +31,14 @@ interface Table {
   readonly notes: string[];
 }
 
-const HEADER = ["workload", "Wharf", "Distribution", "Wharf/Distribution", "target", "status"];
+const HEADER = [
+  "workload",
+  ...SERVER_KINDS.map((kind) => SERVER_LABELS[kind]),
+  "Wharf/Distribution",
+  "auth cost (Wharf+auth/Wharf)",
+  "target",
+  "status",
+];
 
 function formatNumber(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
@@ -58,30 +69,46 @@ function noteLines(notes: readonly Note[]): string[] {
   return notes.map((note, index) => `[${index + 1}] ${note.server} (${note.rows.join(", ")}): ${note.error}`);
 }
 
-function ratio(row: RowSpec, wharf: number | undefined, dist: number | undefined): string {
-  if (wharf === undefined || dist === undefined || dist === 0) return "—";
-  return `${(wharf / dist).toFixed(2)}×${row.lowerIsBetter ? " (lower is better)" : ""}`;
+function ratio(numerator: number | undefined, denominator: number | undefined, suffix = ""): string {
+  if (numerator === undefined || denominator === undefined || denominator === 0) return "—";
+  return `${(numerator / denominator).toFixed(2)}×${suffix}`;
 }
 
-function status(row: RowSpec, wharf: number | undefined, dist: number | undefined, limits: Limits) {
-  if (row.target === undefined) return "—";
-  if (wharf === undefined) return "n/a";
-  const met = row.target.check(wharf, dist, limits);
+function verdict(met: boolean | undefined): string {
   return met === undefined ? "n/a" : met ? "met" : "MISSED";
 }
 
+/** The Wharf-vs-Distribution verdict (undefined when the row has no such target), then the auth one. */
+function status(row: RowSpec, values: Values, limits: Limits): string {
+  const auth = `auth ${verdict(authTargetMet(row, values.wharf, values.auth))}`;
+  if (row.target === undefined) return auth;
+  const met = values.wharf === undefined ? undefined : row.target.check(values.wharf, values.dist, limits);
+  return `${verdict(met)}; ${auth}`;
+}
+
+function target(row: RowSpec, limits: Limits): string {
+  const auth = authTargetText(row);
+  return row.target === undefined ? auth : `${row.target.text(limits)}; ${auth}`;
+}
+
+interface Values {
+  readonly wharf: number | undefined;
+  readonly auth: number | undefined;
+  readonly dist: number | undefined;
+}
+
 function tableRow(row: RowSpec, results: AllResults, limits: Limits, notes: Note[]): string[] {
-  const cell = (server: ServerKind, name: string) =>
-    results.has(server) ? describe(results.get(server)?.get(row.id), name, row.id, notes) : "not run";
-  const wharf = numberIn(results.get("wharf")?.get(row.id));
-  const dist = numberIn(results.get("distribution")?.get(row.id));
+  const cell = (kind: ServerKind) =>
+    results.has(kind) ? describe(results.get(kind)?.get(row.id), SERVER_LABELS[kind], row.id, notes) : "not run";
+  const value = (kind: ServerKind) => numberIn(results.get(kind)?.get(row.id));
+  const values: Values = { wharf: value("wharf"), auth: value("wharf-auth"), dist: value("distribution") };
   return [
     `${row.label}, ${row.unit}`,
-    cell("wharf", "Wharf"),
-    cell("distribution", "Distribution"),
-    ratio(row, wharf, dist),
-    row.target?.text(limits) ?? "—",
-    status(row, wharf, dist, limits),
+    ...SERVER_KINDS.map(cell),
+    ratio(values.wharf, values.dist, row.lowerIsBetter ? " (lower is better)" : ""),
+    ratio(values.auth, values.wharf),
+    target(row, limits),
+    status(row, values, limits),
   ];
 }
 
@@ -132,6 +159,7 @@ export function renderMarkdown(info: RunInfo, results: AllResults): string {
     `- node: ${info.node}`,
     `- machine: ${info.machine}`,
     `- mode: ${info.mode}`,
+    `- Wharf: ${info.wharf}`,
     `- peer: ${info.distribution}`,
     `- ${limitsLine(info.limits)}`,
     "",

@@ -2,7 +2,8 @@
  * @module
  * The rows of the results table: what each measures, its unit, whether lower
  * is better, and the target Wharf must meet against Distribution (and against
- * the machine's disk) — with the check that says met or missed.
+ * the machine's disk) — with the check that says met or missed — plus the
+ * auth target every row shares: Wharf+auth within 10 % of Wharf.
  */
 import type { Limits } from "./limits.ts";
 
@@ -59,6 +60,22 @@ const rssTarget: Target = {
   text: () => `Wharf ≤ ${RSS_LIMIT_MIB} MiB`,
   check: (w) => w <= RSS_LIMIT_MIB,
 };
+
+/** Wharf+auth ÷ Wharf may lose at most this much (throughput ≥ 0.90×, memory ≤ 1.10×). */
+const AUTH_TOLERANCE = 0.1;
+
+/** The auth target's wording for `row`. */
+export function authTargetText(row: RowSpec): string {
+  return row.lowerIsBetter
+    ? `auth ≤ ${(1 + AUTH_TOLERANCE).toFixed(2)}×`
+    : `auth ≥ ${(1 - AUTH_TOLERANCE).toFixed(2)}×`;
+}
+
+/** Whether Wharf+auth is within 10 % of Wharf on `row`; undefined when a value is missing. */
+export function authTargetMet(row: RowSpec, wharf: number | undefined, auth: number | undefined): boolean | undefined {
+  if (wharf === undefined || auth === undefined) return undefined;
+  return row.lowerIsBetter ? auth <= (1 + AUTH_TOLERANCE) * wharf : auth >= (1 - AUTH_TOLERANCE) * wharf;
+}
 
 export const ROWS: readonly RowSpec[] = [
   {

@@ -1,11 +1,13 @@
 /**
  * @module
- * The benchmark: measures Wharf and CNCF Distribution 2.8.2 in the same run
- * with the same client — large pushes and pulls, small blobs, manifests, peak
- * memory — beside the machine's SHA-256 and disk limits, prints the table and
- * writes it to bench/RESULTS.md. Servers listen on 127.0.0.1 only and are
- * stopped by PID at the end, on errors and on SIGINT/SIGTERM.
- * Usage: `npm run bench -- [--quick] [--only wharf|distribution] [--wharf-args "..."]`.
+ * The benchmark: measures Wharf with auth off, Wharf with auth on (the
+ * default; the client sends a Bearer token) and CNCF Distribution 2.8.2 in
+ * the same run with the same client — large pushes and pulls, small blobs,
+ * manifests, peak memory — beside the machine's SHA-256 and disk limits,
+ * prints the table and writes it to bench/RESULTS.md. Servers listen on
+ * 127.0.0.1 only and are stopped by PID at the end, on errors and on
+ * SIGINT/SIGTERM.
+ * Usage: `npm run bench -- [--quick] [--only wharf,wharf-auth,distribution] [--wharf-args "..."]`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -18,7 +20,8 @@ import { killAllNow, stopAll } from "./proc.ts";
 import { type AllResults, type RunInfo, renderConsole, renderMarkdown } from "./report.ts";
 import type { Results } from "./rows.ts";
 import { DISTRIBUTION_BINARY, type ServerKind } from "./servers.ts";
-import { benchServer, message } from "./session.ts";
+import { benchServer, message, REPOSITORIES } from "./session.ts";
+import { randomPassword, TOKEN_TTL } from "./wharf-auth.ts";
 
 const BENCH_DIR = import.meta.dirname;
 const ROOT = join(BENCH_DIR, "..");
@@ -42,6 +45,10 @@ function runInfo(options: Options, limits: RunInfo["limits"]): RunInfo {
     machine: `${os.availableParallelism()} CPUs (${cpu}), ${memory} GiB RAM, ${os.type()} ${os.release()}`,
     mode: `${options.quick ? "quick (no 4 GiB push, 3 s GET)" : "full"}; measured: ${options.servers.join(", ")}`,
     distribution: `${version} — filesystem storage, blobdescriptor cache inmemory, access log off`,
+    wharf:
+      "both with WHARF_ADMIN_PASSWORD (random); Wharf with WHARF_AUTH__ENABLED=false; Wharf+auth with auth on " +
+      `and WHARF_AUTH__TOKEN_TTL=${TOKEN_TTL}, the client sending one Bearer token (admin, pull,push on ` +
+      `${REPOSITORIES.join(", ")}) with every request`,
     limits,
   };
 }
@@ -73,9 +80,10 @@ async function benchmark(options: Options, workDir: string, signal: AbortSignal)
   console.log(`generating data in ${relative(ROOT, workDir)}…`);
   const fixtures = await prepareFixtures(workDir, !options.quick);
   const results = new Map<ServerKind, Results>();
+  const authPlan = { password: randomPassword(), repositories: REPOSITORIES };
   for (const kind of options.servers) {
     signal.throwIfAborted();
-    const plan = { root: ROOT, workDir, fixtures, signal, ...options };
+    const plan = { root: ROOT, workDir, fixtures, signal, authPlan, ...options };
     results.set(kind, await benchServer(kind, plan));
   }
   signal.throwIfAborted();
@@ -92,6 +100,9 @@ async function main(): Promise<void> {
   if (options.help) {
     console.log(USAGE);
     return;
+  }
+  if (process.env.WHARF_BENCH_AUTHORIZATION) {
+    console.warn("WHARF_BENCH_AUTHORIZATION is ignored: Wharf+auth gets its own token (see bench/README.md)");
   }
   const workDir = join(BENCH_DIR, "work", `run-${Date.now()}-${process.pid}`);
   await mkdir(workDir, { recursive: true });

@@ -1,8 +1,10 @@
 /**
  * @module
- * Starts the two registries under test on 127.0.0.1 and a free port, each with
- * its own data directory, and waits until it answers: Wharf (`bin/wharf serve`)
- * and CNCF Distribution 2.8.2 (Debian's `docker-registry serve config.yml`).
+ * Starts the registries under test on 127.0.0.1 and a free port, each with
+ * its own data directory, and waits until it answers: Wharf (`bin/wharf
+ * serve`) with auth off and with auth on (then with a Bearer token for the
+ * client), and CNCF Distribution 2.8.2 (Debian's `docker-registry serve
+ * config.yml`).
  */
 
 import { mkdir, writeFile } from "node:fs/promises";
@@ -10,15 +12,35 @@ import http from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { type Managed, spawnManaged } from "./proc.ts";
+import { type AuthPlan, bearerHeaders, wharfEnvironment } from "./wharf-auth.ts";
 
-/** Which registry a measurement belongs to. */
-export type ServerKind = "wharf" | "distribution";
+/** Which registry (and configuration) a measurement belongs to. */
+export type ServerKind = "wharf" | "wharf-auth" | "distribution";
 
-/** A registry that answered `GET /v2/`. */
+/** Every kind, in the order they are measured and shown. */
+export const SERVER_KINDS: readonly ServerKind[] = ["wharf", "wharf-auth", "distribution"];
+
+/** Column headings. */
+export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
+  wharf: "Wharf",
+  "wharf-auth": "Wharf+auth",
+  distribution: "Distribution",
+};
+
+/** A registry that answered `GET /v2/`, and the headers every request to it carries. */
 export interface RunningServer {
   readonly kind: ServerKind;
   readonly url: string;
   readonly process: Managed;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** How to start Wharf: the checkout, extra `serve` arguments, auth on or off. */
+export interface WharfLaunch {
+  readonly root: string;
+  readonly extraArgs: readonly string[];
+  readonly auth: boolean;
+  readonly authPlan: AuthPlan;
 }
 
 export const DISTRIBUTION_BINARY = "/usr/bin/docker-registry";
@@ -69,17 +91,28 @@ export async function startDistribution(dataDir: string): Promise<RunningServer>
   await writeFile(configPath, distributionConfig(root, port));
   const proc = spawnManaged(DISTRIBUTION_BINARY, ["serve", configPath], dataDir);
   const url = await readyOrStopped(proc, `http://127.0.0.1:${port}`, false);
-  return { kind: "distribution", url, process: proc };
+  return { kind: "distribution", url, process: proc, headers: {} };
 }
 
-/** Starts `bin/wharf serve --listen 127.0.0.1:PORT --data DIR ...extraArgs` from the checkout. */
-export async function startWharf(root: string, dataDir: string, extraArgs: readonly string[]): Promise<RunningServer> {
+/**
+ * Starts `bin/wharf serve --listen 127.0.0.1:PORT --data DIR ...extraArgs`
+ * from the checkout; with auth on, also gets the client's Bearer token.
+ */
+export async function startWharf(dataDir: string, launch: WharfLaunch): Promise<RunningServer> {
   const port = await freePort();
   await mkdir(dataDir, { recursive: true });
-  const args = ["serve", "--listen", `127.0.0.1:${port}`, "--data", dataDir, ...extraArgs];
-  const proc = spawnManaged(join(root, "bin", "wharf"), args, root);
+  const args = ["serve", "--listen", `127.0.0.1:${port}`, "--data", dataDir, ...launch.extraArgs];
+  const env = wharfEnvironment(launch.auth, launch.authPlan.password);
+  const proc = spawnManaged(join(launch.root, "bin", "wharf"), args, launch.root, env);
   const url = await readyOrStopped(proc, `http://127.0.0.1:${port}`, true);
-  return { kind: "wharf", url, process: proc };
+  const kind = launch.auth ? "wharf-auth" : "wharf";
+  if (!launch.auth) return { kind, url, process: proc, headers: {} };
+  try {
+    return { kind, url, process: proc, headers: await bearerHeaders(url, launch.authPlan) };
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
 }
 
 /** `waitReady`, stopping the process when it does not become ready. */

@@ -13,7 +13,9 @@ import { syncDisk } from "./limits.ts";
 import { type Cell, type Results, ROWS, type RowId } from "./rows.ts";
 import { type RssSampler, resetPeak, startRssSampler, statusBytes } from "./rss.ts";
 import { type RunningServer, type ServerKind, startDistribution, startWharf } from "./servers.ts";
+import type { AuthPlan } from "./wharf-auth.ts";
 import {
+  BLOB_REPOSITORIES,
   chunkedPush,
   hugePush,
   medianPull,
@@ -22,7 +24,10 @@ import {
   smallPushes,
   type WorkloadContext,
 } from "./workloads-blobs.ts";
-import { manifestGets, manifestPuts } from "./workloads-manifests.ts";
+import { MANIFEST_REPOSITORIES, manifestGets, manifestPuts } from "./workloads-manifests.ts";
+
+/** Every repository a workload touches (what the Wharf+auth token must cover). */
+export const REPOSITORIES: readonly string[] = [...BLOB_REPOSITORIES, ...MANIFEST_REPOSITORIES];
 
 export interface SessionPlan {
   readonly root: string;
@@ -31,7 +36,8 @@ export interface SessionPlan {
   readonly quick: boolean;
   readonly keep: boolean;
   readonly wharfArgs: readonly string[];
-  readonly wharfHeaders: Record<string, string>;
+  /** The admin password both Wharfs start with and the token Wharf+auth is used with. */
+  readonly authPlan: AuthPlan;
   /** Aborted on SIGINT/SIGTERM: no further workload starts. */
   readonly signal: AbortSignal;
 }
@@ -57,7 +63,9 @@ export function message(error: unknown): string {
 }
 
 function start(kind: ServerKind, dataDir: string, plan: SessionPlan): Promise<RunningServer> {
-  return kind === "wharf" ? startWharf(plan.root, dataDir, plan.wharfArgs) : startDistribution(dataDir);
+  if (kind === "distribution") return startDistribution(dataDir);
+  const { root, wharfArgs: extraArgs, authPlan } = plan;
+  return startWharf(dataDir, { root, extraArgs, auth: kind === "wharf-auth", authPlan });
 }
 
 /** Benchmarks one registry; failures become error cells, only an abort throws. */
@@ -74,10 +82,10 @@ export async function benchServer(kind: ServerKind, plan: SessionPlan): Promise<
     if (!plan.keep) await rm(dataDir, { recursive: true, force: true });
     return results;
   }
-  console.log(`${kind}: ready at ${server.url} (pid ${server.process.pid})`);
-  const headers = kind === "wharf" ? plan.wharfHeaders : {};
+  const token = server.headers.authorization ? "; Bearer token for every request" : "";
+  console.log(`${kind}: ready at ${server.url} (pid ${server.process.pid}${token})`);
   const ctx: WorkloadContext = {
-    client: createClient(server.url, headers),
+    client: createClient(server.url, { ...server.headers }),
     fixtures: plan.fixtures,
   };
   const sampler = startRssSampler(server.process.pid);

@@ -18,6 +18,8 @@ export interface WorkloadContext {
 
 const BIG_REPO = "bench/big";
 const SMALL_REPO = "bench/small";
+/** The repositories these workloads push to and pull from. */
+export const BLOB_REPOSITORIES: readonly string[] = [BIG_REPO, SMALL_REPO];
 const SMALL_CONCURRENCY = 16;
 
 export async function monolithicPush(ctx: WorkloadContext): Promise<number> {

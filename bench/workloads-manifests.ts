@@ -10,6 +10,8 @@ import { getManifest, OCI_MANIFEST, pushMonolithic, putManifest } from "./regist
 import type { WorkloadContext } from "./workloads-blobs.ts";
 
 const APP_REPO = "bench/app";
+/** The repositories these workloads push to and pull from. */
+export const MANIFEST_REPOSITORIES: readonly string[] = [APP_REPO];
 export const MANIFEST_COUNT = 200;
 const PUT_CONCURRENCY = 8;
 const GET_CONCURRENCY = 32;

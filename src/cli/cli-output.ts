@@ -1,8 +1,9 @@
 /**
  * @module
  * How API commands are declared and how they print. Every one takes
- * `--server <url>` and `--output text|json`; `json` prints the API's JSON,
- * `text` aligned columns for people. Errors become one line on stderr,
+ * `--server <url>` and `--output text|json`; `json` prints the API's JSON
+ * (for answers without a body, a small object saying what was done), `text`
+ * aligned columns for people. Errors become one line on stderr,
  * `wharf: <message>`, and exit status 1.
  */
 import { type Command, Option } from "commander";

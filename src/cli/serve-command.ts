@@ -8,7 +8,6 @@
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 import { createLogger } from "../log/create-logger.ts";
-import { startServer } from "../server.ts";
 
 interface ServeOptions {
   listen?: string;
@@ -34,6 +33,8 @@ export function registerServeCommand(program: Command): void {
           overrides,
         });
         const log = createLogger(config.log.level);
+        // Loaded here, not at the top: every other command stays quick to start.
+        const { startServer } = await import("../server.ts");
         const running = await startServer(config, log);
         process.stdout.write(`wharf listening on ${running.url} (data in ${config.dataDir})\n`);
         let stopping = false;

@@ -62,7 +62,9 @@ export class Histogram {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [key, s] of this.#series) {
       const sep = key ? `${key},` : "";
-      this.#buckets.forEach((le, i) => lines.push(`${this.name}_bucket{${sep}le="${le}"} ${s.counts[i]}`));
+      this.#buckets.forEach((le, i) => {
+        lines.push(`${this.name}_bucket{${sep}le="${le}"} ${s.counts[i]}`);
+      });
       lines.push(`${this.name}_bucket{${sep}le="+Inf"} ${s.count}`);
       lines.push(
         `${this.name}_sum${key ? `{${key}}` : ""} ${s.sum}`,
