@@ -99,22 +99,31 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       return rows.map((r) => r.name);
     },
     async missingBlobs(repository, digests) {
-      const id = await findId(repository);
-      if (id === undefined) return [...digests];
-      const found = new Set<string>();
-      for (const part of chunks(digests)) {
-        const rows = await db
-          .selectFrom("repository_blobs")
-          .select("digest")
-          .where("repository_id", "=", id)
-          .where("digest", "in", part)
-          .execute();
-        for (const row of rows) found.add(row.digest);
-      }
-      return digests.filter((d) => !found.has(d));
+      return missingFrom(db, "repository_blobs", await findId(repository), digests);
     },
     ...manifestMethods(db, findId, ensureId),
   };
+}
+
+/** The subset of `digests` with no row in `table` for the repository (all of them when it does not exist). */
+async function missingFrom(
+  db: Kysely<Database>,
+  table: "repository_blobs" | "manifests",
+  repositoryId: number | undefined,
+  digests: readonly string[],
+): Promise<string[]> {
+  if (repositoryId === undefined) return [...digests];
+  const found = new Set<string>();
+  for (const part of chunks(digests)) {
+    const rows = await db
+      .selectFrom(table)
+      .select("digest")
+      .where("repository_id", "=", repositoryId)
+      .where("digest", "in", part)
+      .execute();
+    for (const row of rows) found.add(row.digest);
+  }
+  return digests.filter((d) => !found.has(d));
 }
 
 /** Records a blob (once) and links it into a repository (idempotent). */
@@ -192,19 +201,7 @@ function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: s
       });
     },
     async missingManifests(repository: string, digests: readonly string[]): Promise<string[]> {
-      const id = await findId(repository);
-      if (id === undefined) return [...digests];
-      const found = new Set<string>();
-      for (const part of chunks(digests)) {
-        const rows = await db
-          .selectFrom("manifests")
-          .select("digest")
-          .where("repository_id", "=", id)
-          .where("digest", "in", part)
-          .execute();
-        for (const row of rows) found.add(row.digest);
-      }
-      return digests.filter((d) => !found.has(d));
+      return missingFrom(db, "manifests", await findId(repository), digests);
     },
     async deleteManifest(repository: string, digest: string): Promise<boolean> {
       const id = await findId(repository);
