@@ -25,7 +25,7 @@ export function createAuditLog(store: AccountsMetadata, log: Logger) {
     buffer = [];
     flushing = flushing.then(async () => {
       try {
-        for (const { event, at } of batch) await store.appendAudit(event, at);
+        await store.appendAudit(batch);
       } catch (error) {
         log.error({ err: error, events: batch.length }, "could not write audit events");
       }

@@ -140,7 +140,8 @@ export interface AccountsMetadata {
   listRobots(orgId: number): Promise<RobotRow[]>;
   revokeRobot(id: number, at: number): Promise<void>;
 
-  appendAudit(event: AuditEvent, at: number): Promise<void>;
+  /** Writes a batch of events in one transaction. */
+  appendAudit(events: readonly { readonly event: AuditEvent; readonly at: number }[]): Promise<void>;
   listAudit(since: number, limit: number, actor?: string): Promise<AuditRow[]>;
 
   /** Failures counted under `key` since `windowStart`; older windows restart at zero. */

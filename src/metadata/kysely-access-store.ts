@@ -196,18 +196,24 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
         .where("revoked_at", "is", null)
         .execute();
     },
-    async appendAudit(event, at) {
-      await db
-        .insertInto("audit_events")
-        .values({
-          at,
-          actor: event.actor,
-          action: event.action,
-          target: event.target,
-          detail: event.detail === undefined ? null : JSON.stringify(event.detail),
-          remote: event.remote ?? null,
-        })
-        .execute();
+    async appendAudit(events) {
+      const rows = events.map(({ event, at }) => ({
+        at,
+        actor: event.actor,
+        action: event.action,
+        target: event.target,
+        detail: event.detail === undefined ? null : JSON.stringify(event.detail),
+        remote: event.remote ?? null,
+      }));
+      // One transaction (one fsync) per batch; rows in chunks under SQLite's variable limit.
+      await db.transaction().execute(async (trx) => {
+        for (let at = 0; at < rows.length; at += 100) {
+          await trx
+            .insertInto("audit_events")
+            .values(rows.slice(at, at + 100))
+            .execute();
+        }
+      });
     },
     async listAudit(since, limit, actor) {
       let query = db.selectFrom("audit_events").selectAll().where("at", ">=", since).orderBy("id", "desc").limit(limit);
