@@ -141,6 +141,44 @@ export interface LoginFailuresTable {
   window_started_at: number;
 }
 
+/**
+ * A pull secret of an organization. The password (or identity token) is only
+ * ever stored as `encryptSecret` output bound to `docker-secret:<org_id>:<id>`;
+ * `key_version` repeats the version that ciphertext names so a rotation finds
+ * stale rows with an indexed query instead of reading every row.
+ */
+export interface DockerSecretsTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  kind: "docker-hub" | "private-registry";
+  registry_url: string;
+  registry_key: string;
+  insecure: number;
+  credential: "password" | "identity-token";
+  username: string;
+  email: string | null;
+  password_ciphertext: string;
+  key_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A service deployment of an organization; `ports`, `env` and `command` are JSON text. */
+export interface ServicesTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  image: string;
+  secret_name: string | null;
+  replicas: number;
+  ports: string;
+  env: string;
+  command: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The whole metadata database. */
 export interface Database {
   users: UsersTable;
@@ -160,4 +198,6 @@ export interface Database {
   repository_blobs: RepositoryBlobsTable;
   manifests: ManifestsTable;
   tags: TagsTable;
+  docker_secrets: DockerSecretsTable;
+  services: ServicesTable;
 }

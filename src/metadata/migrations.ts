@@ -6,6 +6,7 @@
  */
 import type { Kysely, Migration } from "kysely";
 import { accountsMigration } from "./accounts-migration.ts";
+import { secretsMigration } from "./secrets-migration.ts";
 
 const registryCore: Migration = {
   async up(db: Kysely<unknown>) {
@@ -71,4 +72,5 @@ async function createManifestTables(db: Kysely<unknown>): Promise<void> {
 export const migrations: Record<string, Migration> = {
   "0001_registry_core": registryCore,
   "0002_accounts": accountsMigration,
+  "0003_secrets_and_services": secretsMigration,
 };

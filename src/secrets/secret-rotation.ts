@@ -1,0 +1,91 @@
+/**
+ * @module
+ * Re-encrypting every pull secret under the current master-key version, the
+ * second half of a key rotation (the first adds the key: rotateMasterKey or
+ * a new `WHARF_MASTER_KEY` entry). It runs while the server serves: rows are
+ * read in id-ordered batches of those not yet current and each is replaced
+ * on its own, only if its ciphertext is still the one that was read, so a
+ * password changed meanwhile is never overwritten with the old one. A row
+ * that cannot be opened is reported and left as it is; running again
+ * resumes where it failed.
+ */
+import type { Caller } from "../accounts/management-access.ts";
+import { requireAdmin } from "../accounts/management-access.ts";
+import type { DockerSecretRow } from "../metadata/secrets-metadata.ts";
+import type { KeyRing } from "./key-ring.ts";
+import { MasterKeyError } from "./master-key-error.ts";
+import { reencrypt } from "./secret-cipher.ts";
+import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
+import { secretAssociatedData } from "./secret-vault.ts";
+
+/** What a rotation did. */
+export interface RotationReport {
+  /** The key version every re-encrypted secret is now under. */
+  readonly keyVersion: number;
+  readonly reencrypted: number;
+  /** Secrets whose password was changed by someone else during the run (so already under the current key). */
+  readonly changedMeanwhile: number;
+  /** Secrets that could not be opened (wrong or missing key version, altered data), without any secret value. */
+  readonly failed: readonly { readonly orgId: number; readonly secret: string; readonly reason: string }[];
+}
+
+const batchSize = 100;
+
+/** Re-encrypts one row; what happened, or why it could not be opened. */
+async function rotateRow(
+  deps: Pick<SecretServiceDeps, "store">,
+  ring: KeyRing,
+  row: DockerSecretRow,
+): Promise<"reencrypted" | "changed" | { reason: string }> {
+  let ciphertext: string;
+  try {
+    ciphertext = reencrypt(ring, row.ciphertext, secretAssociatedData(row.orgId, row.id));
+  } catch (error) {
+    if (!(error instanceof MasterKeyError)) throw error;
+    return { reason: error.message };
+  }
+  const sealed = { ciphertext, keyVersion: ring.currentVersion };
+  return (await deps.store.replaceCiphertext(row.id, row.ciphertext, sealed)) ? "reencrypted" : "changed";
+}
+
+/** The rotation operation. */
+export function createSecretRotation(deps: SecretServiceDeps) {
+  return {
+    /**
+     * Re-encrypts every secret not under the current key version (the ring
+     * is reloaded first when `reloadKeyRing` is given). With a
+     * `caller`, only a server administrator may run it (DENIED otherwise);
+     * without one it is the operator's command on the server's own machine.
+     * Audited as `secret.rotate` with the counts.
+     */
+    async rotateAll(caller?: Caller): Promise<RotationReport> {
+      if (caller !== undefined) requireAdmin(caller, "re-encrypt every pull secret");
+      await deps.reloadKeyRing?.();
+      const ring = currentRing(deps);
+      const failed: { orgId: number; secret: string; reason: string }[] = [];
+      let reencrypted = 0;
+      let changedMeanwhile = 0;
+      let afterId = 0;
+      for (;;) {
+        const batch = await deps.store.staleSecrets(ring.currentVersion, afterId, batchSize);
+        if (batch.length === 0) break;
+        for (const row of batch) {
+          afterId = row.id;
+          const outcome = await rotateRow(deps, ring, row);
+          if (outcome === "reencrypted") reencrypted += 1;
+          else if (outcome === "changed") changedMeanwhile += 1;
+          else failed.push({ orgId: row.orgId, secret: row.name, reason: outcome.reason });
+        }
+      }
+      const report = { keyVersion: ring.currentVersion, reencrypted, changedMeanwhile, failed };
+      deps.audit.record({
+        actor: caller?.principal.name ?? "operator",
+        action: "secret.rotate",
+        target: "secrets",
+        detail: { keyVersion: report.keyVersion, reencrypted, changedMeanwhile, failed: failed.length },
+        ...(caller?.remote !== undefined && { remote: caller.remote }),
+      });
+      return report;
+    },
+  };
+}
