@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Compiles src/ to plain JavaScript in dist/ (tests excluded) and stamps it.
+# bin/wharf runs dist/ while it is newer than every source file, and the
+# TypeScript sources directly (Node's type stripping) otherwise: the build
+# only saves memory (about 30 MiB of RSS) and start-up time, never changes
+# behaviour, so a stale or missing dist/ is never used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf dist
+npx tsc -p tsconfig.build.json
+touch dist/.built
