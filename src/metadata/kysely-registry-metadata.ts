@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "./database-schema.ts";
+import { createGroupCommit } from "./group-commit.ts";
 import type { NewManifest, ReferrerRow, RegistryMetadata, StoredManifest } from "./registry-metadata.ts";
 
 const chunkSize = 500;
@@ -24,6 +25,11 @@ function chunks<T>(items: readonly T[]): T[][] {
 /** Creates the Kysely-backed registry metadata. */
 export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
   const ids = new Map<string, number>();
+  const commitLink = createGroupCommit<{ repositoryId: number; digest: string; size: number }>((links) =>
+    db.transaction().execute(async (trx) => {
+      for (const link of links) await insertLink(trx, link.repositoryId, link.digest, link.size);
+    }),
+  );
 
   async function findId(name: string): Promise<number | undefined> {
     const cached = ids.get(name);
@@ -70,8 +76,7 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       return row ? { size: Number(row.size) } : undefined;
     },
     async linkBlob(repository, digest, size) {
-      const id = await ensureId(repository);
-      await db.transaction().execute((trx) => insertLink(trx, id, digest, size));
+      await commitLink({ repositoryId: await ensureId(repository), digest, size });
     },
     async unlinkBlob(repository, digest) {
       const id = await findId(repository);

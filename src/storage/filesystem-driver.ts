@@ -229,13 +229,41 @@ async function listNames(folder: string): Promise<string[]> {
 }
 
 /** Makes a rename durable: the folder entry itself must reach the disk. */
-async function syncFolder(folder: string): Promise<void> {
+async function syncFolderNow(folder: string): Promise<void> {
   const handle = await open(folder, "r");
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Per folder: the fsync under way, and the one queued behind it. A caller
+ * whose rename happened before the queued sync starts can share it, so
+ * concurrent pushes into one folder cost one directory fsync, not one each.
+ */
+const folderSyncs = new Map<string, { running: Promise<void>; next?: Promise<void> }>();
+
+function syncFolder(folder: string): Promise<void> {
+  const state = folderSyncs.get(folder);
+  if (!state) {
+    const running = syncFolderNow(folder).finally(() => advance(folder));
+    folderSyncs.set(folder, { running });
+    return running;
+  }
+  state.next ??= state.running.catch(() => undefined).then(() => syncFolderNow(folder));
+  return state.next;
+}
+
+function advance(folder: string): void {
+  const state = folderSyncs.get(folder);
+  if (!state?.next) {
+    folderSyncs.delete(folder);
+    return;
+  }
+  const running = state.next.finally(() => advance(folder));
+  folderSyncs.set(folder, { running });
 }
 
 function isMissing(error: unknown): boolean {
