@@ -3,7 +3,7 @@
  * Opens the metadata database the configuration names and brings its schema
  * up to date. A factory map by driver name; PostgreSQL joins it later.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
 import type { Config } from "../config/config-schema.ts";
@@ -15,6 +15,10 @@ const dialects = {
   sqlite: (config: Config) => {
     const file = config.database.sqlite.path ?? join(config.dataDir, "wharf.db");
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Password hashes and encrypted secrets live here: owner-only, and SQLite
+    // gives its -wal and -shm files the database file's mode.
+    closeSync(openSync(file, "a", 0o600));
+    chmodSync(file, 0o600);
     const database = openNodeSqlite(file, { synchronous: config.database.sqlite.synchronous });
     return new SqliteDialect({ database });
   },
