@@ -148,21 +148,41 @@ async function insertLink(trx: Transaction<Database>, repositoryId: number, dige
 
 type IdLookup = (name: string) => Promise<number | undefined>;
 
+interface ManifestRow {
+  digest: string;
+  media_type: string;
+  size: number;
+  content: Uint8Array;
+}
+
+/**
+ * The manifest GET queries, compiled once per dialect: they run on every
+ * pull, and building SQL again each time cost more than running it. Each
+ * takes the parameters (repository id, tag or digest) in this order.
+ */
+function compileManifestLookups(db: Kysely<Database>) {
+  const base = db.selectFrom("manifests as m").select(["m.digest", "m.media_type", "m.size", "m.content"]);
+  return {
+    byDigest: base.where("m.repository_id", "=", 0).where("m.digest", "=", "").compile(),
+    byTag: base
+      .innerJoin("tags as t", (j) =>
+        j.onRef("t.repository_id", "=", "m.repository_id").onRef("t.manifest_digest", "=", "m.digest"),
+      )
+      .where("t.repository_id", "=", 0)
+      .where("t.name", "=", "")
+      .compile(),
+  };
+}
+
 function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: string) => Promise<number>) {
+  const lookups = compileManifestLookups(db);
   return {
     async getManifest(repository: string, reference: string): Promise<StoredManifest | undefined> {
       const id = await findId(repository);
       if (id === undefined) return undefined;
-      const base = db.selectFrom("manifests as m").select(["m.digest", "m.media_type", "m.size", "m.content"]);
-      const row = isDigestReference(reference)
-        ? await base.where("m.repository_id", "=", id).where("m.digest", "=", reference).executeTakeFirst()
-        : await base
-            .innerJoin("tags as t", (j) =>
-              j.onRef("t.repository_id", "=", "m.repository_id").onRef("t.manifest_digest", "=", "m.digest"),
-            )
-            .where("t.repository_id", "=", id)
-            .where("t.name", "=", reference)
-            .executeTakeFirst();
+      const query = isDigestReference(reference) ? lookups.byDigest : lookups.byTag;
+      const { rows } = await db.executeQuery<ManifestRow>({ ...query, parameters: [id, reference] });
+      const row = rows[0];
       if (!row) return undefined;
       return {
         digest: row.digest,
