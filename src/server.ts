@@ -9,9 +9,10 @@ import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
-import { createAccounts } from "./accounts/create-accounts.ts";
+import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
 import type { Config } from "./config/config-schema.ts";
+import { createServiceManager } from "./deploy/service-manager.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
@@ -21,10 +22,14 @@ import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
+import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadService } from "./registry/upload-service.ts";
+import { openMasterKeySource } from "./secrets/master-key-source.ts";
+import { createKeyRotation } from "./secrets/rotate-master-key.ts";
+import { createSecretStoreService } from "./secrets/secret-store-service.ts";
 import { createStorageDriver } from "./storage/create-storage-driver.ts";
 
 /** A running server. */
@@ -43,6 +48,27 @@ function splitListen(listen: string): { host: string; port: number } {
     host: listen.slice(0, at).replace(/^\[|\]$/g, "") || "0.0.0.0",
     port: Number(listen.slice(at + 1)),
   };
+}
+
+/**
+ * Pull secrets and service deployments over the accounts services. The
+ * master key is loaded (the key file created on first start) before the
+ * server listens: a missing or wrong key stops the start with a
+ * MasterKeyError saying what to do, rather than failing requests later.
+ */
+async function createDeploy(db: Kysely<Database>, config: Config, accounts: Accounts) {
+  const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
+  const deps = {
+    accounts: accounts.store,
+    resolver: accounts.resolver,
+    audit: accounts.audit,
+    store: createSecretsStore(db),
+    keyRing: keys.ring,
+    reloadKeyRing: keys.reload,
+  };
+  const secrets = createSecretStoreService(deps);
+  const services = createServiceManager({ ...deps, secrets });
+  return { secrets, services, rotateKey: createKeyRotation({ keys, secrets }) };
 }
 
 /** The accounts services and the HTTP parts that expose them. */
@@ -66,7 +92,8 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
     { prefix: "/auth/token", id: "token", handle: (req, res, query) => tokenEndpoint(req, res, query) },
   ];
   const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
-  const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit });
+  const deploy = await createDeploy(db, config, accounts);
+  const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit, deploy, log });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
   return { accounts, authorizer, mounts };
 }

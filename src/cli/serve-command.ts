@@ -8,6 +8,7 @@
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 import { createLogger } from "../log/create-logger.ts";
+import { MasterKeyError } from "../secrets/master-key-error.ts";
 
 interface ServeOptions {
   listen?: string;
@@ -50,7 +51,7 @@ export function registerServeCommand(program: Command): void {
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
       } catch (error) {
-        if (error instanceof ConfigError) {
+        if (error instanceof ConfigError || error instanceof MasterKeyError) {
           process.stderr.write(`wharf: ${error.message}\n`);
           process.exit(2);
         }

@@ -11,9 +11,9 @@ import { paramSchemas } from "./api-schemas.ts";
 
 type JsonSchema = Record<string, unknown>;
 
-/** A schema without its `$schema` header, ready to embed. */
-function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+/** A schema without its `$schema` header, ready to embed: what clients send (`input`) or receive (`output`). */
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input"): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
   return rest;
 }
 
@@ -44,7 +44,12 @@ function operation(route: ApiRoute): JsonSchema {
   const success =
     route.status === 204
       ? { description: "done" }
-      : { description: "success", content: { "application/json": { schema: { type: "object" } } } };
+      : {
+          description: "success",
+          content: {
+            "application/json": { schema: route.response ? jsonSchema(route.response, "output") : { type: "object" } },
+          },
+        };
   const body = route.body ? jsonSchema(route.body) : undefined;
   return {
     operationId: operationId(route),
@@ -90,7 +95,9 @@ export function openApiDocument(routes: readonly ApiRoute[]): JsonSchema {
       title: "Wharf management API",
       version: "1",
       description:
-        "Users, organizations, teams, applications, visibility, grants, API tokens, robots and the audit log. " +
+        "Users, organizations, teams, applications, visibility, grants, API tokens, robots, the audit log, " +
+        "pull secrets (stored encrypted; a password leaves only through `render`, for owners and admins) " +
+        "and service deployments rendered as Kubernetes YAML. " +
         "Authenticate with HTTP Basic: a username and a password, or an API token that has the `api` scope.",
     },
     paths,

@@ -41,6 +41,8 @@ export interface ApiRoute {
   readonly auth: boolean;
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
+  /** The success answer's shape, for the OpenAPI document only (answers are not validated). */
+  readonly response?: z.ZodType;
   /** Matches the raw path; groups are the parameters in order. */
   readonly pattern: RegExp;
   readonly paramNames: readonly string[];
@@ -52,6 +54,7 @@ export interface RouteSpec<S extends string, B extends z.ZodType, Q extends z.Zo
   readonly summary: string;
   readonly body?: B;
   readonly query?: Q;
+  readonly response?: z.ZodType;
   readonly status?: 200 | 201 | 204;
   readonly auth?: boolean;
   readonly handle: (input: RouteInput<PathParams<S>, z.output<B>, z.output<Q>>) => Promise<unknown>;
@@ -82,6 +85,7 @@ export function route<S extends string, B extends z.ZodType = z.ZodUnknown, Q ex
     auth: spec.auth ?? true,
     body: spec.body,
     query: spec.query,
+    response: spec.response,
     ...compile(path),
     handle: spec.handle as ApiRoute["handle"],
   };

@@ -2,19 +2,39 @@
  * @module
  * Every management API route on one screen. Handlers only hand validated
  * input to a management service, which decides whether the caller may; the
- * dispatcher authenticates and validates before any of them runs.
+ * dispatcher authenticates and validates before any of them runs. Pull
+ * secrets and services follow the accounts routes: their answers never hold
+ * a password, except the text of a render, which the services allow only to
+ * owners and admins.
  */
+import type { Caller } from "../../accounts/management-access.ts";
 import type { Grantee } from "../../accounts/management-repositories.ts";
 import type { Management } from "../../accounts/management-service.ts";
+import type { ServiceManager } from "../../deploy/service-manager.ts";
+import type { KeyRotationReport } from "../../secrets/rotate-master-key.ts";
+import type { SecretStoreService } from "../../secrets/secret-store-service.ts";
+import { deployAnswers as a, deploySchemas as d } from "./api-deploy-schemas.ts";
 import type { ApiRoute } from "./api-route.ts";
 import { route } from "./api-route.ts";
 import { schemas as s } from "./api-schemas.ts";
 
+/** The pull-secret and service-deployment services the API exposes. */
+export interface DeployServices {
+  readonly secrets: SecretStoreService;
+  readonly services: ServiceManager;
+  /** Adds a master-key version and re-encrypts every secret (server admin). */
+  readonly rotateKey: (caller: Caller) => Promise<KeyRotationReport>;
+}
+
 const grantee = (v: { team?: string; user?: string }): Grantee =>
   v.team !== undefined ? { team: v.team } : { user: v.user! };
 
-/** The routes over `m`, in matching order (the OpenAPI route is added by the handler). */
-export function apiRoutes(m: Management): ApiRoute[] {
+/** The routes over `m` and `deploy`, in matching order (the OpenAPI route is added by the handler). */
+export function apiRoutes(m: Management, deploy: DeployServices): ApiRoute[] {
+  return [...accountRoutes(m), ...secretRoutes(deploy), ...serviceRoutes(deploy.services)];
+}
+
+function accountRoutes(m: Management): ApiRoute[] {
   const { users, orgs, teams, apps, repositories: repos, tokens, robots, audit } = m;
   return [
     route("POST", "/login", {
@@ -159,6 +179,123 @@ export function apiRoutes(m: Management): ApiRoute[] {
       summary: "Audit events, newest first (own events unless server admin)",
       query: s.auditQuery,
       handle: async (i) => ({ events: await audit.list(i.caller, i.query) }),
+    }),
+  ];
+}
+
+const secretsPath = "/orgs/{org}/secrets";
+
+function secretRoutes({ secrets, rotateKey }: DeployServices): ApiRoute[] {
+  return [
+    route("GET", secretsPath, {
+      summary: "List an organization's pull secrets, without passwords (members)",
+      response: a.secrets,
+      handle: async (i) => ({ secrets: await secrets.list(i.caller, i.params.org) }),
+    }),
+    route("POST", secretsPath, {
+      summary: "Create a pull secret (owners and admins); the password is stored encrypted and never returned",
+      body: d.newSecret,
+      response: a.secret,
+      handle: (i) => secrets.create(i.caller, i.params.org, i.body),
+    }),
+    route("POST", `${secretsPath}/import`, {
+      summary: "Create pull secrets from a Docker config.json; notes explain entries not imported (owners and admins)",
+      body: d.importConfig,
+      status: 200,
+      response: a.imported,
+      handle: (i) => secrets.importConfig(i.caller, i.params.org, i.body.config),
+    }),
+    route("POST", `${secretsPath}/render`, {
+      summary:
+        "Render pull secrets as .dockerconfigjson or Kubernetes Secrets; holds the passwords (owners and admins)",
+      body: d.render,
+      status: 200,
+      response: a.rendered,
+      handle: (i) => secrets.render(i.caller, i.params.org, i.body.names, i.body),
+    }),
+    route("GET", `${secretsPath}/{secret}`, {
+      summary: "A pull secret, without its password (members)",
+      response: a.secret,
+      handle: (i) => secrets.get(i.caller, i.params.org, i.params.secret),
+    }),
+    route("PATCH", `${secretsPath}/{secret}`, {
+      summary: "Change a pull secret's username, password, e-mail or registry (owners and admins)",
+      body: d.secretChange,
+      response: a.secret,
+      handle: (i) => secrets.update(i.caller, i.params.org, i.params.secret, i.body),
+    }),
+    route("DELETE", `${secretsPath}/{secret}`, {
+      summary: "Delete a pull secret no service uses (owners and admins)",
+      status: 204,
+      handle: (i) => secrets.delete(i.caller, i.params.org, i.params.secret),
+    }),
+    route("POST", `${secretsPath}/{secret}/rename`, {
+      summary: "Rename a pull secret; services using it follow (owners and admins)",
+      body: d.rename,
+      status: 200,
+      response: a.secret,
+      handle: (i) => secrets.rename(i.caller, i.params.org, i.params.secret, i.body.name),
+    }),
+    route("POST", `${secretsPath}/{secret}/check`, {
+      summary: "Check that a pull secret can pull an image; always 200, the answer is the code (owners and admins)",
+      body: d.check,
+      status: 200,
+      response: a.check,
+      handle: (i) => secrets.check(i.caller, i.params.org, i.params.secret, i.body.image, i.body),
+    }),
+    route("POST", "/secrets/rotate-key", {
+      summary: "Add a master-key version (key file) and re-encrypt every pull secret under it (server admin)",
+      status: 200,
+      response: a.rotation,
+      handle: (i) => rotateKey(i.caller),
+    }),
+  ];
+}
+
+const servicesPath = "/orgs/{org}/services";
+
+function serviceRoutes(services: ServiceManager): ApiRoute[] {
+  return [
+    route("GET", servicesPath, {
+      summary: "List an organization's services (members)",
+      response: a.services,
+      handle: async (i) => ({ services: await services.list(i.caller, i.params.org) }),
+    }),
+    route("POST", servicesPath, {
+      summary: "Create a service: image, pull secret, replicas, ports, env, command (owners and admins)",
+      body: d.newService,
+      response: a.service,
+      handle: (i) => services.create(i.caller, i.params.org, i.body),
+    }),
+    route("GET", `${servicesPath}/{service}`, {
+      summary: "A service (members)",
+      response: a.service,
+      handle: (i) => services.get(i.caller, i.params.org, i.params.service),
+    }),
+    route("PATCH", `${servicesPath}/{service}`, {
+      summary: "Change a service; secretName null removes its pull secret (owners and admins)",
+      body: d.serviceChange,
+      response: a.service,
+      handle: (i) => services.update(i.caller, i.params.org, i.params.service, i.body),
+    }),
+    route("DELETE", `${servicesPath}/{service}`, {
+      summary: "Delete a service (owners and admins)",
+      status: 204,
+      handle: (i) => services.delete(i.caller, i.params.org, i.params.service),
+    }),
+    route("GET", `${servicesPath}/{service}/render`, {
+      summary:
+        "Render a service as Kubernetes YAML in JSON {yaml}: its pull Secret (owners and admins), Deployment, Service",
+      query: d.renderService,
+      response: a.serviceYaml,
+      handle: async (i) => {
+        const { namespace, includeSecret } = i.query;
+        const options = {
+          ...(namespace !== undefined && { namespace }),
+          ...(includeSecret !== undefined && { includeSecret: includeSecret === "true" }),
+        };
+        return { yaml: await services.render(i.caller, i.params.org, i.params.service, options) };
+      },
     }),
   ];
 }

@@ -28,6 +28,8 @@ export const paramSchemas: Readonly<Record<string, z.ZodType<string>>> = {
   robot: name("robot name (without the `<org>+` prefix)"),
   token: name("token name"),
   namespace: name("namespace: a user, organization or application name"),
+  secret: name("pull secret name"),
+  service: name("service name"),
   name: z
     .string()
     .max(255)

@@ -4,7 +4,10 @@
  * authenticates the caller, validates path parameters, query and JSON body
  * (at most 1 MiB) against the route's schemas, runs the handler and writes
  * its result as JSON. Every failure is a WharfError the HTTP edge writes in
- * the one error envelope. Responses are never cached: some carry a secret.
+ * the one error envelope; a master key that cannot open a pull secret is the
+ * operator's problem, not the client's, so it becomes 503 UNAVAILABLE with
+ * the operator's instructions (and a warning in the log). Responses are
+ * never cached: some carry a secret.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
@@ -12,13 +15,15 @@ import type { AuditLog } from "../../accounts/audit-log.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import type { Management } from "../../accounts/management-service.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
+import type { Logger } from "../../log/create-logger.ts";
+import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
 import { readBody } from "../read-body.ts";
 import { writeJson } from "../write-error.ts";
 import { authenticateApiRequest } from "./api-authenticate.ts";
 import { openApiDocument } from "./api-openapi.ts";
 import { type ApiRoute, route } from "./api-route.ts";
-import { apiRoutes } from "./api-routes.ts";
+import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
 
 /** What the API needs. */
@@ -26,6 +31,10 @@ export interface ApiHandlerDeps {
   readonly management: Management;
   readonly verifier: CredentialVerifier;
   readonly audit: AuditLog;
+  /** Pull secrets and services. */
+  readonly deploy: DeployServices;
+  /** Where master-key failures are reported to the operator. */
+  readonly log: Pick<Logger, "warn">;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -76,9 +85,20 @@ async function jsonBody(req: IncomingMessage, schema: z.ZodType): Promise<unknow
   return validate(schema, value, "request body");
 }
 
+/** Runs `handle`, turning a MasterKeyError into 503 UNAVAILABLE with its message (it never holds key material). */
+async function masterKeyUnavailable<T>(log: ApiHandlerDeps["log"], handle: () => Promise<T>): Promise<T> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (!(error instanceof MasterKeyError)) throw error;
+    log.warn({ reason: error.reason }, `master key problem: ${error.message}`);
+    throw new WharfError("UNAVAILABLE", error.message);
+  }
+}
+
 /** Creates the `/api/v1` mount handler. */
 export function createApiHandler(deps: ApiHandlerDeps) {
-  const routes: ApiRoute[] = apiRoutes(deps.management);
+  const routes: ApiRoute[] = apiRoutes(deps.management, deps.deploy);
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {
@@ -101,7 +121,8 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     const queryValues = found.query ? validate(found.query, Object.fromEntries(query), "query") : {};
     const body = found.body ? await jsonBody(req, found.body) : undefined;
     const caller = { principal, remote: clientAddress(req) };
-    const result = await found.handle({ caller, params, body, query: queryValues as Record<string, unknown> });
+    const input = { caller, params, body, query: queryValues as Record<string, unknown> };
+    const result = await masterKeyUnavailable(deps.log, () => found.handle(input));
     if (found.status === 204) {
       res.statusCode = 204;
       res.end();
