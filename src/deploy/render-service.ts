@@ -102,5 +102,5 @@ function kubernetesService(service: ServiceDefinition, namespace: string) {
 }
 
 function yaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 });
+  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
