@@ -10,11 +10,10 @@
  * is skipped with podman's own reason.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, type TestContext, test } from "node:test";
 import { gunzipSync } from "node:zlib";
+import { type ClientSandbox, createClientSandbox } from "./support/container-clients.ts";
 import {
   type BuiltImage,
   type BuiltIndex,
@@ -24,7 +23,6 @@ import {
   seededBytes,
   writeOciLayout,
 } from "./support/oci-layout.ts";
-import { describeResult, runCommand, runOk } from "./support/run-command.ts";
 import { removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
 
 let wharf: WharfProcess;
@@ -32,44 +30,16 @@ let work: string;
 let source: string;
 let image: BuiltImage;
 let index: BuiltIndex;
-/** Why podman cannot run here, or undefined when it can. */
-let unavailable: string | undefined;
 
-function podmanArgs(args: readonly string[]): string[] {
-  return [
-    "--root",
-    join(work, "storage"),
-    "--runroot",
-    join(work, "runroot"),
-    "--tmpdir",
-    join(work, "libpod-tmp"),
-    "--storage-driver",
-    "vfs",
-    "--cgroup-manager",
-    "cgroupfs",
-    "--events-backend",
-    "file",
-    ...args,
-  ];
-}
+let box: ClientSandbox;
 
-const podmanEnv = (): Record<string, string> => ({
-  XDG_RUNTIME_DIR: join(work, "xdg-run"),
-  TMPDIR: join(work, "tmp"),
-});
-
-function podman(...args: string[]): Promise<string> {
-  return runOk("podman", podmanArgs(args), { env: podmanEnv() });
-}
-
-function skopeo(...args: string[]): Promise<string> {
-  return runOk("skopeo", ["--insecure-policy", ...args]);
-}
+const podman = (...args: string[]): Promise<string> => box.podmanOk(args);
+const skopeo = (...args: string[]): Promise<string> => box.skopeoOk(args);
 
 /** Skips the test when podman cannot run here; returns true when it did. */
 function skipUnlessPodman(t: TestContext): boolean {
-  if (unavailable === undefined) return false;
-  t.skip(`podman cannot run here: ${unavailable}`);
+  if (box.podmanUnavailable === undefined) return false;
+  t.skip(`podman cannot run here: ${box.podmanUnavailable}`);
   return true;
 }
 
@@ -102,10 +72,8 @@ async function assertLayersMatchConfig(repository: string, reference: string) {
 
 before(async () => {
   wharf = await startWharf();
-  work = await mkdtemp(join(tmpdir(), "wharf-podman-"));
-  for (const dir of ["xdg-run", "tmp", "libpod-tmp"]) {
-    await mkdir(join(work, dir), { recursive: true, mode: 0o700 });
-  }
+  box = await createClientSandbox("wharf-podman-");
+  work = box.work;
   source = join(work, "source");
   image = buildImage({
     architecture: "amd64",
@@ -128,19 +96,12 @@ before(async () => {
     { tag: "app", item: image },
     { tag: "multi", item: index },
   ]);
-  const info = await runCommand("podman", podmanArgs(["info", "--format", "json"]), {
-    env: podmanEnv(),
-  }).catch((error: Error) => ({ code: -1, signal: null, stdout: "", stderr: error.message }));
-  if (info.code !== 0) {
-    const lines = (info.stderr.trim() || `exit ${info.code ?? info.signal}`).split("\n");
-    unavailable = lines.find((line) => line.startsWith("Error:")) ?? lines[0]!;
-  }
 });
 
 after(async () => {
   await wharf?.stop();
   if (wharf) await removeDataDir(wharf.dataDir);
-  if (work) await rm(work, { recursive: true, force: true });
+  await box?.remove();
 });
 
 describe("podman against Wharf", () => {
@@ -206,17 +167,15 @@ describe("podman against Wharf", () => {
     );
     for (const child of index.images) {
       const arch = child.descriptor.platform!.architecture;
-      const args = podmanArgs([
+      const pulled = await podman(
         "pull",
         "--quiet",
         "--tls-verify=false",
         "--arch",
         arch,
         `${wharf.host}/acme/multi:1.0`,
-      ]);
-      const pulled = await runCommand("podman", args, { env: podmanEnv() });
-      assert.equal(pulled.code, 0, describeResult("podman", args, pulled));
-      assert.equal(`sha256:${pulled.stdout.trim()}`, child.config.digest);
+      );
+      assert.equal(`sha256:${pulled.trim()}`, child.config.digest);
       const [inspected] = JSON.parse(await podman("image", "inspect", child.config.digest)) as {
         Architecture: string;
         RootFS: { Layers: string[] };

@@ -14,10 +14,9 @@
  * test is skipped with podman's own reason.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, type TestContext, test } from "node:test";
+import { authsIn, type ClientSandbox, createClientSandbox, isAuthError } from "./support/container-clients.ts";
 import {
   type BuiltImage,
   blobsOf,
@@ -29,82 +28,22 @@ import {
 } from "./support/oci-layout.ts";
 import { basicAuth } from "./support/registry-auth.ts";
 import { loggedRequests, queryOf, waitForRequest } from "./support/request-log.ts";
-import { type CommandResult, describeResult, runCommand } from "./support/run-command.ts";
+import { describeResult } from "./support/run-command.ts";
 import { adminPassword, removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
 
 let wharf: WharfProcess;
-let work: string;
 let source: string;
 let image: BuiltImage;
-/** An auth file that never holds credentials: what an anonymous client reads. */
-let emptyAuthFile: string;
-/** Why podman cannot run here, or undefined when it can. */
-let podmanUnavailable: string | undefined;
+let box: ClientSandbox;
+let work: string;
 
-/** An environment that isolates a client from the host's credentials and configuration. */
-function isolatedEnv(): Record<string, string> {
-  return {
-    HOME: join(work, "home"),
-    XDG_RUNTIME_DIR: join(work, "xdg-run"),
-    XDG_CONFIG_HOME: join(work, "home", ".config"),
-    TMPDIR: join(work, "tmp"),
-    REGISTRY_AUTH_FILE: emptyAuthFile,
-    DOCKER_CONFIG: join(work, "home", ".docker"),
-  };
-}
-
-/** Runs skopeo (with a policy that accepts anything) in the isolated environment. */
-function skopeo(args: readonly string[], input?: string): Promise<CommandResult> {
-  return runCommand("skopeo", ["--insecure-policy", ...args], { env: isolatedEnv(), input });
-}
-
-/** Runs skopeo and returns its stdout, failing with its output unless it exits 0. */
-async function skopeoOk(args: readonly string[], input?: string): Promise<string> {
-  const result = await skopeo(args, input);
-  assert.equal(result.code, 0, describeResult("skopeo", args, result));
-  return result.stdout;
-}
-
-function podmanArgs(args: readonly string[]): string[] {
-  return [
-    "--root",
-    join(work, "podman-storage"),
-    "--runroot",
-    join(work, "podman-runroot"),
-    "--tmpdir",
-    join(work, "libpod-tmp"),
-    "--storage-driver",
-    "vfs",
-    "--cgroup-manager",
-    "cgroupfs",
-    "--events-backend",
-    "file",
-    ...args,
-  ];
-}
-
-function podman(args: readonly string[], input?: string): Promise<CommandResult> {
-  return runCommand("podman", podmanArgs(args), { env: isolatedEnv(), input });
-}
-
-async function podmanOk(args: readonly string[], input?: string): Promise<string> {
-  const result = await podman(args, input);
-  assert.equal(result.code, 0, describeResult("podman", podmanArgs(args), result));
-  return result.stdout;
-}
+const skopeo = (args: readonly string[], input?: string) => box.skopeo(args, input);
+const skopeoOk = (args: readonly string[], input?: string) => box.skopeoOk(args, input);
+const podman = (args: readonly string[], input?: string) => box.podman(args, input);
+const podmanOk = (args: readonly string[], input?: string) => box.podmanOk(args, input);
 
 function ref(repository: string, tag: string): string {
   return `docker://${wharf.host}/${repository}:${tag}`;
-}
-
-/** The `auths` entries of an auth file (empty when the file does not exist). */
-async function authsIn(file: string): Promise<Record<string, { auth?: string }>> {
-  try {
-    return (JSON.parse(await readFile(file, "utf8")) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw error;
-  }
 }
 
 /** Fetches a manifest as admin (Basic) and returns its digest, or the status when it is not there. */
@@ -119,33 +58,19 @@ async function servedDigest(repository: string, tag: string): Promise<string> {
   return res.status === 200 ? (res.headers.get("docker-content-digest") ?? "no digest") : `status ${res.status}`;
 }
 
-/**
- * True when a client's failure output says it was not authorized. (A 401 to a
- * HEAD has no body, so containers/image then reports "denied … HTTP 401".)
- */
-function isAuthError(result: CommandResult): boolean {
-  return /unauthorized|authentication required|invalid username\/password|requested access to the resource is denied[\s\S]*HTTP 401/i.test(
-    result.stderr,
-  );
-}
-
 /** How every token Wharf signs begins: base64url of `{"alg":"ES256",`. */
 const jwtHeaderStart = Buffer.from('{"alg":"ES256",').toString("base64url").slice(0, 16);
 
 function skipUnlessPodman(t: TestContext): boolean {
-  if (podmanUnavailable === undefined) return false;
-  t.skip(`podman cannot run here: ${podmanUnavailable}`);
+  if (box.podmanUnavailable === undefined) return false;
+  t.skip(`podman cannot run here: ${box.podmanUnavailable}`);
   return true;
 }
 
 before(async () => {
   wharf = await startWharf({ auth: true });
-  work = await mkdtemp(join(tmpdir(), "wharf-login-"));
-  for (const dir of ["home", "xdg-run", "tmp", "libpod-tmp"]) {
-    await mkdir(join(work, dir), { recursive: true, mode: 0o700 });
-  }
-  emptyAuthFile = join(work, "empty-auth.json");
-  await writeFile(emptyAuthFile, JSON.stringify({ auths: {} }), { mode: 0o600 });
+  box = await createClientSandbox("wharf-login-");
+  work = box.work;
   source = join(work, "source");
   image = buildImage({
     architecture: "amd64",
@@ -156,23 +81,12 @@ before(async () => {
     ],
   });
   await writeOciLayout(source, [{ tag: "app", item: image }]);
-
-  const info = await podman(["info", "--format", "json"]).catch((error: Error) => ({
-    code: -1,
-    signal: null,
-    stdout: "",
-    stderr: error.message,
-  }));
-  if (info.code !== 0) {
-    const lines = (info.stderr.trim() || `exit ${info.code ?? info.signal}`).split("\n");
-    podmanUnavailable = lines.find((line) => line.startsWith("Error:")) ?? lines[0]!;
-  }
 });
 
 after(async () => {
   await wharf?.stop();
   if (wharf) await removeDataDir(wharf.dataDir);
-  if (work) await rm(work, { recursive: true, force: true });
+  await box?.remove();
 });
 
 describe("skopeo login against Wharf", () => {
