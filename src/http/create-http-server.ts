@@ -135,5 +135,8 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     },
   );
   server.headersTimeout = 30_000;
+  // A request may stream for hours (a big push), but a connection on which
+  // nothing moves for five minutes is a stalled or hostile client: drop it.
+  server.timeout = 300_000;
   return server;
 }
