@@ -31,7 +31,7 @@
 import assert from "node:assert/strict";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   basicAuth,
   bearerAuth,
@@ -45,7 +45,7 @@ import {
 import { errorCode } from "./support/registry-http.ts";
 import { loggedRequests, waitForRequest } from "./support/request-log.ts";
 import { runOk } from "./support/run-command.ts";
-import { adminPassword, removeDataDir, repoRoot, startWharf, type WharfProcess } from "./support/start-wharf.ts";
+import { adminPassword, repoRoot, useWharf } from "./support/start-wharf.ts";
 
 /** Every secret this file sent or received: none may appear in a server log. */
 const secrets = new Set<string>([adminPassword]);
@@ -94,16 +94,7 @@ async function firstError(res: Response): Promise<{ code: string; message: strin
 }
 
 describe("Docker token auth", () => {
-  let wharf: WharfProcess;
-
-  before(async () => {
-    wharf = await startWharf({ auth: true });
-  });
-
-  after(async () => {
-    await wharf?.stop();
-    if (wharf) await removeDataDir(wharf.dataDir);
-  });
+  const wharf = useWharf({ auth: true });
 
   test("GET /v2/ without credentials is 401 with a Bearer challenge naming realm and service", async () => {
     const res = await v2(wharf.url, "");
@@ -552,16 +543,7 @@ describe("Docker token auth", () => {
 });
 
 describe("login rate limiting (a server of its own)", () => {
-  let wharf: WharfProcess;
-
-  before(async () => {
-    wharf = await startWharf({ auth: true });
-  });
-
-  after(async () => {
-    await wharf?.stop();
-    if (wharf) await removeDataDir(wharf.dataDir);
-  });
+  const wharf = useWharf({ auth: true });
 
   test("ten failed logins block the account's password logins with 429, Retry-After, even with the right password", async () => {
     const issuedBefore = await tokenFor(wharf.url, ["repository:admin/app:pull,push"]);
@@ -626,16 +608,7 @@ describe("login rate limiting (a server of its own)", () => {
 });
 
 describe("token expiry (a server issuing 2-second tokens)", () => {
-  let wharf: WharfProcess;
-
-  before(async () => {
-    wharf = await startWharf({ auth: true, env: { WHARF_AUTH__TOKEN_TTL: "2s" } });
-  });
-
-  after(async () => {
-    await wharf?.stop();
-    if (wharf) await removeDataDir(wharf.dataDir);
-  });
+  const wharf = useWharf({ auth: true, env: { WHARF_AUTH__TOKEN_TTL: "2s" } });
 
   test("an expired access token is refused with invalid_token, whether or not it was used before", async () => {
     const body = await tokenBody(
@@ -672,16 +645,7 @@ describe("token expiry (a server issuing 2-second tokens)", () => {
 });
 
 describe("a successful login resets the account's failures (a server of its own)", () => {
-  let wharf: WharfProcess;
-
-  before(async () => {
-    wharf = await startWharf({ auth: true });
-  });
-
-  after(async () => {
-    await wharf?.stop();
-    if (wharf) await removeDataDir(wharf.dataDir);
-  });
+  const wharf = useWharf({ auth: true });
 
   async function login(secret: string): Promise<number> {
     const res = await requestToken(wharf.url, [["service", "wharf"]], basicAuth("admin", secret));

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { after, before } from "node:test";
 
 /** The repository root (two folders above this file). */
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
@@ -101,4 +102,27 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
 /** Removes a data directory made by {@link startWharf}. */
 export async function removeDataDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts Wharf before the tests of the enclosing `describe` (or file) and
+ * stops it, removing its data, after them. The returned object stands for the
+ * running process; touching it before `before` ran is an error.
+ */
+export function useWharf(options: StartOptions = {}): WharfProcess {
+  let started: WharfProcess | undefined;
+  before(async () => {
+    started = await startWharf(options);
+  });
+  after(async () => {
+    if (!started) return;
+    await started.stop();
+    await removeDataDir(started.dataDir);
+  });
+  return new Proxy({} as WharfProcess, {
+    get(_target, key) {
+      if (!started) throw new Error("wharf is not started yet: use it inside a test or hook");
+      return Reflect.get(started, key);
+    },
+  });
 }
