@@ -179,6 +179,27 @@ export interface ServicesTable {
   updated_at: number;
 }
 
+/**
+ * An upstream registry of an organization (the pull-through proxy's source).
+ * The password is only ever stored as `encryptSecret` output bound to
+ * `external-registry:<org_id>:<id>`; both it and `username` are null for an
+ * anonymous registry, and `key_version` is then 0.
+ */
+export interface ExternalRegistriesTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  host: string;
+  base_url: string;
+  prefix: string;
+  insecure: number;
+  username: string | null;
+  password_ciphertext: string | null;
+  key_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The whole metadata database. */
 export interface Database {
   users: UsersTable;
@@ -200,4 +221,5 @@ export interface Database {
   tags: TagsTable;
   docker_secrets: DockerSecretsTable;
   services: ServicesTable;
+  external_registries: ExternalRegistriesTable;
 }
