@@ -13,6 +13,7 @@ import { type FetchedManifest, type GetManifestOptions, getManifest } from "./ge
 import { type BlobHead, headBlob } from "./head-blob.ts";
 import { headManifest, type ManifestHead } from "./head-manifest.ts";
 import { type ListTagsOptions, listTags } from "./list-tags.ts";
+import { type CatalogPage, readCatalog } from "./read-catalog.ts";
 import { type RegistryClientOptions, resolveOptions } from "./registry-client-options.ts";
 import { failed, type RegistryResult } from "./registry-result.ts";
 import { createRegistryTransport } from "./registry-transport.ts";
@@ -40,6 +41,8 @@ export interface RegistryClient {
   headBlob(repo: RepositoryRef, digest: string): Promise<RegistryResult<BlobHead>>;
   /** Every tag, following `Link` pagination; `n` is the page size asked for. */
   listTags(repo: RepositoryRef, options?: ListTagsOptions): Promise<RegistryResult<string[]>>;
+  /** The first page (`n` entries asked for, default 100) of a registry's catalog; many registries refuse it. */
+  readCatalog(host: string, n?: number): Promise<RegistryResult<CatalogPage>>;
 }
 
 /**
@@ -58,6 +61,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     getBlob: (repo, digest) => guard(getBlob(transport, repo, digest)),
     headBlob: (repo, digest) => guard(headBlob(transport, repo, digest)),
     listTags: (repo, tagOptions) => guard(listTags(transport, repo, tagOptions)),
+    readCatalog: (host, n) => guard(readCatalog(transport, host, n)),
   };
 }
 

@@ -12,6 +12,7 @@
 import type { ImageReference } from "../reference/image-reference.ts";
 import { registryHostForPulling } from "../reference/registry-host-for-pulling.ts";
 import type { RegistryFailure } from "../registry-client/registry-result.ts";
+import { failureCheckCodes } from "./check-outcome.ts";
 import type { SecretCheckCode, SecretToCheck } from "./check-secret.ts";
 import type { RegistryLocation } from "./registry-url.ts";
 
@@ -41,38 +42,39 @@ export function checkFailureMessage(
 ): { code: SecretCheckCode; message: string } {
   const name = secret.name;
   const reason = failure.message;
+  const code = failureCheckCodes[failure.kind];
   switch (failure.kind) {
     case "unauthorized":
       return {
-        code: "E_AUTH",
+        code,
         message: `could not pull ${image}: the registry refused the username or password in secret ${name} (${reason})`,
       };
     case "forbidden":
       return {
-        code: "E_FORBIDDEN",
+        code,
         message: `could not pull ${image}: the registry accepted secret ${name} but denies it access to this repository (${reason})`,
       };
     case "not-found":
       return {
-        code: "E_NOT_FOUND",
+        code,
         message: `could not pull ${image}: the registry has no such repository or tag; check the name and tag (${reason})`,
       };
     case "rate-limited": {
       const after = failure.retryAfterSeconds === undefined ? "later" : `in ${failure.retryAfterSeconds} s`;
       return {
-        code: "E_RATE_LIMITED",
+        code,
         message: `could not check ${image}: the registry is limiting requests; try again ${after} (${reason})`,
       };
     }
     case "unreachable":
-      return { code: "E_UNREACHABLE", message: `could not reach the registry of ${image}: ${reason}` };
+      return { code, message: `could not reach the registry of ${image}: ${reason}` };
     case "tls": {
       const hint = secret.insecure ? "" : `; if it serves plain http, mark secret ${name} insecure`;
-      return { code: "E_TLS", message: `could not check ${image}: TLS with the registry failed (${reason})${hint}` };
+      return { code, message: `could not check ${image}: TLS with the registry failed (${reason})${hint}` };
     }
     case "protocol":
       return {
-        code: "E_PROTOCOL",
+        code,
         message: `could not check ${image}: ${hostOf(image)} answered in a way that is not the registry API (${reason})`,
       };
   }

@@ -20,6 +20,7 @@ import type { RegistryClient } from "../registry-client/create-registry-client.t
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
 import type { RegistryCredentials } from "../registry-client/registry-client-options.ts";
 import type { RegistryFailure } from "../registry-client/registry-result.ts";
+import { redactCredential } from "./check-outcome.ts";
 import { checkFailureMessage, registryMismatchMessage, secretCoversImage } from "./check-secret-messages.ts";
 import type { RegistryCredential } from "./registry-credential.ts";
 import type { RegistryLocation } from "./registry-url.ts";
@@ -170,9 +171,5 @@ function failure(secret: SecretToCheck, image: string, failed: RegistryFailure):
  */
 function scrub(secret: SecretToCheck, result: SecretCheckResult): SecretCheckResult {
   const value = secret.credential.kind === "password" ? secret.credential.password : secret.credential.identityToken;
-  let message = result.message.replace(/\s+/g, " ").trim();
-  for (const form of [value, Buffer.from(`${secret.credential.username}:${value}`).toString("base64")]) {
-    if (form.length >= 4) message = message.replaceAll(form, "[redacted]");
-  }
-  return { ...result, message };
+  return { ...result, message: redactCredential(result.message, secret.credential.username, value) };
 }
