@@ -13,6 +13,7 @@ import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
+import { createExternalRegistries } from "./external/create-external-registries.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
@@ -21,6 +22,7 @@ import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
+import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
@@ -68,7 +70,9 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
   };
   const secrets = createSecretStoreService(deps);
   const services = createServiceManager({ ...deps, secrets });
-  return { secrets, services, rotateKey: createKeyRotation({ keys, secrets }) };
+  const external = createExternalRegistries({ ...deps, store: createExternalRegistryStore(db) });
+  const rotation = external.withRotation(secrets);
+  return { secrets, services, external, rotateKey: createKeyRotation({ keys, secrets: rotation }) };
 }
 
 /** The accounts services and the HTTP parts that expose them. */
@@ -93,9 +97,17 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   ];
   const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
   const deploy = await createDeploy(db, config, accounts);
-  const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit, deploy, log });
+  const api = createApiHandler({
+    management,
+    verifier: accounts.verifier,
+    audit: accounts.audit,
+    deploy,
+    external: deploy.external.service,
+    log,
+  });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
-  return { accounts, authorizer, mounts };
+  // The pull-through proxy finds the organizations' upstream registries here.
+  return { accounts, authorizer, mounts, upstreams: deploy.external.directory };
 }
 
 /** Builds every part from `config` and starts listening. */

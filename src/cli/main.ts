@@ -14,6 +14,7 @@ const { Command } = await import("commander");
 const { registerAppCommands } = await import("./app-command.ts");
 const { registerAuditCommand } = await import("./audit-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
+const { registerExternalCommands } = await import("./external-command.ts");
 const { registerKeysCommand } = await import("./keys-command.ts");
 const { registerLoginCommands } = await import("./login-command.ts");
 const { registerOrgCommands } = await import("./org-command.ts");
@@ -49,5 +50,6 @@ registerAuditCommand(program);
 registerSecretCommands(program);
 registerSecretsCommands(program);
 registerServiceCommands(program);
+registerExternalCommands(program);
 
 await program.parseAsync(process.argv);

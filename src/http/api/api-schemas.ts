@@ -30,6 +30,7 @@ export const paramSchemas: Readonly<Record<string, z.ZodType<string>>> = {
   namespace: name("namespace: a user, organization or application name"),
   secret: name("pull secret name"),
   service: name("service name"),
+  external: name("external registry short name"),
   name: z
     .string()
     .max(255)

@@ -15,6 +15,7 @@ import type { AuditLog } from "../../accounts/audit-log.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import type { Management } from "../../accounts/management-service.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
+import type { ExternalRegistryService } from "../../external/create-external-registries.ts";
 import type { Logger } from "../../log/create-logger.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
@@ -25,6 +26,7 @@ import { openApiDocument } from "./api-openapi.ts";
 import { type ApiRoute, route } from "./api-route.ts";
 import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
+import { externalRegistryRoutes } from "./external-registry-routes.ts";
 
 /** What the API needs. */
 export interface ApiHandlerDeps {
@@ -33,6 +35,8 @@ export interface ApiHandlerDeps {
   readonly audit: AuditLog;
   /** Pull secrets and services. */
   readonly deploy: DeployServices;
+  /** External registries (the proxy's upstreams), when the feature is wired. */
+  readonly external?: ExternalRegistryService;
   /** Where master-key failures are reported to the operator. */
   readonly log: Pick<Logger, "warn">;
 }
@@ -99,6 +103,7 @@ async function masterKeyUnavailable<T>(log: ApiHandlerDeps["log"], handle: () =>
 /** Creates the `/api/v1` mount handler. */
 export function createApiHandler(deps: ApiHandlerDeps) {
   const routes: ApiRoute[] = apiRoutes(deps.management, deps.deploy);
+  if (deps.external !== undefined) routes.push(...externalRegistryRoutes(deps.external));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {
