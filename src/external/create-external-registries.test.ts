@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isWharfError } from "../errors/wharf-error.ts";
 import { createExternalRegistryStore } from "../metadata/kysely-external-registry-store.ts";
+import { createRegistryClient } from "../registry-client/create-registry-client.ts";
+import { skipReason, testUser, useRegistryFixture } from "../registry-client/testing/registry-fixture.ts";
 import { ringWithNewVersion, type SecretsTestSetup, setUpSecrets } from "../secrets/testing/secrets-test-setup.ts";
 import { createExternalRegistries, type ExternalRegistries } from "./create-external-registries.ts";
 import { type ExternalRegistryDeps, ringOf } from "./external-registry-deps.ts";
@@ -194,6 +196,37 @@ describe("the upstream directory", () => {
     await external.service.add(t.as("owner"), "acme", { name: "quay-other", registry: "quay.io/other" });
     assert.equal(await external.directory.find("my-app", "quay.io"), undefined);
     assert.equal((await external.directory.find("my-app", "quay-other"))?.prefix, "other");
+  });
+});
+
+describe("the directory's answer against a real upstream", { skip: skipReason }, () => {
+  const fixture = useRegistryFixture({ basicAuth: true, extraTags: ["1.0"] });
+
+  it("gives what a client needs to pull through it: base URL, prefix and credentials", async () => {
+    const { server, image } = fixture();
+    await external.service.add(t.as("owner"), "acme", {
+      name: "dist",
+      registry: `http://${server.host}/team`,
+      insecure: true,
+      username: testUser.username,
+      password: testUser.password,
+    });
+    const upstream = (await external.directory.find("my-app", server.host))!;
+    assert.equal(upstream.name, "dist");
+    assert.equal((await external.directory.find("my-app", "dist"))?.baseUrl.href, `http://${server.host}/`);
+    const dialed = upstream.baseUrl.host;
+    const client = createRegistryClient({
+      credentials: { [dialed]: upstream.credentials! },
+      insecure: upstream.baseUrl.protocol === "http:",
+      retries: 0,
+    });
+    const head = await client.headManifest({ domain: upstream.host, path: `${upstream.prefix}/app`, tag: "1.0" });
+    assert.ok(head.ok && head.value.digest === image.amd64.digest, JSON.stringify(head));
+    const tested = await external.service.test(t.as("admin"), "acme", "dist", "app:1.0");
+    assert.deepEqual(
+      [tested.code, tested.digest, tested.image],
+      ["ok", image.amd64.digest, `${server.host}/team/app:1.0`],
+    );
   });
 });
 
