@@ -224,6 +224,15 @@ describe("external registries", { skip: distributionUnavailable() }, () => {
     await api.refuse(403, "DENIED", "GET", "/orgs/bobco/external-registries", { as: as.alice });
   });
 
+  test("wharf secrets rotate-key re-encrypts external registries too, and they still log in", async () => {
+    const report = await api.expect(200, "POST", "/secrets/rotate-key", { as: ["admin", adminPassword] });
+    assert.equal(report.body.keyVersion, 2);
+    assert.deepEqual(report.body.failed, []);
+    const shown = JSON.parse(await alice.ok(["external", "show", "dist", "--org", "acme", "--output", "json"]));
+    assert.equal(shown.keyVersion, 2);
+    await externalTest("dist", "ok", "team/app:1.0");
+  });
+
   test("the OpenAPI document lists the routes", async () => {
     const doc = (await api.expect(200, "GET", "/openapi.json")).body;
     assert.ok(doc.paths["/api/v1/orgs/{org}/external-registries"]?.post);
