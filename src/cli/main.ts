@@ -19,6 +19,7 @@ const { registerLoginCommands } = await import("./login-command.ts");
 const { registerOrgCommands } = await import("./org-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
 const { registerRepoCommands } = await import("./repo-command.ts");
+const { registerRewriteCommand } = await import("./rewrite-command.ts");
 const { registerRobotCommands } = await import("./robot-command.ts");
 const { registerSecretCommands } = await import("./secret-command.ts");
 const { registerSecretsCommands } = await import("./secrets-command.ts");
@@ -49,5 +50,6 @@ registerAuditCommand(program);
 registerSecretCommands(program);
 registerSecretsCommands(program);
 registerServiceCommands(program);
+registerRewriteCommand(program);
 
 await program.parseAsync(process.argv);
