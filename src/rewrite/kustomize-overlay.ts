@@ -89,16 +89,28 @@ function imageEntries(
     byName.set(name, [...(byName.get(name) ?? []), edit]);
   }
   const images: object[] = [];
+  const named = new Set<string>();
   const patched: ImageEdit[] = [];
   for (const [name, group] of byName) {
     const entry = group.length === usesByName.get(name) ? entryFor(name, group) : undefined;
     if (entry === undefined) patched.push(...group);
     else {
-      images.push(...spellingsOf(name, usesByName).map((spelling) => ({ name: spelling, ...entry })));
-      patched.push(...group.filter((e) => e.use.field === "ephemeralContainers"));
+      for (const spelling of spellingsOf(name, usesByName)) {
+        if (named.has(spelling)) continue;
+        named.add(spelling);
+        images.push({ name: spelling, ...entry });
+      }
+      patched.push(...group.filter((e) => !reachedByImagesTransformer(e.use)));
     }
   }
   return { images, patched };
+}
+
+/** Places kustomize's `images:` transformer rewrites (kustomize 5): containers and init containers of standard PodSpec paths. */
+const transformerPaths = new Set(["spec", "spec/template/spec", "spec/jobTemplate/spec/template/spec"]);
+
+function reachedByImagesTransformer(use: ImageUse): boolean {
+  return use.field !== "ephemeralContainers" && transformerPaths.has(use.podSpec.join("/"));
 }
 
 function entryFor(name: string, group: readonly ImageEdit[]): { newName: string; digest?: string } | undefined {
