@@ -71,7 +71,8 @@ function collect(text: string) {
     if (!spec || !Array.isArray(spec.containers)) return;
     secrets[`${kind}/${name}`] = ((spec.imagePullSecrets as { name: string }[] | undefined) ?? []).map((s) => s.name);
     for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
-      for (const c of (spec[field] as { name: string; image: string }[] | undefined) ?? []) images[`${kind}/${name}/${c.name}`] = c.image;
+      for (const c of (spec[field] as { name: string; image: string }[] | undefined) ?? [])
+        images[`${kind}/${name}/${c.name}`] = c.image;
     }
   };
   for (const doc of parseAllDocuments(text)) {
@@ -143,7 +144,8 @@ describe("wharf rewrite: kustomize overlay rendered by kubectl kustomize", () =>
     const out = join(work, "over-kustomized");
     const written = renderOverlay(plan, inventory.uses, { kind: "kustomization", path: "../kustomized" });
     assert.ok(![...written.keys()].some((k) => k.startsWith("base/")));
-    for (const [path, text] of written) await writeFile(join(await mkdir(out, { recursive: true }).then(() => out), path), text);
+    for (const [path, text] of written)
+      await writeFile(join(await mkdir(out, { recursive: true }).then(() => out), path), text);
     const rendered = collect(await runOk("/usr/bin/kubectl", ["kustomize", out]));
     assert.equal(rendered.images["Deployment/api/api"], expected["Deployment/api/api"]);
     assert.equal(rendered.images["ReplicaSet/workers/worker"], expected["ReplicaSet/workers/worker"]);

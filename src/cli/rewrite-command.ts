@@ -95,6 +95,7 @@ async function runRewrite(input: string | undefined, options: RewriteOptions): P
   if (source === undefined) throw usage("give the folder that holds the manifests, or - for stdin");
   if (!options.postRenderer && options.out === undefined)
     throw usage("give the output folder with -o <dir> (or use --post-renderer)");
+  if (source !== "-") assertOutside(resolve(source), resolve(options.out!));
   const target = targetOf(options);
   const license = options.license ?? process.env.WHARF_LICENSE;
   if (target.kind === "proxy" && !license) throw usage("give the license id with --license <id> (or WHARF_LICENSE)");
@@ -185,10 +186,6 @@ async function writeOverlay(
   outDir: string,
   secretYaml?: string,
 ) {
-  const inside = relative(inputDir, outDir);
-  if (inside === "" || (!inside.startsWith("..") && !inside.startsWith("/"))) {
-    throw usage(`the output folder ${outDir} is inside the input folder: choose a folder outside ${inputDir}`);
-  }
   const kustomized = await hasKustomization(inputDir);
   const base = kustomized
     ? { kind: "kustomization" as const, path: relative(outDir, inputDir) }
@@ -200,6 +197,14 @@ async function writeOverlay(
     await writeFile(full, text);
   }
   process.stderr.write(`wrote ${written.size} file(s) to ${outDir}; render with: kubectl kustomize ${outDir}\n`);
+}
+
+/** The overlay must not land among the manifests it was made from (a second run would read it back). */
+function assertOutside(inputDir: string, outDir: string): void {
+  const inside = relative(inputDir, outDir);
+  if (inside === "" || (!inside.startsWith("..") && !inside.startsWith("/"))) {
+    throw usage(`the output folder ${outDir} is inside the input folder: choose a folder outside ${inputDir}`);
+  }
 }
 
 async function hasKustomization(dir: string): Promise<boolean> {
