@@ -62,12 +62,24 @@ const expected: Record<string, string> = {
   "Widget/gadget/runner": `${proxy}/quay.io/acme/runner:7`,
 };
 
+type PodSpecLike = Record<string, unknown>;
+interface Rendered {
+  kind: string;
+  metadata: { name: string; namespace: string };
+  items: Rendered[];
+  spec?: PodSpecLike & {
+    template?: { spec?: PodSpecLike };
+    jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } };
+    runner?: PodSpecLike;
+  };
+}
+
 /** Every container image and pod spec's pull secrets in rendered documents. */
 function collect(text: string) {
   const images: Record<string, string> = {};
   const secrets: Record<string, string[]> = {};
   const namespacesWithSecret: string[] = [];
-  const walk = (kind: string, name: string, spec: Record<string, unknown> | undefined) => {
+  const walk = (kind: string, name: string, spec: PodSpecLike | undefined) => {
     if (!spec || !Array.isArray(spec.containers)) return;
     secrets[`${kind}/${name}`] = ((spec.imagePullSecrets as { name: string }[] | undefined) ?? []).map((s) => s.name);
     for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
@@ -76,7 +88,7 @@ function collect(text: string) {
     }
   };
   for (const doc of parseAllDocuments(text)) {
-    const values = doc.toJS() as Record<string, any> | null;
+    const values = doc.toJS() as Rendered | null;
     const items = values?.kind === "List" ? values.items : [values];
     for (const r of items) {
       if (!r) continue;
