@@ -128,7 +128,8 @@ async function runRewrite(input: string | undefined, options: RewriteOptions): P
     process.stdout.write(applyInPlace(plan, files, secretYaml));
     return;
   }
-  await writeOverlay(plan, inventory.uses, files, resolve(source), resolve(options.out!), secretYaml);
+  const inputDir = source === "-" ? undefined : resolve(source);
+  await writeOverlay(plan, inventory.uses, files, inputDir, resolve(options.out!), secretYaml);
 }
 
 function targetOf(options: RewriteOptions): RewriteTarget {
@@ -182,14 +183,14 @@ async function writeOverlay(
   plan: RewritePlan,
   uses: readonly ImageUse[],
   files: ManifestFile[],
-  inputDir: string,
+  inputDir: string | undefined,
   outDir: string,
   secretYaml?: string,
 ) {
-  const kustomized = await hasKustomization(inputDir);
-  const base = kustomized
-    ? { kind: "kustomization" as const, path: relative(outDir, inputDir) }
-    : { kind: "files" as const, files };
+  const base =
+    inputDir !== undefined && (await hasKustomization(inputDir))
+      ? { kind: "kustomization" as const, path: relative(outDir, inputDir) }
+      : { kind: "files" as const, files };
   const written = renderOverlay(plan, uses, base, secretYaml);
   for (const [path, text] of written) {
     const full = join(outDir, path);

@@ -72,8 +72,11 @@ export async function readManifestDir(dir: string): Promise<ManifestFile[]> {
   return files;
 }
 
-/** Reads a whole stream (stdin) as one manifest file named `-`, up to the size limit. */
-export async function readManifestStream(stream: AsyncIterable<Buffer | string>): Promise<ManifestFile> {
+/** Reads a whole stream (stdin) as one manifest file named `name`, up to the size limit. */
+export async function readManifestStream(
+  stream: AsyncIterable<Buffer | string>,
+  name = "stdin.yaml",
+): Promise<ManifestFile> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -83,5 +86,5 @@ export async function readManifestStream(stream: AsyncIterable<Buffer | string>)
       throw new RewriteError("input", `the manifests on stdin are larger than ${maxFileBytes >> 20} MiB`);
     chunks.push(buffer);
   }
-  return parseManifestText("-", Buffer.concat(chunks).toString("utf8"));
+  return parseManifestText(name, Buffer.concat(chunks).toString("utf8"));
 }
