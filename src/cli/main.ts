@@ -11,6 +11,7 @@ requireNode(24);
 process.env.UV_THREADPOOL_SIZE ??= "16";
 
 const { Command } = await import("commander");
+const { registerAirgapCommands } = await import("./airgap-command.ts");
 const { registerAppCommands } = await import("./app-command.ts");
 const { registerAuditCommand } = await import("./audit-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
@@ -51,5 +52,6 @@ registerSecretCommands(program);
 registerSecretsCommands(program);
 registerServiceCommands(program);
 registerRewriteCommand(program);
+registerAirgapCommands(program);
 
 await program.parseAsync(process.argv);
