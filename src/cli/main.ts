@@ -11,6 +11,7 @@ requireNode(24);
 process.env.UV_THREADPOOL_SIZE ??= "16";
 
 const { Command } = await import("commander");
+const { registerAirgapCommands } = await import("./airgap-command.ts");
 const { registerAppCommands } = await import("./app-command.ts");
 const { registerAuditCommand } = await import("./audit-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
@@ -20,6 +21,7 @@ const { registerLoginCommands } = await import("./login-command.ts");
 const { registerOrgCommands } = await import("./org-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
 const { registerRepoCommands } = await import("./repo-command.ts");
+const { registerRewriteCommand } = await import("./rewrite-command.ts");
 const { registerRobotCommands } = await import("./robot-command.ts");
 const { registerSecretCommands } = await import("./secret-command.ts");
 const { registerSecretsCommands } = await import("./secrets-command.ts");
@@ -51,5 +53,7 @@ registerSecretCommands(program);
 registerSecretsCommands(program);
 registerServiceCommands(program);
 registerExternalCommands(program);
+registerRewriteCommand(program);
+registerAirgapCommands(program);
 
 await program.parseAsync(process.argv);

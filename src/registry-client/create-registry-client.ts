@@ -12,7 +12,10 @@ import { type BlobDownload, getBlob } from "./get-blob.ts";
 import { type FetchedManifest, type GetManifestOptions, getManifest } from "./get-manifest.ts";
 import { type BlobHead, headBlob } from "./head-blob.ts";
 import { headManifest, type ManifestHead } from "./head-manifest.ts";
+import { listReferrers, type ReferrerDescriptor } from "./list-referrers.ts";
 import { type ListTagsOptions, listTags } from "./list-tags.ts";
+import { type BlobPushOutcome, type BlobToPush, pushBlob } from "./push-blob.ts";
+import { putManifest } from "./put-manifest.ts";
 import { type CatalogPage, readCatalog } from "./read-catalog.ts";
 import { type RegistryClientOptions, resolveOptions } from "./registry-client-options.ts";
 import { failed, type RegistryResult } from "./registry-result.ts";
@@ -43,6 +46,17 @@ export interface RegistryClient {
   listTags(repo: RepositoryRef, options?: ListTagsOptions): Promise<RegistryResult<string[]>>;
   /** The first page (`n` entries asked for, default 100) of a registry's catalog; many registries refuse it. */
   readCatalog(host: string, n?: number): Promise<RegistryResult<CatalogPage>>;
+  /** The referrers of a manifest (referrers API, else the `sha256-<hex>` tag schema); empty when none. */
+  listReferrers(repo: RepositoryRef, digest: string): Promise<RegistryResult<ReferrerDescriptor[]>>;
+  /** Push a blob unless the repository has it, mounting from `blob.mountFrom` when it can. */
+  pushBlob(repo: RepositoryRef, blob: BlobToPush): Promise<RegistryResult<BlobPushOutcome>>;
+  /** PUT a manifest under a tag or its digest. */
+  putManifest(
+    repo: RepositoryRef,
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+  ): Promise<RegistryResult<{ readonly digest?: string }>>;
 }
 
 /**
@@ -62,6 +76,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     headBlob: (repo, digest) => guard(headBlob(transport, repo, digest)),
     listTags: (repo, tagOptions) => guard(listTags(transport, repo, tagOptions)),
     readCatalog: (host, n) => guard(readCatalog(transport, host, n)),
+    listReferrers: (repo, digest) => guard(listReferrers(transport, repo, digest)),
+    pushBlob: (repo, blob) => guard(pushBlob(transport, repo, blob)),
+    putManifest: (repo, reference, bytes, mediaType) =>
+      guard(putManifest(transport, repo, reference, bytes, mediaType)),
   };
 }
 

@@ -10,20 +10,22 @@ import { failureFromResponse } from "./failure-from-response.ts";
 import { discardBody } from "./read-body.ts";
 import type { ResolvedOptions } from "./registry-client-options.ts";
 import type { RegistryResult } from "./registry-result.ts";
-import { describeRequest, type HttpResponse } from "./send-request.ts";
+import { describeRequest, type HttpMethod, type HttpResponse, type RequestBody } from "./send-request.ts";
 import { sendWithRetry } from "./send-with-retry.ts";
 
 /** A request to a registry's API. */
 export interface RegistryRequest {
   /** The host to dial, with port: `registry-1.docker.io`, `localhost:5000`. */
   readonly host: string;
-  readonly method: "GET" | "HEAD";
+  readonly method: HttpMethod;
   /** Absolute path with optional query, starting with `/v2/`. */
   readonly path: string;
   /** The token scope the request needs (`repository:<path>:pull`); none for `/v2/`. */
   readonly scope?: string;
   /** Extra headers, names in lower case (`accept`, `accept-encoding`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The body of a POST, PUT or PATCH; a stream body must be a function, as it is sent again after a challenge. */
+  readonly body?: RequestBody;
 }
 
 /** Sends registry requests. */
@@ -54,7 +56,11 @@ export function createRegistryTransport(options: ResolvedOptions): RegistryTrans
       ...(authorization !== undefined && { authorization }),
     };
     const timeoutMs = options.timeoutMs;
-    return sendWithRetry({ method: request.method, url, headers, timeoutMs }, options);
+    const body = request.body;
+    return sendWithRetry(
+      { method: request.method, url, headers, timeoutMs, ...(body !== undefined && { body }) },
+      options,
+    );
   }
 
   async function send(request: RegistryRequest): Promise<RegistryResult<HttpResponse>> {

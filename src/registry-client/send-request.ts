@@ -16,12 +16,19 @@ import { classifyNetworkError, RequestTimeoutError } from "./classify-network-er
 import { discardBody } from "./read-body.ts";
 import { failed, type RegistryResult, success } from "./registry-result.ts";
 
+/** The methods the client sends; only GET and HEAD are followed through redirects and retried. */
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH";
+
+/** A request body: text or bytes, or a stream made anew for each attempt. */
+export type RequestBody = string | Uint8Array | (() => Readable);
+
 /** A request to send. Header names must be lower case. */
 export interface HttpRequest {
-  readonly method: "GET" | "HEAD" | "POST";
+  readonly method: HttpMethod;
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /** The body: bytes, or a function giving a fresh stream for each attempt (uploads of any size). */
+  readonly body?: RequestBody;
   /** Idle limit: connecting, waiting for headers, and between body chunks. */
   readonly timeoutMs: number;
 }
@@ -43,7 +50,7 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
  * status), or a failure when no response arrived (`unreachable`, `tls`,
  * `protocol`, see classifyNetworkError) or redirects misbehave (`protocol`:
  * more than 10, a Location that is not an http(s) URL). POST responses are
- * never followed. Failure messages show the URL without its query, which on
+ * never followed, nor are PUT and PATCH. Failure messages show the URL without its query, which on
  * redirects to object stores carries signatures.
  */
 export async function sendRequest(request: HttpRequest): Promise<RegistryResult<HttpResponse>> {
@@ -55,7 +62,7 @@ export async function sendRequest(request: HttpRequest): Promise<RegistryResult<
     const message = result.value;
     const status = message.statusCode ?? 0;
     const location = message.headers.location;
-    if (!redirectStatuses.has(status) || location === undefined || request.method === "POST") {
+    if (!redirectStatuses.has(status) || location === undefined || !idempotent(request.method)) {
       return success({ status, url, headers: message.headers, body: message });
     }
     discardBody(message, message.headers["content-length"]);
@@ -70,6 +77,11 @@ export async function sendRequest(request: HttpRequest): Promise<RegistryResult<
     }
     url = next;
   }
+}
+
+/** True for the methods that may be sent again (retried, redirected): GET and HEAD. */
+export function idempotent(method: HttpMethod): boolean {
+  return method === "GET" || method === "HEAD";
 }
 
 /** `GET https://host/path`: the request as failure messages name it (no query, no credentials). */
@@ -107,6 +119,13 @@ function exchange(request: HttpRequest): Promise<RegistryResult<IncomingMessage>
     outgoing.on("error", (error) => {
       resolve(classifyNetworkError(error, describeRequest(request.method, request.url)));
     });
-    outgoing.end(request.body);
+    const body = request.body;
+    if (typeof body !== "function") {
+      outgoing.end(body);
+      return;
+    }
+    const stream = body();
+    stream.on("error", (error) => outgoing.destroy(error));
+    stream.pipe(outgoing);
   });
 }

@@ -9,7 +9,7 @@
 import { parseRetryAfter } from "./parse-retry-after.ts";
 import { discardBody } from "./read-body.ts";
 import type { RegistryResult } from "./registry-result.ts";
-import { type HttpRequest, type HttpResponse, sendRequest } from "./send-request.ts";
+import { type HttpRequest, type HttpResponse, idempotent, sendRequest } from "./send-request.ts";
 
 /** How hard to retry; see RegistryClientOptions for the meaning and defaults. */
 export interface RetryPolicy {
@@ -27,10 +27,10 @@ const maxBackoffMs = 10_000;
  * `Retry-After` on 429/503 sets the wait; one longer than
  * `maxRetryAfterSeconds` is not waited out and its response is returned at
  * once, for the caller to report as rate-limited. Returns the last response
- * whatever its status, or the last connection failure. POST is sent once.
+ * whatever its status, or the last connection failure. POST, PUT and PATCH are sent once.
  */
 export async function sendWithRetry(request: HttpRequest, policy: RetryPolicy): Promise<RegistryResult<HttpResponse>> {
-  const retries = request.method === "POST" ? 0 : policy.retries;
+  const retries = idempotent(request.method) ? policy.retries : 0;
   for (let attempt = 0; ; attempt += 1) {
     const result = await sendRequest(request);
     if (attempt >= retries) return result;
