@@ -131,6 +131,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
     log,
     maxHeaderBytes: config.limits.maxHeaderBytes,
+    limits: {
+      requestTimeoutMs: config.limits.requestTimeout,
+      uploadMinBytesPerSecond: config.limits.uploadMinBytesPerSecond,
+      uploadRateWindowMs: config.limits.uploadRateWindow,
+      maxConnections: config.limits.maxConnections,
+      maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
+    },
     checkReady,
     mounts: auth?.mounts ?? [],
   });

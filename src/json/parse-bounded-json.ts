@@ -76,10 +76,8 @@ export function parseBoundedJsonText(text: string, bounds: JsonBounds): unknown 
  * for a reason that JSON.parse would have found first, which is harmless.
  */
 function checkShape(text: string, bounds: JsonBounds): void {
-  const entries = new Int32Array(bounds.maxDepth + 1);
-  const inObject = new Uint8Array(bounds.maxDepth + 1);
-  const keys: (Set<string> | undefined)[] = [];
-  let depth = 0;
+  const levels: Level[] = [];
+  let level: Level | undefined;
   let values = 0;
   let expectKey = false;
   const length = text.length;
@@ -90,58 +88,71 @@ function checkShape(text: string, bounds: JsonBounds): void {
       at = stringEnd(text, at);
       if (expectKey) {
         expectKey = false;
-        const open = keys[depth] ?? new Set<string>();
-        keys[depth] = open;
-        addKey(open, text, start, at);
+        addKey(level!, text, start, at);
       }
     } else if (code === openObject || code === openArray) {
-      if (depth === bounds.maxDepth) {
+      if (levels.length === bounds.maxDepth) {
         throw new BoundedJsonError("depth", `it nests arrays and objects deeper than ${bounds.maxDepth} levels`);
       }
-      depth++;
-      entries[depth] = 1;
-      inObject[depth] = code === openObject ? 1 : 0;
-      expectKey = code === openObject;
-      if (expectKey) keys[depth]?.clear();
       if (++values > bounds.maxValues) throw tooManyValues(bounds);
+      expectKey = code === openObject;
+      level = enter(levels, expectKey);
     } else if (code === closeObject || code === closeArray) {
-      if (depth > 0) depth--;
+      levels.pop();
+      level = levels.at(-1);
       expectKey = false;
-    } else if (code === comma && depth > 0) {
-      expectKey = inObject[depth] === 1;
-      if (++entries[depth]! > bounds.maxEntries) {
-        throw new BoundedJsonError(
-          "entries",
-          `it has more than ${bounds.maxEntries} entries in one ${expectKey ? "object" : "array"}`,
-        );
+    } else if (code === comma && level !== undefined) {
+      expectKey = level.isObject;
+      if (++level.entries > bounds.maxEntries) {
+        const what = expectKey ? "object" : "array";
+        throw new BoundedJsonError("entries", `it has more than ${bounds.maxEntries} entries in one ${what}`);
       }
       if (++values > bounds.maxValues) throw tooManyValues(bounds);
     }
   }
 }
 
-/** The index of the quote that closes the string opened at `open` (the length when none does). */
-function stringEnd(text: string, open: number): number {
-  const length = text.length;
-  let at = open + 1;
-  for (; at < length; at++) {
-    const code = text.charCodeAt(at);
-    if (code === quote) break;
-    if (code === backslash) at++;
-  }
-  return at;
+/** An open array or object: its entry count and, for an object, the keys seen so far. */
+interface Level {
+  entries: number;
+  isObject: boolean;
+  readonly keys: string[];
+  /** Replaces the linear search once an object has many keys. */
+  set: Set<string> | undefined;
 }
 
-function addKey(keys: Set<string>, text: string, open: number, close: number): void {
+const linearKeys = 16;
+
+function enter(levels: Level[], isObject: boolean): Level {
+  const level: Level = { entries: 1, isObject, keys: [], set: undefined };
+  levels.push(level);
+  return level;
+}
+
+/** The index of the quote that closes the string opened at `open` (the length when none does). */
+function stringEnd(text: string, open: number): number {
+  let at = text.indexOf('"', open + 1);
+  while (at > 0) {
+    let slashes = 0;
+    while (text.charCodeAt(at - 1 - slashes) === backslash) slashes++;
+    if (slashes % 2 === 0) return at;
+    at = text.indexOf('"', at + 1);
+  }
+  return text.length;
+}
+
+function addKey(level: Level, text: string, open: number, close: number): void {
   const raw = text.slice(open + 1, close);
   const key = raw.includes("\\") ? unescapeKey(text.slice(open, close + 1)) : raw;
-  if (keys.has(key)) {
+  const seen = level.set ? level.set.has(key) : level.keys.includes(key);
+  if (seen) {
     throw new BoundedJsonError(
       "duplicate-key",
       `it has the key ${JSON.stringify(key.slice(0, 100))} twice in one object (at character ${open}); keep one`,
     );
   }
-  keys.add(key);
+  if (level.set) level.set.add(key);
+  else if (level.keys.push(key) > linearKeys) level.set = new Set(level.keys);
 }
 
 /** True for the kinds that mean "not JSON at all" rather than "JSON outside the bounds". */
