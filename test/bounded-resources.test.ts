@@ -11,7 +11,8 @@ import { describe, it } from "node:test";
 import { requestFrom } from "./support/http-from.ts";
 import { createManagementClient } from "./support/management-client.ts";
 import { basicAuth } from "./support/registry-auth.ts";
-import { adminPassword, useWharf } from "./support/start-wharf.ts";
+import { sha256 } from "./support/registry-http.ts";
+import { adminPassword, removeDataDir, startWharf, useWharf } from "./support/start-wharf.ts";
 
 const ociManifest = "application/vnd.oci.image.manifest.v1+json";
 
@@ -192,5 +193,99 @@ describe("slow clients and connection caps", () => {
     await Promise.all(sockets.map((socket) => (socket.closed ? undefined : once(socket, "close"))));
     const again = await fetch(`${wharf.url}/v2/`);
     assert.equal(again.status, 401, "the cap frees as connections close");
+  });
+});
+
+describe("upload quotas", () => {
+  const env = {
+    WHARF_LIMITS__MAX_OPEN_UPLOADS_PER_PRINCIPAL: "3",
+    WHARF_LIMITS__MAX_UPLOAD_BYTES_PER_PRINCIPAL: "1000",
+    WHARF_LIMITS__MAX_BLOB_BYTES: "600",
+  };
+  const admin = basicAuth("admin", adminPassword);
+  const bob = basicAuth("bob", "bob-password-1");
+
+  const open = (base: string, authorization: string, name: string) =>
+    fetch(`${base}/v2/${name}/blobs/uploads/`, { method: "POST", headers: { authorization } });
+  const patch = (base: string, authorization: string, location: string, bytes: number) =>
+    fetch(`${base}${location}`, {
+      method: "PATCH",
+      headers: { authorization, "content-type": "application/octet-stream" },
+      body: Buffer.alloc(bytes, 3),
+    });
+
+  it("limits open sessions per principal, across a restart, and frees a slot on cancel", async () => {
+    const first = await startWharf({ auth: true, env });
+    let second: Awaited<ReturnType<typeof startWharf>> | undefined;
+    try {
+      await createManagementClient(first.url).expect(201, "POST", "/users", {
+        as: ["admin", adminPassword],
+        body: { name: "bob", password: "bob-password-1" },
+      });
+      const locations: string[] = [];
+      for (let n = 0; n < 3; n++) {
+        const res = await open(first.url, admin, "admin/app");
+        assert.equal(res.status, 202, await res.text());
+        locations.push(res.headers.get("location")!);
+      }
+      const over = await refusal(await open(first.url, admin, "admin/app"));
+      assert.equal(over.code, "DENIED");
+      assert.match(over.message, /3 upload sessions open.*limits\.maxOpenUploadsPerPrincipal = 3/);
+      assert.equal((await open(first.url, bob, "bob/app")).status, 202, "another principal has a quota of its own");
+      await first.stop();
+
+      second = await startWharf({ auth: true, env, dataDir: first.dataDir });
+      assert.equal((await refusal(await open(second.url, admin, "admin/app"))).code, "DENIED", "counted after restart");
+      const cancelled = await fetch(`${second.url}${locations[0]}`, {
+        method: "DELETE",
+        headers: { authorization: admin },
+      });
+      assert.equal(cancelled.status, 204);
+      assert.equal((await open(second.url, admin, "admin/app")).status, 202);
+    } finally {
+      await second?.stop();
+      await first.stop();
+      await removeDataDir(first.dataDir);
+    }
+  });
+
+  describe("bytes", () => {
+    const wharf = useWharf({ auth: true, env });
+
+    it("refuses a blob over limits.maxBlobBytes with SIZE_INVALID, pushed whole or in chunks", async () => {
+      const data = Buffer.alloc(601, 5);
+      const whole = await fetch(`${wharf.url}/v2/admin/big/blobs/uploads/?digest=${sha256(data)}`, {
+        method: "POST",
+        headers: { authorization: admin },
+        body: data,
+      });
+      const answer = await refusal(whole);
+      assert.equal(answer.code, "SIZE_INVALID");
+      assert.match(answer.message, /600 bytes.*limits\.maxBlobBytes/);
+      const location = (await open(wharf.url, admin, "admin/big")).headers.get("location")!;
+      assert.equal((await patch(wharf.url, admin, location, 600)).status, 202);
+      assert.equal((await refusal(await patch(wharf.url, admin, location, 1))).code, "SIZE_INVALID");
+      await fetch(`${wharf.url}${location}`, { method: "DELETE", headers: { authorization: admin } });
+    });
+
+    it("refuses more than limits.maxUploadBytesPerPrincipal in unfinished uploads with DENIED", async () => {
+      const first = (await open(wharf.url, admin, "admin/held")).headers.get("location")!;
+      const second = (await open(wharf.url, admin, "admin/held")).headers.get("location")!;
+      assert.equal((await patch(wharf.url, admin, first, 600)).status, 202);
+      const over = await refusal(await patch(wharf.url, admin, second, 500));
+      assert.equal(over.code, "DENIED");
+      assert.match(over.message, /more than 1000 bytes in unfinished uploads \(limits\.maxUploadBytesPerPrincipal\)/);
+      assert.equal((await patch(wharf.url, admin, second, 400)).status, 202, "up to the quota is fine");
+      // Finishing the first upload frees its bytes.
+      const done = await fetch(
+        `${wharf.url}${first}${first.includes("?") ? "&" : "?"}digest=${sha256(Buffer.alloc(600, 3))}`,
+        {
+          method: "PUT",
+          headers: { authorization: admin },
+        },
+      );
+      assert.equal(done.status, 201, await done.text());
+      assert.equal((await patch(wharf.url, admin, second, 1)).status, 202);
+    });
   });
 });

@@ -109,11 +109,13 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     (req, res) => {
       const started = performance.now();
       const id = requestId(req);
+      // Node detaches the socket once the response closes; read its address now.
+      const remote = req.socket.remoteAddress;
       res.setHeader("X-Request-Id", id);
       const url = req.url ?? "/";
       const path = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
       guardRequestBody(req, res, path, deps.limits, (reason) =>
-        deps.log.info({ reqId: id, remote: req.socket.remoteAddress }, `cut a slow request: ${reason}`),
+        deps.log.info({ reqId: id, remote }, `cut a slow request: ${reason}`),
       );
       route(req, res, deps, deps.log)
         .catch((error: unknown) => {
@@ -134,7 +136,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
                 path: (req.url ?? "").slice(0, 300),
                 status: res.statusCode,
                 ms: Math.round(seconds * 1000),
-                remote: req.socket.remoteAddress,
+                remote,
               },
               "request",
             );

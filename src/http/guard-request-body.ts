@@ -20,8 +20,9 @@ function isBlobUpload(req: IncomingMessage, path: string): boolean {
 }
 
 function refuseLate(req: IncomingMessage, res: ServerResponse, timeoutMs: number): void {
+  const socket = req.socket;
   if (res.headersSent) {
-    req.socket.destroy();
+    socket.destroy();
     return;
   }
   res.setHeader("Connection", "close");
@@ -32,7 +33,7 @@ function refuseLate(req: IncomingMessage, res: ServerResponse, timeoutMs: number
       `the request did not arrive whole within ${timeoutMs} ms (limits.requestTimeout); send it faster`,
     ),
   );
-  res.once("finish", () => req.socket.destroy());
+  res.once("finish", () => socket.destroy());
 }
 
 /**
@@ -56,17 +57,18 @@ export function guardRequestBody(
     return;
   }
   const minBytes = (limits.uploadMinBytesPerSecond * limits.uploadRateWindowMs) / 1000;
-  let seen = req.socket.bytesRead;
+  const socket = req.socket;
+  let seen = socket.bytesRead;
   const timer = setInterval(() => {
     if (req.complete) return clearInterval(timer);
-    const now = req.socket.bytesRead;
+    const now = socket.bytesRead;
     // Bytes waiting in our own buffer mean we are the slow side (storage), not the client.
     const stalled = now - seen < minBytes && req.readableLength === 0;
     seen = now;
     if (!stalled) return;
     clearInterval(timer);
     onCut(`upload body slower than ${limits.uploadMinBytesPerSecond} bytes/s over ${limits.uploadRateWindowMs} ms`);
-    req.socket.destroy();
+    socket.destroy();
   }, limits.uploadRateWindowMs);
   res.once("close", () => clearInterval(timer));
 }
