@@ -23,6 +23,8 @@ export const duration = z
     return Number(amount) * scale;
   });
 
+const positiveDuration = duration.refine((ms) => ms > 0, "must be longer than 0");
+
 const filesystemStorage = z.strictObject({
   /** Root folder for blobs and upload sessions; default `<dataDir>/blobs`. */
   root: z.string().min(1).optional(),
@@ -81,10 +83,10 @@ export const configSchema = z.strictObject({
         .max(1024 * 1024)
         .default(16 * 1024),
       /** Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead). */
-      requestTimeout: duration.default(30_000),
+      requestTimeout: positiveDuration.default(30_000),
       /** A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable. */
       uploadMinBytesPerSecond: z.number().int().min(1).default(1024),
-      uploadRateWindow: duration.default(30_000),
+      uploadRateWindow: positiveDuration.default(30_000),
       /** Open connections in all, and from one client address (raise the latter behind a reverse proxy). */
       maxConnections: z.number().int().min(1).default(4096),
       maxConnectionsPerAddress: z.number().int().min(1).default(256),
