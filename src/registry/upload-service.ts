@@ -3,7 +3,9 @@
  * Blob upload sessions (OCI distribution-spec "Pushing blobs"): monolithic,
  * POST+PUT, chunked PATCH with or without Content-Range, status, cancel.
  * A session is nothing but its bytes in storage (see blob-paths.ts), so it
- * survives restarts, is shared by every node, and costs no database write.
+ * survives restarts, is shared by every node, and costs no database write;
+ * an empty owner marker beside it counts it against its opener's quotas
+ * (upload-quota.ts), and blobs are capped at `maxBlobBytes`.
  * The running digest is kept in memory per session so completion needs no
  * re-read; when it is missing (restart, another node) the bytes are hashed
  * again from storage. A blob becomes visible only after its digest was
