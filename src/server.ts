@@ -28,6 +28,7 @@ import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
+import { createUploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
 import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
@@ -123,6 +124,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     driver,
     links: metadata,
     expireAfterMs: config.uploads.expireAfter,
+    quota: createUploadQuota(driver, config.limits),
+    maxBlobBytes: config.limits.maxBlobBytes,
   });
   const services = {
     blobs: createBlobService(driver, metadata),
@@ -143,6 +146,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
     log,
     maxHeaderBytes: config.limits.maxHeaderBytes,
+    limits: {
+      requestTimeoutMs: config.limits.requestTimeout,
+      uploadMinBytesPerSecond: config.limits.uploadMinBytesPerSecond,
+      uploadRateWindowMs: config.limits.uploadRateWindow,
+      maxConnections: config.limits.maxConnections,
+      maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
+    },
     checkReady,
     mounts: auth?.mounts ?? [],
   });

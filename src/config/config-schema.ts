@@ -11,6 +11,8 @@ const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, "expected HOST:PORT, e.g. 0.0.0.0:5000");
 
+const gib = 1024 * 1024 * 1024;
+
 /** A duration such as `90s`, `10m`, `24h`, `7d`, parsed to milliseconds. */
 export const duration = z
   .string()
@@ -20,6 +22,8 @@ export const duration = z
     const scale = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[unit as "ms"];
     return Number(amount) * scale;
   });
+
+const positiveDuration = duration.refine((ms) => ms > 0, "must be longer than 0");
 
 const filesystemStorage = z.strictObject({
   /** Root folder for blobs and upload sessions; default `<dataDir>/blobs`. */
@@ -78,8 +82,41 @@ export const configSchema = z.strictObject({
         .min(4096)
         .max(1024 * 1024)
         .default(16 * 1024),
+      /** Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead). */
+      requestTimeout: positiveDuration.default(30_000),
+      /** A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable. */
+      uploadMinBytesPerSecond: z.number().int().min(1).default(1024),
+      uploadRateWindow: positiveDuration.default(30_000),
+      /** Open connections in all, and from one client address (raise the latter behind a reverse proxy). */
+      maxConnections: z.number().int().min(1).default(4096),
+      maxConnectionsPerAddress: z.number().int().min(1).default(256),
+      /** Upload sessions one principal (user and its tokens, robot, or anonymous) may hold open. */
+      maxOpenUploadsPerPrincipal: z.number().int().min(1).default(100),
+      /** Bytes one principal may hold in unfinished upload sessions. */
+      maxUploadBytesPerPrincipal: z
+        .number()
+        .int()
+        .min(1)
+        .default(64 * gib),
+      /** Largest blob accepted, in bytes. */
+      maxBlobBytes: z
+        .number()
+        .int()
+        .min(1)
+        .default(32 * gib),
     })
-    .default({ maxManifestBytes: 4 * 1024 * 1024, maxHeaderBytes: 16 * 1024 }),
+    .default({
+      maxManifestBytes: 4 * 1024 * 1024,
+      maxHeaderBytes: 16 * 1024,
+      requestTimeout: 30_000,
+      uploadMinBytesPerSecond: 1024,
+      uploadRateWindow: 30_000,
+      maxConnections: 4096,
+      maxConnectionsPerAddress: 256,
+      maxOpenUploadsPerPrincipal: 100,
+      maxUploadBytesPerPrincipal: 64 * gib,
+      maxBlobBytes: 32 * gib,
+    }),
   auth: z
     .strictObject({
       /** Off only for a closed network or benchmarks of the core: every request is then allowed. */

@@ -9,6 +9,9 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
+import { guardRequestBody } from "./guard-request-body.ts";
+import type { HttpLimits } from "./http-limits.ts";
+import { limitConnections } from "./limit-connections.ts";
 import type { WharfMetrics } from "./metrics.ts";
 import { dispatchRegistry } from "./registry/dispatch-registry.ts";
 import type { RegistryServices } from "./registry/registry-context.ts";
@@ -20,6 +23,8 @@ export interface HttpServerDeps {
   readonly metrics: WharfMetrics;
   readonly log: Logger;
   readonly maxHeaderBytes: number;
+  /** Deadlines, upload rate and connection caps. */
+  readonly limits: HttpLimits;
   /** Resolves when storage and database answer; rejects with the reason otherwise. */
   readonly checkReady: () => Promise<void>;
   /** Handlers for other path prefixes (`/auth/token`, `/api/v1/`), tried in order. */
@@ -104,7 +109,14 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     (req, res) => {
       const started = performance.now();
       const id = requestId(req);
+      // Node detaches the socket once the response closes; read its address now.
+      const remote = req.socket.remoteAddress;
       res.setHeader("X-Request-Id", id);
+      const url = req.url ?? "/";
+      const path = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
+      guardRequestBody(req, res, path, deps.limits, (reason) =>
+        deps.log.info({ reqId: id, remote }, `cut a slow request: ${reason}`),
+      );
       route(req, res, deps, deps.log)
         .catch((error: unknown) => {
           deps.log.error({ err: error, reqId: id }, "request failed outside the pipeline");
@@ -124,7 +136,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
                 path: (req.url ?? "").slice(0, 300),
                 status: res.statusCode,
                 ms: Math.round(seconds * 1000),
-                remote: req.socket.remoteAddress,
+                remote,
               },
               "request",
             );
@@ -138,5 +150,11 @@ export function createHttpServer(deps: HttpServerDeps): Server {
   // A request may stream for hours (a big push), but a connection on which
   // nothing moves for five minutes is a stalled or hostile client: drop it.
   server.timeout = 300_000;
+  limitConnections(server, deps.limits, (remote) =>
+    deps.log.debug({ remote }, "refused a connection: over limits.maxConnectionsPerAddress"),
+  );
+  server.on("drop", (data?: { remoteAddress?: string }) =>
+    deps.log.debug({ remote: data?.remoteAddress }, "refused a connection: over limits.maxConnections"),
+  );
   return server;
 }

@@ -242,6 +242,13 @@ const invalid: Row[] = [
   { name: "not UTF-8", body: new Uint8Array([0x7b, 0xff, 0x7d]), error: ["not UTF-8"] },
   { name: "top-level array", body: [], error: ["manifest is not valid JSON", "got an array"] },
   {
+    name: "byte order mark",
+    body: new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"schemaVersion":2}')]),
+    error: ["manifest is not valid JSON", "byte order mark"],
+  },
+  { name: "duplicate key", body: '{"schemaVersion":2,"schemaVersion":2}', error: ['"schemaVersion" twice'] },
+  { name: "deep nesting", body: "[".repeat(100_000), error: ["manifest is refused", "deeper than 64 levels"] },
+  {
     name: "schema 1 by schemaVersion",
     body: { schemaVersion: 1, name: "x", tag: "y", fsLayers: [] },
     error: ["Docker schema 1 manifests are not supported", "skopeo copy --format v2s2"],

@@ -1,12 +1,15 @@
 /**
  * @module
  * Parses and validates a pushed manifest body in one pass over one
- * JSON.parse: OCI image manifests (OCI 1.1 artifacts included), OCI indexes,
+ * bounded JSON.parse (see parse-bounded-json.ts: depth, size and duplicate
+ * keys are checked before JSON.parse runs): OCI image manifests (OCI 1.1 artifacts included), OCI indexes,
  * Docker schema 2 manifests and manifest lists. It is pure and on the PUT hot
  * path, so it checks structure only; whether the referenced blobs exist is
  * the registry service's question (see descriptor-references.ts).
  */
 import { WharfError } from "../errors/wharf-error.ts";
+import { BoundedJsonError } from "../json/bounded-json-error.ts";
+import { isMalformedJson, type JsonBounds, parseBoundedJson } from "../json/parse-bounded-json.ts";
 import { type Descriptor, parseDescriptor, readArtifactType } from "./descriptor.ts";
 import {
   describeValue,
@@ -21,6 +24,17 @@ import { resolveManifestMediaType } from "./resolve-media-type.ts";
 
 /** The most descriptors (config, layers, index entries, subject) one manifest may hold. */
 export const maxDescriptors = 10_000;
+
+/**
+ * The shape any manifest stays within. Real manifests nest 5 levels deep;
+ * entries allow more than {@link maxDescriptors} so that limit is reported
+ * with its own, clearer message.
+ */
+export const manifestJsonBounds: JsonBounds = {
+  maxDepth: 64,
+  maxEntries: 2 * maxDescriptors,
+  maxValues: 50 * maxDescriptors,
+};
 
 /** A validated manifest. Image manifests have no `manifests`; indexes have no config or layers. */
 export interface ParsedManifest {
@@ -43,14 +57,14 @@ export interface ParsedManifest {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 const none: readonly Descriptor[] = Object.freeze([]);
 
 /**
  * Parses `body` as the manifest format named by its `mediaType` field and the
  * `contentType` header (see resolveManifestMediaType for how they combine).
  * Throws MANIFEST_INVALID, its message naming the offending field's path, for:
- * bytes that are not UTF-8 JSON of an object; Docker schema 1; an unknown or
+ * bytes that are not UTF-8 JSON of an object, start with a byte order mark,
+ * have a duplicate key or exceed {@link manifestJsonBounds}; Docker schema 1; an unknown or
  * disagreeing media type; `schemaVersion` other than the number 2; a bad
  * descriptor; an image manifest with `manifests` or an index with
  * `config`/`layers` (ambiguous documents); more than {@link maxDescriptors}
@@ -89,10 +103,13 @@ export function parseManifest(body: Uint8Array, contentType: string | undefined)
 function parseJsonObject(body: Uint8Array): JsonObject {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(body));
+    value = parseBoundedJson(body, manifestJsonBounds);
   } catch (error) {
-    const reason = error instanceof TypeError ? "it is not UTF-8" : (error as Error).message;
-    throw new WharfError("MANIFEST_INVALID", `manifest is not valid JSON: ${reason}`);
+    if (!(error instanceof BoundedJsonError)) throw error;
+    const framing = isMalformedJson(error) ? "is not valid JSON" : "is refused";
+    throw new WharfError("MANIFEST_INVALID", `manifest ${framing}: ${error.message}`, {
+      detail: { problem: error.kind },
+    });
   }
   if (!isJsonObject(value)) {
     throw new WharfError(

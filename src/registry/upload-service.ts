@@ -3,7 +3,9 @@
  * Blob upload sessions (OCI distribution-spec "Pushing blobs"): monolithic,
  * POST+PUT, chunked PATCH with or without Content-Range, status, cancel.
  * A session is nothing but its bytes in storage (see blob-paths.ts), so it
- * survives restarts, is shared by every node, and costs no database write.
+ * survives restarts, is shared by every node, and costs no database write;
+ * an empty owner marker beside it counts it against its opener's quotas
+ * (upload-quota.ts), and blobs are capped at `maxBlobBytes`.
  * The running digest is kept in memory per session so completion needs no
  * re-read; when it is missing (restart, another node) the bytes are hashed
  * again from storage. A blob becomes visible only after its digest was
@@ -18,6 +20,7 @@ import { blobDataPath, uploadDataPath, uploadsRoot } from "../storage/blob-paths
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { hashingSource } from "./hashing-source.ts";
 import { createKeyedMutex } from "./keyed-mutex.ts";
+import type { UploadQuota } from "./upload-quota.ts";
 
 /** Where a session stands: its id and how many bytes were received. */
 export interface UploadStatus {
@@ -52,6 +55,10 @@ export interface UploadServiceDeps {
   readonly driver: StorageDriver;
   readonly links: BlobLinks;
   readonly expireAfterMs: number;
+  /** Sessions and unfinished bytes per owner. */
+  readonly quota: UploadQuota;
+  /** Largest blob accepted (`limits.maxBlobBytes`). */
+  readonly maxBlobBytes: number;
 }
 
 /** The upload service; see the module comment. */
@@ -74,8 +81,15 @@ function digestMismatch(expected: Digest, actual: string): WharfError {
   );
 }
 
+function blobTooLarge(max: number): WharfError {
+  return new WharfError(
+    "SIZE_INVALID",
+    `the blob is larger than ${max} bytes, the most this registry accepts (limits.maxBlobBytes); ask the operator to raise it`,
+  );
+}
+
 /** Creates the upload service. */
-export function createUploadService({ driver, links, expireAfterMs }: UploadServiceDeps) {
+export function createUploadService({ driver, links, expireAfterMs, quota, maxBlobBytes }: UploadServiceDeps) {
   const running = new Map<string, RunningHash>();
   const exclusive = createKeyedMutex();
 
@@ -90,16 +104,37 @@ export function createUploadService({ driver, links, expireAfterMs }: UploadServ
     running.set(path, state);
   }
 
-  /** Appends `body` at the session's end, hashing on the way when the running hash is current. */
-  async function append(status: UploadStatus, body: AsyncIterable<Uint8Array>): Promise<UploadStatus> {
+  /**
+   * Appends `body` at the session's end, hashing on the way when the running
+   * hash is current. The stream fails (its prefix stays in the session) once
+   * the blob would exceed the size limit or `owner` the bytes quota; when
+   * the body's `length` is declared and too large, before a byte is written.
+   */
+  async function append(
+    status: UploadStatus,
+    body: AsyncIterable<Uint8Array>,
+    owner: string,
+    length: number | undefined,
+  ): Promise<UploadStatus> {
     const path = uploadDataPath(status.repository, status.id);
+    const allowance = await quota.allowance(owner, path);
+    const limit =
+      allowance < maxBlobBytes - status.size
+        ? { bytes: allowance, onTooLong: () => quota.overQuota(owner) }
+        : { bytes: maxBlobBytes - status.size, onTooLong: () => blobTooLarge(maxBlobBytes) };
+    if (length !== undefined && length > limit.bytes) throw limit.onTooLong();
     let state = running.get(path);
     if (status.size === 0) state = { hash: createDigestHash("sha256"), size: 0 };
     if (state && state.size !== status.size) state = undefined;
     running.delete(path);
     const progress = { bytes: 0 };
-    const source = hashingSource(body, state?.hash, progress);
-    const size = await driver.write(path, source, { append: true, durable: false });
+    const source = hashingSource(body, state?.hash, progress, limit);
+    let size: number;
+    try {
+      size = await driver.write(path, source, { append: true, durable: false });
+    } finally {
+      quota.grew(path, status.size + progress.bytes);
+    }
     if (state && size === status.size + progress.bytes) {
       state.size = size;
       rememberHash(path, state);
@@ -130,12 +165,14 @@ export function createUploadService({ driver, links, expireAfterMs }: UploadServ
   async function discard(path: string): Promise<void> {
     running.delete(path);
     await driver.delete(path);
+    await quota.close(path);
   }
 
   return {
-    /** Opens a session in `repository` (an empty object in storage). */
-    async start(repository: string): Promise<UploadStatus> {
+    /** Opens a session of `owner` in `repository` (an empty object in storage); DENIED over the owner's quota. */
+    async start(repository: string, owner: string): Promise<UploadStatus> {
       const id = randomUUID();
+      await quota.open(owner, uploadDataPath(repository, id));
       await driver.write(uploadDataPath(repository, id), nothing, { append: true, durable: false });
       return { id, repository, size: 0 };
     },
@@ -147,7 +184,14 @@ export function createUploadService({ driver, links, expireAfterMs }: UploadServ
      * Appends a chunk. With `range`, its start must equal the bytes received
      * so far (else 416 with the current Range) and its length the body's.
      */
-    append(repository: string, id: string, body: AsyncIterable<Uint8Array>, range?: ChunkRange) {
+    append(
+      repository: string,
+      id: string,
+      owner: string,
+      body: AsyncIterable<Uint8Array>,
+      range?: ChunkRange,
+      length?: number,
+    ) {
       return exclusive(id, async () => {
         const status = await session(repository, id);
         if (range && range.start !== status.size) {
@@ -157,7 +201,7 @@ export function createUploadService({ driver, links, expireAfterMs }: UploadServ
             { status: 416, headers: rangeHeaders(status) },
           );
         }
-        const next = await append(status, body);
+        const next = await append(status, body, owner, length);
         if (range && next.size - status.size !== range.end - range.start + 1) {
           throw new WharfError(
             "BLOB_UPLOAD_INVALID",
@@ -170,29 +214,46 @@ export function createUploadService({ driver, links, expireAfterMs }: UploadServ
     },
 
     /** Appends the final body (if any), verifies `digest`, and commits the blob. */
-    complete(repository: string, id: string, digest: Digest, body?: AsyncIterable<Uint8Array>) {
+    complete(
+      repository: string,
+      id: string,
+      owner: string,
+      digest: Digest,
+      body?: AsyncIterable<Uint8Array>,
+      length?: number,
+    ) {
       return exclusive(id, async () => {
         let status = await session(repository, id);
-        if (body) status = await append(status, body);
+        if (body) status = await append(status, body, owner, length);
         const path = uploadDataPath(repository, id);
         const actual = await digestOfUpload(path, status.size, digest);
         if (actual !== digest.value) {
           await discard(path);
           throw digestMismatch(digest, actual);
         }
-        return commit(repository, path, digest, status.size);
+        const committed = await commit(repository, path, digest, status.size);
+        await quota.close(path);
+        return committed;
       });
     },
 
-    /** Pushes a whole blob in one request (POST `?digest=`). */
-    async monolithic(repository: string, digest: Digest, body: AsyncIterable<Uint8Array>): Promise<CommittedBlob> {
+    /** Pushes a whole blob in one request (POST `?digest=`); `length` is the declared size, when known. */
+    async monolithic(
+      repository: string,
+      digest: Digest,
+      body: AsyncIterable<Uint8Array>,
+      length?: number,
+    ): Promise<CommittedBlob> {
+      if (length !== undefined && length > maxBlobBytes) throw blobTooLarge(maxBlobBytes);
       const path = uploadDataPath(repository, randomUUID());
       const hash = createDigestHash(digest.algorithm);
       const progress = { bytes: 0 };
       try {
         // Appending to a fresh path: the object exists (and its mtime moves) from
         // the first byte, so the sweeper never takes a slow push for an orphan.
-        const size = await driver.write(path, hashingSource(body, hash, progress), { append: true, durable: false });
+        const limit = { bytes: maxBlobBytes, onTooLong: () => blobTooLarge(maxBlobBytes) };
+        const source = hashingSource(body, hash, progress, limit);
+        const size = await driver.write(path, source, { append: true, durable: false });
         const actual = `${digest.algorithm}:${hash.digest("hex")}`;
         if (actual !== digest.value) throw digestMismatch(digest, actual);
         return await commit(repository, path, digest, size);
@@ -221,6 +282,7 @@ export function createUploadService({ driver, links, expireAfterMs }: UploadServ
           removed++;
         }
       }
+      await quota.sweep();
       return removed;
     },
   };

@@ -9,6 +9,8 @@
  * them, so nothing is dropped silently.
  */
 import { WharfError } from "../errors/wharf-error.ts";
+import { BoundedJsonError } from "../json/bounded-json-error.ts";
+import { parseBoundedJsonText } from "../json/parse-bounded-json.ts";
 import { decodeAuthEntry } from "./decode-auth-entry.ts";
 import type { RegistryCredential } from "./registry-credential.ts";
 import { normalizeRegistryUrl, type RegistryLocation } from "./registry-url.ts";
@@ -150,11 +152,15 @@ function sameSecret(a: RegistryCredential, b: RegistryCredential): boolean {
   return false;
 }
 
+/** A Docker config.json is a few levels deep with an entry per registry. */
+const configBounds = { maxDepth: 16, maxEntries: 10_000, maxValues: 100_000 };
+
 function parseConfig(text: string): ConfigShape {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseBoundedJsonText(text, configBounds);
   } catch (error) {
+    if (!(error instanceof BoundedJsonError)) throw error;
     throw invalid(
       `the Docker config is not valid JSON (${(error as Error).message}): give the content of ~/.docker/config.json`,
     );

@@ -40,6 +40,8 @@ export interface ApiRoute {
   /** False only for routes anyone may call (the OpenAPI document). */
   readonly auth: boolean;
   readonly body?: z.ZodType;
+  /** The largest JSON body accepted, in bytes (413 beyond it). */
+  readonly maxBodyBytes: number;
   readonly query?: z.ZodObject;
   /** The success answer's shape, for the OpenAPI document only (answers are not validated). */
   readonly response?: z.ZodType;
@@ -53,12 +55,17 @@ export interface ApiRoute {
 export interface RouteSpec<S extends string, B extends z.ZodType, Q extends z.ZodObject> {
   readonly summary: string;
   readonly body?: B;
+  /** Default {@link defaultMaxBodyBytes}; raise it only for routes that take documents. */
+  readonly maxBodyBytes?: number;
   readonly query?: Q;
   readonly response?: z.ZodType;
   readonly status?: 200 | 201 | 204;
   readonly auth?: boolean;
   readonly handle: (input: RouteInput<PathParams<S>, z.output<B>, z.output<Q>>) => Promise<unknown>;
 }
+
+/** The body limit of a route that does not set one: ample for names, grants and passwords. */
+export const defaultMaxBodyBytes = 64 * 1024;
 
 /** Compiles a path template into a pattern over the raw path and its parameter names. */
 function compile(path: string): { pattern: RegExp; paramNames: string[] } {
@@ -84,6 +91,7 @@ export function route<S extends string, B extends z.ZodType = z.ZodUnknown, Q ex
     status: spec.status ?? (method === "POST" ? 201 : 200),
     auth: spec.auth ?? true,
     body: spec.body,
+    maxBodyBytes: spec.maxBodyBytes ?? defaultMaxBodyBytes,
     query: spec.query,
     response: spec.response,
     ...compile(path),

@@ -183,6 +183,9 @@ function accountRoutes(m: Management): ApiRoute[] {
   ];
 }
 
+/** Routes that carry a document (a Docker config.json, a service's env and command). */
+const documentBodyBytes = 1024 * 1024;
+
 const secretsPath = "/orgs/{org}/secrets";
 
 function secretRoutes({ secrets, rotateKey }: DeployServices): ApiRoute[] {
@@ -201,6 +204,7 @@ function secretRoutes({ secrets, rotateKey }: DeployServices): ApiRoute[] {
     route("POST", `${secretsPath}/import`, {
       summary: "Create pull secrets from a Docker config.json; notes explain entries not imported (owners and admins)",
       body: d.importConfig,
+      maxBodyBytes: documentBodyBytes,
       status: 200,
       response: a.imported,
       handle: (i) => secrets.importConfig(i.caller, i.params.org, i.body.config),
@@ -264,6 +268,7 @@ function serviceRoutes(services: ServiceManager): ApiRoute[] {
     route("POST", servicesPath, {
       summary: "Create a service: image, pull secret, replicas, ports, env, command (owners and admins)",
       body: d.newService,
+      maxBodyBytes: documentBodyBytes,
       response: a.service,
       handle: (i) => services.create(i.caller, i.params.org, i.body),
     }),
@@ -275,6 +280,7 @@ function serviceRoutes(services: ServiceManager): ApiRoute[] {
     route("PATCH", `${servicesPath}/{service}`, {
       summary: "Change a service; secretName null removes its pull secret (owners and admins)",
       body: d.serviceChange,
+      maxBodyBytes: documentBodyBytes,
       response: a.service,
       handle: (i) => services.update(i.caller, i.params.org, i.params.service, i.body),
     }),

@@ -2,7 +2,8 @@
  * @module
  * The management API's dispatcher, mounted at `/api/v1`: it finds the route,
  * authenticates the caller, validates path parameters, query and JSON body
- * (at most 1 MiB) against the route's schemas, runs the handler and writes
+ * (bounded in size per route and in shape, see parse-bounded-json.ts)
+ * against the route's schemas, runs the handler and writes
  * its result as JSON. Every failure is a WharfError the HTTP edge writes in
  * the one error envelope; a master key that cannot open a pull secret is the
  * operator's problem, not the client's, so it becomes 503 UNAVAILABLE with
@@ -16,6 +17,8 @@ import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import type { Management } from "../../accounts/management-service.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import type { ExternalRegistryService } from "../../external/create-external-registries.ts";
+import { BoundedJsonError } from "../../json/bounded-json-error.ts";
+import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json.ts";
 import type { Logger } from "../../log/create-logger.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
@@ -41,7 +44,8 @@ export interface ApiHandlerDeps {
   readonly log: Pick<Logger, "warn">;
 }
 
-const maxBodyBytes = 1024 * 1024;
+/** An API body is a flat object with a few small lists. */
+const bodyBounds = { maxDepth: 16, maxEntries: 10_000, maxValues: 100_000 };
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -76,17 +80,23 @@ function pathParams(found: ApiRoute, path: string): Record<string, string> {
   return params;
 }
 
-async function jsonBody(req: IncomingMessage, schema: z.ZodType): Promise<unknown> {
-  const text = (await readBody(req, maxBodyBytes, "request body")).toString("utf8");
+async function jsonBody(req: IncomingMessage, found: ApiRoute, schema: z.ZodType): Promise<unknown> {
+  const bytes = await readBody(req, found.maxBodyBytes, "request body");
   let value: unknown = {};
-  if (text.trim().length > 0) {
+  if (!isBlank(bytes)) {
     try {
-      value = JSON.parse(text);
-    } catch {
-      throw new WharfError("INVALID_REQUEST", "the request body is not valid JSON");
+      value = parseBoundedJson(bytes, bodyBounds);
+    } catch (error) {
+      if (!(error instanceof BoundedJsonError)) throw error;
+      const framing = isMalformedJson(error) ? "is not valid JSON" : "is refused";
+      throw new WharfError("INVALID_REQUEST", `the request body ${framing}: ${error.message}`);
     }
   }
   return validate(schema, value, "request body");
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  return bytes.every((byte) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09);
 }
 
 /** Runs `handle`, turning a MasterKeyError into 503 UNAVAILABLE with its message (it never holds key material). */
@@ -124,7 +134,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       : ({ kind: "anonymous", name: "anonymous" } as const);
     const params = pathParams(found, path);
     const queryValues = found.query ? validate(found.query, Object.fromEntries(query), "query") : {};
-    const body = found.body ? await jsonBody(req, found.body) : undefined;
+    const body = found.body ? await jsonBody(req, found, found.body) : undefined;
     const caller = { principal, remote: clientAddress(req) };
     const input = { caller, params, body, query: queryValues as Record<string, unknown> };
     const result = await masterKeyUnavailable(deps.log, () => found.handle(input));

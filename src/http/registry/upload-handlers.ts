@@ -8,6 +8,7 @@ import type { ServerResponse } from "node:http";
 import { parseDigest } from "../../digest/digest.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import { type UploadStatus, uploadRange } from "../../registry/upload-service.ts";
+import type { Subject } from "../authorizer.ts";
 import { readContentRange } from "./headers.ts";
 import type { RegistryContext } from "./registry-context.ts";
 
@@ -28,6 +29,21 @@ function sendCreated(res: ServerResponse, name: string, digest: string): void {
   res.end();
 }
 
+/**
+ * Whose quota a session counts against: a user and its tokens share one,
+ * each robot has its own, and every anonymous client shares "anonymous".
+ */
+function uploadOwner(subject: Subject): string {
+  if (subject.kind === "anonymous") return "anonymous";
+  return `${subject.kind === "token" ? "user" : subject.kind}:${subject.name}`;
+}
+
+/** The body's declared Content-Length, when there is a valid one. */
+function declaredLength(ctx: RegistryContext): number | undefined {
+  const length = Number(ctx.req.headers["content-length"] ?? Number.NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
 function hasBody(ctx: RegistryContext): boolean {
   const length = ctx.req.headers["content-length"];
   return length === undefined ? ctx.req.headers["transfer-encoding"] !== undefined : Number(length) > 0;
@@ -45,18 +61,19 @@ export async function startUpload(ctx: RegistryContext): Promise<void> {
   }
   const digestParam = mount === null ? query.get("digest") : null;
   if (digestParam !== null) {
-    const blob = await services.uploads.monolithic(name, parseDigest(digestParam), ctx.req);
+    const blob = await services.uploads.monolithic(name, parseDigest(digestParam), ctx.req, declaredLength(ctx));
     services.metrics.bytesReceived.inc(blob.size);
     return sendCreated(res, name, blob.digest);
   }
   ctx.req.resume();
-  sendUploadStatus(res, await services.uploads.start(name), 202);
+  sendUploadStatus(res, await services.uploads.start(name, uploadOwner(ctx.subject)), 202);
 }
 
 /** PATCH: appends a chunk (ordered by Content-Range when given). */
 export async function patchUpload(ctx: RegistryContext): Promise<void> {
   const range = readContentRange(ctx.req);
-  const status = await ctx.services.uploads.append(ctx.name, ctx.segment, ctx.req, range);
+  const owner = uploadOwner(ctx.subject);
+  const status = await ctx.services.uploads.append(ctx.name, ctx.segment, owner, ctx.req, range, declaredLength(ctx));
   sendUploadStatus(ctx.res, status, 202);
 }
 
@@ -86,7 +103,8 @@ export async function completeUpload(ctx: RegistryContext): Promise<void> {
   }
   const body = hasBody(ctx) ? ctx.req : undefined;
   if (!body) ctx.req.resume();
-  const blob = await ctx.services.uploads.complete(ctx.name, ctx.segment, digest, body);
+  const owner = uploadOwner(ctx.subject);
+  const blob = await ctx.services.uploads.complete(ctx.name, ctx.segment, owner, digest, body, declaredLength(ctx));
   ctx.services.metrics.bytesReceived.inc(blob.size);
   sendCreated(ctx.res, ctx.name, blob.digest);
 }

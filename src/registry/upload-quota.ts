@@ -1,0 +1,146 @@
+/**
+ * @module
+ * Upload quotas per principal: how many sessions one owner may hold open
+ * and how many bytes they may hold in them. A session stays nothing but bytes
+ * in storage; its owner is an empty marker file beside it (see
+ * blob-paths.ts), so the count survives restarts and is the same on every
+ * node. Each node keeps the counts in memory and reads an owner's markers
+ * again when its copy is older than `refreshMs` or when it is about to
+ * refuse, so a session finished on another node never causes a refusal,
+ * and sessions opened on other nodes are seen within `refreshMs`.
+ */
+import { WharfError } from "../errors/wharf-error.ts";
+import { uploadName, uploadOwnerFolder, uploadOwnersRoot, uploadsRoot } from "../storage/blob-paths.ts";
+import type { StorageDriver } from "../storage/storage-driver.ts";
+
+/** The limits, as configured under `limits`. */
+export interface UploadQuotaLimits {
+  readonly maxOpenUploadsPerPrincipal: number;
+  readonly maxUploadBytesPerPrincipal: number;
+}
+
+interface OwnerSessions {
+  readonly folder: string;
+  /** Session name → bytes held. */
+  readonly sizes: Map<string, number>;
+  readonly loadedAt: number;
+}
+
+const refreshMs = 60_000;
+const maxOwnersCached = 10_000;
+
+/** The quota keeper; see the module comment. */
+export type UploadQuota = ReturnType<typeof createUploadQuota>;
+
+/** Creates the quota keeper over `driver`; `now` is injectable for tests. */
+export function createUploadQuota(driver: StorageDriver, limits: UploadQuotaLimits, now: () => number = Date.now) {
+  const owners = new Map<string, OwnerSessions>();
+  /** Session name → owner, for sessions this node saw opened or loaded. */
+  const ownerOf = new Map<string, string>();
+
+  /** Loads in flight, so concurrent requests of one owner share one read of the markers. */
+  const loading = new Map<string, Promise<OwnerSessions>>();
+
+  function load(owner: string, force = false): Promise<OwnerSessions> {
+    const cached = owners.get(owner);
+    if (cached && !force && now() - cached.loadedAt < refreshMs) return Promise.resolve(cached);
+    let pending = loading.get(owner);
+    if (!pending) {
+      pending = read(owner).finally(() => loading.delete(owner));
+      loading.set(owner, pending);
+    }
+    return pending;
+  }
+
+  async function read(owner: string): Promise<OwnerSessions> {
+    const folder = uploadOwnerFolder(owner);
+    const sizes = new Map<string, number>();
+    for (const name of await driver.list(folder)) {
+      const info = await driver.stat(`${uploadsRoot}/${name}`);
+      if (info) sizes.set(name, info.size);
+      else await driver.delete(`${folder}/${name}`);
+    }
+    const loaded = { folder, sizes, loadedAt: now() };
+    owners.delete(owner);
+    if (owners.size >= maxOwnersCached) owners.delete(owners.keys().next().value!);
+    owners.set(owner, loaded);
+    for (const name of sizes.keys()) ownerOf.set(name, owner);
+    return loaded;
+  }
+
+  function held(sessions: OwnerSessions): number {
+    let total = 0;
+    for (const size of sessions.sizes.values()) total += size;
+    return total;
+  }
+
+  return {
+    /** Records a new session of `owner` at `path`; DENIED when they hold the most sessions allowed. */
+    async open(owner: string, path: string): Promise<void> {
+      const max = limits.maxOpenUploadsPerPrincipal;
+      let sessions = await load(owner);
+      if (sessions.sizes.size >= max) sessions = await load(owner, true);
+      if (sessions.sizes.size >= max) {
+        throw new WharfError(
+          "DENIED",
+          `${owner} has ${sessions.sizes.size} upload sessions open, the most allowed (limits.maxOpenUploadsPerPrincipal = ${max}); finish or cancel some (DELETE their upload URL), wait until they expire, or ask the operator to raise the limit`,
+        );
+      }
+      const name = uploadName(path);
+      await driver.write(`${sessions.folder}/${name}`, [], { append: true, durable: false });
+      sessions.sizes.set(name, 0);
+      ownerOf.set(name, owner);
+    },
+
+    /**
+     * How many more bytes the session at `path` may receive before `owner`
+     * exceeds the bytes allowed in unfinished uploads; Infinity when the
+     * session is not `owner`'s (then only the blob size limit applies).
+     */
+    async allowance(owner: string, path: string): Promise<number> {
+      const sessions = await load(owner);
+      if (!sessions.sizes.has(uploadName(path))) return Number.POSITIVE_INFINITY;
+      return Math.max(0, limits.maxUploadBytesPerPrincipal - held(sessions));
+    },
+
+    /** The DENIED error for a session that went over its {@link allowance}. */
+    overQuota(owner: string): WharfError {
+      return new WharfError(
+        "DENIED",
+        `${owner} would hold more than ${limits.maxUploadBytesPerPrincipal} bytes in unfinished uploads (limits.maxUploadBytesPerPrincipal); finish or cancel other uploads first, or ask the operator to raise the limit`,
+      );
+    },
+
+    /** Notes that the session at `path` now holds `size` bytes. */
+    grew(path: string, size: number): void {
+      const name = uploadName(path);
+      const owner = ownerOf.get(name);
+      const sessions = owner === undefined ? undefined : owners.get(owner);
+      if (sessions?.sizes.has(name)) sessions.sizes.set(name, size);
+    },
+
+    /** Forgets a finished, cancelled or expired session and removes its marker when its owner is known here. */
+    async close(path: string): Promise<void> {
+      const name = uploadName(path);
+      const owner = ownerOf.get(name);
+      if (owner === undefined) return;
+      ownerOf.delete(name);
+      const sessions = owners.get(owner);
+      sessions?.sizes.delete(name);
+      await driver.delete(`${uploadOwnerFolder(owner)}/${name}`);
+    },
+
+    /** Removes markers whose session is gone (finished elsewhere, or expired). Returns how many. */
+    async sweep(): Promise<number> {
+      let removed = 0;
+      for (const folder of await driver.list(uploadOwnersRoot)) {
+        for (const name of await driver.list(`${uploadOwnersRoot}/${folder}`)) {
+          if (await driver.stat(`${uploadsRoot}/${name}`)) continue;
+          await driver.delete(`${uploadOwnersRoot}/${folder}/${name}`);
+          removed++;
+        }
+      }
+      return removed;
+    },
+  };
+}
