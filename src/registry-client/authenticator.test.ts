@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { createRegistryClient } from "./create-registry-client.ts";
 
 let server: Server;
@@ -76,7 +77,7 @@ const repo = () => ({ domain: host, path: "team/app" });
 
 describe("Bearer authentication", () => {
   it("fetches an anonymous token for the challenged scope and reuses it", async () => {
-    const client = createRegistryClient({ insecure: true, retries: 0 });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.equal(tokenRequests.length, 1);
@@ -91,7 +92,7 @@ describe("Bearer authentication", () => {
 
   it("exchanges a username and password at the token server", async () => {
     const credentials = { [host]: { username: "ann", password: "good" } };
-    const client = createRegistryClient({ insecure: true, retries: 0, credentials });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0, credentials });
     assert.ok((await client.checkBase(host)).ok);
     assert.equal(tokenRequests[0]?.basic, "ann:good");
     assert.equal(tokenRequests[0]?.query.get("account"), "ann");
@@ -100,7 +101,7 @@ describe("Bearer authentication", () => {
 
   it("reports credentials the token server refuses as unauthorized", async () => {
     const credentials = { [host]: { username: "ann", password: "bad-pass" } };
-    const result = await createRegistryClient({ insecure: true, credentials }).checkBase(host);
+    const result = await createRegistryClient({ outbound: allowLoopback, insecure: true, credentials }).checkBase(host);
     assert.ok(!result.ok);
     assert.equal(result.failure.kind, "unauthorized");
     assert.match(result.failure.message, /incorrect username or password/);
@@ -109,7 +110,7 @@ describe("Bearer authentication", () => {
 
   it("uses an identity token with the refresh_token grant", async () => {
     const credentials = () => ({ identityToken: "refresh-ok" });
-    const client = createRegistryClient({ insecure: true, retries: 0, credentials });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0, credentials });
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.equal(tokenRequests[0]?.method, "POST");
     assert.equal(tokenRequests[0]?.form?.get("grant_type"), "refresh_token");
@@ -117,7 +118,7 @@ describe("Bearer authentication", () => {
   });
 
   it("replaces a token the registry stops accepting", async () => {
-    const client = createRegistryClient({ insecure: true, retries: 0 });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
     assert.ok((await client.listTags(repo())).ok);
     valid.clear(); // revoked
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });

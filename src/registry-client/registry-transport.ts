@@ -53,8 +53,8 @@ export function createRegistryTransport(options: ResolvedOptions): RegistryTrans
       ...request.headers,
       ...(authorization !== undefined && { authorization }),
     };
-    const timeoutMs = options.timeoutMs;
-    return sendWithRetry({ method: request.method, url, headers, timeoutMs }, options);
+    const { timeoutMs, outbound: guard } = options;
+    return sendWithRetry({ method: request.method, url, headers, timeoutMs, guard }, options);
   }
 
   async function send(request: RegistryRequest): Promise<RegistryResult<HttpResponse>> {

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { readBody } from "./read-body.ts";
 import { sendRequest } from "./send-request.ts";
 
@@ -52,7 +53,13 @@ after(() => {
 });
 
 const get = (path: string, timeoutMs = 2_000) =>
-  sendRequest({ method: "GET", url: new URL(path, registry), headers: { authorization: "Bearer secret" }, timeoutMs });
+  sendRequest({
+    method: "GET",
+    url: new URL(path, registry),
+    headers: { authorization: "Bearer secret" },
+    timeoutMs,
+    guard: allowLoopback,
+  });
 
 describe("sendRequest", () => {
   it("follows a redirect to another origin without the Authorization header", async () => {

@@ -75,6 +75,11 @@ export function checkFailureMessage(
         code: "E_PROTOCOL",
         message: `could not check ${image}: ${hostOf(image)} answered in a way that is not the registry API (${reason})`,
       };
+    case "forbidden-target":
+      return {
+        code: "E_FORBIDDEN_TARGET",
+        message: `could not check ${image}: Wharf does not connect to this address (${reason})`,
+      };
   }
 }
 
