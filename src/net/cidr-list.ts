@@ -19,7 +19,7 @@ export function parseCidrList(entries: readonly string[]): BlockList {
     const entry = raw.trim();
     const slash = entry.indexOf("/");
     const address = slash < 0 ? entry : entry.slice(0, slash);
-    const version = isIP(address);
+    const version = address.includes("%") ? 0 : isIP(address);
     const bits = version === 6 ? 128 : 32;
     const prefixText = slash < 0 ? String(bits) : entry.slice(slash + 1);
     const prefix = /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;

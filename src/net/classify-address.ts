@@ -28,11 +28,11 @@ const ranges = specialAddressRanges.map((range) => ({ ...range, list: parseCidrL
 /**
  * The reason `address` is special, or undefined for a public address.
  * `address` is an IP address without brackets or zone; anything else
- * (a host name, an empty string) is answered as "not an IP address", so a
- * caller that forgot to resolve a name fails closed.
+ * (a host name, an empty string, a scoped `fe80::1%eth0`) is answered as
+ * "not an IP address", so a caller that forgot to resolve a name fails closed.
  */
 export function classifyAddress(address: string): SpecialAddress | undefined {
-  const version = isIP(address);
+  const version = ipVersion(address);
   if (version === 0) return { address, what: "not an IP address" };
   if (version === 6) {
     const embedded = embeddedIPv4(address);
@@ -51,11 +51,16 @@ export function classifyAddress(address: string): SpecialAddress | undefined {
  * NAT64 and IPv4-mapped spellings of its hosts too).
  */
 export function isAllowedAddress(address: string, allow: BlockList): boolean {
-  const version = isIP(address);
+  const version = ipVersion(address);
   if (version === 0) return false;
   if (allow.check(address, version === 6 ? "ipv6" : "ipv4")) return true;
   const embedded = version === 6 ? embeddedIPv4(address) : undefined;
   return embedded !== undefined && allow.check(embedded, "ipv4");
+}
+
+/** 4, 6, or 0 for anything else — including scoped addresses (`fe80::1%eth0`), which are never allowed. */
+function ipVersion(address: string): number {
+  return address.includes("%") ? 0 : isIP(address);
 }
 
 function specialUse(address: string, family: "ipv4" | "ipv6"): string | undefined {
