@@ -119,7 +119,7 @@ describe("secret check by default (nothing special allowed)", () => {
     assert.equal(run.code, 1, describeRun(args, run));
     assert.match(
       run.stdout,
-      /^E_FORBIDDEN_TARGET could not check 127\.0\.0\.1:\d+\/acme\/app:1\.0: Wharf does not connect to this address \(.*127\.0\.0\.1 is a loopback address.*outbound\.allow in the config \(WHARF_OUTBOUND__ALLOW\)\)\n$/,
+      /^E_FORBIDDEN_TARGET could not check 127\.0\.0\.1:\d+\/acme\/app:1\.0: refused by the outbound guard \(.*127\.0\.0\.1 is a loopback address.*outbound\.allow in the config \(WHARF_OUTBOUND__ALLOW\)\)\n$/,
       describeRun(args, run),
     );
     assert.deepEqual(canary.hits, []);

@@ -78,7 +78,7 @@ export function checkFailureMessage(
     case "forbidden-target":
       return {
         code: "E_FORBIDDEN_TARGET",
-        message: `could not check ${image}: Wharf does not connect to this address (${reason})`,
+        message: `could not check ${image}: refused by the outbound guard (${reason})`,
       };
   }
 }
