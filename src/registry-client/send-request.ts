@@ -51,9 +51,8 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
  * `protocol`, see classifyNetworkError), the guard refused the URL or a
  * redirect's target (`forbidden-target`, nothing sent there), or redirects
  * misbehave (`protocol`: more than 5, a Location that is not an http(s)
- * URL). POST responses are
- * never followed. Failure messages show the URL without its query, which on
- * redirects to object stores carries signatures.
+ * URL). POST responses are never followed. Failure messages show the URL
+ * without its query, which on redirects to object stores carries signatures.
  */
 export async function sendRequest(request: HttpRequest): Promise<RegistryResult<HttpResponse>> {
   let url = request.url;
