@@ -3,7 +3,9 @@
  * The Bearer token dance end to end, against a stand-in registry and token
  * server on loopback (Distribution 2.8 ships no token server; these move
  * to Wharf's own token auth when it lands): challenge → token → retry,
- * token reuse, refused and revoked tokens, and the identity-token grant.
+ * token reuse, refused and revoked tokens, and the identity-token grant;
+ * a realm on a refused address is never asked (the outbound guard covers
+ * the token request too).
  */
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -55,7 +57,8 @@ before(async () => {
     if (token === undefined || !valid.has(token)) {
       const repo = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname)?.[1];
       const scope = repo === undefined ? "" : `,scope="repository:${repo}:pull"`;
-      const challenge = `Bearer realm="http://${host}/token",service="stand-in"${scope}`;
+      const realm = url.pathname.startsWith("/v2/ssrf/") ? "http://169.254.169.254/token" : `http://${host}/token`;
+      const challenge = `Bearer realm="${realm}",service="stand-in"${scope}`;
       response.writeHead(401, { "www-authenticate": challenge }).end();
       return;
     }
@@ -124,5 +127,14 @@ describe("Bearer authentication", () => {
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.equal(tokenRequests.length, 2);
     assert.equal(registryHits.at(-1), "/v2/team/app/tags/list Bearer tok-2");
+  });
+
+  it("refuses a token realm on a refused address without asking it", async () => {
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
+    const result = await client.listTags({ domain: host, path: "ssrf/app" });
+    assert.ok(!result.ok);
+    assert.equal(result.failure.kind, "forbidden-target");
+    assert.match(result.failure.message, /169\.254\.169\.254 is a link-local address/);
+    assert.deepEqual(tokenRequests, []);
   });
 });
