@@ -26,10 +26,13 @@ import { createExternalRegistryStore } from "./metadata/kysely-external-registry
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
+import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
+import { createRegistryClient } from "./registry-client/create-registry-client.ts";
+import type { RegistryClientOptions } from "./registry-client/registry-client-options.ts";
 import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
@@ -61,6 +64,7 @@ function splitListen(listen: string): { host: string; port: number } {
  */
 async function createDeploy(db: Kysely<Database>, config: Config, accounts: Accounts) {
   const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
+  const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const deps = {
     accounts: accounts.store,
     resolver: accounts.resolver,
@@ -68,6 +72,7 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
     store: createSecretsStore(db),
     keyRing: keys.ring,
     reloadKeyRing: keys.reload,
+    createRegistryClient: (options: RegistryClientOptions) => createRegistryClient({ ...options, outbound }),
   };
   const secrets = createSecretStoreService(deps);
   const services = createServiceManager({ ...deps, secrets });

@@ -9,6 +9,8 @@
  * image on another registry → `E_REGISTRY_MISMATCH` (exit 1 for all of
  * those). The code is the first word of the one line printed, `--output
  * json` gives the whole result, and no password is ever printed or logged.
+ * Loopback is in the server's `outbound.allow` here, since every registry
+ * of this file listens on 127.0.0.1 (refusals are in outbound-guard.test.ts).
  */
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -16,6 +18,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { loopbackCidrs } from "../src/net/testing/allow-loopback.ts";
 import {
   type DistributionServer,
   distributionUnavailable,
@@ -37,7 +40,7 @@ let image: TestImage;
 let apiToken: string;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, outboundAllow: loopbackCidrs });
   scratch = await mkdtemp(join(tmpdir(), "wharf-secret-check-"));
   const admin = createWharfCli(join(scratch, "admin"));
   alice = createWharfCli(join(scratch, "alice"));

@@ -8,7 +8,8 @@
  * Debian's `kubectl kustomize` accepts, with the pull Secret, a Deployment
  * naming it in `imagePullSecrets`, and a Service. Also update, list, show,
  * rename of the secret (the service follows), refusal to delete a secret in
- * use, delete, and a render after `wharf secrets rotate-key`.
+ * use, delete, and a render after `wharf secrets rotate-key`. The pull
+ * secret is for this Wharf on loopback, so loopback is in `outbound.allow`.
  */
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -16,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
+import { loopbackCidrs } from "../src/net/testing/allow-loopback.ts";
 import { pushTestImage } from "../src/registry-client/testing/test-image.ts";
 import { basicAuth } from "./support/registry-auth.ts";
 import { runOk } from "./support/run-command.ts";
@@ -31,7 +33,7 @@ let alice: WharfCli;
 let image: string;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, outboundAllow: loopbackCidrs });
   scratch = await mkdtemp(join(tmpdir(), "wharf-services-"));
   admin = createWharfCli(join(scratch, "admin"));
   alice = createWharfCli(join(scratch, "alice"));

@@ -6,6 +6,7 @@
  * options sit next to its name.
  */
 import { z } from "zod";
+import { parseCidrList } from "../net/cidr-list.ts";
 
 const hostPort = z
   .string()
@@ -36,6 +37,29 @@ const sqliteDatabase = z.strictObject({
   /** `full` fsyncs every commit (an acknowledged push survives power loss). */
   synchronous: z.enum(["full", "normal"]).default("full"),
 });
+
+/**
+ * A list of CIDRs: a YAML list, or one comma-separated string (how an
+ * environment variable such as WHARF_OUTBOUND__ALLOW writes it).
+ */
+const cidrList = z.preprocess(
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== "")
+      : value,
+  z.array(z.string()).superRefine((entries, context) => {
+    for (const [index, entry] of entries.entries()) {
+      try {
+        parseCidrList([entry]);
+      } catch (error) {
+        context.addIssue({ code: "custom", path: [index], message: (error as Error).message });
+      }
+    }
+  }),
+);
 
 /** The validated configuration, with defaults applied. */
 export const configSchema = z.strictObject({
@@ -127,6 +151,16 @@ export const configSchema = z.strictObject({
       refreshTtl: duration.default(30 * 86_400_000),
     })
     .default({ enabled: true, service: "wharf", tokenTtl: 300_000, refreshTtl: 30 * 86_400_000 }),
+  outbound: z
+    .strictObject({
+      /**
+       * Special addresses Wharf may connect to for users (secret checks and
+       * every later outbound feature): loopback, private, link-local… are
+       * refused unless listed here, e.g. `[10.20.0.0/16]` for an internal registry.
+       */
+      allow: cidrList.default([]),
+    })
+    .default({ allow: [] }),
 });
 
 /** Configuration as written by a user (before defaults). */

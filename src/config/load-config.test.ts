@@ -66,4 +66,19 @@ describe("loadConfig", () => {
     await writeFile(file, "a: [unclosed\n");
     await assert.rejects(loadConfig({ file, env: {} }), /is not valid YAML/);
   });
+
+  it("reads outbound.allow as a list or a comma-separated WHARF_OUTBOUND__ALLOW, refusing entries that are not ranges", async () => {
+    assert.deepEqual((await loadConfig({ env: {} })).outbound.allow, []);
+    const fromEnv = await loadConfig({ env: { WHARF_OUTBOUND__ALLOW: "10.20.0.0/16, fd00::/8,192.0.2.7" } });
+    assert.deepEqual(fromEnv.outbound.allow, ["10.20.0.0/16", "fd00::/8", "192.0.2.7"]);
+    const fromFile = await loadConfig({ env: {}, overrides: { outbound: { allow: ["127.0.0.1/32"] } } });
+    assert.deepEqual(fromFile.outbound.allow, ["127.0.0.1/32"]);
+    await assert.rejects(
+      loadConfig({ env: {}, overrides: { outbound: { allow: ["10.0.0.0/8", "intranet.local", "10.0.0.0/40"] } } }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        error.message.includes('outbound.allow.1: "intranet.local" is not an address range') &&
+        error.message.includes('outbound.allow.2: "10.0.0.0/40" is not an address range'),
+    );
+  });
 });

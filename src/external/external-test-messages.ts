@@ -67,5 +67,7 @@ export function testFailureMessage(
         code,
         message: `could not ${what}: ${registry.host} answered in a way that is not the registry API (${reason})`,
       };
+    case "forbidden-target":
+      return { code, message: `could not ${what}: refused by the outbound guard (${reason})` };
   }
 }

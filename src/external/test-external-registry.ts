@@ -28,6 +28,7 @@ export const externalTestCodes = [
   "E_UNREACHABLE",
   "E_TLS",
   "E_PROTOCOL",
+  "E_FORBIDDEN_TARGET",
   "E_INVALID_REFERENCE",
 ] as const;
 

@@ -3,12 +3,15 @@
  * The Bearer token dance end to end, against a stand-in registry and token
  * server on loopback (Distribution 2.8 ships no token server; these move
  * to Wharf's own token auth when it lands): challenge → token → retry,
- * token reuse, refused and revoked tokens, and the identity-token grant.
+ * token reuse, refused and revoked tokens, and the identity-token grant;
+ * a realm on a refused address is never asked (the outbound guard covers
+ * the token request too).
  */
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { createRegistryClient } from "./create-registry-client.ts";
 
 let server: Server;
@@ -54,7 +57,8 @@ before(async () => {
     if (token === undefined || !valid.has(token)) {
       const repo = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname)?.[1];
       const scope = repo === undefined ? "" : `,scope="repository:${repo}:pull"`;
-      const challenge = `Bearer realm="http://${host}/token",service="stand-in"${scope}`;
+      const realm = url.pathname.startsWith("/v2/ssrf/") ? "http://169.254.169.254/token" : `http://${host}/token`;
+      const challenge = `Bearer realm="${realm}",service="stand-in"${scope}`;
       response.writeHead(401, { "www-authenticate": challenge }).end();
       return;
     }
@@ -76,7 +80,7 @@ const repo = () => ({ domain: host, path: "team/app" });
 
 describe("Bearer authentication", () => {
   it("fetches an anonymous token for the challenged scope and reuses it", async () => {
-    const client = createRegistryClient({ insecure: true, retries: 0 });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.equal(tokenRequests.length, 1);
@@ -91,7 +95,7 @@ describe("Bearer authentication", () => {
 
   it("exchanges a username and password at the token server", async () => {
     const credentials = { [host]: { username: "ann", password: "good" } };
-    const client = createRegistryClient({ insecure: true, retries: 0, credentials });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0, credentials });
     assert.ok((await client.checkBase(host)).ok);
     assert.equal(tokenRequests[0]?.basic, "ann:good");
     assert.equal(tokenRequests[0]?.query.get("account"), "ann");
@@ -100,7 +104,7 @@ describe("Bearer authentication", () => {
 
   it("reports credentials the token server refuses as unauthorized", async () => {
     const credentials = { [host]: { username: "ann", password: "bad-pass" } };
-    const result = await createRegistryClient({ insecure: true, credentials }).checkBase(host);
+    const result = await createRegistryClient({ outbound: allowLoopback, insecure: true, credentials }).checkBase(host);
     assert.ok(!result.ok);
     assert.equal(result.failure.kind, "unauthorized");
     assert.match(result.failure.message, /incorrect username or password/);
@@ -109,7 +113,7 @@ describe("Bearer authentication", () => {
 
   it("uses an identity token with the refresh_token grant", async () => {
     const credentials = () => ({ identityToken: "refresh-ok" });
-    const client = createRegistryClient({ insecure: true, retries: 0, credentials });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0, credentials });
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.equal(tokenRequests[0]?.method, "POST");
     assert.equal(tokenRequests[0]?.form?.get("grant_type"), "refresh_token");
@@ -117,11 +121,20 @@ describe("Bearer authentication", () => {
   });
 
   it("replaces a token the registry stops accepting", async () => {
-    const client = createRegistryClient({ insecure: true, retries: 0 });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
     assert.ok((await client.listTags(repo())).ok);
     valid.clear(); // revoked
     assert.deepEqual(await client.listTags(repo()), { ok: true, value: ["t1"] });
     assert.equal(tokenRequests.length, 2);
     assert.equal(registryHits.at(-1), "/v2/team/app/tags/list Bearer tok-2");
+  });
+
+  it("refuses a token realm on a refused address without asking it", async () => {
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
+    const result = await client.listTags({ domain: host, path: "ssrf/app" });
+    assert.ok(!result.ok);
+    assert.equal(result.failure.kind, "forbidden-target");
+    assert.match(result.failure.message, /169\.254\.169\.254 is a link-local address/);
+    assert.deepEqual(tokenRequests, []);
   });
 });

@@ -90,6 +90,7 @@ export function createAuthenticator(options: ResolvedOptions): Authenticator {
         headers: { ...headers, "user-agent": options.userAgent, accept: "application/json" },
         ...(body !== undefined && { body }),
         timeoutMs: options.timeoutMs,
+        guard: options.outbound,
       },
       options,
     );

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { describe, it } from "node:test";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { createRegistryClient } from "./create-registry-client.ts";
 import { dockerHubCredentialKey } from "./credential-key-for-host.ts";
 import { skipReason, testUser, useRegistryFixture } from "./testing/registry-fixture.ts";
@@ -57,7 +58,7 @@ describe("checkBase", { skip: skipReason }, () => {
   it("reports missing credentials as unauthorized", async () => {
     const { server } = guarded();
     const other = { [dockerHubCredentialKey]: testUser }; // Docker Hub's, not this host's
-    const client = createRegistryClient({ insecure: true, credentials: other });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, credentials: other });
     const result = await client.checkBase(server.host);
     assert.equal(kind(result), "unauthorized");
     assert.ok(!result.ok && /no username and password are configured/.test(result.failure.message));
@@ -68,7 +69,7 @@ describe("checkBase", { skip: skipReason }, () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const { port } = probe.address() as { port: number };
     await new Promise((resolve) => probe.close(resolve));
-    const client = createRegistryClient({ insecure: true, retries: 0 });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
     const result = await client.checkBase(`127.0.0.1:${port}`);
     assert.equal(kind(result), "unreachable");
     assert.ok(!result.ok && result.failure.message.includes("ECONNREFUSED"));
@@ -76,7 +77,7 @@ describe("checkBase", { skip: skipReason }, () => {
 
   it("reports TLS to a plain-HTTP registry as tls", async () => {
     const { server } = open();
-    const result = await createRegistryClient({ retries: 2 }).checkBase(server.host);
+    const result = await createRegistryClient({ outbound: allowLoopback, retries: 2 }).checkBase(server.host);
     assert.equal(kind(result), "tls");
   });
 

@@ -8,6 +8,7 @@
  * and in `AggregateError.errors` (happy-eyeballs tried several addresses).
  */
 import { failed, type RegistryResult } from "./registry-result.ts";
+import { upstreamText } from "./upstream-text.ts";
 
 const tlsCodes = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
@@ -66,7 +67,7 @@ function describe(error: unknown, codes: readonly string[]): string {
   const first = codes[0];
   if (message === "") return first ?? "network error";
   const text = first !== undefined && !message.includes(first) ? `${first} ${message}` : message;
-  return text.slice(0, 300);
+  return upstreamText(text, 300);
 }
 
 /** OpenSSL's "…:SSL routines:func:wrong version number:file:line:" → "wrong version number". */

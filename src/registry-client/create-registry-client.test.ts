@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { parseReference } from "../reference/parse-reference.ts";
 import { createRegistryClient } from "./create-registry-client.ts";
 import { skipReason, testUser, useRegistryFixture } from "./testing/registry-fixture.ts";
@@ -50,7 +51,7 @@ describe("createRegistryClient against an authenticated registry", { skip: skipR
 
   it("fails every operation as unauthorized without credentials", async () => {
     const { server, image } = fixture();
-    const anonymous = createRegistryClient({ insecure: true, retries: 0 });
+    const anonymous = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
     const ref = reference(`${server.host}/team/app:multi`);
     const results = [
       await anonymous.headManifest(ref),
@@ -65,7 +66,7 @@ describe("createRegistryClient against an authenticated registry", { skip: skipR
     const { server } = fixture();
     const password = `${testUser.password}-but-wrong`;
     const credentials = () => ({ username: testUser.username, password });
-    const client = createRegistryClient({ insecure: true, credentials, retries: 0 });
+    const client = createRegistryClient({ outbound: allowLoopback, insecure: true, credentials, retries: 0 });
     const result = await client.getManifest(reference(`${server.host}/team/app:multi`));
     assert.ok(!result.ok);
     assert.equal(result.failure.kind, "unauthorized");

@@ -5,12 +5,15 @@
  * (`{"errors":[{"code":"MANIFEST_UNKNOWN","message":…}]}`), some send
  * NAME_UNKNOWN with odd statuses, and the body's message is what tells a
  * user *why* (e.g. Docker Hub's pull-limit text). The body is read with a
- * small cap, so an error page cannot exhaust memory.
+ * small cap, so an error page cannot exhaust memory, and only the first
+ * error's code and a short, cleaned message reach the failure: the rest of
+ * another server's words are not Wharf's to repeat.
  */
 import { parseRetryAfter } from "./parse-retry-after.ts";
 import { maxSmallBodyBytes, readBody } from "./read-body.ts";
 import { type FailureKind, failed, type RegistryResult } from "./registry-result.ts";
 import type { HttpResponse } from "./send-request.ts";
+import { upstreamText } from "./upstream-text.ts";
 
 interface ErrorEntry {
   readonly code: string;
@@ -18,6 +21,10 @@ interface ErrorEntry {
 }
 
 const notFoundCodes = new Set(["MANIFEST_UNKNOWN", "NAME_UNKNOWN", "BLOB_UNKNOWN"]);
+/** What an error code looks like (OCI's are upper-case words joined by "_"); anything else is ignored. */
+const codeShape = /^[A-Z][A-Z0-9_]{0,63}$/;
+/** The most of an upstream error message that is repeated to the user. */
+const maxMessageChars = 120;
 
 /**
  * The failure for `response` (any status that is not the expected one).
@@ -26,6 +33,8 @@ const notFoundCodes = new Set(["MANIFEST_UNKNOWN", "NAME_UNKNOWN", "BLOB_UNKNOWN
  * not-found; 429 or TOOMANYREQUESTS → rate-limited (with retryAfterSeconds
  * when sent); 5xx → unreachable; anything else → protocol. `hint` is
  * appended to the message (used to say whether credentials were sent).
+ * The message quotes at most the first error: its code and up to 120
+ * characters of its message, control characters removed (see upstreamText).
  */
 export async function failureFromResponse(
   response: HttpResponse,
@@ -36,8 +45,9 @@ export async function failureFromResponse(
   const body = await readBody(response.body, maxSmallBodyBytes, what);
   const errors = body.ok ? parseErrors(body.value) : [];
   const kind = kindFor(status, errors);
-  const reasons = errors.map((e) => (e.message === "" ? e.code : `${e.code}: ${e.message}`));
-  const reason = reasons.length > 0 ? ` (${reasons.join("; ")})`.slice(0, 400) : "";
+  const first = errors[0];
+  const shown = first === undefined ? "" : upstreamText(first.message, maxMessageChars);
+  const reason = first === undefined ? "" : ` (${first.code}${shown === "" ? "" : `: ${shown}`})`;
   const retryAfterSeconds = kind === "rate-limited" ? parseRetryAfter(response.headers["retry-after"]) : undefined;
   return failed(kind, `${what}: HTTP ${status}${reason}${hint}`, { status, retryAfterSeconds });
 }
@@ -64,7 +74,7 @@ function parseErrors(body: Buffer): ErrorEntry[] {
   if (!Array.isArray(list)) return [];
   return list.flatMap((entry: unknown) => {
     const { code, message } = (entry ?? {}) as { code?: unknown; message?: unknown };
-    if (typeof code !== "string") return [];
-    return [{ code, message: typeof message === "string" ? message.slice(0, 200) : "" }];
+    if (typeof code !== "string" || !codeShape.test(code)) return [];
+    return [{ code, message: typeof message === "string" ? message.slice(0, 1000) : "" }];
   });
 }

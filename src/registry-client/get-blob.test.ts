@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import type { Readable } from "node:stream";
 import { describe, it } from "node:test";
 import { parseDigest } from "../digest/digest.ts";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { BlobStreamError } from "./digest-verifying-stream.ts";
 import { downloadBlob } from "./get-blob.ts";
 import { resolveOptions } from "./registry-client-options.ts";
@@ -45,7 +46,7 @@ describe("getBlob", { skip: skipReason }, () => {
 
   it("errors at the end when the bytes do not have the expected digest", async () => {
     const { server, image } = fixture();
-    const transport = createRegistryTransport(resolveOptions({ insecure: true }));
+    const transport = createRegistryTransport(resolveOptions({ outbound: allowLoopback, insecure: true }));
     const repo = { domain: server.host, path: "team/app" };
     const wrong = parseDigest(image.amd64.digest);
     const result = await downloadBlob(transport, repo, parseDigest(image.layer.digest), wrong);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { createRegistryClient } from "./create-registry-client.ts";
 import { skipReason, useRegistryFixture } from "./testing/registry-fixture.ts";
 
@@ -71,7 +72,7 @@ before(async () => {
 after(() => new Promise<void>((resolve) => pager.close(() => resolve())));
 
 describe("listTags pagination", () => {
-  const client = createRegistryClient({ insecure: true, retries: 0 });
+  const client = createRegistryClient({ outbound: allowLoopback, insecure: true, retries: 0 });
   const list = (path: string, options = {}) => client.listTags({ domain: host, path }, options);
 
   it("follows relative and absolute next links with n=2", async () => {

@@ -5,6 +5,8 @@
  * insecure flag are per registry host because one client serves a whole
  * application's images, which come from several registries.
  */
+import { createOutboundGuard } from "../net/create-outbound-guard.ts";
+import type { OutboundGuard } from "../net/outbound-guard.ts";
 import { credentialKeyForHost } from "./credential-key-for-host.ts";
 
 /**
@@ -41,6 +43,13 @@ export interface RegistryClientOptions {
   readonly retryDelayMs?: number;
   /** The longest `Retry-After` the client waits out itself; longer ones fail at once. Default 10. */
   readonly maxRetryAfterSeconds?: number;
+  /**
+   * Decides which hosts may be reached, for every request and redirect hop
+   * (token realms included). Default: a guard that refuses loopback,
+   * private, link-local and other special addresses; the server passes the
+   * one built from `outbound.allow`.
+   */
+  readonly outbound?: OutboundGuard;
 }
 
 /** The options with defaults applied and the per-host settings as functions. */
@@ -52,6 +61,7 @@ export interface ResolvedOptions {
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly maxRetryAfterSeconds: number;
+  readonly outbound: OutboundGuard;
 }
 
 /** Applies defaults. Negative or non-finite numbers fall back to the default. */
@@ -65,6 +75,7 @@ export function resolveOptions(options: RegistryClientOptions = {}): ResolvedOpt
     retries: Math.floor(orDefault(options.retries, 3)),
     retryDelayMs: orDefault(options.retryDelayMs, 250),
     maxRetryAfterSeconds: orDefault(options.maxRetryAfterSeconds, 10),
+    outbound: options.outbound ?? createOutboundGuard(),
   };
 }
 

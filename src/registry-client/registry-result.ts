@@ -16,7 +16,10 @@
  * - `rate-limited`: 429 (or `TOOMANYREQUESTS`) still after the allowed retries;
  * - `unreachable`: connection refused, DNS failure, reset, timeout, or 5xx after retries;
  * - `tls`: certificate or TLS handshake errors (not retried: they do not heal);
- * - `protocol`: malformed responses, digest mismatches, invalid input, other statuses.
+ * - `protocol`: malformed responses, digest mismatches, invalid input, other statuses;
+ * - `forbidden-target`: the outbound guard refused the host (a loopback,
+ *   private, link-local… address outside `outbound.allow`, or a scheme other
+ *   than http(s)), for the first request or a redirect hop; nothing was sent there.
  */
 export type FailureKind =
   | "unauthorized"
@@ -25,7 +28,8 @@ export type FailureKind =
   | "rate-limited"
   | "unreachable"
   | "tls"
-  | "protocol";
+  | "protocol"
+  | "forbidden-target";
 
 /**
  * A failure. `message` names the host and request and never contains a

@@ -55,10 +55,10 @@ export function createRegistryTransport(options: ResolvedOptions): RegistryTrans
       ...request.headers,
       ...(authorization !== undefined && { authorization }),
     };
-    const timeoutMs = options.timeoutMs;
+    const { timeoutMs, outbound: guard } = options;
     const body = request.body;
     return sendWithRetry(
-      { method: request.method, url, headers, timeoutMs, ...(body !== undefined && { body }) },
+      { method: request.method, url, headers, timeoutMs, guard, ...(body !== undefined && { body }) },
       options,
     );
   }

@@ -6,12 +6,17 @@
  * buries error codes. Registries redirect blob downloads to object stores
  * and CDNs, so redirects are followed here, and the `Authorization` header
  * is dropped as soon as a redirect leaves the registry's origin — a
- * registry token must never reach S3 or a CDN.
+ * registry token must never reach S3 or a CDN. Every hop is first put to
+ * the outbound guard, and the connection goes only to the addresses it
+ * checked: a registry cannot redirect Wharf to 169.254.169.254 or to a
+ * port on the server's own machine.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { LookupFunction } from "node:net";
 import type { Readable } from "node:stream";
+import type { OutboundGuard } from "../net/outbound-guard.ts";
 import { classifyNetworkError, RequestTimeoutError } from "./classify-network-error.ts";
 import { discardBody } from "./read-body.ts";
 import { failed, type RegistryResult, success } from "./registry-result.ts";
@@ -31,6 +36,8 @@ export interface HttpRequest {
   readonly body?: RequestBody;
   /** Idle limit: connecting, waiting for headers, and between body chunks. */
   readonly timeoutMs: number;
+  /** Checks the URL of the request and of every redirect hop before connecting. */
+  readonly guard: OutboundGuard;
 }
 
 /** A response whose body has not been read. `url` is the last URL after redirects. */
@@ -42,22 +49,30 @@ export interface HttpResponse {
   readonly body: Readable;
 }
 
-const maxRedirects = 10;
+const maxRedirects = 5;
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Sends `request` and resolves with the first non-redirect response (any
  * status), or a failure when no response arrived (`unreachable`, `tls`,
- * `protocol`, see classifyNetworkError) or redirects misbehave (`protocol`:
- * more than 10, a Location that is not an http(s) URL). POST responses are
- * never followed, nor are PUT and PATCH. Failure messages show the URL without its query, which on
- * redirects to object stores carries signatures.
+ * `protocol`, see classifyNetworkError), the guard refused the URL or a
+ * redirect's target (`forbidden-target`, nothing sent there), or redirects
+ * misbehave (`protocol`: more than 5, a Location that is not an http(s)
+ * URL). POST, PUT and PATCH responses are never followed. Failure messages show the URL
+ * without its query, which on redirects to object stores carries signatures.
  */
 export async function sendRequest(request: HttpRequest): Promise<RegistryResult<HttpResponse>> {
   let url = request.url;
   let headers = request.headers;
   for (let hop = 0; ; hop += 1) {
-    const result = await exchange({ ...request, url, headers });
+    const decision = await request.guard.check(url);
+    if (decision.outcome === "refused") {
+      return failed("forbidden-target", `${describeRequest(request.method, url)}: ${decision.refusal.message}`);
+    }
+    if (decision.outcome === "unresolved") {
+      return classifyNetworkError(decision.error, describeRequest(request.method, url));
+    }
+    const result = await exchange({ ...request, url, headers }, decision.lookup);
     if (!result.ok) return result;
     const message = result.value;
     const status = message.statusCode ?? 0;
@@ -103,11 +118,12 @@ function parseLocation(location: string, base: URL): URL | undefined {
   }
 }
 
-function exchange(request: HttpRequest): Promise<RegistryResult<IncomingMessage>> {
+/** One request, connecting only to what `lookup` answers (the guard's checked addresses). */
+function exchange(request: HttpRequest, lookup: LookupFunction): Promise<RegistryResult<IncomingMessage>> {
   return new Promise((resolve) => {
     const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
     let response: IncomingMessage | undefined;
-    const outgoing = send(request.url, { method: request.method, headers: request.headers }, (incoming) => {
+    const outgoing = send(request.url, { method: request.method, headers: request.headers, lookup }, (incoming) => {
       response = incoming;
       resolve(success(incoming));
     });

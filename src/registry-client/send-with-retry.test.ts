@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { sendWithRetry } from "./send-with-retry.ts";
 
 type Reply = { status: number; headers?: Record<string, string> };
@@ -35,7 +36,7 @@ const policy = { retries: 3, retryDelayMs: 5, maxRetryAfterSeconds: 1 };
 async function send(path: string, replies: Reply[], method: "GET" | "POST" = "GET") {
   scripts.set(path, replies);
   const url = new URL(path, base);
-  const result = await sendWithRetry({ method, url, headers: {}, timeoutMs: 5_000 }, policy);
+  const result = await sendWithRetry({ method, url, headers: {}, timeoutMs: 5_000, guard: allowLoopback }, policy);
   if (result.ok) result.value.body.resume();
   return { status: result.ok ? result.value.status : result.failure.kind, hits: hits.get(path) };
 }
@@ -74,7 +75,10 @@ describe("sendWithRetry", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const url = new URL(`http://127.0.0.1:${port}/v2/`);
-    const result = await sendWithRetry({ method: "GET", url, headers: {}, timeoutMs: 1_000 }, policy);
+    const result = await sendWithRetry(
+      { method: "GET", url, headers: {}, timeoutMs: 1_000, guard: allowLoopback },
+      policy,
+    );
     assert.equal(result.ok ? "ok" : result.failure.kind, "unreachable");
   });
 });

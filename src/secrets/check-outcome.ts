@@ -17,6 +17,7 @@ export const failureCheckCodes = {
   unreachable: "E_UNREACHABLE",
   tls: "E_TLS",
   protocol: "E_PROTOCOL",
+  "forbidden-target": "E_FORBIDDEN_TARGET",
 } as const satisfies Record<FailureKind, string>;
 
 /**

@@ -77,6 +77,11 @@ export function checkFailureMessage(
         code,
         message: `could not check ${image}: ${hostOf(image)} answered in a way that is not the registry API (${reason})`,
       };
+    case "forbidden-target":
+      return {
+        code: "E_FORBIDDEN_TARGET",
+        message: `could not check ${image}: refused by the outbound guard (${reason})`,
+      };
   }
 }
 

@@ -9,11 +9,18 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { describe, it } from "node:test";
-import { skipReason, testUser, useRegistryFixture } from "../registry-client/testing/registry-fixture.ts";
+import {
+  createLoopbackClient,
+  skipReason,
+  testUser,
+  useRegistryFixture,
+} from "../registry-client/testing/registry-fixture.ts";
 import { checkSecret, type SecretToCheck, secretCheckCodes } from "./check-secret.ts";
 import { normalizeRegistryUrl } from "./registry-url.ts";
 
 const fixture = useRegistryFixture({ basicAuth: true });
+/** The registries here listen on loopback, which the default outbound guard refuses. */
+const viaLoopback = { createClient: createLoopbackClient };
 
 /** A secret for `registry` (served over http) holding `password`. */
 function secretFor(registry: string, password: string, name = "lab"): SecretToCheck {
@@ -40,7 +47,11 @@ async function closedPort(): Promise<number> {
 describe("checkSecret against Distribution with htpasswd", { skip: skipReason }, () => {
   it("answers ok with the right password, naming the digest", async () => {
     const { server, image } = fixture();
-    const result = await checkSecret(secretFor(server.host, testUser.password), `${server.host}/team/app:amd64`);
+    const result = await checkSecret(
+      secretFor(server.host, testUser.password),
+      `${server.host}/team/app:amd64`,
+      viaLoopback,
+    );
     assert.equal(result.code, "ok", result.message);
     assert.equal(result.digest, image.amd64.digest);
     assert.equal(
@@ -52,16 +63,19 @@ describe("checkSecret against Distribution with htpasswd", { skip: skipReason },
   it("checks every platform manifest of an index when asked", async () => {
     const { server, image } = fixture();
     const secret = secretFor(server.host, testUser.password);
-    const result = await checkSecret(secret, `${server.host}/team/app:multi`, { allPlatforms: true });
+    const result = await checkSecret(secret, `${server.host}/team/app:multi`, { ...viaLoopback, allPlatforms: true });
     assert.deepEqual([result.code, result.digest, result.platformsChecked], ["ok", image.index.digest, 2]);
-    const single = await checkSecret(secret, `${server.host}/team/app@${image.arm64.digest}`, { allPlatforms: true });
+    const single = await checkSecret(secret, `${server.host}/team/app@${image.arm64.digest}`, {
+      ...viaLoopback,
+      allPlatforms: true,
+    });
     assert.deepEqual([single.code, single.platformsChecked], ["ok", 0]);
   });
 
   it("answers E_AUTH for a wrong password, without echoing it", async () => {
     const { server } = fixture();
     const wrong = `${testUser.password}-but-wrong`;
-    const result = await checkSecret(secretFor(server.host, wrong), `${server.host}/team/app:amd64`);
+    const result = await checkSecret(secretFor(server.host, wrong), `${server.host}/team/app:amd64`, viaLoopback);
     assert.equal(result.code, "E_AUTH");
     assert.ok(
       result.message.startsWith(
@@ -77,14 +91,14 @@ describe("checkSecret against Distribution with htpasswd", { skip: skipReason },
     const { server } = fixture();
     const secret = secretFor(server.host, testUser.password);
     for (const image of [`${server.host}/team/app:nope`, `${server.host}/team/missing`]) {
-      const result = await checkSecret(secret, image);
+      const result = await checkSecret(secret, image, viaLoopback);
       assert.equal(result.code, "E_NOT_FOUND", result.message);
     }
   });
 
   it("answers E_UNREACHABLE for a closed port", async () => {
     const host = `127.0.0.1:${await closedPort()}`;
-    const result = await checkSecret(secretFor(host, "whatever"), `${host}/team/app:1.0`);
+    const result = await checkSecret(secretFor(host, "whatever"), `${host}/team/app:1.0`, viaLoopback);
     assert.equal(result.code, "E_UNREACHABLE");
     assert.match(result.message, new RegExp(`^could not reach the registry of ${host}/team/app:1\\.0: .*ECONNREFUSED`));
   });
@@ -160,6 +174,7 @@ describe("checkSecret without a request", () => {
       "E_PROTOCOL",
       "E_INVALID_REFERENCE",
       "E_REGISTRY_MISMATCH",
+      "E_FORBIDDEN_TARGET",
     ]);
   });
 });

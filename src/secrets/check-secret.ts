@@ -38,6 +38,7 @@ export const secretCheckCodes = [
   "E_PROTOCOL",
   "E_INVALID_REFERENCE",
   "E_REGISTRY_MISMATCH",
+  "E_FORBIDDEN_TARGET",
 ] as const;
 
 /** One of {@link secretCheckCodes}. */
@@ -85,7 +86,10 @@ export interface SecretCheckResult {
  * URL has a path, the repository is outside it (no request sent); else the
  * registry client's failure kinds: unauthorized → E_AUTH, forbidden →
  * E_FORBIDDEN, not-found → E_NOT_FOUND, rate-limited → E_RATE_LIMITED,
- * unreachable → E_UNREACHABLE, tls → E_TLS, protocol → E_PROTOCOL.
+ * unreachable → E_UNREACHABLE, tls → E_TLS, protocol → E_PROTOCOL,
+ * forbidden-target → E_FORBIDDEN_TARGET (the outbound guard refused the
+ * registry's address or a redirect's: nothing was sent there, and the
+ * message names the config key that would allow it).
  * Docker Hub is dialed as `registry-1.docker.io`; an insecure secret's
  * registry over `http://`. Never throws for registry trouble.
  */

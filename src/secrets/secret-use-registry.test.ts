@@ -14,7 +14,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
-import { skipReason, testUser, useRegistryFixture } from "../registry-client/testing/registry-fixture.ts";
+import {
+  createLoopbackClient,
+  skipReason,
+  testUser,
+  useRegistryFixture,
+} from "../registry-client/testing/registry-fixture.ts";
 import { type SecretsTestSetup, setUpSecrets } from "./testing/secrets-test-setup.ts";
 
 const run = promisify(execFile);
@@ -24,7 +29,7 @@ let t: SecretsTestSetup;
 let work: string;
 
 before(async () => {
-  t = await setUpSecrets();
+  t = await setUpSecrets({ createRegistryClient: createLoopbackClient });
   work = await mkdtemp(join(tmpdir(), "wharf-authfile-"));
 });
 after(async () => {

@@ -39,6 +39,13 @@ export interface StartOptions {
    * auth tests turn it on. With auth, `admin`'s password is {@link adminPassword}.
    */
   readonly auth?: boolean;
+  /**
+   * `outbound.allow` (set as WHARF_OUTBOUND__ALLOW): the special addresses
+   * the server may connect to for users. Tests whose secret checks target
+   * registries on loopback pass `loopbackCidrs` (src/net/testing/allow-loopback.ts);
+   * by default nothing special is allowed, as in production.
+   */
+  readonly outboundAllow?: readonly string[];
 }
 
 /** The administrator's password in servers started with `auth: true`. */
@@ -56,6 +63,7 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
         WHARF_LOG__LEVEL: "info",
         WHARF_AUTH__ENABLED: options.auth ? "true" : "false",
         WHARF_ADMIN_PASSWORD: adminPassword,
+        ...(options.outboundAllow !== undefined && { WHARF_OUTBOUND__ALLOW: options.outboundAllow.join(",") }),
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

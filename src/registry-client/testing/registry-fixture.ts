@@ -5,6 +5,7 @@
  * them, holding the test image, plus a client pointed at it.
  */
 import { after, before } from "node:test";
+import { allowLoopback } from "../../net/testing/allow-loopback.ts";
 import { createRegistryClient, type RegistryClient } from "../create-registry-client.ts";
 import type { RegistryClientOptions } from "../registry-client-options.ts";
 import { type DistributionServer, distributionUnavailable, startDistribution } from "./distribution-server.ts";
@@ -14,10 +15,19 @@ import { pushTestImage, type TestImage } from "./test-image.ts";
 export interface RegistryFixture {
   readonly server: DistributionServer;
   readonly image: TestImage;
-  /** A client with `insecure: true`, `retries: 0` and the fixture's credentials. */
+  /** A client with `insecure: true`, `retries: 0`, loopback allowed (allowLoopback) and the fixture's credentials. */
   readonly client: RegistryClient;
   /** A client for this registry with other options (insecure is always on). */
   clientWith(options: RegistryClientOptions): RegistryClient;
+}
+
+/**
+ * createRegistryClient with loopback allowed (allowLoopback) unless
+ * `options.outbound` says otherwise: for tests whose registries listen on
+ * 127.0.0.1, which the default guard refuses.
+ */
+export function createLoopbackClient(options: RegistryClientOptions = {}): RegistryClient {
+  return createRegistryClient({ outbound: allowLoopback, ...options });
 }
 
 /** The user of registries started with `basicAuth: true`. */
@@ -45,7 +55,13 @@ export function useRegistryFixture(
     const image = await pushTestImage(target, "team/app", options.extraTags);
     const credentials = options.basicAuth ? { [server.host]: testUser } : undefined;
     const clientWith = (more: RegistryClientOptions) =>
-      createRegistryClient({ retries: 0, ...(credentials && { credentials }), ...more, insecure: true });
+      createRegistryClient({
+        retries: 0,
+        outbound: allowLoopback,
+        ...(credentials && { credentials }),
+        ...more,
+        insecure: true,
+      });
     fixture = { server, image, client: clientWith({}), clientWith };
   });
   after(async () => {
