@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { digestOf } from "../src/digest/digest.ts";
+import { allowLoopback } from "../src/net/testing/allow-loopback.ts";
 import { createRegistryClient } from "../src/registry-client/create-registry-client.ts";
 import {
   type DistributionServer,
@@ -38,6 +39,7 @@ async function pushReferrer(
   const client = createRegistryClient({
     insecure: true,
     retries: 0,
+    outbound: allowLoopback,
     ...(credentials && { credentials: { [host]: credentials } }),
   });
   const ref = { domain: host, path: repo };

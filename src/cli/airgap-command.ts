@@ -15,6 +15,7 @@ import { openBundle } from "../airgap/open-bundle.ts";
 import { type ImageToPack, parsePlatform, planBundle } from "../airgap/plan-bundle.ts";
 import { pushBundle } from "../airgap/push-bundle.ts";
 import { writeBundle } from "../airgap/write-bundle.ts";
+import { userSideGuard } from "../net/user-side-guard.ts";
 import { parseReference } from "../reference/parse-reference.ts";
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
 import type { RegistryCredentials } from "../registry-client/registry-client-options.ts";
@@ -90,6 +91,7 @@ async function build(options: BuildOptions): Promise<void> {
   const client = createRegistryClient({
     credentials: options.authfile ? await readAuthfile(options.authfile) : {},
     insecure: (host) => options.insecureRegistry.includes(host),
+    outbound: userSideGuard,
   });
   // A delta still carries every manifest and config (small), so it can tag every image; only layers come from the base.
   const plan = await planBundle(client, images, { ...(platforms && { platforms }), skipBlobs: baseBlobs });
@@ -136,7 +138,7 @@ async function push(path: string, options: PushOptions): Promise<void> {
     if (colon <= 0) throw new BundleError("usage", "--creds takes user:password");
     credentials[host] = { username: options.creds.slice(0, colon), password: options.creds.slice(colon + 1) };
   }
-  const client = createRegistryClient({ credentials, insecure: options.insecure ?? false });
+  const client = createRegistryClient({ credentials, insecure: options.insecure ?? false, outbound: userSideGuard });
   const pushed = await pushBundle(bundle, client, registry, createProgressDisplay("push"));
   for (const image of pushed) process.stdout.write(`pushed ${image.reference} -> ${image.pushedTo}\n`);
   process.stdout.write(

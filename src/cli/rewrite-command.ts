@@ -9,6 +9,7 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
+import { userSideGuard } from "../net/user-side-guard.ts";
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
 import { applyInPlace } from "../rewrite/apply-in-place.ts";
 import { createRegistryClassifier } from "../rewrite/classify-image.ts";
@@ -159,6 +160,7 @@ function digestReader(target: RewriteTarget, license: string | undefined, insecu
   const client = createRegistryClient({
     credentials: { [target.host]: { username: license, password: license } },
     insecure: (host) => insecureHosts.includes(host),
+    outbound: userSideGuard,
   });
   return async (ref: Parameters<typeof client.headManifest>[0]) => {
     const head = await client.headManifest(ref);

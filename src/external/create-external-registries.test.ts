@@ -12,8 +12,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isWharfError } from "../errors/wharf-error.ts";
 import { createExternalRegistryStore } from "../metadata/kysely-external-registry-store.ts";
+import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
-import { skipReason, testUser, useRegistryFixture } from "../registry-client/testing/registry-fixture.ts";
+import {
+  createLoopbackClient,
+  skipReason,
+  testUser,
+  useRegistryFixture,
+} from "../registry-client/testing/registry-fixture.ts";
 import { ringWithNewVersion, type SecretsTestSetup, setUpSecrets } from "../secrets/testing/secrets-test-setup.ts";
 import { createExternalRegistries, type ExternalRegistries } from "./create-external-registries.ts";
 import { type ExternalRegistryDeps, ringOf } from "./external-registry-deps.ts";
@@ -25,7 +31,7 @@ let deps: ExternalRegistryDeps;
 const password = "quay-robot-token-0123456789";
 
 before(async () => {
-  t = await setUpSecrets();
+  t = await setUpSecrets({ createRegistryClient: createLoopbackClient });
   deps = { ...t.deps, accounts: t.accounts, store: createExternalRegistryStore(t.db) };
   external = createExternalRegistries(deps);
   await t.accounts.createNamespace({
@@ -219,6 +225,7 @@ describe("the directory's answer against a real upstream", { skip: skipReason },
       credentials: { [dialed]: upstream.credentials! },
       insecure: upstream.baseUrl.protocol === "http:",
       retries: 0,
+      outbound: allowLoopback,
     });
     const head = await client.headManifest({ domain: upstream.host, path: `${upstream.prefix}/app`, tag: "1.0" });
     assert.ok(head.ok && head.value.digest === image.amd64.digest, JSON.stringify(head));

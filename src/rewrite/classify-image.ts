@@ -6,6 +6,8 @@
  * missing, unreachable or rate-limiting registry is reported as such: a
  * misspelt image must fail the rewrite, not be silently proxied.
  */
+import type { OutboundGuard } from "../net/outbound-guard.ts";
+import { userSideGuard } from "../net/user-side-guard.ts";
 import type { ImageReference } from "../reference/image-reference.ts";
 import { referenceString } from "../reference/reference-string.ts";
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
@@ -36,6 +38,8 @@ export interface ClassifierOptions {
   /** Probes in flight at once; default 8. */
   readonly concurrency?: number;
   readonly timeoutMs?: number;
+  /** Where probes may connect; the rewriter runs on the user's side, so by default anywhere. */
+  readonly outbound?: OutboundGuard;
 }
 
 const classOf: Record<FailureKind, ImageClass> = {
@@ -61,6 +65,7 @@ export function createRegistryClassifier(options: ClassifierOptions = {}): Class
     retries: 1,
     timeoutMs: options.timeoutMs ?? 15_000,
     maxRetryAfterSeconds: 0,
+    outbound: options.outbound ?? userSideGuard,
   });
   const limit = createLimiter(options.concurrency ?? 8);
   const cache = new Map<string, Promise<ImageVerdict>>();
