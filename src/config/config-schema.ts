@@ -89,7 +89,7 @@ export const configSchema = z.strictObject({
   uploads: z
     .strictObject({
       /** An upload session untouched this long is removed with its data. */
-      expireAfter: durationBetween("1m", "365d").default(86_400_000),
+      expireAfter: durationBetween("1ms", "365d").default(86_400_000),
     })
     .default({ expireAfter: 86_400_000 }),
   limits: z
@@ -116,8 +116,8 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /** The `service` name in token challenges and the tokens' audience. */
       service: z.string().min(1).max(200).default("wharf"),
-      tokenTtl: durationBetween("10s", "24h").default(300_000),
-      refreshTtl: durationBetween("1m", "365d").default(30 * 86_400_000),
+      tokenTtl: durationBetween("1s", "24h").default(300_000),
+      refreshTtl: durationBetween("1s", "365d").default(30 * 86_400_000),
     })
     .default({ enabled: true, service: "wharf", tokenTtl: 300_000, refreshTtl: 30 * 86_400_000 }),
 });

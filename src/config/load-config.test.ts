@@ -89,9 +89,9 @@ describe("loadConfig", () => {
   it("bounds durations, so an absurd one fails at start rather than in a token's expiry", async () => {
     await assert.rejects(
       loadConfig({ env: { WHARF_AUTH__TOKEN_TTL: "99999d" } }),
-      /auth\.tokenTtl \(from WHARF_AUTH__TOKEN_TTL\): must be between 10s and 24h/,
+      /auth\.tokenTtl \(from WHARF_AUTH__TOKEN_TTL\): must be between 1s and 24h/,
     );
-    await assert.rejects(loadConfig({ env: { WHARF_UPLOADS__EXPIRE_AFTER: "1s" } }), /between 1m and 365d/);
+    await assert.rejects(loadConfig({ env: { WHARF_UPLOADS__EXPIRE_AFTER: "999d" } }), /between 1ms and 365d/);
   });
 
   it("names the variable a bad value came from and suggests the key it meant", async () => {

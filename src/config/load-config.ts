@@ -9,8 +9,21 @@ import { readFile } from "node:fs/promises";
 import { type Config, configSchema } from "./config-schema.ts";
 import { closestKey, schemaKeysAt } from "./schema-keys.ts";
 
-/** Environment variables that are secrets or switches, not configuration keys. */
-const reservedEnvironment = new Set(["WHARF_ADMIN_PASSWORD", "WHARF_MASTER_KEY", "WHARF_CONFIG"]);
+/**
+ * Environment variables that are secrets or switches, not configuration
+ * keys — including the command line's session variables, which a shell that
+ * runs `wharf serve` may well have set.
+ */
+const reservedEnvironment = new Set([
+  "WHARF_ADMIN_PASSWORD",
+  "WHARF_MASTER_KEY",
+  "WHARF_CONFIG",
+  "WHARF_CONFIG_DIR",
+  "WHARF_SERVER",
+  "WHARF_USERNAME",
+  "WHARF_TOKEN",
+  "WHARF_DEBUG",
+]);
 
 /** A configuration problem a user must fix; the message lists every issue. */
 export class ConfigError extends Error {
