@@ -11,11 +11,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type ClientSandbox, createClientSandbox } from "./support/container-clients.ts";
+import { type ClientSandbox, createClientSandbox, skipWithoutPodman } from "./support/container-clients.ts";
 import { createManagementClient } from "./support/management-client.ts";
 import { buildImage, writeOciLayout } from "./support/oci-layout.ts";
 import { describeResult } from "./support/run-command.ts";
-import { skipIfMissing } from "./support/skip-missing-tool.ts";
 import { adminPassword, useWharf } from "./support/start-wharf.ts";
 
 let box: ClientSandbox;
@@ -71,7 +70,7 @@ describe("a known user without the permission", () => {
   });
 
   test("podman pull of a private repository and push: denied with the reason", async (t) => {
-    if (skipIfMissing(t, box.podmanUnavailable && `podman cannot run here: ${box.podmanUnavailable}`)) return;
+    if (skipWithoutPodman(t, box)) return;
     const pull = ["pull", "--tls-verify=false", "--creds", alice, `${wharf.host}/admin/private:1.0`];
     const pulled = await box.podman(pull);
     assert.notEqual(pulled.code, 0, describeResult("podman", pull, pulled));

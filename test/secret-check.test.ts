@@ -24,6 +24,7 @@ import {
 import { testUser } from "../src/registry-client/testing/registry-fixture.ts";
 import { pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
 import { basicAuth } from "./support/registry-auth.ts";
+import { skipOption } from "./support/skip-missing-tool.ts";
 import { adminPassword, removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
 import { createWharfCli, describeRun, type WharfCli } from "./support/wharf-cli.ts";
 
@@ -135,7 +136,9 @@ describe("wharf secret check against Wharf", () => {
   });
 });
 
-describe("wharf secret check against docker-registry with htpasswd", { skip: distributionUnavailable() }, () => {
+describe("wharf secret check against docker-registry with htpasswd", {
+  skip: skipOption(distributionUnavailable()),
+}, () => {
   let registry: DistributionServer;
   before(async () => {
     registry = await startDistribution(testUser);
