@@ -8,6 +8,7 @@
 #
 #   npm run conformance            # suite at ../shared/conformance/run.sh
 #   OCI_CONFORMANCE=/path/to/run.sh npm run conformance
+#   OCI_CONFORMANCE_KEEP=1 npm run conformance   # keep the reports when it passes
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 suite=${OCI_CONFORMANCE:-$root/../shared/conformance/run.sh}
@@ -58,10 +59,11 @@ OCI_USERNAME=admin OCI_PASSWORD=$password \
   OCI_NAMESPACE="admin/conformance-$stamp" OCI_CROSSMOUNT_NAMESPACE="admin/conformance-cross-$stamp" \
   OCI_AUTOMATIC_CROSSMOUNT=1 \
   "$suite" "$url" "$work/report" || status=$?
-if [ "$status" -ne 0 ]; then
+if [ "$status" -ne 0 ] || [ -n "${OCI_CONFORMANCE_KEEP:-}" ]; then
   keep=$(mktemp -d "${TMPDIR:-/tmp}/wharf-conformance-report-XXXXXX")
   cp -r "$work/report/." "$keep/" 2>/dev/null || true
   cp "$work/server.log" "$keep/" 2>/dev/null || true
-  echo "conformance: FAILED; reports and server log kept in $keep" >&2
+  echo "conformance: reports and server log kept in $keep" >&2
 fi
+[ "$status" -eq 0 ] && echo "conformance: no failures (OCI_CONFORMANCE_KEEP=1 keeps the reports)"
 exit "$status"
