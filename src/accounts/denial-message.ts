@@ -10,7 +10,7 @@
 import type { Access, Action, Principal } from "./access.ts";
 import { covers } from "./grant-access.ts";
 import { namespaceOf } from "./permission-resolver.ts";
-import type { Role } from "./roles.ts";
+import { type Role, strongerRole } from "./roles.ts";
 
 const verbs: Record<Exclude<Action, "*">, string> = { pull: "pull from", push: "push to", delete: "delete from" };
 const roleFor: Record<Exclude<Action, "*">, Role> = { pull: "read", push: "write", delete: "admin" };
@@ -20,12 +20,14 @@ function who(principal: Principal): string {
   return `${principal.kind} ${principal.name}`;
 }
 
-/** The accesses of `needed` that `granted` does not cover, one action each. */
-function missing(granted: readonly Access[], needed: readonly Access[]): { name: string; action: Action }[] {
-  const out: { name: string; action: Action }[] = [];
+/** The actions of `needed` that `granted` does not cover, per repository (`*` counts as all three). */
+function missing(granted: readonly Access[], needed: readonly Access[]): Map<string, Exclude<Action, "*">[]> {
+  const out = new Map<string, Exclude<Action, "*">[]>();
   for (const need of needed) {
-    for (const action of need.actions) {
-      if (!covers(granted, [{ ...need, actions: [action] }])) out.push({ name: need.name, action });
+    const actions = need.actions.includes("*") ? (["pull", "push", "delete"] as const) : need.actions;
+    for (const action of actions) {
+      if (action === "*" || covers(granted, [{ ...need, actions: [action] }])) continue;
+      out.set(need.name, [...(out.get(need.name) ?? []), action]);
     }
   }
   return out;
@@ -33,26 +35,21 @@ function missing(granted: readonly Access[], needed: readonly Access[]): { name:
 
 /**
  * Names what `principal` may not do of `needed`, given what it was
- * `granted`, and how to get it. A robot or a token also learns that its own
- * scopes may be the limit. Returns a generic sentence when nothing is
- * missing (callers only ask when something is).
+ * `granted`, and how to get it: the role that allows the strongest missing
+ * action, from an owner of the repository's namespace. A robot or a token
+ * also learns that its own scopes may be the limit. Only the first
+ * repository lacking something is named (requests need one, mounts two).
  */
 export function denialMessage(principal: Principal, granted: readonly Access[], needed: readonly Access[]): string {
-  const lacks = missing(granted, needed);
-  const first = lacks[0];
+  const [first] = missing(granted, needed);
   if (!first) return `${who(principal)} may not do this`;
-  const action = first.action === "*" ? "push" : first.action;
-  const what = lacks
-    .filter((l) => l.name === first.name)
-    .map((l) => (l.action === "*" ? "push" : l.action))
-    .join(" and ");
-  const where = first.name;
-  const role = lacks.some((l) => l.action === "delete" || l.action === "*") ? "admin" : roleFor[action];
-  const verb = what.includes(" and ") ? `${what} on` : verbs[action];
-  const ask = `ask an owner of ${namespaceOf(where)} for ${role} access`;
+  const [repository, actions] = first;
+  const verb = actions.length === 1 ? verbs[actions[0]!] : `${actions.join(" and ")} on`;
+  const role = actions.map((action) => roleFor[action]).reduce<Role | undefined>(strongerRole, undefined);
+  const ask = `ask an owner of ${namespaceOf(repository)} for ${role} access`;
   const scoped =
     principal.kind === "robot" || principal.kind === "token"
-      ? `, or use a ${principal.kind === "robot" ? "robot" : "token"} whose scopes cover ${where}`
+      ? `, or use a ${principal.kind} whose scopes cover ${repository}`
       : "";
-  return `${who(principal)} may not ${verb} ${where}: ${ask}${scoped}`;
+  return `${who(principal)} may not ${verb} ${repository}: ${ask}${scoped}`;
 }
