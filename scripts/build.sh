@@ -6,6 +6,10 @@
 # behaviour, so a stale or missing dist/ is never used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ ! -x node_modules/.bin/tsc ]; then
+  echo "build: node_modules/.bin/tsc is missing: run npm ci first" >&2
+  exit 1
+fi
 rm -rf dist
-npx tsc -p tsconfig.build.json
+node_modules/.bin/tsc -p tsconfig.build.json
 touch dist/.built

@@ -6,7 +6,7 @@
  */
 
 import { mkdir } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
@@ -37,11 +37,14 @@ import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
 import { createStorageDriver } from "./storage/create-storage-driver.ts";
+import { lockDataDir } from "./storage/data-dir-lock.ts";
 
 /** A running server. */
 export interface RunningServer {
   /** The base URL it answers on, e.g. `http://127.0.0.1:5000`. */
   readonly url: string;
+  /** The address it listens on as bound, e.g. `0.0.0.0:5000` or `[::1]:5000`. */
+  readonly address: string;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -85,11 +88,6 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
 async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   const accounts = await createAccounts(db, config, log);
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
-  if (boot.created && boot.password) {
-    process.stdout.write(
-      `created the administrator "admin" with password ${boot.password} (also in ${boot.passwordFile})\n`,
-    );
-  }
   const common = {
     verifier: accounts.verifier,
     resolver: accounts.resolver,
@@ -113,13 +111,51 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
   // The pull-through proxy finds the organizations' upstream registries here.
-  return { accounts, authorizer, mounts, upstreams: deploy.external.directory };
+  return { accounts, authorizer, mounts, boot, upstreams: deploy.external.directory };
 }
 
-/** Builds every part from `config` and starts listening. */
+/**
+ * Fails the way listen() would (EADDRINUSE, EACCES, EADDRNOTAVAIL,
+ * ENOTFOUND) before anything is created on disk: a server that cannot
+ * listen must not make a data directory or an administrator password.
+ */
+async function checkCanListen(host: string, port: number): Promise<void> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen({ port, host, exclusive: true }, () => resolve());
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+/**
+ * Checks that the address is free, takes the data directory's lock (a
+ * second server on the same directory throws DataDirLockedError), builds
+ * every part from `config` and starts listening; only then prints the
+ * first start's administrator password.
+ */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const { host, port } = splitListen(config.listen);
+  await checkCanListen(host, port);
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const lock = await lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, log, driver, host, port, lock.release);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  log: Logger,
+  driver: ReturnType<typeof createStorageDriver>,
+  host: string,
+  port: number,
+  unlock: () => Promise<void>,
+): Promise<RunningServer> {
   const db = await openDatabase(config);
   const auth = config.auth.enabled ? await createAuth(db, config, log) : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
@@ -169,15 +205,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const timer = setInterval(sweep, sweepEveryMs).unref();
   void sweep();
 
-  const { host, port } = splitListen(config.listen);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const boot = auth?.boot;
+  if (boot?.created && boot.password) {
+    process.stdout.write(
+      `created the administrator "admin" with password ${boot.password} (also in ${boot.passwordFile})\n`,
+    );
+  }
   return {
-    url: `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`,
+    url: `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
+    address: `${shownHost}:${address.port}`,
     async close(graceMs = 30_000) {
       clearInterval(timer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -194,6 +236,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       clearTimeout(force);
       await auth?.accounts.audit.close();
       await db.destroy();
+      await unlock();
     },
   };
 }

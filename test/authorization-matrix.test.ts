@@ -10,10 +10,11 @@
  * sees. Each cell runs twice: with Basic credentials straight on `/v2`, and
  * through the Docker token flow (`GET /auth/token` with the subject's
  * credentials and the cell's scope, then Bearer). Allowed is 2xx and has its
- * effect; refused is 401 for anonymous and bad credentials, 403 DENIED for
- * Basic credentials lacking the permission, 401 `insufficient_scope` for a
- * Bearer token lacking the access (whose `access` claim holds exactly what
- * the subject may do), and has no effect. The world is built in
+ * effect; refused is 401 for anonymous and bad credentials (`insufficient_scope`
+ * for an anonymous Bearer token), 403 DENIED naming the missing permission
+ * for a known subject lacking it — with Basic credentials, and with a Bearer
+ * token (whose `access` claim holds exactly what the subject may do, so a
+ * new token would not help) — and has no effect. The world is built in
  * `support/authorization-world.ts`; every subject sends from its own
  * loopback address, so the bad credentials' failed logins cannot get the
  * others rate-limited.
@@ -155,9 +156,11 @@ async function authorizationFor(subject: Subject, mode: Mode, scope: string, gra
 function assertRefused(answer: HttpAnswer, subject: Subject, mode: Mode, scope: string, what: string): void {
   const message = describeAnswer(what, answer);
   const code = (JSON.parse(answer.text || "{}") as { errors?: { code: string }[] }).errors?.[0]?.code;
-  if (mode === "basic" && subjects[subject] === "valid") {
+  if (subjects[subject] === "valid") {
     assert.equal(answer.status, 403, message);
     assert.equal(code, "DENIED", message);
+    const text = (JSON.parse(answer.text) as { errors: { message: string }[] }).errors[0]!.message;
+    assert.match(text, /^requested access to the resource is denied: .+ may not .+: ask an owner of /, message);
     return;
   }
   assert.equal(answer.status, 401, message);

@@ -17,7 +17,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, type TestContext, test } from "node:test";
-import { authsIn, type ClientSandbox, createClientSandbox, isAuthError } from "./support/container-clients.ts";
+import {
+  authsIn,
+  type ClientSandbox,
+  createClientSandbox,
+  isAuthError,
+  skipWithoutPodman,
+} from "./support/container-clients.ts";
 import { requestFrom } from "./support/http-from.ts";
 import { type Credentials, createManagementClient } from "./support/management-client.ts";
 import { type BuiltImage, buildImage, readOciLayout, taggedDescriptor, writeOciLayout } from "./support/oci-layout.ts";
@@ -62,11 +68,8 @@ const skopeoAuthFile = (login: Login) => join(box.work, `skopeo-${login.tag}.jso
 const podmanAuthFile = (login: Login) => join(box.work, `podman-${login.tag}.json`);
 const ref = (tag: string) => `docker://${wharf.host}/${repository}:${tag}`;
 
-function skipUnlessPodman(t: TestContext): boolean {
-  if (box.podmanUnavailable === undefined) return false;
-  t.skip(`podman cannot run here: ${box.podmanUnavailable}`);
-  return true;
-}
+/** Skips the test when podman cannot run here (fails it under CI); true when it did. */
+const skipUnlessPodman = (t: TestContext): boolean => skipWithoutPodman(t, box);
 
 /** The manifest digest `admin` reads for a tag, or the status when there is none. */
 async function servedDigest(tag: string): Promise<string> {

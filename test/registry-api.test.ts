@@ -340,12 +340,22 @@ describe("manifests", () => {
     assert.equal(huge.status, 413);
   });
 
-  it("unknown manifests are MANIFEST_UNKNOWN; invalid tags are refused", async () => {
+  it("unknown manifests are MANIFEST_UNKNOWN; invalid tags are unknown on GET/HEAD, refused on PUT", async () => {
     const res = await fetch(`${base}/v2/man/app/manifests/nope`);
     assert.equal(res.status, 404);
     assert.equal(await errorCode(res), "MANIFEST_UNKNOWN");
-    const badTag = await fetch(`${base}/v2/man/app/manifests/-bad`);
-    assert.equal(badTag.status, 400);
+    const badTag = await fetch(`${base}/v2/man/app/manifests/.INVALID_MANIFEST_NAME`);
+    assert.equal(badTag.status, 404);
+    assert.equal(await errorCode(badTag), "MANIFEST_UNKNOWN");
+    const badHead = await fetch(`${base}/v2/man/app/manifests/-bad`, { method: "HEAD" });
+    assert.equal(badHead.status, 404);
+    const badPut = await fetch(`${base}/v2/man/app/manifests/-bad`, {
+      method: "PUT",
+      headers: { "content-type": ociManifest },
+      body: "{}",
+    });
+    assert.equal(badPut.status, 400);
+    assert.equal(await errorCode(badPut), "MANIFEST_INVALID");
   });
 
   it("DELETE a tag keeps the manifest; DELETE by digest removes it and its tags", async () => {

@@ -16,7 +16,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, type TestContext, test } from "node:test";
-import { authsIn, type ClientSandbox, createClientSandbox, isAuthError } from "./support/container-clients.ts";
+import {
+  authsIn,
+  type ClientSandbox,
+  createClientSandbox,
+  isAuthError,
+  skipWithoutPodman,
+} from "./support/container-clients.ts";
 import {
   type BuiltImage,
   blobsOf,
@@ -61,11 +67,8 @@ async function servedDigest(repository: string, tag: string): Promise<string> {
 /** How every token Wharf signs begins: base64url of `{"alg":"ES256",`. */
 const jwtHeaderStart = Buffer.from('{"alg":"ES256",').toString("base64url").slice(0, 16);
 
-function skipUnlessPodman(t: TestContext): boolean {
-  if (box.podmanUnavailable === undefined) return false;
-  t.skip(`podman cannot run here: ${box.podmanUnavailable}`);
-  return true;
-}
+/** Skips the test when podman cannot run here (fails it under CI); true when it did. */
+const skipUnlessPodman = (t: TestContext): boolean => skipWithoutPodman(t, box);
 
 before(async () => {
   wharf = await startWharf({ auth: true });

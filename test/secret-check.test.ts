@@ -5,7 +5,7 @@
  * secret holds a Wharf user's password, or an API token with pull scope),
  * Debian's `docker-registry` behind htpasswd Basic auth, and a closed port.
  * The right credential → `ok` (exit 0); a wrong password → `E_AUTH`; a
- * missing tag → `E_NOT_FOUND`; nothing listening → `E_UNREACHABLE`; an
+ * robot whose scopes do not reach the image → `E_FORBIDDEN`; a missing tag → `E_NOT_FOUND`; nothing listening → `E_UNREACHABLE`; an
  * image on another registry → `E_REGISTRY_MISMATCH` (exit 1 for all of
  * those). The code is the first word of the one line printed, `--output
  * json` gives the whole result, and no password is ever printed or logged.
@@ -27,6 +27,7 @@ import {
 import { testUser } from "../src/registry-client/testing/registry-fixture.ts";
 import { pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
 import { basicAuth } from "./support/registry-auth.ts";
+import { skipOption } from "./support/skip-missing-tool.ts";
 import { adminPassword, removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
 import { createWharfCli, describeRun, type WharfCli } from "./support/wharf-cli.ts";
 
@@ -103,6 +104,17 @@ describe("wharf secret check against Wharf", () => {
     assert.ok(!line.includes(wrongPassword));
   });
 
+  test("a robot whose scopes do not reach the repository: E_FORBIDDEN, not E_AUTH", async () => {
+    const admin = createWharfCli(join(scratch, "admin"));
+    await admin.ok(["org", "create", "beta"]);
+    const created = await admin.ok(["robot", "create", "beta", "puller", "--scope", "beta/*:pull"]);
+    const robotSecret = created.trimEnd().split("\n").at(-1)!;
+    await createSecret("beta-robot", `http://${wharf.host}`, "beta+puller", robotSecret);
+    const line = await check("beta-robot", `${wharf.host}/acme/app:1.0`, "E_FORBIDDEN");
+    assert.match(line, /the registry accepted secret beta-robot but denies it access to this repository/);
+    assert.ok(!line.includes(robotSecret));
+  });
+
   test("a missing tag or repository: E_NOT_FOUND", async () => {
     assert.match(await check("wharf-pass", `${wharf.host}/acme/app:9.9`, "E_NOT_FOUND"), /no such repository or tag/);
     await check("wharf-pass", `${wharf.host}/acme/nothing-here:1.0`, "E_NOT_FOUND");
@@ -127,7 +139,9 @@ describe("wharf secret check against Wharf", () => {
   });
 });
 
-describe("wharf secret check against docker-registry with htpasswd", { skip: distributionUnavailable() }, () => {
+describe("wharf secret check against docker-registry with htpasswd", {
+  skip: skipOption(distributionUnavailable()),
+}, () => {
   let registry: DistributionServer;
   before(async () => {
     registry = await startDistribution(testUser);

@@ -1,10 +1,13 @@
 /**
  * @module
  * `wharf config check FILE`: validates a configuration file (with the
- * current WHARF_* environment applied) and prints the effective settings.
+ * current WHARF_* environment applied) and prints the effective settings,
+ * durations the way they are written (`24h`), not in milliseconds.
  */
 import type { Command } from "commander";
+import { type Config, formatDuration } from "../config/config-schema.ts";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
+import { durationPaths } from "../config/schema-keys.ts";
 
 /** Registers `config check` on the program. */
 export function registerConfigCommand(program: Command): void {
@@ -15,11 +18,23 @@ export function registerConfigCommand(program: Command): void {
     .action(async (file: string) => {
       try {
         const effective = await loadConfig({ file });
-        process.stdout.write(`${file}: valid\n${JSON.stringify(effective, null, 2)}\n`);
+        process.stdout.write(`${file}: valid\n${JSON.stringify(withDurationsAsWritten(effective), null, 2)}\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         process.stderr.write(`wharf: ${error.message}\n`);
         process.exit(2);
       }
     });
+}
+
+/** A copy of `config` with every duration (milliseconds) written back as `24h`, `30d`, `5m`. */
+function withDurationsAsWritten(config: Config): unknown {
+  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  for (const path of durationPaths()) {
+    let node: Record<string, unknown> | undefined = copy;
+    for (const key of path.slice(0, -1)) node = node?.[key] as Record<string, unknown> | undefined;
+    const last = path.at(-1)!;
+    if (node && typeof node[last] === "number") node[last] = formatDuration(node[last]);
+  }
+  return copy;
 }

@@ -1,7 +1,8 @@
 /**
  * @module
  * `wharf serve`: loads and validates configuration, starts the server,
- * prints one line with its URL when ready, and shuts down gracefully on
+ * prints one line with the address it listens on and the URL clients use
+ * when ready (a second server on the same data directory refuses to start), and shuts down gracefully on
  * SIGINT/SIGTERM (in-flight requests finish; nothing half-written remains
  * visible, because blobs and manifests only appear once complete).
  */
@@ -9,6 +10,10 @@ import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 import { createLogger } from "../log/create-logger.ts";
 import { MasterKeyError } from "../secrets/master-key-error.ts";
+import { DataDirLockedError } from "../storage/data-dir-lock.ts";
+
+/** Errors of listen() a user fixes by choosing another address. */
+const listenErrors = new Set(["EADDRINUSE", "EACCES", "EADDRNOTAVAIL", "ENOTFOUND", "EAI_AGAIN"]);
 
 interface ServeOptions {
   listen?: string;
@@ -37,7 +42,8 @@ export function registerServeCommand(program: Command): void {
         // Loaded here, not at the top: every other command stays quick to start.
         const { startServer } = await import("../server.ts");
         const running = await startServer(config, log);
-        process.stdout.write(`wharf listening on ${running.url} (data in ${config.dataDir})\n`);
+        const use = config.publicUrl ?? running.url;
+        process.stdout.write(`wharf listening on ${running.address}, clients use ${use} (data in ${config.dataDir})\n`);
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) return;
@@ -51,14 +57,14 @@ export function registerServeCommand(program: Command): void {
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
       } catch (error) {
-        if (error instanceof ConfigError || error instanceof MasterKeyError) {
+        if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof DataDirLockedError) {
           process.stderr.write(`wharf: ${error.message}\n`);
           process.exit(2);
         }
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === "EADDRINUSE" || code === "EACCES") {
+        if (code !== undefined && listenErrors.has(code)) {
           process.stderr.write(
-            `wharf: cannot listen: ${(error as Error).message}; choose another address with --listen\n`,
+            `wharf: cannot listen on ${options.listen ?? "the configured address"}: ${(error as Error).message}; choose another address with --listen\n`,
           );
           process.exit(1);
         }

@@ -8,21 +8,51 @@
 import { z } from "zod";
 import { parseCidrList } from "../net/cidr-list.ts";
 
+/**
+ * `HOST:PORT` with a port of 1–65535 (0 asks the system for any free port,
+ * which tests use), checked here so a typo never reaches `listen()`.
+ */
 const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, "expected HOST:PORT, e.g. 0.0.0.0:5000");
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, "expected HOST:PORT, e.g. 0.0.0.0:5000")
+  .refine((text) => Number(text.slice(text.lastIndexOf(":") + 1)) <= 65_535, {
+    message: "the port must be between 1 and 65535 (or 0 for any free port), e.g. 0.0.0.0:5000",
+  });
+
+const durationUnits = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 } as const;
+
+/** Marks a schema as a duration (for `config check`, which prints durations as written). */
+export const durationMeta = { format: "duration" } as const;
 
 const gib = 1024 * 1024 * 1024;
 
 /** A duration such as `90s`, `10m`, `24h`, `7d`, parsed to milliseconds. */
 export const duration = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, "expected a duration such as 30s, 10m, 24h or 7d")
+  .regex(/^\d{1,9}(ms|s|m|h|d)$/, "expected a duration such as 30s, 10m, 24h or 7d")
   .transform((text) => {
     const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(text)!;
-    const scale = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[unit as "ms"];
-    return Number(amount) * scale;
-  });
+    return Number(amount) * durationUnits[unit as keyof typeof durationUnits];
+  })
+  .meta(durationMeta);
+
+/** Writes milliseconds back the way a user would: `24h`, `30d`, `5m`, `90s`, `250ms`. */
+export function formatDuration(ms: number): string {
+  for (const unit of ["d", "h", "m", "s"] as const) {
+    const scale = durationUnits[unit];
+    if (ms >= scale && ms % scale === 0 && !(unit === "d" && ms < 2 * scale)) return `${ms / scale}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A {@link duration} between `min` and `max` (written as durations), so absurd values fail at start. */
+function durationBetween(min: string, max: string) {
+  const low = duration.parse(min);
+  const high = duration.parse(max);
+  return duration
+    .refine((ms) => ms >= low && ms <= high, { message: `must be between ${min} and ${max}` })
+    .meta(durationMeta);
+}
 
 const positiveDuration = duration.refine((ms) => ms > 0, "must be longer than 0");
 
@@ -66,7 +96,7 @@ export const configSchema = z.strictObject({
   listen: hostPort.default("0.0.0.0:5000"),
   dataDir: z.string().min(1).default("./data"),
   /** The URL clients use to reach this server; derived from the request when unset. */
-  publicUrl: z.url().optional(),
+  publicUrl: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
   log: z
     .strictObject({
       level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -87,7 +117,7 @@ export const configSchema = z.strictObject({
   uploads: z
     .strictObject({
       /** An upload session untouched this long is removed with its data. */
-      expireAfter: duration.default(86_400_000),
+      expireAfter: durationBetween("1ms", "365d").default(86_400_000),
     })
     .default({ expireAfter: 86_400_000 }),
   limits: z
@@ -147,8 +177,8 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /** The `service` name in token challenges and the tokens' audience. */
       service: z.string().min(1).max(200).default("wharf"),
-      tokenTtl: duration.default(300_000),
-      refreshTtl: duration.default(30 * 86_400_000),
+      tokenTtl: durationBetween("1s", "24h").default(300_000),
+      refreshTtl: durationBetween("1s", "365d").default(30 * 86_400_000),
     })
     .default({ enabled: true, service: "wharf", tokenTtl: 300_000, refreshTtl: 30 * 86_400_000 }),
   outbound: z

@@ -1,13 +1,23 @@
 import assert from "node:assert/strict";
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
+import { formatDuration } from "./config-schema.ts";
 import { ConfigError, environmentOverrides, loadConfig } from "./load-config.ts";
+import { durationPaths } from "./schema-keys.ts";
 
 const examples = join(import.meta.dirname, "..", "..", "examples", "config");
 
 describe("loadConfig", () => {
+  let scratch: string;
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), "wharf-config-test-"));
+  });
+  after(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
   it("runs on defaults with no file and no environment", async () => {
     const config = await loadConfig({ env: {} });
     assert.equal(config.listen, "0.0.0.0:5000");
@@ -24,7 +34,7 @@ describe("loadConfig", () => {
   });
 
   it("applies WHARF_* overrides over the file, and flags over both", async () => {
-    const file = join(tmpdir(), `wharf-config-${process.pid}.yaml`);
+    const file = join(scratch, "config.yaml");
     await writeFile(file, "listen: 127.0.0.1:6000\nlog:\n  level: warn\n");
     const config = await loadConfig({
       file,
@@ -49,12 +59,12 @@ describe("loadConfig", () => {
   });
 
   it("lists every problem, with its key, and refuses unknown keys", async () => {
-    const file = join(tmpdir(), `wharf-bad-${process.pid}.yaml`);
+    const file = join(scratch, "bad.yaml");
     await writeFile(file, "listen: nowhere\nbogus: 1\nuploads:\n  expireAfter: soon\n");
     await assert.rejects(loadConfig({ file, env: {} }), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, /listen: expected HOST:PORT/);
-      assert.match(error.message, /Unrecognized key: "bogus"/);
+      assert.match(error.message, /bogus: unknown key; allowed here: listen, dataDir/);
       assert.match(error.message, /uploads\.expireAfter: expected a duration/);
       return true;
     });
@@ -62,7 +72,7 @@ describe("loadConfig", () => {
 
   it("says clearly when the file is missing or not YAML", async () => {
     await assert.rejects(loadConfig({ file: "/nonexistent/wharf.yaml", env: {} }), /cannot read configuration file/);
-    const file = join(tmpdir(), `wharf-notyaml-${process.pid}.yaml`);
+    const file = join(scratch, "notyaml.yaml");
     await writeFile(file, "a: [unclosed\n");
     await assert.rejects(loadConfig({ file, env: {} }), /is not valid YAML/);
   });
@@ -80,5 +90,46 @@ describe("loadConfig", () => {
         error.message.includes('outbound.allow.1: "intranet.local" is not an address range') &&
         error.message.includes('outbound.allow.2: "10.0.0.0/40" is not an address range'),
     );
+  });
+
+  it("refuses ports outside 1-65535 (0: any free port) and non-http public URLs, up front", async () => {
+    await assert.rejects(
+      loadConfig({ env: {}, overrides: { listen: "127.0.0.1:80000" } }),
+      /listen: the port must be between 1 and 65535/,
+    );
+    assert.equal((await loadConfig({ env: {}, overrides: { listen: "127.0.0.1:0" } })).listen, "127.0.0.1:0");
+    await assert.rejects(loadConfig({ env: { WHARF_PUBLIC_URL: "ftp://x" } }), /publicUrl \(from WHARF_PUBLIC_URL\)/);
+  });
+
+  it("bounds durations, so an absurd one fails at start rather than in a token's expiry", async () => {
+    await assert.rejects(
+      loadConfig({ env: { WHARF_AUTH__TOKEN_TTL: "99999d" } }),
+      /auth\.tokenTtl \(from WHARF_AUTH__TOKEN_TTL\): must be between 1s and 24h/,
+    );
+    await assert.rejects(loadConfig({ env: { WHARF_UPLOADS__EXPIRE_AFTER: "999d" } }), /between 1ms and 365d/);
+  });
+
+  it("names the variable a bad value came from and suggests the key it meant", async () => {
+    await assert.rejects(loadConfig({ env: { WHARF_LOG__LEVL: "debug" } }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /log\.levl \(from WHARF_LOG__LEVL\): unknown key; did you mean WHARF_LOG__LEVEL\?/);
+      return true;
+    });
+    const file = join(scratch, "typo.yaml");
+    await writeFile(file, "auth:\n  tokenTTL: 5m\n");
+    await assert.rejects(loadConfig({ file, env: {} }), /auth\.tokenTTL: unknown key; did you mean tokenTtl\?/);
+  });
+
+  it("writes durations back as a user writes them", () => {
+    assert.deepEqual([86_400_000, 2 * 86_400_000, 300_000, 90_000, 250].map(formatDuration), [
+      "24h",
+      "2d",
+      "5m",
+      "90s",
+      "250ms",
+    ]);
+    const paths = durationPaths().map((path) => path.join("."));
+    for (const path of ["uploads.expireAfter", "auth.tokenTtl", "auth.refreshTtl"])
+      assert.ok(paths.includes(path), path);
   });
 });

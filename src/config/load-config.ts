@@ -7,9 +7,23 @@
  */
 import { readFile } from "node:fs/promises";
 import { type Config, configSchema } from "./config-schema.ts";
+import { closestKey, schemaKeysAt } from "./schema-keys.ts";
 
-/** Environment variables that are secrets or switches, not configuration keys. */
-const reservedEnvironment = new Set(["WHARF_ADMIN_PASSWORD", "WHARF_MASTER_KEY", "WHARF_CONFIG"]);
+/**
+ * Environment variables that are secrets or switches, not configuration
+ * keys — including the command line's session variables, which a shell that
+ * runs `wharf serve` may well have set.
+ */
+const reservedEnvironment = new Set([
+  "WHARF_ADMIN_PASSWORD",
+  "WHARF_MASTER_KEY",
+  "WHARF_CONFIG",
+  "WHARF_CONFIG_DIR",
+  "WHARF_SERVER",
+  "WHARF_USERNAME",
+  "WHARF_TOKEN",
+  "WHARF_DEBUG",
+]);
 
 /** A configuration problem a user must fix; the message lists every issue. */
 export class ConfigError extends Error {
@@ -26,14 +40,41 @@ export class ConfigError extends Error {
 export function environmentOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith("WHARF_") || reservedEnvironment.has(name) || raw === undefined) continue;
-    const keys = name
-      .slice(6)
-      .split("__")
-      .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
+    const keys = keysOfVariable(name);
+    if (keys === undefined || raw === undefined) continue;
     setPath(result, keys, coerce(raw));
   }
   return result;
+}
+
+/** The key path a `WHARF_*` variable sets, or undefined when it is not a configuration variable. */
+function keysOfVariable(name: string): string[] | undefined {
+  if (!name.startsWith("WHARF_") || reservedEnvironment.has(name)) return undefined;
+  return name
+    .slice(6)
+    .split("__")
+    .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
+}
+
+/** The variable that sets a key path: `["log", "level"]` → `WHARF_LOG__LEVEL`. */
+function variableOf(path: readonly PropertyKey[]): string {
+  return `WHARF_${path
+    .map((key) =>
+      String(key)
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .toUpperCase(),
+    )
+    .join("__")}`;
+}
+
+/** Which `WHARF_*` variable set each dotted key path, for error messages. */
+function environmentSources(env: NodeJS.ProcessEnv): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const name of Object.keys(env)) {
+    const keys = keysOfVariable(name);
+    if (keys !== undefined) sources.set(keys.join("."), name);
+  }
+  return sources;
 }
 
 function coerce(raw: string): unknown {
@@ -69,13 +110,30 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Validates an already-merged object; throws ConfigError listing every issue. */
-export function validateConfig(input: unknown, origin: string): Config {
+/**
+ * Validates an already-merged object; throws ConfigError listing every
+ * issue by key path, naming the `WHARF_*` variable a value came from (per
+ * `sources`, dotted path → variable), and for an unknown key the allowed key
+ * it most likely meant.
+ */
+export function validateConfig(input: unknown, origin: string, sources = new Map<string, string>()): Config {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-    return `  ${where}: ${issue.message}`;
+  const line = (path: readonly PropertyKey[], message: string) => {
+    const where = path.length > 0 ? path.join(".") : "(top level)";
+    const variable = sources.get(path.join("."));
+    return `  ${where}${variable ? ` (from ${variable})` : ""}: ${message}`;
+  };
+  const lines = result.error.issues.flatMap((issue) => {
+    if (issue.code !== "unrecognized_keys") return [line(issue.path, issue.message)];
+    return issue.keys.map((key) => {
+      const path = [...issue.path, key];
+      const meant = closestKey(issue.path, key);
+      const fromEnvironment = sources.has(path.join("."));
+      const suggestion = meant === undefined ? "" : fromEnvironment ? variableOf([...issue.path, meant]) : meant;
+      const allowed = schemaKeysAt(issue.path).join(", ");
+      return line(path, `unknown key; ${meant ? `did you mean ${suggestion}?` : `allowed here: ${allowed}`}`);
+    });
   });
   throw new ConfigError(`invalid configuration (${origin}):\n${lines.join("\n")}`);
 }
@@ -108,8 +166,9 @@ export async function loadConfig(options: {
   overrides?: Record<string, unknown>;
 }): Promise<Config> {
   const fromFile = options.file ? await readConfigFile(options.file) : {};
-  const fromEnv = environmentOverrides(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const fromEnv = environmentOverrides(env);
   const merged = mergeConfig(fromFile, fromEnv, options.overrides ?? {});
   const origin = [options.file ?? "defaults", "WHARF_* environment", "flags"].join(" + ");
-  return validateConfig(merged, origin);
+  return validateConfig(merged, origin, environmentSources(env));
 }

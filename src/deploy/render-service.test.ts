@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
+import { skipOption } from "../../test/support/skip-missing-tool.ts";
 import { isWharfError } from "../errors/wharf-error.ts";
 import { renderDockerConfigJson } from "../secrets/render-docker-config.ts";
 import { renderService } from "./render-service.ts";
@@ -21,8 +22,9 @@ import { parseServiceDefinition } from "./service-definition.ts";
 
 const run = promisify(execFile);
 const kubectl = "/usr/bin/kubectl";
-const kubectlMissing =
-  !process.env.CI && !existsSync(kubectl) ? `${kubectl} is not installed (apt-get install kubectl)` : undefined;
+const kubectlMissing = skipOption(
+  existsSync(kubectl) ? undefined : `${kubectl} is not installed (apt-get install kubectl)`,
+);
 
 const api = parseServiceDefinition({
   name: "api",

@@ -7,9 +7,10 @@
  */
 import { createAuthenticator } from "./authenticator.ts";
 import { failureFromResponse } from "./failure-from-response.ts";
+import { parseChallenges } from "./parse-challenge.ts";
 import { discardBody } from "./read-body.ts";
 import type { ResolvedOptions } from "./registry-client-options.ts";
-import type { RegistryResult } from "./registry-result.ts";
+import { failed, type RegistryResult } from "./registry-result.ts";
 import { describeRequest, type HttpMethod, type HttpResponse, type RequestBody } from "./send-request.ts";
 import { sendWithRetry } from "./send-with-retry.ts";
 
@@ -34,7 +35,8 @@ export interface RegistryTransport {
    * Sends `request` and resolves with a 2xx response whose body the caller
    * must consume or destroy, or a failure (see failureFromResponse for the
    * status mapping; a 401 that remains after answering the challenge is
-   * `unauthorized`, its message saying whether credentials were sent).
+   * `unauthorized`, its message saying whether credentials were sent, or
+   * `forbidden` when its challenge says `insufficient_scope` to credentials).
    */
   send(request: RegistryRequest): Promise<RegistryResult<HttpResponse>>;
   /** The URL `path` resolves to on `host` (http for insecure hosts, else https). */
@@ -84,8 +86,26 @@ export function createRegistryTransport(options: ResolvedOptions): RegistryTrans
     if (!sent.ok) return sent;
     const { status } = sent.value;
     if (status >= 200 && status < 300) return sent;
+    if (status === 401 && acceptedButOutOfScope(request.host, sent.value)) {
+      const scope = request.scope ?? "this request";
+      const hint = ` — the credentials configured for ${request.host} were accepted but grant no ${scope}`;
+      const refused = await failureFromResponse(sent.value, what, hint);
+      return refused.ok ? refused : failed("forbidden", refused.failure.message, { status });
+    }
     const hint = status === 401 ? credentialHint(request.host) : "";
     return failureFromResponse(sent.value, what, hint);
+  }
+
+  /**
+   * True for a 401 whose Bearer challenge says `error="insufficient_scope"`
+   * to a request that carried credentials: the token server accepted them
+   * (it issued the token) and the token lacks the access (token.md), which
+   * is a denial (`forbidden`), not a wrong password.
+   */
+  function acceptedButOutOfScope(host: string, response: HttpResponse): boolean {
+    if (options.credentialsFor(host) === undefined) return false;
+    const challenges = parseChallenges(response.headers["www-authenticate"]);
+    return challenges.some((c) => c.scheme === "bearer" && c.params.error === "insufficient_scope");
   }
 
   function credentialHint(host: string): string {

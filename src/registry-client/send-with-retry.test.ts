@@ -3,6 +3,8 @@
  * The retry policy against a scripted HTTP server on loopback. A real
  * registry cannot be made to fail on demand, so this one small server
  * answers each request from a script (503 then 200, 429 with Retry-After…).
+ * The waits between attempts go to an injected sleep that records them and
+ * returns at once, so no test waits on the wall clock.
  */
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
@@ -31,10 +33,20 @@ before(async () => {
 
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const policy = { retries: 3, retryDelayMs: 5, maxRetryAfterSeconds: 1 };
+/** Every wait the policy asked for, in milliseconds, since the last `send`. */
+let waits: number[] = [];
+const policy = {
+  retries: 3,
+  retryDelayMs: 100,
+  maxRetryAfterSeconds: 1,
+  sleep: async (ms: number) => {
+    waits.push(ms);
+  },
+};
 
 async function send(path: string, replies: Reply[], method: "GET" | "POST" = "GET") {
   scripts.set(path, replies);
+  waits = [];
   const url = new URL(path, base);
   const result = await sendWithRetry({ method, url, headers: {}, timeoutMs: 5_000, guard: allowLoopback }, policy);
   if (result.ok) result.value.body.resume();
@@ -42,8 +54,11 @@ async function send(path: string, replies: Reply[], method: "GET" | "POST" = "GE
 }
 
 describe("sendWithRetry", () => {
-  it("retries 5xx with backoff until success", async () => {
+  it("retries 5xx with exponential backoff and jitter until success", async () => {
     assert.deepEqual(await send("/a", [{ status: 503 }, { status: 502 }]), { status: 200, hits: 3 });
+    assert.equal(waits.length, 2);
+    assert.ok(waits[0]! >= 50 && waits[0]! <= 100, `first wait ${waits[0]} in [50, 100]`);
+    assert.ok(waits[1]! >= 100 && waits[1]! <= 200, `second wait ${waits[1]} in [100, 200]`);
   });
 
   it("gives up after the allowed retries and returns the last response", async () => {
@@ -58,15 +73,15 @@ describe("sendWithRetry", () => {
   });
 
   it("waits out a short Retry-After on 429", async () => {
-    const started = Date.now();
     const replies = [{ status: 429, headers: { "retry-after": "1" } }];
     assert.deepEqual(await send("/f", replies), { status: 200, hits: 2 });
-    assert.ok(Date.now() - started >= 950, "waited about a second");
+    assert.deepEqual(waits, [1000], "waited the second the registry asked for");
   });
 
   it("returns a long Retry-After at once", async () => {
     const replies = [{ status: 429, headers: { "retry-after": "3600" } }];
     assert.deepEqual(await send("/g", replies), { status: 429, hits: 1 });
+    assert.deepEqual(waits, []);
   });
 
   it("retries refused connections, then reports them unreachable", async () => {
@@ -75,10 +90,12 @@ describe("sendWithRetry", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const url = new URL(`http://127.0.0.1:${port}/v2/`);
+    waits = [];
     const result = await sendWithRetry(
       { method: "GET", url, headers: {}, timeoutMs: 1_000, guard: allowLoopback },
       policy,
     );
     assert.equal(result.ok ? "ok" : result.failure.kind, "unreachable");
+    assert.equal(waits.length, 3, "three retries, each after a backoff");
   });
 });

@@ -16,7 +16,11 @@ export interface RetryPolicy {
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly maxRetryAfterSeconds: number;
+  /** Waits between attempts; a timer by default (tests pass one that records and returns at once). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const maxBackoffMs = 10_000;
 
@@ -37,7 +41,7 @@ export async function sendWithRetry(request: HttpRequest, policy: RetryPolicy): 
     const wait = retryWait(result, attempt, policy);
     if (wait === undefined) return result;
     if (result.ok) discardBody(result.value.body, result.value.headers["content-length"]);
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await (policy.sleep ?? timerSleep)(wait);
   }
 }
 

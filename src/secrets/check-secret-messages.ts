@@ -69,8 +69,10 @@ export function checkFailureMessage(
     case "unreachable":
       return { code, message: `could not reach the registry of ${image}: ${reason}` };
     case "tls": {
-      const hint = secret.insecure ? "" : `; if it serves plain http, mark secret ${name} insecure`;
-      return { code, message: `could not check ${image}: TLS with the registry failed (${reason})${hint}` };
+      const hint = secret.insecure
+        ? ""
+        : `; if it serves plain http, mark the secret insecure: wharf secret update ${name} --insecure`;
+      return { code: "E_TLS", message: `could not check ${image}: TLS with the registry failed (${reason})${hint}` };
     }
     case "protocol":
       return {

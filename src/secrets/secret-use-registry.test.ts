@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
+import { skipOption } from "../../test/support/skip-missing-tool.ts";
 import {
   createLoopbackClient,
   skipReason,
@@ -24,7 +25,7 @@ import { type SecretsTestSetup, setUpSecrets } from "./testing/secrets-test-setu
 
 const run = promisify(execFile);
 const fixture = useRegistryFixture({ basicAuth: true });
-const skopeoMissing = !process.env.CI && !existsSync("/usr/bin/skopeo") ? "skopeo is not installed" : undefined;
+const skopeoMissing = skipOption(existsSync("/usr/bin/skopeo") ? undefined : "skopeo is not installed");
 let t: SecretsTestSetup;
 let work: string;
 

@@ -11,7 +11,9 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import { type CommandResult, describeResult, runCommand } from "./run-command.ts";
+import { skipIfMissing } from "./skip-missing-tool.ts";
 
 /** An isolated place to run skopeo and podman. */
 export interface ClientSandbox {
@@ -78,6 +80,15 @@ export async function createClientSandbox(prefix: string): Promise<ClientSandbox
     },
     remove: () => rm(work, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Skips `t` (returning true) when podman cannot run in `box`, with podman's
+ * own reason; under CI that fails the test instead.
+ */
+export function skipWithoutPodman(t: TestContext, box: ClientSandbox): boolean {
+  const missing = box.podmanUnavailable;
+  return skipIfMissing(t, missing === undefined ? undefined : `podman cannot run here: ${missing}`);
 }
 
 /**

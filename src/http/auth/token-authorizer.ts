@@ -11,10 +11,12 @@
 import type { IncomingMessage } from "node:http";
 import { type Access, anonymous, type Principal } from "../../accounts/access.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
+import { denialMessage } from "../../accounts/denial-message.ts";
 import { covers, grantAccess } from "../../accounts/grant-access.ts";
 import type { PermissionResolver } from "../../accounts/permission-resolver.ts";
 import type { RegistryTokens } from "../../accounts/registry-tokens.ts";
 import { formatTokenScope } from "../../accounts/token-scope.ts";
+import { errorCodes } from "../../errors/error-codes.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import type { AuthDecision, Authorizer } from "../authorizer.ts";
 import { clientAddress, readCredentials } from "./request-credentials.ts";
@@ -68,8 +70,22 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
   async function viaBearer(req: IncomingMessage, token: string, needed: readonly Access[]): Promise<AuthDecision> {
     const verified = await deps.tokens.verifyAccess(token);
     if (!verified) return { ok: false, error: challenge(req, needed, "invalid_token") };
-    if (!covers(verified.access, needed)) return { ok: false, error: challenge(req, needed, "insufficient_scope") };
-    return { ok: true, subject: await bearerPrincipal(verified.principal, verified.subject) };
+    const subject = await bearerPrincipal(verified.principal, verified.subject);
+    if (!covers(verified.access, needed)) return { ok: false, error: await outOfScope(req, subject, needed) };
+    return { ok: true, subject };
+  }
+
+  /**
+   * A token lacking access: a new token helps (401) unless a known subject
+   * may not (403). A HEAD answer has no body to carry the reason, and
+   * clients print a bodiless 403 as a bare "403 (Forbidden)" but a 401 as
+   * "requested access to the resource is denied", so HEAD stays a 401.
+   */
+  async function outOfScope(req: IncomingMessage, subject: Principal, needed: readonly Access[]): Promise<WharfError> {
+    if (subject.kind === "anonymous" || req.method === "HEAD") return challenge(req, needed, "insufficient_scope");
+    const granted = await grantAccess(deps.resolver, subject, needed);
+    if (covers(granted, needed)) return challenge(req, needed, "insufficient_scope");
+    return denied(subject, granted, needed);
   }
 
   async function viaBasic(
@@ -92,7 +108,7 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     if (!result.ok) return { ok: false, error: challenge(req, needed, "invalid_token") };
     const granted = await grantAccess(deps.resolver, result.principal, needed);
     if (!covers(granted, needed)) {
-      return { ok: false, error: new WharfError("DENIED", `${result.principal.name} may not ${describe(needed)}`) };
+      return { ok: false, error: denied(result.principal, granted, needed) };
     }
     return { ok: true, subject: result.principal };
   }
@@ -117,6 +133,10 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
   };
 }
 
-function describe(needed: readonly Access[]): string {
-  return needed.map((a) => `${a.actions.join(",")} ${a.type === "registry" ? "the catalog" : a.name}`).join(" and ");
+/**
+ * 403 DENIED whose message starts with the code's own words, which clients
+ * that show only the message (podman, skopeo) then print too.
+ */
+function denied(principal: Principal, granted: readonly Access[], needed: readonly Access[]): WharfError {
+  return new WharfError("DENIED", `${errorCodes.DENIED.message}: ${denialMessage(principal, granted, needed)}`);
 }

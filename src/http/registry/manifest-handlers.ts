@@ -4,6 +4,7 @@
  * negotiation on Accept, and the tags list.
  */
 import { WharfError } from "../../errors/wharf-error.ts";
+import { isValidTag } from "../../reference/grammar.ts";
 import { parseManifestReference } from "../../registry/manifest-service.ts";
 import { readBody } from "../read-body.ts";
 import { writeJson } from "../write-error.ts";
@@ -25,8 +26,19 @@ function accepts(header: string | string[] | undefined, mediaType: string): bool
   });
 }
 
-/** HEAD or GET a manifest by tag or digest. */
+/**
+ * HEAD or GET a manifest by tag or digest. A tag outside the grammar names
+ * nothing that can exist, so it is 404 MANIFEST_UNKNOWN (as in Distribution
+ * and the OCI conformance suite), with a message that says why; only PUT
+ * refuses such a tag as 400 MANIFEST_INVALID.
+ */
 export async function getManifest(ctx: RegistryContext, head: boolean): Promise<void> {
+  if (!ctx.segment.includes(":") && !isValidTag(ctx.segment)) {
+    throw new WharfError(
+      "MANIFEST_UNKNOWN",
+      `no manifest ${JSON.stringify(ctx.segment.slice(0, 150))} in ${ctx.name}: not a valid tag (1-128 letters, digits, '_', '.', '-', not starting with '.' or '-')`,
+    );
+  }
   const reference = parseManifestReference(ctx.segment);
   const manifest = await ctx.services.manifests.get(ctx.name, reference);
   if (!accepts(ctx.req.headers.accept, manifest.mediaType)) {

@@ -5,6 +5,7 @@
  * them, holding the test image, plus a client pointed at it.
  */
 import { after, before } from "node:test";
+import { skipOption } from "../../../test/support/skip-missing-tool.ts";
 import { allowLoopback } from "../../net/testing/allow-loopback.ts";
 import { createRegistryClient, type RegistryClient } from "../create-registry-client.ts";
 import type { RegistryClientOptions } from "../registry-client-options.ts";
@@ -34,7 +35,7 @@ export function createLoopbackClient(options: RegistryClientOptions = {}): Regis
 export const testUser = { username: "wharf-tester", password: "pa55:word-不" };
 
 /** Why the fixture cannot run here (pass as `skip`), or undefined. */
-export const skipReason = distributionUnavailable();
+export const skipReason = skipOption(distributionUnavailable());
 
 /**
  * Registers before/after hooks that start a registry (with htpasswd Basic
