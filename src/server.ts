@@ -24,7 +24,10 @@ import type { Database } from "./metadata/database-schema.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
+import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
+import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
 import { createBlobService } from "./registry/blob-service.ts";
+import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadService } from "./registry/upload-service.ts";
 import { openMasterKeySource } from "./secrets/master-key-source.ts";
@@ -98,8 +101,22 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   return { accounts, authorizer, mounts };
 }
 
+/** Parts given to the server from outside its configuration. */
+export interface ServerParts {
+  /**
+   * The external registries the pull-through proxy reads from. Without one,
+   * `proxy/…` names are refused.
+   * TODO(merge): the external-registries branch provides the directory; build
+   * it here from the database and pass it to createProxy (and pass the
+   * outbound guard as `clientOptions`).
+   */
+  readonly upstreams?: UpstreamDirectory;
+  /** The clock (tests inject one to move tag TTLs). */
+  readonly now?: () => number;
+}
+
 /** Builds every part from `config` and starts listening. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, parts: ServerParts = {}): Promise<RunningServer> {
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(config);
@@ -112,10 +129,24 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     links: metadata,
     expireAfterMs: config.uploads.expireAfter,
   });
-  const services = {
+  const local = createLocalRepositories({
     blobs: createBlobService(driver, metadata),
-    uploads,
     manifests: createManifestService(metadata),
+    uploads,
+  });
+  const proxy =
+    parts.upstreams &&
+    createProxy({
+      directory: parts.upstreams,
+      driver,
+      metadata,
+      log,
+      tagTtlMs: config.proxy.tagTtl,
+      metrics: metrics.proxy,
+      ...(parts.now && { now: parts.now }),
+    });
+  const services = {
+    repositories: routeRepositories(local, proxy),
     catalog: metadata,
     authorizer,
     metrics,

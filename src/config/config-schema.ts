@@ -90,6 +90,12 @@ export const configSchema = z.strictObject({
       refreshTtl: duration.default(30 * 86_400_000),
     })
     .default({ enabled: true, service: "wharf", tokenTtl: 300_000, refreshTtl: 30 * 86_400_000 }),
+  proxy: z
+    .strictObject({
+      /** A cached tag of a proxied repository is served this long before it is revalidated upstream (HEAD). */
+      tagTtl: duration.default(300_000),
+    })
+    .default({ tagTtl: 300_000 }),
 });
 
 /** Configuration as written by a user (before defaults). */
