@@ -7,7 +7,7 @@
  * directory value and an injected clock, and skopeo as the client.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +17,7 @@ import { validateConfig } from "../src/config/load-config.ts";
 import { createLogger } from "../src/log/create-logger.ts";
 import type { UpstreamDirectory, UpstreamRegistry } from "../src/proxy/upstream-registry.ts";
 import {
+  corruptStoredBlob,
   type DistributionServer,
   distributionUnavailable,
   startDistribution,
@@ -228,7 +229,7 @@ describe("pull-through proxy", { skip }, () => {
     now += 2 * minute;
     const moved = await manifest("up/team/app", "moving");
     assert.equal(moved.headers.get("docker-content-digest"), index.index.digest);
-    assert.ok(upstreamRequests(/^HEAD \/v2\/team\/app\/manifests\/moving$/).length >= 1);
+    assert.ok(upstreamRequests(/^HEAD \/v2\/team\/app\/manifests\/moving -> 200$/).length >= 1);
   });
 
   test("while the upstream is down, cached images pull completely and tags are served marked stale", async () => {
@@ -274,7 +275,7 @@ describe("pull-through proxy", { skip }, () => {
   });
 
   test("ten concurrent cold pulls of one large blob go upstream once and all get the verified bytes", async () => {
-    const bytes = seededBytes("large layer", 64 * 1024 * 1024);
+    const bytes = randomBytes(64 * 1024 * 1024);
     const { digest } = await pushBlob({ host: upstream.host, ...upstreamAuth }, "team/big", bytes);
     const url = `${wharf.url}/v2/proxy/acme/up/team/big/blobs/${digest}`;
     const digests = await Promise.all(
@@ -287,10 +288,34 @@ describe("pull-through proxy", { skip }, () => {
       }),
     );
     assert.deepEqual(new Set(digests), new Set([digest]));
-    assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/big/blobs/${digest}$`)).length, 1);
+    assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/big/blobs/${digest} -> 200$`)).length, 1);
     const warm = await fetch(url, { headers: { range: "bytes=10-19" } });
     assert.equal(warm.status, 206);
     assert.deepEqual(Buffer.from(await warm.arrayBuffer()), bytes.subarray(10, 20));
+  });
+
+  test("a blob whose upstream bytes do not match its digest fails every client and is not cached", async () => {
+    const bytes = randomBytes(3 * 1024 * 1024);
+    const { digest } = await pushBlob({ host: upstream.host, ...upstreamAuth }, "team/corrupt", bytes);
+    await corruptStoredBlob(upstream, digest, (stored) => {
+      const changed = Buffer.from(stored);
+      changed[changed.length - 1]! ^= 0xff;
+      return changed;
+    });
+    const url = `${wharf.url}/v2/proxy/acme/up/team/corrupt/blobs/${digest}`;
+    const pull = async (): Promise<string> => {
+      try {
+        const res = await fetch(url);
+        const hash = createHash("sha256");
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) hash.update(chunk);
+        return `sha256:${hash.digest("hex")}`;
+      } catch {
+        return "failed";
+      }
+    };
+    assert.deepEqual(await Promise.all([pull(), pull(), pull()]), ["failed", "failed", "failed"]);
+    assert.equal(await pull(), "failed");
+    assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/corrupt/blobs/${digest} -> 200$`)).length, 2);
   });
 
   test("a wrong upstream password gives UNAUTHORIZED without the upstream's detail, and is never logged", async () => {

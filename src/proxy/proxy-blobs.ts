@@ -77,6 +77,21 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     return upstreamError(upstream, "blob", `blob ${digest.value}`);
   }
 
+  /**
+   * A blob Wharf already stores for another repository (a shared base
+   * layer) is linked without downloading it again — once the upstream
+   * confirms this repository has it, since a digest alone grants nothing.
+   */
+  async function linkStored(digest: Digest): Promise<{ size: number } | undefined> {
+    const stored = await metadata.storedBlob(digest.value);
+    if (!stored) return undefined;
+    metrics.upstreamFetches.inc(labels);
+    const head = await target.client.headBlob(target.ref, digest.value);
+    if (!head.ok || head.value.size !== stored.size) return undefined;
+    await metadata.linkBlob(target.name, digest.value, stored.size);
+    return stored;
+  }
+
   /** Joins the download of `digest` in progress, or starts it. */
   function join(digest: Digest): Promise<BlobFlight> {
     const key = `${target.name}\n${digest.value}`;
@@ -104,7 +119,7 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     },
 
     async open(digest): Promise<OpenedBlob> {
-      const linked = await metadata.linkedBlob(target.name, digest.value);
+      const linked = (await metadata.linkedBlob(target.name, digest.value)) ?? (await linkStored(digest));
       if (linked) {
         metrics.cacheHits.inc(labels);
         return { size: linked.size, read: async (range) => counted(await driver.read(blobDataPath(digest), range)) };

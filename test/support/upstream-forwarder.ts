@@ -16,7 +16,7 @@ export type ForwarderMode = "forward" | "rate-limit";
 export interface UpstreamForwarder {
   /** `127.0.0.1:<port>`. */
   readonly host: string;
-  /** `METHOD /path` of every request received, in order. */
+  /** `METHOD /path -> status` of every request answered, in order. */
   readonly requests: string[];
   mode: ForwarderMode;
   /** Stops listening (connections are refused) until {@link resume}. */
@@ -54,8 +54,8 @@ export async function startForwarder(target: string): Promise<UpstreamForwarder>
 
   function listen(): Server {
     return createServer((req, res) => {
-      requests.push(`${req.method} ${req.url}`);
       if (forwarder.mode === "rate-limit") {
+        requests.push(`${req.method} ${req.url} -> 429`);
         res.writeHead(429, { "content-type": "application/json", "retry-after": "120" });
         res.end(JSON.stringify({ errors: [{ code: "TOOMANYREQUESTS", message: "upstream pull limit for acme" }] }));
         req.resume();
@@ -64,6 +64,7 @@ export async function startForwarder(target: string): Promise<UpstreamForwarder>
       const outgoing = request(
         { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers },
         (incoming) => {
+          requests.push(`${req.method} ${req.url} -> ${incoming.statusCode}`);
           res.writeHead(incoming.statusCode ?? 502, incoming.headers);
           incoming.pipe(res);
         },
