@@ -178,6 +178,9 @@ describe("pull-through proxy", { skip }, () => {
     assert.equal(head.status, 200);
     assert.equal(head.headers.get("docker-content-digest"), index.index.digest);
     assert.equal(head.headers.get("wharf-proxy-stale"), null);
+    const tags = await fetch(`${wharf.url}/v2/proxy/acme/up/team/app/tags/list?n=2`);
+    assert.deepEqual(await tags.json(), { name: "proxy/acme/up/team/app", tags: ["1.0", "moving"] });
+    assert.match(tags.headers.get("link") ?? "", /last=moving/);
   });
 
   test("a platform-filtered pull of an index fetches only that platform's manifest", async () => {
@@ -247,6 +250,9 @@ describe("pull-through proxy", { skip }, () => {
       const stale = await manifest("up/team/app", "1.0");
       assert.equal(stale.status, 200);
       assert.equal(stale.headers.get("wharf-proxy-stale"), "upstream unavailable");
+      const tags = await fetch(`${wharf.url}/v2/proxy/acme/up/team/app/tags/list`);
+      assert.equal(tags.headers.get("wharf-proxy-stale"), "upstream unavailable");
+      assert.deepEqual(((await tags.json()) as { tags: string[] }).tags, ["1.0", "moving", "multi"]);
       const uncached = await manifest("up/team/other", "1.0");
       assert.equal(uncached.status, 503);
       assert.equal(await errorCode(uncached), "UNAVAILABLE");

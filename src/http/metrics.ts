@@ -120,7 +120,7 @@ export function createMetrics(): WharfMetrics {
   const bytesReceived = new Counter("wharf_blob_bytes_received_total", "Bytes of blobs pushed and committed");
   const bytesSent = new Counter("wharf_blob_bytes_sent_total", "Blob bytes sent to clients");
   const proxy = {
-    pulls: new Counter("wharf_proxy_pulls_total", "Manifests served through the pull-through proxy, by app"),
+    pulls: new Counter("wharf_proxy_pulls_total", "Manifest requests served through the pull-through proxy, by app"),
     bytes: new Counter("wharf_proxy_bytes_total", "Blob bytes served through the pull-through proxy, by app"),
     cacheHits: new Counter("wharf_proxy_cache_hits_total", "Proxy requests served from the cache, by app and kind"),
     cacheMisses: new Counter(

@@ -15,9 +15,9 @@ import { Readable } from "node:stream";
 import type { ReadRange } from "../storage/storage-driver.ts";
 
 /** Bytes kept in memory from the start of a download for late joiners. */
-export const replayBytes = 16 * 1024 * 1024;
+export const replayBytes = 4 * 1024 * 1024;
 /** How far one client may fall behind the download before it is moved to the stored copy. */
-export const maxQueuedBytes = 32 * 1024 * 1024;
+export const maxQueuedBytes = 8 * 1024 * 1024;
 
 interface Follower {
   queue: Buffer[];

@@ -9,7 +9,6 @@
  */
 import type { Logger } from "../log/create-logger.ts";
 import type { BlobLinks, ManifestIndex } from "../metadata/registry-metadata.ts";
-import { parseReference } from "../reference/parse-reference.ts";
 import type { Repository, RepositoryResolver } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
@@ -21,6 +20,7 @@ import { proxyRepository } from "./proxy-repository.ts";
 import { TagFreshness } from "./tag-freshness.ts";
 import { createUpstreamClients } from "./upstream-clients.ts";
 import type { UpstreamDirectory } from "./upstream-registry.ts";
+import { upstreamRepository } from "./upstream-repository.ts";
 
 /** What the proxy is built from. */
 export interface ProxyOptions {
@@ -55,16 +55,15 @@ export function createProxy(options: ProxyOptions): RepositoryResolver {
     if (!registry) {
       throw new RepositoryError("name-unknown", `app ${app} has no external registry named ${upstream}`);
     }
-    const domain = registry.baseUrl.host;
-    const parsed = parseReference(`${domain}/${registry.prefix ? `${registry.prefix}/` : ""}${path}`);
-    if (!parsed.ok) {
+    const address = upstreamRepository(registry, path);
+    if (!address.ok) {
       options.log.warn(
-        { upstream: registry.name, reason: parsed.error },
+        { upstream: registry.name, reason: address.error },
         "proxy: cannot address the upstream repository",
       );
       throw new RepositoryError("name-unknown", `${name} cannot be addressed on external registry ${upstream}`);
     }
-    const ref = { domain: parsed.reference.domain, path: parsed.reference.path };
+    const { ref } = address;
     return proxyRepository(shared, { name, app, upstream: registry.name, ref, client: clients(registry, ref.domain) });
   };
 }

@@ -36,7 +36,7 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
     return upstreamError(failure, kind, what);
   }
 
-  async function fetch(reference: string): Promise<RegistryResult<FetchedManifest>> {
+  async function fetchUpstream(reference: string): Promise<RegistryResult<FetchedManifest>> {
     metrics.upstreamFetches.inc(labels);
     const ref = reference.includes(":") ? { ...target.ref, digest: reference } : { ...target.ref, tag: reference };
     return target.client.getManifest(ref);
@@ -62,7 +62,7 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
       return cached;
     }
     metrics.cacheMisses.inc(labels);
-    const fetched = await fetch(digest);
+    const fetched = await fetchUpstream(digest);
     if (!fetched.ok) throw fail(fetched.failure, "manifest", `manifest ${digest}`);
     return cache(fetched.value, undefined);
   }
@@ -91,7 +91,7 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
       if (!head.ok) throw fail(head.failure, "manifest", `manifest ${tag}`);
     }
     metrics.cacheMisses.inc(labels);
-    const fetched = await fetch(tag);
+    const fetched = await fetchUpstream(tag);
     if (fetched.ok) return cache(fetched.value, tag);
     const stale = cached ? staleReason(fetched.failure) : undefined;
     if (cached && stale) {
@@ -115,15 +115,20 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
     },
   };
 
-  /** The upstream's tags (sorted, paged here); the cached tags, marked stale, while it is unavailable. */
+  /**
+   * The upstream's tags (sorted, paged here); while it is unavailable, the
+   * cached tags marked stale (or the upstream's error when none are cached).
+   */
   async function tags(last: string | undefined, limit: number): Promise<TagPage> {
     metrics.upstreamFetches.inc({ app: target.app, kind: "tags" });
     const listed = await target.client.listTags(target.ref);
     if (listed.ok) return { tags: page([...listed.value].sort(), last, limit) };
     const stale = staleReason(listed.failure);
     if (!stale) throw fail(listed.failure, "tags", `repository ${target.name}`);
+    const cached = await metadata.listTags(target.name, last, limit);
+    if (cached.length === 0 && last === undefined) throw fail(listed.failure, "tags", `repository ${target.name}`);
     logFailure(listed.failure, "tag list", stale);
-    return { tags: await metadata.listTags(target.name, last, limit), stale };
+    return { tags: cached, stale };
   }
 
   return { manifests, tags };

@@ -12,7 +12,7 @@ export interface LabelledCounter {
 
 /** The proxy's counters. Labels: `app`, and `kind` (`manifest`, `blob`, `tags`) where it applies. */
 export interface ProxyMetrics {
-  /** Manifests served through the proxy (a pull is a manifest GET). */
+  /** Manifest requests (GET or HEAD) served through the proxy: a pull starts with one. */
   readonly pulls: LabelledCounter;
   /** Blob bytes sent to clients through the proxy. */
   readonly bytes: LabelledCounter;
