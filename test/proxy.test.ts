@@ -35,6 +35,7 @@ import {
 } from "./support/oci-layout.ts";
 import { errorCode } from "./support/registry-http.ts";
 import { runOk } from "./support/run-command.ts";
+import { adminPassword } from "./support/start-wharf.ts";
 import { startForwarder, type UpstreamForwarder } from "./support/upstream-forwarder.ts";
 
 const skip = distributionUnavailable();
@@ -44,6 +45,8 @@ const wrongPassword = "not-the-password-xyz";
 let upstream: DistributionServer;
 let forwarder: UpstreamForwarder;
 let wharf: RunningServer;
+/** A second Wharf with accounts and token auth on (the default). */
+let guardedWharf: RunningServer;
 let work: string;
 let now = Date.parse("2026-01-01T00:00:00Z");
 const logLines: string[] = [];
@@ -147,10 +150,14 @@ before(async () => {
     "test",
   );
   wharf = await startServer(config, createLogger("info", sink), { upstreams: directory, now: () => now });
+  process.env.WHARF_ADMIN_PASSWORD = adminPassword;
+  const guarded = validateConfig({ listen: "127.0.0.1:0", dataDir: join(work, "wharf-auth") }, "test");
+  guardedWharf = await startServer(guarded, createLogger("silent"), { upstreams: directory });
 });
 
 after(async () => {
   await wharf?.close(1000);
+  await guardedWharf?.close(1000);
   await forwarder?.close();
   await upstream?.stop();
   if (work) await rm(work, { recursive: true, force: true });
@@ -346,5 +353,25 @@ describe("pull-through proxy", { skip }, () => {
     ]) {
       assert.match(text, new RegExp(`^${name}\\{app="acme"[^}]*\\} [1-9]`, "m"), name);
     }
+  });
+});
+
+describe("pull-through proxy with token auth on", { skip }, () => {
+  test("proxy names are denied to anonymous clients and pull for a server admin (licensing decides the rest)", async () => {
+    const host = guardedWharf.url.replace("http://", "");
+    const anonymous = await fetch(`${guardedWharf.url}/v2/proxy/acme/up/team/app/manifests/1.0`);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Bearer /);
+    const out = join(work, "guarded");
+    await skopeo(
+      "copy",
+      "--all",
+      "--src-tls-verify=false",
+      "--src-creds",
+      `admin:${adminPassword}`,
+      `docker://${host}/proxy/acme/up/team/app:multi`,
+      `oci:${out}:x`,
+    );
+    assert.equal((await layoutDigests(out)).top, index.index.digest);
   });
 });
