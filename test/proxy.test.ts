@@ -207,6 +207,14 @@ describe("pull-through proxy", { skip }, () => {
     assert.doesNotMatch(seen, new RegExp(`blobs/${amd64!.layers[0]!.digest}`));
   });
 
+  test("concurrent cold pulls of one tag make one upstream manifest request", async () => {
+    const tagGets = () => upstreamRequests(/^GET \/v2\/team\/app\/manifests\/1\.0 -> 200$/).length;
+    const before = tagGets();
+    const responses = await Promise.all(Array.from({ length: 5 }, () => manifest("up2/team/app", "1.0")));
+    for (const res of responses) assert.equal(res.headers.get("docker-content-digest"), single.manifest.digest);
+    assert.equal(tagGets() - before, 1);
+  });
+
   test("pushes and deletes to proxy names are refused", async () => {
     const put = await fetch(`${wharf.url}/v2/proxy/acme/up/team/app/manifests/x`, {
       method: "PUT",

@@ -13,6 +13,7 @@ import type { Repository, RepositoryResolver } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { createInFlight } from "./in-flight.ts";
 import type { ProxyShared } from "./proxy-deps.ts";
 import { noProxyMetrics, type ProxyMetrics } from "./proxy-metrics.ts";
 import { isProxyName, parseProxyPath } from "./proxy-path.ts";
@@ -48,6 +49,7 @@ export function createProxy(options: ProxyOptions): RepositoryResolver {
     now: options.now ?? Date.now,
     flights: new Map(),
     freshness: new TagFreshness(options.tagTtlMs),
+    once: createInFlight(),
   };
   return async (name) => {
     const { app, upstream, path } = parseProxyPath(name);

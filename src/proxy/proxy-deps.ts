@@ -24,6 +24,8 @@ export interface ProxyShared {
   /** Uploads in flight, by `<repository>\n<digest>`. */
   readonly flights: Map<string, Promise<BlobFlight>>;
   readonly freshness: TagFreshness;
+  /** Shares upstream manifest requests among concurrent callers (keys name a repository and reference). */
+  readonly once: <T>(key: string, task: () => Promise<T>) => Promise<T>;
 }
 
 /** One proxied repository, resolved for a request. */

@@ -61,19 +61,26 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
       metrics.cacheHits.inc(labels);
       return cached;
     }
-    metrics.cacheMisses.inc(labels);
-    const fetched = await fetchUpstream(digest);
-    if (!fetched.ok) throw fail(fetched.failure, "manifest", `manifest ${digest}`);
-    return cache(fetched.value, undefined);
+    return shared.once(`${target.name}@${digest}`, async () => {
+      metrics.cacheMisses.inc(labels);
+      const fetched = await fetchUpstream(digest);
+      if (!fetched.ok) throw fail(fetched.failure, "manifest", `manifest ${digest}`);
+      return cache(fetched.value, undefined);
+    });
   }
 
   async function byTag(tag: string): Promise<ServedManifest> {
-    const what = `${target.name}:${tag}`;
     const cached = await metadata.getManifest(target.name, tag);
     if (cached && freshness.isFresh(target.name, tag, cached.digest, now())) {
       metrics.cacheHits.inc(labels);
       return cached;
     }
+    return shared.once(`${target.name}:${tag}`, () => refreshTag(tag, cached));
+  }
+
+  /** Revalidates a cached tag (HEAD) or fetches an uncached one; serves the cache through outages. */
+  async function refreshTag(tag: string, cached: StoredManifest | undefined): Promise<ServedManifest> {
+    const what = `${target.name}:${tag}`;
     if (cached) {
       metrics.upstreamFetches.inc(labels);
       const head = await target.client.headManifest({ ...target.ref, tag });
