@@ -142,6 +142,7 @@ export async function startServer(config: Config, log: Logger, parts: ServerPart
       metadata,
       log,
       tagTtlMs: config.proxy.tagTtl,
+      clientOptions: { timeoutMs: config.proxy.upstreamTimeout },
       metrics: metrics.proxy,
       ...(parts.now && { now: parts.now }),
     });
