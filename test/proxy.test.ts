@@ -284,6 +284,10 @@ describe("pull-through proxy", { skip }, () => {
       const stale = await manifest("up/team/app", "1.0");
       assert.equal(stale.status, 200);
       assert.equal(stale.headers.get("wharf-proxy-stale"), "upstream rate-limited");
+      const asked = forwarder.requests.length;
+      const again = await manifest("up/team/app", "1.0");
+      assert.equal(again.headers.get("wharf-proxy-stale"), "upstream rate-limited");
+      assert.equal(forwarder.requests.length, asked, "a stale answer stands for a while without asking again");
       const uncached = await manifest("up/team/app", "never-pulled");
       assert.equal(uncached.status, 429);
       assert.equal(uncached.headers.get("retry-after"), "120");

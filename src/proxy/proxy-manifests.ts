@@ -71,16 +71,16 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
 
   async function byTag(tag: string): Promise<ServedManifest> {
     const cached = await metadata.getManifest(target.name, tag);
-    if (cached && freshness.isFresh(target.name, tag, cached.digest, now())) {
+    const known = cached && freshness.check(target.name, tag, cached.digest, now());
+    if (cached && known) {
       metrics.cacheHits.inc(labels);
-      return cached;
+      return known.stale === undefined ? cached : { ...cached, stale: known.stale };
     }
     return shared.once(`${target.name}:${tag}`, () => refreshTag(tag, cached));
   }
 
   /** Revalidates a cached tag (HEAD) or fetches an uncached one; serves the cache through outages. */
   async function refreshTag(tag: string, cached: StoredManifest | undefined): Promise<ServedManifest> {
-    const what = `${target.name}:${tag}`;
     if (cached) {
       metrics.upstreamFetches.inc(labels);
       const head = await target.client.headManifest({ ...target.ref, tag });
@@ -91,9 +91,8 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
       }
       const stale = head.ok ? undefined : staleReason(head.failure);
       if (!head.ok && stale) {
-        logFailure(head.failure, what, stale);
         metrics.cacheHits.inc(labels);
-        return { ...cached, stale };
+        return servedStale(head.failure, tag, cached, stale);
       }
       if (!head.ok) throw fail(head.failure, "manifest", `manifest ${tag}`);
     }
@@ -101,11 +100,14 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
     const fetched = await fetchUpstream(tag);
     if (fetched.ok) return cache(fetched.value, tag);
     const stale = cached ? staleReason(fetched.failure) : undefined;
-    if (cached && stale) {
-      logFailure(fetched.failure, what, stale);
-      return { ...cached, stale };
-    }
+    if (cached && stale) return servedStale(fetched.failure, tag, cached, stale);
     throw fail(fetched.failure, "manifest", `manifest ${tag}`);
+  }
+
+  function servedStale(failure: RegistryFailure, tag: string, cached: StoredManifest, stale: string): ServedManifest {
+    logFailure(failure, `${target.name}:${tag}`, stale);
+    freshness.servedStale(target.name, tag, cached.digest, stale, now());
+    return { ...cached, stale };
   }
 
   const manifests: RepositoryManifests = {
