@@ -27,7 +27,11 @@ import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
 import { createOutboundGuard } from "./net/create-outbound-guard.ts";
+import type { OutboundGuard } from "./net/outbound-guard.ts";
+import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
+import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
 import { createBlobService } from "./registry/blob-service.ts";
+import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
@@ -65,9 +69,8 @@ function splitListen(listen: string): { host: string; port: number } {
  * server listens: a missing or wrong key stops the start with a
  * MasterKeyError saying what to do, rather than failing requests later.
  */
-async function createDeploy(db: Kysely<Database>, config: Config, accounts: Accounts) {
+async function createDeploy(db: Kysely<Database>, config: Config, accounts: Accounts, outbound: OutboundGuard) {
   const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
-  const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const deps = {
     accounts: accounts.store,
     resolver: accounts.resolver,
@@ -85,7 +88,7 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
 }
 
 /** The accounts services and the HTTP parts that expose them. */
-async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
+async function createAuth(db: Kysely<Database>, config: Config, log: Logger, outbound: OutboundGuard) {
   const accounts = await createAccounts(db, config, log);
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   const common = {
@@ -100,7 +103,7 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
     { prefix: "/auth/token", id: "token", handle: (req, res, query) => tokenEndpoint(req, res, query) },
   ];
   const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
-  const deploy = await createDeploy(db, config, accounts);
+  const deploy = await createDeploy(db, config, accounts, outbound);
   const api = createApiHandler({
     management,
     verifier: accounts.verifier,
@@ -112,6 +115,18 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
   // The pull-through proxy finds the organizations' upstream registries here.
   return { accounts, authorizer, mounts, boot, upstreams: deploy.external.directory };
+}
+
+/** Parts given to the server from outside its configuration. */
+export interface ServerParts {
+  /**
+   * The external registries the pull-through proxy reads from. Without one,
+   * `proxy/…` names are refused. Defaults to the organizations' external
+   * registries (with accounts on); tests may give their own.
+   */
+  readonly upstreams?: UpstreamDirectory;
+  /** The clock (tests inject one to move tag TTLs). */
+  readonly now?: () => number;
 }
 
 /**
@@ -134,14 +149,14 @@ async function checkCanListen(host: string, port: number): Promise<void> {
  * every part from `config` and starts listening; only then prints the
  * first start's administrator password.
  */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, parts: ServerParts = {}): Promise<RunningServer> {
   const { host, port } = splitListen(config.listen);
   await checkCanListen(host, port);
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(config.dataDir);
   try {
-    return await startLocked(config, log, driver, host, port, lock.release);
+    return await startLocked(config, log, parts, driver, host, port, lock.release);
   } catch (error) {
     await lock.release();
     throw error;
@@ -151,13 +166,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 async function startLocked(
   config: Config,
   log: Logger,
+  parts: ServerParts,
   driver: ReturnType<typeof createStorageDriver>,
   host: string,
   port: number,
   unlock: () => Promise<void>,
 ): Promise<RunningServer> {
   const db = await openDatabase(config);
-  const auth = config.auth.enabled ? await createAuth(db, config, log) : undefined;
+  // Every request Wharf makes to another host for a user goes through this guard.
+  const outbound = createOutboundGuard({ allow: config.outbound.allow });
+  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound) : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
   const metrics = createMetrics();
@@ -168,10 +186,26 @@ async function startLocked(
     quota: createUploadQuota(driver, config.limits),
     maxBlobBytes: config.limits.maxBlobBytes,
   });
-  const services = {
+  const local = createLocalRepositories({
     blobs: createBlobService(driver, metadata),
-    uploads,
     manifests: createManifestService(metadata),
+    uploads,
+  });
+  const upstreams = parts.upstreams ?? auth?.upstreams;
+  const proxy =
+    upstreams &&
+    createProxy({
+      directory: upstreams,
+      driver,
+      metadata,
+      log,
+      tagTtlMs: config.proxy.tagTtl,
+      clientOptions: { timeoutMs: config.proxy.upstreamTimeout, outbound },
+      metrics: metrics.proxy,
+      ...(parts.now && { now: parts.now }),
+    });
+  const services = {
+    repositories: routeRepositories(local, proxy),
     catalog: metadata,
     authorizer,
     metrics,

@@ -191,6 +191,14 @@ export const configSchema = z.strictObject({
       allow: cidrList.default([]),
     })
     .default({ allow: [] }),
+  proxy: z
+    .strictObject({
+      /** A cached tag of a proxied repository is served this long before it is revalidated upstream (HEAD). */
+      tagTtl: duration.default(300_000),
+      /** An upstream request idle this long (connecting, headers, between body chunks) fails; cached content is then served. */
+      upstreamTimeout: duration.default(10_000),
+    })
+    .default({ tagTtl: 300_000, upstreamTimeout: 10_000 }),
 });
 
 /** Configuration as written by a user (before defaults). */

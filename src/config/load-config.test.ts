@@ -25,6 +25,8 @@ describe("loadConfig", () => {
     assert.equal(config.auth.enabled, true);
     assert.equal(config.uploads.expireAfter, 86_400_000);
     assert.equal(config.database.sqlite.synchronous, "full");
+    assert.equal(config.proxy.tagTtl, 300_000);
+    assert.equal(config.proxy.upstreamTimeout, 10_000);
   });
 
   it("accepts every example configuration", async () => {

@@ -82,6 +82,14 @@ export interface WharfMetrics {
   readonly duration: Histogram;
   readonly bytesReceived: Counter;
   readonly bytesSent: Counter;
+  /** The pull-through proxy's counters, labelled by app. */
+  readonly proxy: {
+    readonly pulls: Counter;
+    readonly bytes: Counter;
+    readonly cacheHits: Counter;
+    readonly cacheMisses: Counter;
+    readonly upstreamFetches: Counter;
+  };
   /** The whole exposition, with process gauges read now. */
   render(): string;
 }
@@ -111,13 +119,27 @@ export function createMetrics(): WharfMetrics {
   );
   const bytesReceived = new Counter("wharf_blob_bytes_received_total", "Bytes of blobs pushed and committed");
   const bytesSent = new Counter("wharf_blob_bytes_sent_total", "Blob bytes sent to clients");
+  const proxy = {
+    pulls: new Counter("wharf_proxy_pulls_total", "Manifest requests served through the pull-through proxy, by app"),
+    bytes: new Counter("wharf_proxy_bytes_total", "Blob bytes served through the pull-through proxy, by app"),
+    cacheHits: new Counter("wharf_proxy_cache_hits_total", "Proxy requests served from the cache, by app and kind"),
+    cacheMisses: new Counter(
+      "wharf_proxy_cache_misses_total",
+      "Proxy requests that had to go upstream, by app and kind",
+    ),
+    upstreamFetches: new Counter(
+      "wharf_proxy_upstream_requests_total",
+      "Requests made to upstream registries, by app and kind",
+    ),
+  };
+  const all = [requests, duration, bytesReceived, bytesSent, ...Object.values(proxy)];
   return {
     contentType: "text/plain; version=0.0.4; charset=utf-8",
     requests,
     duration,
     bytesReceived,
     bytesSent,
-    render: () =>
-      `${[requests, duration, bytesReceived, bytesSent].map((m) => m.render()).join("\n")}\n${processGauges()}\n`,
+    proxy,
+    render: () => `${all.map((m) => m.render()).join("\n")}\n${processGauges()}\n`,
   };
 }

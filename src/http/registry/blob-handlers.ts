@@ -11,9 +11,10 @@ import type { RegistryContext } from "./registry-context.ts";
 
 /** HEAD or GET a blob; GET streams it (206 for a satisfiable Range). */
 export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void> {
-  const { res, services } = ctx;
+  const { res, services, repository } = ctx;
   const digest = parseDigest(ctx.segment);
-  const { size } = await services.blobs.stat(ctx.name, digest);
+  const opened = head ? undefined : await repository.blobs.open(digest);
+  const size = opened?.size ?? (await repository.blobs.stat(digest)).size;
   const range = readByteRange(ctx.req.headers.range, size);
   res.setHeader("Docker-Content-Digest", digest.value);
   res.setHeader("ETag", `"${digest.value}"`);
@@ -28,18 +29,18 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
   res.statusCode = range ? 206 : 200;
   if (range) res.setHeader("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`);
   res.setHeader("Content-Length", range ? range.length : size);
-  if (head || size === 0) {
+  if (!opened || size === 0) {
     res.end();
     return;
   }
-  const stream = await services.blobs.open(ctx.name, digest, range);
+  const stream = await opened.read(range);
   await pipeline(stream, res);
   services.metrics.bytesSent.inc(range ? range.length : size);
 }
 
 /** Unlinks a blob from the repository (202). */
 export async function deleteBlob(ctx: RegistryContext): Promise<void> {
-  await ctx.services.blobs.delete(ctx.name, parseDigest(ctx.segment));
+  await ctx.repository.blobs.delete(parseDigest(ctx.segment));
   ctx.res.statusCode = 202;
   ctx.res.setHeader("Content-Length", 0);
   ctx.res.end();

@@ -36,7 +36,7 @@ export async function listCatalog(ctx: RegistryContext): Promise<void> {
 export async function listReferrers(ctx: RegistryContext): Promise<void> {
   const subject = parseDigest(ctx.segment, "subject digest");
   const artifactType = ctx.query.get("artifactType") ?? undefined;
-  const rows = await ctx.services.manifests.referrers(ctx.name, subject, artifactType);
+  const rows = await ctx.repository.referrers(subject, artifactType);
   if (artifactType !== undefined) ctx.res.setHeader("OCI-Filters-Applied", "artifactType");
   const manifests = rows.map((row) => ({
     mediaType: row.mediaType,

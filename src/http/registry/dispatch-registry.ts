@@ -1,7 +1,8 @@
 /**
  * @module
  * The registry pipeline every `/v2` request runs through, in this order:
- * match a route → validate the repository name → authorize once → handler →
+ * match a route → validate the repository name → authorize once → resolve
+ * the name to its repository (local or pull-through proxy) → handler →
  * errors written in the one wire format. Handlers see only validated input
  * and an authorized subject.
  */
@@ -13,6 +14,7 @@ import type { Access } from "../authorizer.ts";
 import { toWharfError, writeError } from "../write-error.ts";
 import type { RegistryServices } from "./registry-context.ts";
 import { type RegistryRoute, registryRoutes } from "./registry-routes.ts";
+import { wireErrorFor } from "./repository-error-codes.ts";
 
 function match(path: string): { route: RegistryRoute; groups: string[] } | undefined {
   for (const route of registryRoutes) {
@@ -72,7 +74,8 @@ export async function dispatchRegistry(
     const segment = decodeSegment(found.groups[found.route.named ? 1 : 0] ?? "");
     const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
     if (!decision.ok) throw decision.error;
-    await method.handle({ req, res, query, log, name, segment, subject: decision.subject, services });
+    const repository = await services.repositories(name);
+    await method.handle({ req, res, query, log, name, segment, subject: decision.subject, repository, services });
     if (method.audit && services.onAudited) {
       const digest = res.getHeader("Docker-Content-Digest");
       const target =
@@ -90,7 +93,7 @@ export async function dispatchRegistry(
       log.debug({ err: error }, "client closed the connection");
       res.destroy();
     } else {
-      writeError(res, toWharfError(error, log), head);
+      writeError(res, toWharfError(wireErrorFor(error, res), log), head);
     }
   }
   return found?.route.id ?? "unmatched";

@@ -10,6 +10,7 @@ import { readBody } from "../read-body.ts";
 import { writeJson } from "../write-error.ts";
 import { finishPage, readPage } from "./pagination.ts";
 import type { RegistryContext } from "./registry-context.ts";
+import { staleHeader } from "./repository-error-codes.ts";
 
 /**
  * True when the Accept header admits `mediaType`: no header, a wildcard, or
@@ -40,7 +41,7 @@ export async function getManifest(ctx: RegistryContext, head: boolean): Promise<
     );
   }
   const reference = parseManifestReference(ctx.segment);
-  const manifest = await ctx.services.manifests.get(ctx.name, reference);
+  const manifest = await ctx.repository.manifests.get(reference);
   if (!accepts(ctx.req.headers.accept, manifest.mediaType)) {
     throw new WharfError(
       "MANIFEST_UNKNOWN",
@@ -53,6 +54,7 @@ export async function getManifest(ctx: RegistryContext, head: boolean): Promise<
   res.setHeader("Content-Length", manifest.size);
   res.setHeader("Docker-Content-Digest", manifest.digest);
   res.setHeader("ETag", `"${manifest.digest}"`);
+  if (manifest.stale) res.setHeader(staleHeader, manifest.stale);
   res.end(head ? undefined : manifest.content);
 }
 
@@ -60,7 +62,7 @@ export async function getManifest(ctx: RegistryContext, head: boolean): Promise<
 export async function putManifest(ctx: RegistryContext): Promise<void> {
   const reference = parseManifestReference(ctx.segment);
   const body = await readBody(ctx.req, ctx.services.maxManifestBytes, "manifest");
-  const pushed = await ctx.services.manifests.put(ctx.name, reference, body, ctx.req.headers["content-type"]);
+  const pushed = await ctx.repository.manifests.put(reference, body, ctx.req.headers["content-type"]);
   const { res } = ctx;
   res.statusCode = 201;
   res.setHeader("Location", `/v2/${ctx.name}/manifests/${pushed.digest}`);
@@ -72,7 +74,7 @@ export async function putManifest(ctx: RegistryContext): Promise<void> {
 
 /** DELETE a manifest by digest (and its tags) or just a tag (202). */
 export async function deleteManifest(ctx: RegistryContext): Promise<void> {
-  await ctx.services.manifests.delete(ctx.name, parseManifestReference(ctx.segment));
+  await ctx.repository.manifests.delete(parseManifestReference(ctx.segment));
   ctx.res.statusCode = 202;
   ctx.res.setHeader("Content-Length", 0);
   ctx.res.end();
@@ -81,7 +83,8 @@ export async function deleteManifest(ctx: RegistryContext): Promise<void> {
 /** GET the sorted tags list with `n`/`last` pagination. */
 export async function listTags(ctx: RegistryContext): Promise<void> {
   const page = readPage(ctx.query);
-  const rows = await ctx.services.manifests.tags(ctx.name, page.last, page.limit + 1);
-  const tags = finishPage(ctx.res, `/v2/${ctx.name}/tags/list`, page, rows);
+  const rows = await ctx.repository.tags(page.last, page.limit + 1);
+  if (rows.stale) ctx.res.setHeader(staleHeader, rows.stale);
+  const tags = finishPage(ctx.res, `/v2/${ctx.name}/tags/list`, page, rows.tags);
   writeJson(ctx.res, 200, { name: ctx.name, tags });
 }

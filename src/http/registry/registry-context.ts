@@ -6,17 +6,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../log/create-logger.ts";
 import type { RepositoryCatalog } from "../../metadata/registry-metadata.ts";
-import type { BlobService } from "../../registry/blob-service.ts";
-import type { ManifestService } from "../../registry/manifest-service.ts";
-import type { UploadService } from "../../registry/upload-service.ts";
+import type { Repository, RepositoryResolver } from "../../registry/repository.ts";
 import type { Authorizer, Subject } from "../authorizer.ts";
 import type { WharfMetrics } from "../metrics.ts";
 
 /** The services and settings registry handlers use. */
 export interface RegistryServices {
-  readonly blobs: BlobService;
-  readonly uploads: UploadService;
-  readonly manifests: ManifestService;
+  /** Resolves a repository name (after authorization) to the repository that serves it. */
+  readonly repositories: RepositoryResolver;
   readonly catalog: RepositoryCatalog;
   readonly authorizer: Authorizer;
   readonly metrics: WharfMetrics;
@@ -36,5 +33,7 @@ export interface RegistryContext {
   /** The last path segment: digest, reference or upload id ("" when none). */
   readonly segment: string;
   readonly subject: Subject;
+  /** The repository the name resolved to (for `/v2/` and the catalog: the local one named ""). */
+  readonly repository: Repository;
   readonly services: RegistryServices;
 }

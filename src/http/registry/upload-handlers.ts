@@ -51,29 +51,29 @@ function hasBody(ctx: RegistryContext): boolean {
 
 /** POST: mount (`?mount=&from=`), monolithic push (`?digest=`), or open a session. */
 export async function startUpload(ctx: RegistryContext): Promise<void> {
-  const { query, services, res, name } = ctx;
+  const { query, services, res, name, repository } = ctx;
   const mount = query.get("mount");
   if (mount !== null) {
     const digest = parseDigest(mount, "mount digest");
     const from = query.get("from") ?? undefined;
     const canPull = (repository: string) => services.authorizer.canPull(ctx.subject, repository);
-    if (await services.blobs.mount(name, digest, from, canPull)) return sendCreated(res, name, digest.value);
+    if (await repository.uploads.mount(digest, from, canPull)) return sendCreated(res, name, digest.value);
   }
   const digestParam = mount === null ? query.get("digest") : null;
   if (digestParam !== null) {
-    const blob = await services.uploads.monolithic(name, parseDigest(digestParam), ctx.req, declaredLength(ctx));
+    const blob = await repository.uploads.monolithic(parseDigest(digestParam), ctx.req, declaredLength(ctx));
     services.metrics.bytesReceived.inc(blob.size);
     return sendCreated(res, name, blob.digest);
   }
   ctx.req.resume();
-  sendUploadStatus(res, await services.uploads.start(name, uploadOwner(ctx.subject)), 202);
+  sendUploadStatus(res, await repository.uploads.start(uploadOwner(ctx.subject)), 202);
 }
 
 /** PATCH: appends a chunk (ordered by Content-Range when given). */
 export async function patchUpload(ctx: RegistryContext): Promise<void> {
   const range = readContentRange(ctx.req);
   const owner = uploadOwner(ctx.subject);
-  const status = await ctx.services.uploads.append(ctx.name, ctx.segment, owner, ctx.req, range, declaredLength(ctx));
+  const status = await ctx.repository.uploads.append(ctx.segment, owner, ctx.req, range, declaredLength(ctx));
   sendUploadStatus(ctx.res, status, 202);
 }
 
@@ -89,7 +89,7 @@ export async function completeUpload(ctx: RegistryContext): Promise<void> {
   const digest = parseDigest(digestParam);
   const range = readContentRange(ctx.req);
   if (range) {
-    const status = await ctx.services.uploads.status(ctx.name, ctx.segment);
+    const status = await ctx.repository.uploads.status(ctx.segment);
     if (range.start !== status.size) {
       throw new WharfError(
         "BLOB_UPLOAD_INVALID",
@@ -104,19 +104,19 @@ export async function completeUpload(ctx: RegistryContext): Promise<void> {
   const body = hasBody(ctx) ? ctx.req : undefined;
   if (!body) ctx.req.resume();
   const owner = uploadOwner(ctx.subject);
-  const blob = await ctx.services.uploads.complete(ctx.name, ctx.segment, owner, digest, body, declaredLength(ctx));
+  const blob = await ctx.repository.uploads.complete(ctx.segment, owner, digest, body, declaredLength(ctx));
   ctx.services.metrics.bytesReceived.inc(blob.size);
   sendCreated(ctx.res, ctx.name, blob.digest);
 }
 
 /** GET: where the session stands (204 with Range). */
 export async function uploadStatus(ctx: RegistryContext): Promise<void> {
-  sendUploadStatus(ctx.res, await ctx.services.uploads.status(ctx.name, ctx.segment), 204);
+  sendUploadStatus(ctx.res, await ctx.repository.uploads.status(ctx.segment), 204);
 }
 
 /** DELETE: cancels the session (204). */
 export async function cancelUpload(ctx: RegistryContext): Promise<void> {
-  await ctx.services.uploads.cancel(ctx.name, ctx.segment);
+  await ctx.repository.uploads.cancel(ctx.segment);
   ctx.res.statusCode = 204;
   ctx.res.end();
 }

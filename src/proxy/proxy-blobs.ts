@@ -1,0 +1,136 @@
+/**
+ * @module
+ * Blobs of a proxied repository. A blob linked into the proxy repository is
+ * served from storage (shared, by digest, with every other repository). An
+ * unknown one is downloaded from the upstream once — concurrent requests
+ * join the same {@link BlobFlight} — verified while it streams, stored and
+ * linked, so the next pull is local. HEAD of an uncached blob asks the
+ * upstream and caches nothing.
+ */
+import { randomUUID } from "node:crypto";
+import { type Readable, Transform } from "node:stream";
+import type { Digest } from "../digest/digest.ts";
+import type { OpenedBlob, RepositoryBlobs } from "../registry/repository.ts";
+import { RepositoryError } from "../registry/repository-error.ts";
+import type { RegistryFailure } from "../registry-client/registry-result.ts";
+import { blobDataPath, uploadDataPath } from "../storage/blob-paths.ts";
+import { BlobFlight } from "./blob-flight.ts";
+import type { ProxyShared, ProxyTarget } from "./proxy-deps.ts";
+import { upstreamError } from "./upstream-failure.ts";
+
+/** Proxy blobs of `target`. Deleting is refused: the repository mirrors its upstream. */
+export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): RepositoryBlobs {
+  const { metadata, metrics, driver } = shared;
+  const labels = { app: target.app, kind: "blob" };
+
+  function counted(stream: Readable): Readable {
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        metrics.bytes.inc({ app: target.app }, chunk.length);
+        callback(null, chunk);
+      },
+    });
+    stream.on("error", (error) => counter.destroy(error));
+    counter.on("close", () => stream.destroy());
+    return stream.pipe(counter);
+  }
+
+  async function startFlight(digest: Digest): Promise<BlobFlight> {
+    metrics.upstreamFetches.inc(labels);
+    const download = await target.client.getBlob(target.ref, digest.value);
+    if (!download.ok) throw failure(download.failure, digest);
+    let size = download.value.size;
+    if (size === undefined) {
+      const head = await target.client.headBlob(target.ref, digest.value);
+      if (!head.ok) {
+        download.value.stream.destroy();
+        throw failure(head.failure, digest);
+      }
+      size = head.value.size;
+    }
+    const flight = new BlobFlight({
+      size,
+      source: download.value.stream as AsyncIterable<Buffer>,
+      store: (bytes) => store(digest, bytes),
+      readStored: (offset) => driver.read(blobDataPath(digest), { offset }),
+    });
+    flight.stored.catch((error: unknown) =>
+      shared.log.warn({ err: error, upstream: target.upstream, digest: digest.value }, "proxy: blob download failed"),
+    );
+    return flight;
+  }
+
+  async function store(digest: Digest, bytes: AsyncIterable<Buffer>): Promise<void> {
+    const temporary = uploadDataPath(target.name, randomUUID());
+    try {
+      const size = await driver.write(temporary, bytes, { append: true, durable: false });
+      await driver.move(temporary, blobDataPath(digest));
+      await metadata.linkBlob(target.name, digest.value, size);
+    } catch (error) {
+      await driver.delete(temporary);
+      throw error;
+    }
+  }
+
+  function failure(upstream: RegistryFailure, digest: Digest): RepositoryError {
+    shared.log.warn({ upstream: target.upstream, reason: upstream.message }, "proxy: upstream blob request failed");
+    return upstreamError(upstream, "blob", `blob ${digest.value}`);
+  }
+
+  /**
+   * A blob Wharf already stores for another repository (a shared base
+   * layer) is linked without downloading it again — once the upstream
+   * confirms this repository has it, since a digest alone grants nothing.
+   */
+  async function linkStored(digest: Digest): Promise<{ size: number } | undefined> {
+    const stored = await metadata.storedBlob(digest.value);
+    if (!stored) return undefined;
+    metrics.upstreamFetches.inc(labels);
+    const head = await target.client.headBlob(target.ref, digest.value);
+    if (!head.ok || head.value.size !== stored.size) return undefined;
+    await metadata.linkBlob(target.name, digest.value, stored.size);
+    return stored;
+  }
+
+  /** Joins the download of `digest` in progress, or starts it. */
+  function join(digest: Digest): Promise<BlobFlight> {
+    const key = `${target.name}\n${digest.value}`;
+    const known = shared.flights.get(key);
+    if (known) return known;
+    const started = startFlight(digest);
+    shared.flights.set(key, started);
+    const forget = () => {
+      if (shared.flights.get(key) === started) shared.flights.delete(key);
+    };
+    started.then((flight) => flight.stored.then(forget, forget), forget);
+    return started;
+  }
+
+  return {
+    async stat(digest) {
+      const linked = await metadata.linkedBlob(target.name, digest.value);
+      if (linked) return linked;
+      const flying = shared.flights.get(`${target.name}\n${digest.value}`);
+      if (flying) return { size: (await flying).size };
+      metrics.upstreamFetches.inc(labels);
+      const head = await target.client.headBlob(target.ref, digest.value);
+      if (!head.ok) throw failure(head.failure, digest);
+      return { size: head.value.size };
+    },
+
+    async open(digest): Promise<OpenedBlob> {
+      const linked = (await metadata.linkedBlob(target.name, digest.value)) ?? (await linkStored(digest));
+      if (linked) {
+        metrics.cacheHits.inc(labels);
+        return { size: linked.size, read: async (range) => counted(await driver.read(blobDataPath(digest), range)) };
+      }
+      metrics.cacheMisses.inc(labels);
+      const flight = await join(digest);
+      return { size: flight.size, read: async (range) => counted(flight.follow(range)) };
+    },
+
+    async delete() {
+      throw new RepositoryError("read-only", `${target.name} mirrors an upstream registry: blobs cannot be deleted`);
+    },
+  };
+}
