@@ -7,6 +7,10 @@
  * every request and their grants computed on the spot; no credentials means
  * anonymous, which may pull public repositories and gets a 401 challenge
  * for anything else — including `GET /v2/`, as `docker login` expects.
+ * A license's Bearer token is re-checked on every request (its principal is
+ * never cached), so a revoked or expired license is refused at once; a
+ * license asking for a repository it is not entitled to gets the answer of
+ * a missing repository, so it cannot learn which images exist.
  */
 import type { IncomingMessage } from "node:http";
 import { type Access, anonymous, type Principal } from "../../accounts/access.ts";
@@ -52,7 +56,8 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     });
   }
 
-  async function bearerPrincipal(key: string, subject: string): Promise<Principal> {
+  async function bearerPrincipal(key: string, subject: string): Promise<Principal | undefined> {
+    if (key.startsWith("license:")) return deps.verifier.principalOf("license", Number(key.slice(8)));
     const cached = principals.get(key);
     if (cached) return cached;
     const [kind, id] = key.split(":") as [Principal["kind"], string];
@@ -69,7 +74,9 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     const verified = await deps.tokens.verifyAccess(token);
     if (!verified) return { ok: false, error: challenge(req, needed, "invalid_token") };
     if (!covers(verified.access, needed)) return { ok: false, error: challenge(req, needed, "insufficient_scope") };
-    return { ok: true, subject: await bearerPrincipal(verified.principal, verified.subject) };
+    const subject = await bearerPrincipal(verified.principal, verified.subject);
+    if (!subject) return { ok: false, error: challenge(req, needed, "invalid_token") };
+    return { ok: true, subject };
   }
 
   async function viaBasic(
@@ -92,6 +99,9 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     if (!result.ok) return { ok: false, error: challenge(req, needed, "invalid_token") };
     const granted = await grantAccess(deps.resolver, result.principal, needed);
     if (!covers(granted, needed)) {
+      if (result.principal.kind === "license" && needed.every((a) => a.actions.every((x) => x === "pull"))) {
+        return { ok: false, error: new WharfError("NAME_UNKNOWN") };
+      }
       return { ok: false, error: new WharfError("DENIED", `${result.principal.name} may not ${describe(needed)}`) };
     }
     return { ok: true, subject: result.principal };
