@@ -19,6 +19,7 @@ import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics } from "./http/metrics.ts";
+import { createLicensing } from "./licensing/create-licensing.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
@@ -31,6 +32,12 @@ import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
 import { createStorageDriver } from "./storage/create-storage-driver.ts";
+
+/** Parts a caller may inject into {@link startServer} (tests). */
+export interface ServerOptions {
+  /** The clock licenses expire by; `Date.now` by default. */
+  readonly clock?: () => number;
+}
 
 /** A running server. */
 export interface RunningServer {
@@ -72,8 +79,9 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
 }
 
 /** The accounts services and the HTTP parts that expose them. */
-async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
-  const accounts = await createAccounts(db, config, log);
+async function createAuth(db: Kysely<Database>, config: Config, log: Logger, options: ServerOptions) {
+  const licensing = createLicensing(db, { log, clock: options.clock, publicUrl: config.publicUrl });
+  const accounts = await createAccounts(db, config, log, licensing.authority);
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   if (boot.created && boot.password) {
     process.stdout.write(
@@ -93,17 +101,29 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   ];
   const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
   const deploy = await createDeploy(db, config, accounts);
-  const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit, deploy, log });
+  const licensingServices = licensing.services({
+    store: accounts.store,
+    resolver: accounts.resolver,
+    audit: accounts.audit,
+  });
+  const api = createApiHandler({
+    management,
+    verifier: accounts.verifier,
+    audit: accounts.audit,
+    deploy,
+    log,
+    licensing: licensingServices,
+  });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
-  return { accounts, authorizer, mounts };
+  return { accounts, authorizer, mounts, licensing };
 }
 
 /** Builds every part from `config` and starts listening. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(config);
-  const auth = config.auth.enabled ? await createAuth(db, config, log) : undefined;
+  const auth = config.auth.enabled ? await createAuth(db, config, log, options) : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
   const metrics = createMetrics();
@@ -121,6 +141,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
     maxManifestBytes: config.limits.maxManifestBytes,
     onAudited: auth?.accounts.audit.record,
+    onPulled: auth?.licensing.pulls.record,
   };
   const checkReady = async () => {
     await metadata.listRepositories(undefined, 1);
@@ -166,6 +187,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       clearInterval(reap);
       clearTimeout(force);
       await auth?.accounts.audit.close();
+      await auth?.licensing.pulls.close();
       await db.destroy();
     },
   };

@@ -30,6 +30,9 @@ export const paramSchemas: Readonly<Record<string, z.ZodType<string>>> = {
   namespace: name("namespace: a user, organization or application name"),
   secret: name("pull secret name"),
   service: name("service name"),
+  app: name("application slug"),
+  customer: name("customer name"),
+  license: name("public handle of a license (lic_…)"),
   name: z
     .string()
     .max(255)

@@ -15,6 +15,7 @@ import type { AuditLog } from "../../accounts/audit-log.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import type { Management } from "../../accounts/management-service.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
+import type { LicensingServices } from "../../licensing/create-licensing.ts";
 import type { Logger } from "../../log/create-logger.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
@@ -25,6 +26,7 @@ import { openApiDocument } from "./api-openapi.ts";
 import { type ApiRoute, route } from "./api-route.ts";
 import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
+import { licensingRoutes } from "./licensing-routes.ts";
 
 /** What the API needs. */
 export interface ApiHandlerDeps {
@@ -35,6 +37,8 @@ export interface ApiHandlerDeps {
   readonly deploy: DeployServices;
   /** Where master-key failures are reported to the operator. */
   readonly log: Pick<Logger, "warn">;
+  /** Customers and licenses. */
+  readonly licensing?: LicensingServices;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -99,6 +103,7 @@ async function masterKeyUnavailable<T>(log: ApiHandlerDeps["log"], handle: () =>
 /** Creates the `/api/v1` mount handler. */
 export function createApiHandler(deps: ApiHandlerDeps) {
   const routes: ApiRoute[] = apiRoutes(deps.management, deps.deploy);
+  if (deps.licensing) routes.push(...licensingRoutes(deps.licensing));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {

@@ -84,6 +84,18 @@ export async function dispatchRegistry(
         remote: req.socket.remoteAddress,
       });
     }
+    if (services.onPulled && req.method === "GET" && (found.route.id === "manifest" || found.route.id === "blob")) {
+      const digest = res.getHeader("Docker-Content-Digest");
+      services.onPulled({
+        subject: decision.subject,
+        repository: name,
+        reference: segment,
+        digest: typeof digest === "string" ? digest : undefined,
+        kind: found.route.id,
+        bytes: Number(res.getHeader("Content-Length") ?? 0) || 0,
+        remote: req.socket.remoteAddress,
+      });
+    }
   } catch (error) {
     if (req.destroyed && !req.complete) {
       // The client went away mid-request: nobody is there to read an error.
