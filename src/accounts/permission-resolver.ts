@@ -90,11 +90,14 @@ export function createPermissionResolver(store: AccountsMetadata, licenses?: Lic
   }
 
   async function grantedActions(principal: Principal, repository: string): Promise<Set<Action>> {
+    const proxyApp = proxyAppOf(repository);
     if (principal.kind === "license") {
-      const entitled = licenses !== undefined && (await licenses.canPull(principal, repository));
+      // Public repositories stay public to a license (a cluster sends it for every image of this host).
+      const entitled =
+        (licenses !== undefined && (await licenses.canPull(principal, repository))) ||
+        (proxyApp === undefined && (await isPublic(repository)));
       return new Set<Action>(entitled ? ["pull"] : []);
     }
-    const proxyApp = proxyAppOf(repository);
     if (proxyApp !== undefined) return proxyActions(principal, proxyApp, repository);
     const allowed = new Set<Action>((await isPublic(repository)) ? ["pull"] : []);
     switch (principal.kind) {

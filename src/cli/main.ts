@@ -14,7 +14,9 @@ const { Command } = await import("commander");
 const { registerAppCommands } = await import("./app-command.ts");
 const { registerAuditCommand } = await import("./audit-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
+const { registerCustomerCommands } = await import("./customer-command.ts");
 const { registerKeysCommand } = await import("./keys-command.ts");
+const { registerLicenseCommands } = await import("./license-command.ts");
 const { registerLoginCommands } = await import("./login-command.ts");
 const { registerOrgCommands } = await import("./org-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
@@ -49,5 +51,7 @@ registerAuditCommand(program);
 registerSecretCommands(program);
 registerSecretsCommands(program);
 registerServiceCommands(program);
+registerCustomerCommands(program);
+registerLicenseCommands(program);
 
 await program.parseAsync(process.argv);
