@@ -72,6 +72,7 @@ export async function dispatchRegistry(
     const segment = decodeSegment(found.groups[found.route.named ? 1 : 0] ?? "");
     const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
     if (!decision.ok) throw decision.error;
+    const remote = req.socket.remoteAddress; // read now: the socket may be gone when a streamed answer ends
     await method.handle({ req, res, query, log, name, segment, subject: decision.subject, services });
     if (method.audit && services.onAudited) {
       const digest = res.getHeader("Docker-Content-Digest");
@@ -93,7 +94,7 @@ export async function dispatchRegistry(
         digest: typeof digest === "string" ? digest : undefined,
         kind: found.route.id,
         bytes: Number(res.getHeader("Content-Length") ?? 0) || 0,
-        remote: req.socket.remoteAddress,
+        remote,
       });
     }
   } catch (error) {
