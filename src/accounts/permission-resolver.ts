@@ -35,10 +35,13 @@ export function namespaceOf(repository: string): string {
 /** The permission resolver. */
 export type PermissionResolver = ReturnType<typeof createPermissionResolver>;
 
-/** The application slug of a proxy repository name (`proxy/<app>/<upstream>/<path>`), else undefined. */
+/**
+ * The application slug of a proxy repository name (`proxy/<app>/<upstream>/<path>`;
+ * any name under `proxy/<app>/` counts, so nobody ever pushes there), else undefined.
+ */
 export function proxyAppOf(repository: string): string | undefined {
   const parts = repository.split("/");
-  return parts[0] === "proxy" && parts.length >= 4 ? parts[1] : undefined;
+  return parts[0] === "proxy" && parts.length >= 2 ? parts[1] : undefined;
 }
 
 /** Creates the resolver over the accounts store; `licenses` (optional) decides what licenses may pull. */

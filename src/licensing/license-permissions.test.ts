@@ -187,6 +187,7 @@ describe("who else pulls a proxy name", () => {
     assert.equal(await actions(users.owner!, name), "pull");
     assert.equal(await actions(users.reader!, name), "pull");
     assert.equal(await actions(users.root!, name), "pull");
+    assert.equal(await actions(users.root!, "proxy/myapp/short"), "pull", "even an admin never pushes under proxy/");
   });
 
   it("members without a team, outsiders and anonymous get nothing, even for a public app", async () => {
