@@ -3,7 +3,8 @@
  * The registry pipeline every `/v2` request runs through, in this order:
  * match a route → validate the repository name → authorize once → handler →
  * errors written in the one wire format. Handlers see only validated input
- * and an authorized subject.
+ * and an authorized subject. After a successful manifest or blob GET the
+ * pipeline reports what it served (`onPulled`: the per-license pull audit).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { WharfError } from "../../errors/wharf-error.ts";
