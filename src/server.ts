@@ -20,6 +20,7 @@ import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics } from "./http/metrics.ts";
+import { createLicensing } from "./licensing/create-licensing.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
@@ -88,8 +89,19 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
 }
 
 /** The accounts services and the HTTP parts that expose them. */
-async function createAuth(db: Kysely<Database>, config: Config, log: Logger, outbound: OutboundGuard) {
-  const accounts = await createAccounts(db, config, log);
+async function createAuth(
+  db: Kysely<Database>,
+  config: Config,
+  log: Logger,
+  outbound: OutboundGuard,
+  parts: ServerParts,
+) {
+  // Licenses name upstream images by the external registry's short name; a
+  // proxy path may use the host instead. The directory exists once deploy is built.
+  let upstreams: UpstreamDirectory | undefined;
+  const resolveUpstreamName = async (app: string, segment: string) => (await upstreams?.find(app, segment))?.name;
+  const licensing = createLicensing(db, { log, clock: parts.now, publicUrl: config.publicUrl, resolveUpstreamName });
+  const accounts = await createAccounts(db, config, log, licensing.authority);
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   const common = {
     verifier: accounts.verifier,
@@ -104,6 +116,12 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger, out
   ];
   const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
   const deploy = await createDeploy(db, config, accounts, outbound);
+  upstreams = parts.upstreams ?? deploy.external.directory;
+  const licensingServices = licensing.services({
+    store: accounts.store,
+    resolver: accounts.resolver,
+    audit: accounts.audit,
+  });
   const api = createApiHandler({
     management,
     verifier: accounts.verifier,
@@ -111,10 +129,11 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger, out
     deploy,
     external: deploy.external.service,
     log,
+    licensing: licensingServices,
   });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
   // The pull-through proxy finds the organizations' upstream registries here.
-  return { accounts, authorizer, mounts, boot, upstreams: deploy.external.directory };
+  return { accounts, authorizer, mounts, boot, licensing, upstreams };
 }
 
 /** Parts given to the server from outside its configuration. */
@@ -125,7 +144,7 @@ export interface ServerParts {
    * registries (with accounts on); tests may give their own.
    */
   readonly upstreams?: UpstreamDirectory;
-  /** The clock (tests inject one to move tag TTLs). */
+  /** The clock proxy tag TTLs and license expiry follow; `Date.now` by default (tests move it). */
   readonly now?: () => number;
 }
 
@@ -175,7 +194,7 @@ async function startLocked(
   const db = await openDatabase(config);
   // Every request Wharf makes to another host for a user goes through this guard.
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
-  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound) : undefined;
+  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound, parts) : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
   const metrics = createMetrics();
@@ -211,6 +230,7 @@ async function startLocked(
     metrics,
     maxManifestBytes: config.limits.maxManifestBytes,
     onAudited: auth?.accounts.audit.record,
+    onPulled: auth?.licensing.pulls.record,
   };
   const checkReady = async () => {
     await metadata.listRepositories(undefined, 1);
@@ -269,6 +289,7 @@ async function startLocked(
       clearInterval(reap);
       clearTimeout(force);
       await auth?.accounts.audit.close();
+      await auth?.licensing.pulls.close();
       await db.destroy();
       await unlock();
     },

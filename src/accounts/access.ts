@@ -37,6 +37,20 @@ export type Principal =
       readonly robotId: number;
       readonly orgId: number;
       readonly scopes: readonly ScopePattern[];
+    }
+  | {
+      /** A customer's license (its id is both username and password); it may only pull what it is entitled to. */
+      readonly kind: "license";
+      /** `license:<customer>`, as audit logs show it. */
+      readonly name: string;
+      /** The license's row id (never the secret license id). */
+      readonly licenseId: number;
+      /** The license's public, non-secret handle (`lic_…`). */
+      readonly publicId: string;
+      readonly customer: string;
+      readonly appSlug: string;
+      /** Entitlement patterns: `<app-slug>/<path>` and `<registry-short-name>/<path>`, `*` wildcards. */
+      readonly entitlements: readonly string[];
     };
 
 /** The principal of a request with no credentials. */

@@ -11,6 +11,7 @@ import type { Database } from "../metadata/database-schema.ts";
 import { createAccountsMetadata } from "../metadata/kysely-accounts-metadata.ts";
 import { createAuditLog } from "./audit-log.ts";
 import { createCredentialVerifier } from "./credential-verifier.ts";
+import type { LicenseAuthority } from "./license-authority.ts";
 import { createLoginRateLimiter } from "./login-rate-limiter.ts";
 import { createPermissionResolver } from "./permission-resolver.ts";
 import { createRegistryTokens } from "./registry-tokens.ts";
@@ -19,12 +20,12 @@ import { loadSigningKeys } from "./signing-keys.ts";
 /** Every accounts service. */
 export type Accounts = Awaited<ReturnType<typeof createAccounts>>;
 
-/** Builds the accounts services. */
-export async function createAccounts(db: Kysely<Database>, config: Config, log: Logger) {
+/** Builds the accounts services; `licenses` (optional) lets customer licenses authenticate and pull. */
+export async function createAccounts(db: Kysely<Database>, config: Config, log: Logger, licenses?: LicenseAuthority) {
   const store = createAccountsMetadata(db);
-  const resolver = createPermissionResolver(store);
+  const resolver = createPermissionResolver(store, licenses);
   const limiter = createLoginRateLimiter(store);
-  const verifier = createCredentialVerifier(store, limiter);
+  const verifier = createCredentialVerifier(store, limiter, licenses);
   const keys = await loadSigningKeys(config.dataDir);
   const tokens = createRegistryTokens(keys, {
     issuer: config.auth.service,

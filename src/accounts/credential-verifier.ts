@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import type { AccountsMetadata, UserRow } from "../metadata/accounts-metadata.ts";
 import type { Principal } from "./access.ts";
+import type { LicenseAuthority } from "./license-authority.ts";
 import type { LoginRateLimiter } from "./login-rate-limiter.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
 import { parseScopePattern } from "./scope-pattern.ts";
@@ -19,7 +20,7 @@ import { hashSecret, looksLikeSecret } from "./secret-token.ts";
 
 /** The outcome of a credential check. */
 export type Verification =
-  | { readonly ok: true; readonly principal: Principal; readonly via: "password" | "token" | "robot" }
+  | { readonly ok: true; readonly principal: Principal; readonly via: "password" | "token" | "robot" | "license" }
   | { readonly ok: false; readonly reason: "invalid" }
   | { readonly ok: false; readonly reason: "rate-limited"; readonly retryAfterSeconds: number };
 
@@ -30,8 +31,15 @@ const invalid = { ok: false, reason: "invalid" } as const;
 /** The credential verifier. */
 export type CredentialVerifier = ReturnType<typeof createCredentialVerifier>;
 
-/** Creates the verifier over the accounts store and the login rate limiter. */
-export function createCredentialVerifier(store: AccountsMetadata, limiter: LoginRateLimiter) {
+/**
+ * Creates the verifier over the accounts store and the login rate limiter;
+ * `licenses` (optional) authenticates customer license ids.
+ */
+export function createCredentialVerifier(
+  store: AccountsMetadata,
+  limiter: LoginRateLimiter,
+  licenses?: LicenseAuthority,
+) {
   const remembered = new Map<string, { passwordHash: string; until: number }>();
   const dummyHash = hashPassword("wharf-timing-equalizer");
 
@@ -102,6 +110,11 @@ export function createCredentialVerifier(store: AccountsMetadata, limiter: Login
       // Tokens and robot secrets hold 256 random bits: guessing them is hopeless,
       // so they are neither limited nor counted. Counting them would let one CI
       // job retrying a revoked token lock every user behind its address out.
+      // License ids are as unguessable as tokens: neither limited nor counted.
+      if (licenses?.recognizes(secret)) {
+        const principal = await licenses.authenticate(username, secret);
+        return principal ? { ok: true, principal, via: "license" } : invalid;
+      }
       if (looksLikeSecret(secret)) {
         return secret.startsWith("wharf_pat_") ? viaToken(username, secret) : viaRobot(username, secret);
       }
@@ -143,6 +156,7 @@ export function createCredentialVerifier(store: AccountsMetadata, limiter: Login
           scopes: robot.scopes.map(parseScopePattern),
         };
       }
+      if (kind === "license") return licenses?.principalOf(id);
       return undefined;
     },
   };

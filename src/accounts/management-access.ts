@@ -47,6 +47,7 @@ export function requireManager(caller: Caller): Manager {
   if (p.kind === "robot") {
     throw new WharfError("DENIED", "robot accounts may not use the management API; log in as a user");
   }
+  if (p.kind === "license") throw new WharfError("DENIED", "a license may only pull images; log in as a user");
   throw new WharfError("UNAUTHORIZED", "log in to use the management API");
 }
 

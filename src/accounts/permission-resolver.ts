@@ -11,9 +11,16 @@
  * - a token never exceeds its owner and its scopes; a robot gets its scopes,
  *   only inside its organization's namespaces.
  * Nobody but a server admin writes to a namespace that does not exist.
+ * Proxy repositories `proxy/<app-slug>/<upstream>/<path>` are read-only and
+ * never public: a license pulls them when entitled (the license authority
+ * decides, as for the app's own repositories); otherwise only server admins
+ * and members with a role on the app's organization namespace (owners or
+ * any team role) pull them, so the vendor can test — tokens and robots
+ * within their scopes on the proxy name, robots only of that organization.
  */
 import type { AccountsMetadata } from "../metadata/accounts-metadata.ts";
 import type { Action, Principal } from "./access.ts";
+import type { LicenseAuthority } from "./license-authority.ts";
 import { actionsOf, type Role, strongerRole } from "./roles.ts";
 import { scopedActions } from "./scope-pattern.ts";
 
@@ -28,8 +35,17 @@ export function namespaceOf(repository: string): string {
 /** The permission resolver. */
 export type PermissionResolver = ReturnType<typeof createPermissionResolver>;
 
-/** Creates the resolver over the accounts store. */
-export function createPermissionResolver(store: AccountsMetadata) {
+/**
+ * The application slug of a proxy repository name (`proxy/<app>/<upstream>/<path>`;
+ * any name under `proxy/<app>/` counts, so nobody ever pushes there), else undefined.
+ */
+export function proxyAppOf(repository: string): string | undefined {
+  const parts = repository.split("/");
+  return parts[0] === "proxy" && parts.length >= 2 ? parts[1] : undefined;
+}
+
+/** Creates the resolver over the accounts store; `licenses` (optional) decides what licenses may pull. */
+export function createPermissionResolver(store: AccountsMetadata, licenses?: LicenseAuthority) {
   async function isPublic(repository: string): Promise<boolean> {
     const own = await store.repositoryPublic(repository);
     if (own !== undefined) return own;
@@ -54,7 +70,38 @@ export function createPermissionResolver(store: AccountsMetadata) {
     return from.reduce<Role | undefined>((role, g) => strongerRole(role, g.role), undefined);
   }
 
+  /** Pull on a proxy repository of `app`, for anyone but a license (see the module comment). */
+  async function proxyActions(principal: Principal, app: string, repository: string): Promise<Set<Action>> {
+    const none = new Set<Action>();
+    const namespace = await store.findNamespace(app);
+    if (namespace?.kind !== "application" || namespace.orgId === null) return none;
+    const orgId = namespace.orgId;
+    /** Owners, and members of at least one team (every team role reads the organization's namespaces). */
+    const reads = async (userId: number) => {
+      const membership = await store.membership(orgId, userId);
+      return membership === "owner" || (membership === "member" && (await store.teamsOfUser(orgId, userId)).length > 0);
+    };
+    let pulls = false;
+    if (principal.kind === "user" || principal.kind === "token") {
+      const member = principal.isAdmin || (await reads(principal.userId));
+      const scoped = principal.kind === "token" ? scopedActions(principal.scopes, repository).has("pull") : true;
+      pulls = member && scoped;
+    } else if (principal.kind === "robot") {
+      pulls = principal.orgId === namespace.orgId && scopedActions(principal.scopes, repository).has("pull");
+    }
+    return pulls ? new Set<Action>(["pull"]) : none;
+  }
+
   async function grantedActions(principal: Principal, repository: string): Promise<Set<Action>> {
+    const proxyApp = proxyAppOf(repository);
+    if (principal.kind === "license") {
+      // Public repositories stay public to a license (a cluster sends it for every image of this host).
+      const entitled =
+        (licenses !== undefined && (await licenses.canPull(principal, repository))) ||
+        (proxyApp === undefined && (await isPublic(repository)));
+      return new Set<Action>(entitled ? ["pull"] : []);
+    }
+    if (proxyApp !== undefined) return proxyActions(principal, proxyApp, repository);
     const allowed = new Set<Action>((await isPublic(repository)) ? ["pull"] : []);
     switch (principal.kind) {
       case "anonymous":

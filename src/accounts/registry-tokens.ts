@@ -14,7 +14,7 @@ import type { SigningKeys } from "./signing-keys.ts";
 /** The claims Wharf puts in an access token beyond the registered ones. */
 export interface AccessClaims {
   readonly access: Access[];
-  /** The principal kind and id (`user:3`, `token:12`, `robot:4`, `anonymous:0`). */
+  /** The principal kind and id (`user:3`, `token:12`, `robot:4`, `license:7`, `anonymous:0`). */
   readonly principal: string;
 }
 
@@ -45,6 +45,8 @@ export function principalKey(principal: Principal): string {
       return `token:${principal.tokenId}`;
     case "robot":
       return `robot:${principal.robotId}`;
+    case "license":
+      return `license:${principal.licenseId}`;
   }
 }
 

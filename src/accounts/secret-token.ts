@@ -20,3 +20,13 @@ export function hashSecret(secret: string): string {
 export function looksLikeSecret(text: string): boolean {
   return /^wharf_(pat|robot)_[A-Za-z0-9_-]{43}$/.test(text);
 }
+
+/**
+ * `username` as an audit log may show it: a name that is itself a secret
+ * (a license id is both username and password) is cut to its prefix
+ * (`wharf_lic_…`), anything else to 100 characters.
+ */
+export function auditableUsername(username: string): string {
+  const secret = /^wharf_[a-z]+_/.exec(username);
+  return secret ? `${secret[0]}…` : username.slice(0, 100);
+}

@@ -16,7 +16,9 @@ const { registerAppCommands } = await import("./app-command.ts");
 const { registerAuditCommand } = await import("./audit-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
 const { registerExternalCommands } = await import("./external-command.ts");
+const { registerCustomerCommands } = await import("./customer-command.ts");
 const { registerKeysCommand } = await import("./keys-command.ts");
+const { registerLicenseCommands } = await import("./license-command.ts");
 const { registerLoginCommands } = await import("./login-command.ts");
 const { registerOrgCommands } = await import("./org-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
@@ -55,5 +57,7 @@ registerServiceCommands(program);
 registerExternalCommands(program);
 registerRewriteCommand(program);
 registerAirgapCommands(program);
+registerCustomerCommands(program);
+registerLicenseCommands(program);
 
 await program.parseAsync(process.argv);

@@ -2,7 +2,8 @@
  * @module
  * The HTTP edge: one `node:http` server for the registry API, health checks
  * and metrics. It gives every request an id (echoed as `X-Request-Id`), logs
- * one line when the response finishes (never headers, so never credentials),
+ * one line when the response finishes (never headers, so never credentials;
+ * a Wharf secret in the target, such as a license id sent as `account=`, is cut),
  * and records metrics by route.
  */
 import { randomUUID } from "node:crypto";
@@ -55,6 +56,8 @@ async function runMount(
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+/** A Wharf secret in a request target: token clients send the username as `account=`, and a license id is one. */
+const secretInTarget = /(wharf_(?:lic|pat|robot)_)[A-Za-z0-9_%-]+/g;
 
 function requestId(req: IncomingMessage): string {
   const given = req.headers["x-request-id"];
@@ -133,7 +136,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
               {
                 reqId: id,
                 method,
-                path: (req.url ?? "").slice(0, 300),
+                path: (req.url ?? "").slice(0, 300).replace(secretInTarget, "$1…"),
                 status: res.statusCode,
                 ms: Math.round(seconds * 1000),
                 remote,

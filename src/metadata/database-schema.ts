@@ -200,6 +200,41 @@ export interface ExternalRegistriesTable {
   updated_at: number;
 }
 
+/** A vendor's customer, in one application's namespace. */
+export interface CustomersTable {
+  id: Generated<number>;
+  app_slug: string;
+  name: string;
+  email: string | null;
+  created_at: number;
+}
+
+/** A customer's license: only the SHA-256 of its secret id is kept; `entitlements` is JSON text. */
+export interface LicensesTable {
+  id: Generated<number>;
+  customer_id: number;
+  public_id: string;
+  secret_hash: string;
+  channel: string | null;
+  entitlements: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+/** One manifest or blob a license pulled. */
+export interface LicensePullsTable {
+  id: Generated<number>;
+  license_id: number;
+  at: number;
+  repository: string;
+  reference: string;
+  digest: string | null;
+  kind: "manifest" | "blob";
+  bytes: number;
+  remote: string | null;
+}
+
 /** The whole metadata database. */
 export interface Database {
   users: UsersTable;
@@ -222,4 +257,7 @@ export interface Database {
   docker_secrets: DockerSecretsTable;
   services: ServicesTable;
   external_registries: ExternalRegistriesTable;
+  customers: CustomersTable;
+  licenses: LicensesTable;
+  license_pulls: LicensePullsTable;
 }

@@ -7,6 +7,7 @@
 import type { Kysely, Migration } from "kysely";
 import { accountsMigration } from "./accounts-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
+import { licensingMigration } from "./licensing-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
 
 const registryCore: Migration = {
@@ -75,4 +76,5 @@ export const migrations: Record<string, Migration> = {
   "0002_accounts": accountsMigration,
   "0003_secrets_and_services": secretsMigration,
   "0004_external_registries": externalRegistriesMigration,
+  "0005_licensing": licensingMigration,
 };

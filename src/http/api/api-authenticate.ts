@@ -10,6 +10,7 @@ import type { IncomingMessage } from "node:http";
 import type { Principal } from "../../accounts/access.ts";
 import type { AuditLog } from "../../accounts/audit-log.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
+import { auditableUsername } from "../../accounts/secret-token.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import { clientAddress, readCredentials } from "../auth/request-credentials.ts";
 
@@ -33,7 +34,7 @@ export async function authenticateApiRequest(
   const result = await verifier.verify(credentials.username, credentials.secret, remote);
   if (result.ok) return result.principal;
   audit.record({
-    actor: credentials.username.slice(0, 100),
+    actor: auditableUsername(credentials.username),
     action: "login-failed",
     target: "api",
     detail: { reason: result.reason },

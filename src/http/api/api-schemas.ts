@@ -31,6 +31,9 @@ export const paramSchemas: Readonly<Record<string, z.ZodType<string>>> = {
   secret: name("pull secret name"),
   service: name("service name"),
   external: name("external registry short name"),
+  app: name("application slug"),
+  customer: name("customer name"),
+  license: name("public handle of a license (lic_…)"),
   name: z
     .string()
     .max(255)

@@ -19,6 +19,7 @@ import { WharfError } from "../../errors/wharf-error.ts";
 import type { ExternalRegistryService } from "../../external/create-external-registries.ts";
 import { BoundedJsonError } from "../../json/bounded-json-error.ts";
 import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json.ts";
+import type { LicensingServices } from "../../licensing/create-licensing.ts";
 import type { Logger } from "../../log/create-logger.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
@@ -30,6 +31,7 @@ import { type ApiRoute, route } from "./api-route.ts";
 import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
+import { licensingRoutes } from "./licensing-routes.ts";
 
 /** What the API needs. */
 export interface ApiHandlerDeps {
@@ -42,6 +44,8 @@ export interface ApiHandlerDeps {
   readonly external?: ExternalRegistryService;
   /** Where master-key failures are reported to the operator. */
   readonly log: Pick<Logger, "warn">;
+  /** Customers and licenses. */
+  readonly licensing?: LicensingServices;
 }
 
 /** An API body is a flat object with a few small lists. */
@@ -114,6 +118,7 @@ async function masterKeyUnavailable<T>(log: ApiHandlerDeps["log"], handle: () =>
 export function createApiHandler(deps: ApiHandlerDeps) {
   const routes: ApiRoute[] = apiRoutes(deps.management, deps.deploy);
   if (deps.external !== undefined) routes.push(...externalRegistryRoutes(deps.external));
+  if (deps.licensing) routes.push(...licensingRoutes(deps.licensing));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {

@@ -7,6 +7,10 @@
  * every request and their grants computed on the spot; no credentials means
  * anonymous, which may pull public repositories and gets a 401 challenge
  * for anything else — including `GET /v2/`, as `docker login` expects.
+ * A license's Bearer token is re-checked on every request (its principal is
+ * never cached), so a revoked or expired license is refused at once; a
+ * license asking for a repository it is not entitled to gets the answer of
+ * a missing repository, so it cannot learn which images exist.
  */
 import type { IncomingMessage } from "node:http";
 import { type Access, anonymous, type Principal } from "../../accounts/access.ts";
@@ -54,7 +58,8 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     });
   }
 
-  async function bearerPrincipal(key: string, subject: string): Promise<Principal> {
+  async function bearerPrincipal(key: string, subject: string): Promise<Principal | undefined> {
+    if (key.startsWith("license:")) return deps.verifier.principalOf("license", Number(key.slice(8)));
     const cached = principals.get(key);
     if (cached) return cached;
     const [kind, id] = key.split(":") as [Principal["kind"], string];
@@ -71,6 +76,7 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     const verified = await deps.tokens.verifyAccess(token);
     if (!verified) return { ok: false, error: challenge(req, needed, "invalid_token") };
     const subject = await bearerPrincipal(verified.principal, verified.subject);
+    if (!subject) return { ok: false, error: challenge(req, needed, "invalid_token") };
     if (!covers(verified.access, needed)) return { ok: false, error: await outOfScope(req, subject, needed) };
     return { ok: true, subject };
   }
@@ -79,10 +85,14 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
    * A token lacking access: a new token helps (401) unless a known subject
    * may not (403). A HEAD answer has no body to carry the reason, and
    * clients print a bodiless 403 as a bare "403 (Forbidden)" but a 401 as
-   * "requested access to the resource is denied", so HEAD stays a 401.
+   * "requested access to the resource is denied", so HEAD stays a 401. A
+   * license is never told more than 401: whether an image it is not
+   * entitled to exists stays hidden.
    */
   async function outOfScope(req: IncomingMessage, subject: Principal, needed: readonly Access[]): Promise<WharfError> {
-    if (subject.kind === "anonymous" || req.method === "HEAD") return challenge(req, needed, "insufficient_scope");
+    if (subject.kind === "anonymous" || subject.kind === "license" || req.method === "HEAD") {
+      return challenge(req, needed, "insufficient_scope");
+    }
     const granted = await grantAccess(deps.resolver, subject, needed);
     if (covers(granted, needed)) return challenge(req, needed, "insufficient_scope");
     return denied(subject, granted, needed);
@@ -108,6 +118,9 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     if (!result.ok) return { ok: false, error: challenge(req, needed, "invalid_token") };
     const granted = await grantAccess(deps.resolver, result.principal, needed);
     if (!covers(granted, needed)) {
+      if (result.principal.kind === "license" && needed.every((a) => a.actions.every((x) => x === "pull"))) {
+        return { ok: false, error: new WharfError("NAME_UNKNOWN") };
+      }
       return { ok: false, error: denied(result.principal, granted, needed) };
     }
     return { ok: true, subject: result.principal };

@@ -13,6 +13,7 @@ import type { CredentialVerifier, Verification } from "../../accounts/credential
 import { grantAccess } from "../../accounts/grant-access.ts";
 import type { PermissionResolver } from "../../accounts/permission-resolver.ts";
 import type { RegistryTokens } from "../../accounts/registry-tokens.ts";
+import { auditableUsername } from "../../accounts/secret-token.ts";
 import { formatTokenScope, parseTokenScopes } from "../../accounts/token-scope.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import { readBody } from "../read-body.ts";
@@ -56,7 +57,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     const remote = clientAddress(req);
     const result = await deps.verifier.verify(username, secret, remote);
     deps.audit.record({
-      actor: result.ok ? result.principal.name : username.slice(0, 100),
+      actor: result.ok ? result.principal.name : auditableUsername(username),
       action: result.ok ? "login" : "login-failed",
       target: "registry",
       detail: result.ok ? { via: result.via } : { reason: result.reason },

@@ -4,7 +4,8 @@
  * match a route → validate the repository name → authorize once → resolve
  * the name to its repository (local or pull-through proxy) → handler →
  * errors written in the one wire format. Handlers see only validated input
- * and an authorized subject.
+ * and an authorized subject. After a successful manifest or blob GET the
+ * pipeline reports what it served (`onPulled`: the per-license pull audit).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { WharfError } from "../../errors/wharf-error.ts";
@@ -74,6 +75,7 @@ export async function dispatchRegistry(
     const segment = decodeSegment(found.groups[found.route.named ? 1 : 0] ?? "");
     const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
     if (!decision.ok) throw decision.error;
+    const remote = req.socket.remoteAddress; // read now: the socket may be gone when a streamed answer ends
     const repository = await services.repositories(name);
     await method.handle({ req, res, query, log, name, segment, subject: decision.subject, repository, services });
     if (method.audit && services.onAudited) {
@@ -85,6 +87,18 @@ export async function dispatchRegistry(
         action: method.audit,
         target,
         remote: req.socket.remoteAddress,
+      });
+    }
+    if (services.onPulled && req.method === "GET" && (found.route.id === "manifest" || found.route.id === "blob")) {
+      const digest = res.getHeader("Docker-Content-Digest");
+      services.onPulled({
+        subject: decision.subject,
+        repository: name,
+        reference: segment,
+        digest: typeof digest === "string" ? digest : undefined,
+        kind: found.route.id,
+        bytes: Number(res.getHeader("Content-Length") ?? 0) || 0,
+        remote,
       });
     }
   } catch (error) {

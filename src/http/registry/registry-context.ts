@@ -20,6 +20,16 @@ export interface RegistryServices {
   readonly maxManifestBytes: number;
   /** Called after a successful pull, push or delete (the audit log). */
   readonly onAudited?: (event: { actor: string; action: string; target: string; remote?: string }) => void;
+  /** Called after every manifest or blob GET served (the per-license pull audit); bytes from Content-Length. */
+  readonly onPulled?: (event: {
+    subject: Subject;
+    repository: string;
+    reference: string;
+    digest: string | undefined;
+    kind: "manifest" | "blob";
+    bytes: number;
+    remote: string | undefined;
+  }) => void;
 }
 
 /** One request on its way through a registry handler. */

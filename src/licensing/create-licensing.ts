@@ -1,0 +1,58 @@
+/**
+ * @module
+ * The licensing module's one entry point. It is built in two steps because
+ * accounts and licensing need each other: first (before the accounts
+ * services) the store, the license authority accounts authenticate and
+ * authorize licenses through, and the pull recorder the registry pipeline
+ * reports to; then, once the accounts services exist, the customer and
+ * license management services.
+ */
+import type { Kysely } from "kysely";
+import type { ManagementDeps } from "../accounts/management-access.ts";
+import type { Logger } from "../log/create-logger.ts";
+import type { Database } from "../metadata/database-schema.ts";
+import { createLicensingStore } from "../metadata/kysely-licensing-store.ts";
+import { createCustomerService } from "./customer-service.ts";
+import { createLicenseAuthority } from "./license-authority.ts";
+import { createLicensePolicy, type ResolveUpstreamName } from "./license-policy.ts";
+import { createLicenseService } from "./license-service.ts";
+import { createPullRecorder } from "./pull-recorder.ts";
+
+/** Options of {@link createLicensing}. */
+export interface LicensingOptions {
+  readonly log: Pick<Logger, "error">;
+  /** Milliseconds since the epoch; `Date.now` by default (tests inject one to expire licenses). */
+  readonly clock?: () => number;
+  /** Maps a proxy path's upstream segment to the external registry's short name; the segment itself by default. */
+  readonly resolveUpstreamName?: ResolveUpstreamName;
+  /** The server's public URL: the registry host of rendered pull secrets. */
+  readonly publicUrl?: string;
+}
+
+/** The licensing module. */
+export type Licensing = ReturnType<typeof createLicensing>;
+
+/** The management services over the accounts services. */
+export type LicensingServices = ReturnType<Licensing["services"]>;
+
+/** Creates the licensing module over the database. */
+export function createLicensing(db: Kysely<Database>, options: LicensingOptions) {
+  const clock = options.clock ?? Date.now;
+  const store = createLicensingStore(db);
+  const policy = createLicensePolicy(options.resolveUpstreamName);
+  const authority = createLicenseAuthority({ store, policy, clock });
+  const pulls = createPullRecorder(store, options.log, clock);
+  return {
+    /** What accounts authenticate and authorize licenses through. */
+    authority,
+    /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
+    pulls,
+    /** Customer and license management, over the accounts services. */
+    services(accounts: ManagementDeps) {
+      const deps = { ...accounts, licensing: store, clock };
+      const customers = createCustomerService(deps);
+      const licenses = createLicenseService({ ...deps, customers, pulls, publicUrl: options.publicUrl });
+      return { customers, licenses };
+    },
+  };
+}
