@@ -26,6 +26,7 @@ import {
 import { testUser } from "../src/registry-client/testing/registry-fixture.ts";
 import { pushBlob, pushManifest } from "../src/registry-client/testing/test-image.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
+import { createManagementClient } from "./support/management-client.ts";
 import {
   type BuiltImage,
   type BuiltIndex,
@@ -381,6 +382,10 @@ describe("pull-through proxy", { skip }, () => {
 describe("pull-through proxy with token auth on", { skip }, () => {
   test("proxy names are denied to anonymous clients and pull for a server admin (licensing decides the rest)", async () => {
     const host = guardedWharf.url.replace("http://", "");
+    const api = createManagementClient(guardedWharf.url);
+    const as = ["admin", adminPassword] as const;
+    await api.expect(201, "POST", "/orgs", { as, body: { name: "acme-vendor" } });
+    await api.expect(201, "POST", "/orgs/acme-vendor/apps", { as, body: { slug: "acme" } });
     const anonymous = await fetch(`${guardedWharf.url}/v2/proxy/acme/up/team/app/manifests/1.0`);
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Bearer /);
