@@ -18,7 +18,7 @@ import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
-import { createMetrics } from "./http/metrics.ts";
+import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
@@ -72,8 +72,10 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
 }
 
 /** The accounts services and the HTTP parts that expose them. */
-async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
-  const accounts = await createAccounts(db, config, log);
+async function createAuth(db: Kysely<Database>, config: Config, log: Logger, metrics: WharfMetrics) {
+  const accounts = await createAccounts(db, config, log, {
+    onPasswordCheck: (matched) => metrics.passwordChecks.inc({ result: matched ? "match" : "mismatch" }),
+  });
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   if (boot.created && boot.password) {
     process.stdout.write(
@@ -103,10 +105,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(config);
-  const auth = config.auth.enabled ? await createAuth(db, config, log) : undefined;
+  const metrics = createMetrics();
+  const auth = config.auth.enabled ? await createAuth(db, config, log, metrics) : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
-  const metrics = createMetrics();
   const uploads = createUploadService({
     driver,
     links: metadata,

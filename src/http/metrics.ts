@@ -82,6 +82,8 @@ export interface WharfMetrics {
   readonly duration: Histogram;
   readonly bytesReceived: Counter;
   readonly bytesSent: Counter;
+  /** Password checks by scrypt (`result` match or mismatch): what the login rate limiter bounds. */
+  readonly passwordChecks: Counter;
   /** The whole exposition, with process gauges read now. */
   render(): string;
 }
@@ -111,13 +113,15 @@ export function createMetrics(): WharfMetrics {
   );
   const bytesReceived = new Counter("wharf_blob_bytes_received_total", "Bytes of blobs pushed and committed");
   const bytesSent = new Counter("wharf_blob_bytes_sent_total", "Blob bytes sent to clients");
+  const passwordChecks = new Counter("wharf_password_checks_total", "Password checks by scrypt, by result");
   return {
     contentType: "text/plain; version=0.0.4; charset=utf-8",
     requests,
     duration,
     bytesReceived,
     bytesSent,
+    passwordChecks,
     render: () =>
-      `${[requests, duration, bytesReceived, bytesSent].map((m) => m.render()).join("\n")}\n${processGauges()}\n`,
+      `${[requests, duration, bytesReceived, bytesSent, passwordChecks].map((m) => m.render()).join("\n")}\n${processGauges()}\n`,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Kysely, Migration } from "kysely";
 import { accountsMigration } from "./accounts-migration.ts";
+import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
 
 const registryCore: Migration = {
@@ -73,4 +74,5 @@ export const migrations: Record<string, Migration> = {
   "0001_registry_core": registryCore,
   "0002_accounts": accountsMigration,
   "0003_secrets_and_services": secretsMigration,
+  "0004_users_credentials_epoch": credentialsEpochMigration,
 };
