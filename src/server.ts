@@ -93,7 +93,13 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger, met
   const mounts: Mount[] = [
     { prefix: "/auth/token", id: "token", handle: (req, res, query) => tokenEndpoint(req, res, query) },
   ];
-  const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
+  const management = createManagement({
+    store: accounts.store,
+    resolver: accounts.resolver,
+    audit: accounts.audit,
+    organizationCreation: config.accounts.organizationCreation,
+    checkLogin: accounts.verifier.verify,
+  });
   const deploy = await createDeploy(db, config, accounts);
   const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit, deploy, log });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });

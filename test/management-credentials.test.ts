@@ -22,7 +22,7 @@ const bob = ["bob", "bob-password-1"] as const;
 const carol = ["carol", "carol-password-1"] as const;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   api = createManagementClient(wharf.url);
   for (const [, password] of [admin, alice, bob, carol]) api.secret(password, undefined);
   for (const [name, password] of [alice, bob, carol]) {

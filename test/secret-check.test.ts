@@ -37,7 +37,7 @@ let image: TestImage;
 let apiToken: string;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   scratch = await mkdtemp(join(tmpdir(), "wharf-secret-check-"));
   const admin = createWharfCli(join(scratch, "admin"));
   alice = createWharfCli(join(scratch, "alice"));

@@ -31,7 +31,7 @@ let alice: WharfCli;
 let image: string;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   scratch = await mkdtemp(join(tmpdir(), "wharf-services-"));
   admin = createWharfCli(join(scratch, "admin"));
   alice = createWharfCli(join(scratch, "alice"));
