@@ -6,7 +6,7 @@
  */
 
 import { mkdir } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, BlockList } from "node:net";
 import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
@@ -19,11 +19,13 @@ import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
+import { attachRequestOrigin } from "./http/request-origin.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
+import { parseCidrList } from "./net/cidr-list.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadService } from "./registry/upload-service.ts";
@@ -48,6 +50,19 @@ function splitListen(listen: string): { host: string; port: number } {
     host: listen.slice(0, at).replace(/^\[|\]$/g, "") || "0.0.0.0",
     port: Number(listen.slice(at + 1)),
   };
+}
+
+/** `http.trustedProxies` as a BlockList; a malformed entry stops the start with a message naming the key. */
+function trustedProxiesOf(config: Config): BlockList {
+  try {
+    return parseCidrList(config.http.trustedProxies);
+  } catch (error) {
+    throw new Error(`http.trustedProxies: ${(error as Error).message}`);
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**
@@ -108,6 +123,7 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger, met
 
 /** Builds every part from `config` and starts listening. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const origins = { trustedProxies: trustedProxiesOf(config), publicUrl: config.publicUrl };
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(config);
@@ -151,6 +167,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   void sweep();
 
   const { host, port } = splitListen(config.listen);
+  // First listener of every request: who sent it and to which URL, computed once (http/request-origin.ts).
+  server.prependListener("request", (req) => attachRequestOrigin(req, origins));
+  if (!config.publicUrl && !isLoopback(host)) {
+    log.warn(
+      { listen: config.listen },
+      "publicUrl is not set: token realms follow each request's Host header; set publicUrl to the URL clients use",
+    );
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -12,6 +12,7 @@ import type { Logger } from "../log/create-logger.ts";
 import type { WharfMetrics } from "./metrics.ts";
 import { dispatchRegistry } from "./registry/dispatch-registry.ts";
 import type { RegistryServices } from "./registry/registry-context.ts";
+import { requestOrigin } from "./request-origin.ts";
 import { toWharfError, writeError } from "./write-error.ts";
 
 /** What the HTTP edge needs besides the registry services. */
@@ -124,7 +125,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
                 path: (req.url ?? "").slice(0, 300),
                 status: res.statusCode,
                 ms: Math.round(seconds * 1000),
-                remote: req.socket.remoteAddress,
+                remote: requestOrigin(req).clientAddress,
               },
               "request",
             );
