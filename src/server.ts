@@ -33,6 +33,8 @@ import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
 import { createStorageDriver } from "./storage/create-storage-driver.ts";
+import { type Clock, systemClock } from "./time/clock.ts";
+import { offsetFileClock } from "./time/offset-file-clock.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -59,6 +61,14 @@ function trustedProxiesOf(config: Config): BlockList {
   } catch (error) {
     throw new Error(`http.trustedProxies: ${(error as Error).message}`);
   }
+}
+
+/** The wall clock, or the test clock `WHARF_TEST_CLOCK_FILE` names (end-to-end tests drive time with it). */
+function serverClock(log: Logger): Clock {
+  const file = process.env.WHARF_TEST_CLOCK_FILE;
+  if (!file) return systemClock;
+  log.warn({ file }, "WHARF_TEST_CLOCK_FILE is set: time is shifted by the offset in that file (tests only)");
+  return offsetFileClock(file);
 }
 
 function isLoopback(host: string): boolean {
@@ -89,6 +99,7 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
 /** The accounts services and the HTTP parts that expose them. */
 async function createAuth(db: Kysely<Database>, config: Config, log: Logger, metrics: WharfMetrics) {
   const accounts = await createAccounts(db, config, log, {
+    clock: serverClock(log),
     onPasswordCheck: (matched) => metrics.passwordChecks.inc({ result: matched ? "match" : "mismatch" }),
   });
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
@@ -114,6 +125,7 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger, met
     audit: accounts.audit,
     organizationCreation: config.accounts.organizationCreation,
     checkLogin: accounts.verifier.verify,
+    clock: accounts.clock,
   });
   const deploy = await createDeploy(db, config, accounts);
   const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit, deploy, log });

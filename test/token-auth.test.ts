@@ -20,7 +20,7 @@
  * - `wharf keys rotate` changes the signing key at once and tokens signed
  *   with the previous key keep verifying;
  * - the catalog needs `registry:catalog:*` and lists only what the caller
- *   may see; an expired token is refused, cached or not (src/accounts/registry-tokens.test.ts, with a driven clock);
+ *   may see; an expired token is refused (`invalid_token`), cached or not;
  * - ten failed logins block the account's password logins (token endpoint,
  *   OAuth grant and Basic on `/v2`) with 429 TOOMANYREQUESTS and Retry-After,
  *   while other accounts, anonymous requests and already issued tokens are
@@ -603,6 +603,43 @@ describe("login rate limiting (a server of its own)", () => {
     );
     for (const secret of [adminPassword, adminBasic, ...Array.from({ length: 10 }, (_, n) => `guess-${n + 1}`)]) {
       assert.ok(!log.includes(secret), `the log contains ${secret.slice(0, 24)}`);
+    }
+  });
+});
+
+describe("token expiry (a server issuing 2-second tokens)", () => {
+  const wharf = useWharf({ auth: true, clock: true, env: { WHARF_AUTH__TOKEN_TTL: "2s" } });
+
+  test("an expired access token is refused with invalid_token, whether or not it was used before", async () => {
+    const body = await tokenBody(
+      await requestToken(
+        wharf.url,
+        [
+          ["service", "wharf"],
+          ["scope", "repository:admin/app:pull"],
+        ],
+        adminBasic,
+      ),
+    );
+    assert.equal(body.expires_in, 2);
+    const used = remember(body.token);
+    const { payload } = decodeJwt(used);
+    assert.equal((payload.exp as number) - (payload.iat as number), 2);
+    const unused = await tokenFor(wharf.url, ["repository:admin/app:pull"]);
+    const early = await v2(wharf.url, "admin/app/tags/list", bearerAuth(used));
+    assert.notEqual(early.status, 401, "the token was refused before it expired");
+
+    // Move the server's clock past both tokens' `exp` (no sleeping).
+    const latestExp = Math.max(payload.exp as number, decodeJwt(unused).payload.exp as number);
+    await wharf.advanceClock(latestExp * 1000 - wharf.serverNow() + 1);
+
+    for (const [label, token] of [
+      ["a cached token", used],
+      ["a never-used token", unused],
+    ] as const) {
+      const res = await v2(wharf.url, "admin/app/tags/list", bearerAuth(token));
+      assert.equal(res.status, 401, label);
+      assert.equal(parseChallenge(res.headers.get("www-authenticate")).params.error, "invalid_token", label);
     }
   });
 });

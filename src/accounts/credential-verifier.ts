@@ -6,8 +6,10 @@
  * and are then remembered for a minute per (user, password, stored hash) —
  * a changed password or a disabled user is seen at once, because each hit
  * re-reads the user. Password attempts are rate-limited (tokens, which
- * cannot be guessed, are not); unknown users cost
- * the same scrypt as known ones so timing does not reveal which exist.
+ * cannot be guessed, are not): each attempt is reserved with the limiter
+ * before scrypt runs, so a burst cannot outrun the limit, and a remembered
+ * password still honours a block. Unknown users cost the same scrypt as
+ * known ones so timing does not reveal which exist.
  */
 import { createHash } from "node:crypto";
 import type { AccountsMetadata, UserRow } from "../metadata/accounts-metadata.ts";

@@ -8,6 +8,7 @@
  */
 import { WharfError } from "../errors/wharf-error.ts";
 import type { AccountsMetadata, NamespaceRow, OrganizationRow } from "../metadata/accounts-metadata.ts";
+import type { Clock } from "../time/clock.ts";
 import type { Principal } from "./access.ts";
 import type { AuditLog } from "./audit-log.ts";
 import type { Verification } from "./credential-verifier.ts";
@@ -24,6 +25,8 @@ export interface ManagementDeps {
    * is checked directly (tests).
    */
   readonly checkLogin?: (name: string, password: string, address: string) => Promise<Verification>;
+  /** The time source (token expiry); the wall clock when absent. */
+  readonly clock?: Clock;
   /** Who may create organizations (`accounts.organizationCreation`); only admins when absent. */
   readonly organizationCreation?: "everyone" | "admins";
 }

@@ -8,8 +8,10 @@
  * are revoked (except the one a user changed their own password with). An
  * audit event `user.password` records who did it; never the password.
  */
+
 import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
+import { systemClock } from "../time/clock.ts";
 import { revokeLoginSessions } from "./login-sessions.ts";
 import { type Caller, type ManagementDeps, recordChange, requireAdmin, requireManager } from "./management-access.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
@@ -32,7 +34,7 @@ export function createPasswordManagement(deps: ManagementDeps) {
   async function apply(caller: Caller, user: UserRow, password: string, by: "self" | "admin", keep?: number) {
     checkPasswordPolicy(password);
     await store.setUserPassword(user.id, await hashPassword(password));
-    const sessionsRevoked = await revokeLoginSessions(store, user.id, Date.now(), keep);
+    const sessionsRevoked = await revokeLoginSessions(store, user.id, (deps.clock ?? systemClock).now(), keep);
     recordChange(deps, caller, "user.password", `user:${user.name}`, { by, sessionsRevoked });
     return { name: user.name, sessionsRevoked };
   }

@@ -8,8 +8,10 @@
  * so neither those nor any refresh token issued before work after re-enabling. Views never carry
  * the password hash.
  */
+
 import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
+import { systemClock } from "../time/clock.ts";
 import { revokeLoginSessions } from "./login-sessions.ts";
 import { type Caller, type ManagementDeps, recordChange, requireAdmin, requireManager } from "./management-access.ts";
 import { assertNamespaceFree, nameTaken, orConflict } from "./management-names.ts";
@@ -54,7 +56,7 @@ export function createUserManagement(deps: ManagementDeps) {
     const user = await findOrFail(name);
     if (disabled && user.id === manager.userId) throw new WharfError("INVALID_REQUEST", "you cannot disable yourself");
     await store.setUserDisabled(user.id, disabled);
-    const sessionsRevoked = disabled ? await revokeLoginSessions(store, user.id, Date.now()) : 0;
+    const sessionsRevoked = disabled ? await revokeLoginSessions(store, user.id, (deps.clock ?? systemClock).now()) : 0;
     recordChange(
       deps,
       caller,

@@ -3,8 +3,10 @@
  * Docker registry bearer tokens (distribution `docs/spec/auth/jwt.md`): a
  * short-lived ES256 JWT whose `access` claim lists exactly what was granted,
  * and a long-lived refresh token that names the credential it came from, so
- * revoking the user, token or robot revokes it too. Verified access tokens
- * are cached until they expire: the hot path pays for ECDSA once per token.
+ * revoking the user, token or robot revokes it too, and carries the user's
+ * credentials epoch, so a password change or a disable ends it for good.
+ * Verified access tokens are cached until they expire: the hot path pays
+ * for ECDSA once per token. Time comes from an injected clock.
  */
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";

@@ -9,7 +9,12 @@ import { readFile } from "node:fs/promises";
 import { type Config, configSchema } from "./config-schema.ts";
 
 /** Environment variables that are secrets or switches, not configuration keys. */
-const reservedEnvironment = new Set(["WHARF_ADMIN_PASSWORD", "WHARF_MASTER_KEY", "WHARF_CONFIG"]);
+const reservedEnvironment = new Set([
+  "WHARF_ADMIN_PASSWORD",
+  "WHARF_MASTER_KEY",
+  "WHARF_CONFIG",
+  "WHARF_TEST_CLOCK_FILE",
+]);
 
 /** A configuration problem a user must fix; the message lists every issue. */
 export class ConfigError extends Error {
