@@ -6,7 +6,7 @@
  */
 
 import { mkdir } from "node:fs/promises";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
+import { type AddressInfo, type BlockList, createServer as createNetServer } from "node:net";
 import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
@@ -19,7 +19,8 @@ import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
-import { createMetrics } from "./http/metrics.ts";
+import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
+import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.ts";
 import { createLicensing } from "./licensing/create-licensing.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
@@ -27,6 +28,7 @@ import { createExternalRegistryStore } from "./metadata/kysely-external-registry
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
+import { parseCidrList } from "./net/cidr-list.ts";
 import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
 import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
@@ -43,6 +45,8 @@ import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
 import { createStorageDriver } from "./storage/create-storage-driver.ts";
 import { lockDataDir } from "./storage/data-dir-lock.ts";
+import { type Clock, systemClock } from "./time/clock.ts";
+import { offsetFileClock } from "./time/offset-file-clock.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -62,6 +66,27 @@ function splitListen(listen: string): { host: string; port: number } {
     host: listen.slice(0, at).replace(/^\[|\]$/g, "") || "0.0.0.0",
     port: Number(listen.slice(at + 1)),
   };
+}
+
+/** `http.trustedProxies` as a BlockList; a malformed entry stops the start with a message naming the key. */
+function trustedProxiesOf(config: Config): BlockList {
+  try {
+    return parseCidrList(config.http.trustedProxies);
+  } catch (error) {
+    throw new Error(`http.trustedProxies: ${(error as Error).message}`);
+  }
+}
+
+/** The wall clock, or the test clock `WHARF_TEST_CLOCK_FILE` names (end-to-end tests drive time with it). */
+function serverClock(log: Logger): Clock {
+  const file = process.env.WHARF_TEST_CLOCK_FILE;
+  if (!file) return systemClock;
+  log.warn({ file }, "WHARF_TEST_CLOCK_FILE is set: time is shifted by the offset in that file (tests only)");
+  return offsetFileClock(file);
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**
@@ -94,14 +119,25 @@ async function createAuth(
   config: Config,
   log: Logger,
   outbound: OutboundGuard,
+  metrics: WharfMetrics,
   parts: ServerParts,
 ) {
+  const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
   // proxy path may use the host instead. The directory exists once deploy is built.
   let upstreams: UpstreamDirectory | undefined;
   const resolveUpstreamName = async (app: string, segment: string) => (await upstreams?.find(app, segment))?.name;
-  const licensing = createLicensing(db, { log, clock: parts.now, publicUrl: config.publicUrl, resolveUpstreamName });
-  const accounts = await createAccounts(db, config, log, licensing.authority);
+  const licensing = createLicensing(db, {
+    log,
+    clock: () => clock.now(),
+    publicUrl: config.publicUrl,
+    resolveUpstreamName,
+  });
+  const accounts = await createAccounts(db, config, log, {
+    clock,
+    onPasswordCheck: (matched) => metrics.passwordChecks.inc({ result: matched ? "match" : "mismatch" }),
+    licenses: licensing.authority,
+  });
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   const common = {
     verifier: accounts.verifier,
@@ -114,7 +150,14 @@ async function createAuth(
   const mounts: Mount[] = [
     { prefix: "/auth/token", id: "token", handle: (req, res, query) => tokenEndpoint(req, res, query) },
   ];
-  const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
+  const management = createManagement({
+    store: accounts.store,
+    resolver: accounts.resolver,
+    audit: accounts.audit,
+    organizationCreation: config.accounts.organizationCreation,
+    checkLogin: accounts.verifier.verify,
+    clock: accounts.clock,
+  });
   const deploy = await createDeploy(db, config, accounts, outbound);
   upstreams = parts.upstreams ?? deploy.external.directory;
   const licensingServices = licensing.services({
@@ -170,12 +213,13 @@ async function checkCanListen(host: string, port: number): Promise<void> {
  */
 export async function startServer(config: Config, log: Logger, parts: ServerParts = {}): Promise<RunningServer> {
   const { host, port } = splitListen(config.listen);
+  const origins = { trustedProxies: trustedProxiesOf(config), publicUrl: config.publicUrl };
   await checkCanListen(host, port);
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(config.dataDir);
   try {
-    return await startLocked(config, log, parts, driver, host, port, lock.release);
+    return await startLocked(config, log, parts, origins, driver, host, port, lock.release);
   } catch (error) {
     await lock.release();
     throw error;
@@ -186,6 +230,7 @@ async function startLocked(
   config: Config,
   log: Logger,
   parts: ServerParts,
+  origins: OriginSettings,
   driver: ReturnType<typeof createStorageDriver>,
   host: string,
   port: number,
@@ -194,10 +239,10 @@ async function startLocked(
   const db = await openDatabase(config);
   // Every request Wharf makes to another host for a user goes through this guard.
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
-  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound, parts) : undefined;
+  const metrics = createMetrics();
+  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound, metrics, parts) : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
-  const metrics = createMetrics();
   const uploads = createUploadService({
     driver,
     links: metadata,
@@ -259,6 +304,14 @@ async function startLocked(
   const timer = setInterval(sweep, sweepEveryMs).unref();
   void sweep();
 
+  // First listener of every request: who sent it and to which URL, computed once (http/request-origin.ts).
+  server.prependListener("request", (req) => attachRequestOrigin(req, origins));
+  if (!config.publicUrl && !isLoopback(host)) {
+    log.warn(
+      { listen: config.listen },
+      "publicUrl is not set: token realms follow each request's Host header; set publicUrl to the URL clients use",
+    );
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

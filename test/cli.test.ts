@@ -71,7 +71,7 @@ const lastLine = (text: string) => text.trimEnd().split("\n").at(-1)!;
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString("base64")}`;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   scratch = await mkdtemp(join(tmpdir(), "wharf-cli-"));
   adminDir = join(scratch, "admin", "wharf");
   aliceDir = join(scratch, "alice", "wharf");

@@ -26,7 +26,7 @@ const dave = ["dave", "dave-password-1"] as const;
 const erin = ["erin", "erin-password-1"] as const;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   api = createManagementClient(wharf.url);
   for (const [, password] of [admin, alice, bob, carol, dave, erin]) api.secret(password, undefined);
 });

@@ -22,7 +22,7 @@ const bob = ["bob", "bob-password-1"] as const;
 const carol = ["carol", "carol-password-1"] as const;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, clock: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   api = createManagementClient(wharf.url);
   for (const [, password] of [admin, alice, bob, carol]) api.secret(password, undefined);
   for (const [name, password] of [alice, bob, carol]) {
@@ -92,7 +92,7 @@ describe("API tokens", () => {
       body: { name: "short", scopes: ["api"], expires: "1s" },
     });
     api.secret(short.body.token);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await wharf.advanceClock(1000);
     await api.refuse(401, "UNAUTHORIZED", "GET", "/user", { as: ["bob", short.body.token] });
     const states = (await api.expect(200, "GET", "/tokens", { as: bob })).body.tokens.map(
       (t: { state: string }) => t.state,

@@ -41,7 +41,11 @@ let image: TestImage;
 let apiToken: string;
 
 before(async () => {
-  wharf = await startWharf({ auth: true, outboundAllow: loopbackCidrs });
+  wharf = await startWharf({
+    auth: true,
+    outboundAllow: loopbackCidrs,
+    env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" },
+  });
   scratch = await mkdtemp(join(tmpdir(), "wharf-secret-check-"));
   const admin = createWharfCli(join(scratch, "admin"));
   alice = createWharfCli(join(scratch, "alice"));

@@ -38,7 +38,7 @@ const newSecret = (name: string) => ({
 });
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   api = createManagementClient(wharf.url);
   for (const [name, password] of [alice, dave, bob, carol]) {
     await api.expect(201, "POST", "/users", { as: admin, body: { name, password } });

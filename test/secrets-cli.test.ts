@@ -37,7 +37,7 @@ let admin: WharfCli;
 let alice: WharfCli;
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   scratch = await mkdtemp(join(tmpdir(), "wharf-secrets-cli-"));
   box = await createClientSandbox("wharf-secrets-cli-box-");
   admin = createWharfCli(join(scratch, "admin"));

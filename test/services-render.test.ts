@@ -33,7 +33,11 @@ let alice: WharfCli;
 let image: string;
 
 before(async () => {
-  wharf = await startWharf({ auth: true, outboundAllow: loopbackCidrs });
+  wharf = await startWharf({
+    auth: true,
+    outboundAllow: loopbackCidrs,
+    env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" },
+  });
   scratch = await mkdtemp(join(tmpdir(), "wharf-services-"));
   admin = createWharfCli(join(scratch, "admin"));
   alice = createWharfCli(join(scratch, "alice"));

@@ -6,11 +6,14 @@
  * and are then remembered for a minute per (user, password, stored hash) —
  * a changed password or a disabled user is seen at once, because each hit
  * re-reads the user. Password attempts are rate-limited (tokens, which
- * cannot be guessed, are not); unknown users cost
- * the same scrypt as known ones so timing does not reveal which exist.
+ * cannot be guessed, are not): each attempt is reserved with the limiter
+ * before scrypt runs, so a burst cannot outrun the limit, and a remembered
+ * password still honours a block. Unknown users cost the same scrypt as
+ * known ones so timing does not reveal which exist.
  */
 import { createHash } from "node:crypto";
 import type { AccountsMetadata, UserRow } from "../metadata/accounts-metadata.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
 import type { Principal } from "./access.ts";
 import type { LicenseAuthority } from "./license-authority.ts";
 import type { LoginRateLimiter } from "./login-rate-limiter.ts";
@@ -31,15 +34,24 @@ const invalid = { ok: false, reason: "invalid" } as const;
 /** The credential verifier. */
 export type CredentialVerifier = ReturnType<typeof createCredentialVerifier>;
 
-/**
- * Creates the verifier over the accounts store and the login rate limiter;
- * `licenses` (optional) authenticates customer license ids.
- */
+/** Optional parts of {@link createCredentialVerifier}. */
+export interface VerifierOptions {
+  /** The time source (token expiry, the password cache). */
+  readonly clock?: Clock;
+  /** Called after every scrypt password check (for metrics); never with the password. */
+  readonly onPasswordCheck?: (matched: boolean) => void;
+  /** Authenticates customer license ids, when licensing is wired. */
+  readonly licenses?: LicenseAuthority;
+}
+
+/** Creates the verifier over the accounts store and the login rate limiter. */
 export function createCredentialVerifier(
   store: AccountsMetadata,
   limiter: LoginRateLimiter,
-  licenses?: LicenseAuthority,
+  options: VerifierOptions = {},
 ) {
+  const clock = options.clock ?? systemClock;
+  const licenses = options.licenses;
   const remembered = new Map<string, { passwordHash: string; until: number }>();
   const dummyHash = hashPassword("wharf-timing-equalizer");
 
@@ -49,11 +61,11 @@ export function createCredentialVerifier(
 
   async function viaToken(username: string, secret: string): Promise<Verification> {
     const token = await store.findTokenByHash(hashSecret(secret));
-    if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= Date.now()))
+    if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= clock.now()))
       return invalid;
     const user = await store.findUserById(token.userId);
     if (!user || user.disabled || user.name !== username) return invalid;
-    void store.touchToken(token.id, Date.now()).catch(() => undefined);
+    void store.touchToken(token.id, clock.now()).catch(() => undefined);
     const scopes = token.scopes.filter((s) => s !== "api").map(parseScopePattern);
     const principal: Principal = {
       kind: "token",
@@ -81,29 +93,42 @@ export function createCredentialVerifier(
     return { ok: true, principal, via: "robot" };
   }
 
+  function rateLimited(retryAfterSeconds: number): Verification {
+    return { ok: false, reason: "rate-limited", retryAfterSeconds };
+  }
+
   async function viaPassword(username: string, password: string, address: string): Promise<Verification> {
-    const check = await limiter.check(username, address);
-    if (check.retryAfterSeconds !== undefined) {
-      return { ok: false, reason: "rate-limited", retryAfterSeconds: check.retryAfterSeconds };
-    }
     const user = await store.findUser(username);
     const key = createHash("sha256").update(`${username}\0${password}`).digest("hex");
     const cached = remembered.get(key);
-    const fresh = cached !== undefined && cached.until > Date.now() && cached.passwordHash === user?.passwordHash;
-    const matches = fresh || (await verifyPassword(password, user?.passwordHash ?? (await dummyHash)));
-    if (!user || user.disabled || !matches) {
-      await limiter.failed(username, address);
-      return invalid;
+    if (user && !user.disabled && cached && cached.until > clock.now() && cached.passwordHash === user.passwordHash) {
+      // Checked by scrypt within the last minute: nothing to guess, so only
+      // read the limits (a block still applies) and count nothing.
+      const check = await limiter.check(username, address);
+      if (check.retryAfterSeconds !== undefined) return rateLimited(check.retryAfterSeconds);
+      if (check.accountHasFailures) await limiter.succeeded(username, address);
+      return { ok: true, principal: userPrincipal(user), via: "password" };
     }
-    if (check.accountHasFailures) await limiter.succeeded(username, address);
-    if (!fresh) {
-      if (remembered.size >= maxCached) remembered.clear();
-      remembered.set(key, { passwordHash: user.passwordHash, until: Date.now() + cacheMs });
-    }
+    // Count the attempt before checking it: concurrent guesses cannot all
+    // pass a limit that only sees failures already recorded.
+    const reserved = await limiter.reserve(username, address);
+    if (!reserved.ok) return rateLimited(reserved.retryAfterSeconds);
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+    options.onPasswordCheck?.(matches);
+    if (!user || user.disabled || !matches) return invalid;
+    await limiter.succeeded(username, address, reserved.reservation);
+    if (remembered.size >= maxCached) remembered.clear();
+    remembered.set(key, { passwordHash: user.passwordHash, until: clock.now() + cacheMs });
     return { ok: true, principal: userPrincipal(user), via: "password" };
   }
 
   return {
+    /** The credentials epoch of the user behind `principal` (users and their tokens), to stamp a refresh token with. */
+    async epochOf(principal: Principal): Promise<number | undefined> {
+      if (principal.kind !== "user" && principal.kind !== "token") return undefined;
+      return (await store.findUserById(principal.userId))?.credentialsEpoch;
+    },
+
     /** Checks `username`/`secret` from `address`; never throws for bad input. */
     async verify(username: string, secret: string, address: string): Promise<Verification> {
       if (username.length === 0 || username.length > 256 || secret.length === 0 || secret.length > 8192) return invalid;
@@ -121,18 +146,25 @@ export function createCredentialVerifier(
       return viaPassword(username, secret, address);
     },
 
-    /** The current principal behind a token's subject, or undefined when it no longer exists or was revoked. */
-    async principalOf(kind: Principal["kind"], id: number): Promise<Principal | undefined> {
+    /**
+     * The current principal behind a token's subject, or undefined when it no
+     * longer exists or was revoked. With `epoch` (from a refresh token), also
+     * undefined when the user's password changed or the user was disabled
+     * since: the user's credentials epoch must still equal it.
+     */
+    async principalOf(kind: Principal["kind"], id: number, epoch?: number): Promise<Principal | undefined> {
+      const current = (user: UserRow | undefined): user is UserRow =>
+        user !== undefined && !user.disabled && (epoch === undefined || user.credentialsEpoch === epoch);
       if (kind === "user") {
         const user = await store.findUserById(id);
-        return user && !user.disabled ? userPrincipal(user) : undefined;
+        return current(user) ? userPrincipal(user) : undefined;
       }
       if (kind === "token") {
         const token = await store.findTokenById(id);
-        if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= Date.now()))
+        if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= clock.now()))
           return undefined;
         const user = await store.findUserById(token.userId);
-        if (!user || user.disabled) return undefined;
+        if (!current(user)) return undefined;
         const scopes = token.scopes.filter((s) => s !== "api").map(parseScopePattern);
         return {
           kind,

@@ -8,8 +8,10 @@
  */
 import { WharfError } from "../errors/wharf-error.ts";
 import type { AccountsMetadata, NamespaceRow, OrganizationRow } from "../metadata/accounts-metadata.ts";
+import type { Clock } from "../time/clock.ts";
 import type { Principal } from "./access.ts";
 import type { AuditLog } from "./audit-log.ts";
+import type { Verification } from "./credential-verifier.ts";
 import type { PermissionResolver } from "./permission-resolver.ts";
 
 /** What every management service is built from. */
@@ -17,6 +19,16 @@ export interface ManagementDeps {
   readonly store: AccountsMetadata;
   readonly resolver: PermissionResolver;
   readonly audit: AuditLog;
+  /**
+   * Checks a user's password the way a login does (rate-limited); used to
+   * confirm the current password before changing it. When absent, the hash
+   * is checked directly (tests).
+   */
+  readonly checkLogin?: (name: string, password: string, address: string) => Promise<Verification>;
+  /** The time source (token expiry); the wall clock when absent. */
+  readonly clock?: Clock;
+  /** Who may create organizations (`accounts.organizationCreation`); only admins when absent. */
+  readonly organizationCreation?: "everyone" | "admins";
 }
 
 /** The authenticated principal of a management request and the address it came from. */

@@ -1,7 +1,8 @@
 /**
  * @module
- * Organizations and their members. Any user may create an organization and
- * becomes its owner; members read it; owners and admin-team members manage
+ * Organizations and their members. A server administrator — or any user when
+ * `accounts.organizationCreation` is `everyone` — creates an organization
+ * and becomes its owner; members read it; owners and admin-team members manage
  * its members; only owners make, unmake or remove owners, and the last owner
  * cannot leave (an organization nobody can manage would be stuck).
  */
@@ -46,9 +47,19 @@ export function createOrganizationManagement(deps: ManagementDeps) {
   }
 
   return {
-    /** Creates an organization owned by the caller, with its namespace. CONFLICT when the name is taken. */
+    /**
+     * Creates an organization owned by the caller, with its namespace.
+     * DENIED for non-admins unless organization creation is open to everyone;
+     * CONFLICT when the name is taken.
+     */
     async create(caller: Caller, name: string): Promise<OrganizationSummary> {
       const manager = requireManager(caller);
+      if (deps.organizationCreation !== "everyone" && !manager.isAdmin) {
+        throw new WharfError(
+          "DENIED",
+          'only a server administrator may create organizations on this server (accounts.organizationCreation is "admins"); ask one to create it and add you as owner',
+        );
+      }
       await assertNamespaceFree(store, name, "organization name");
       const org = await orConflict(
         () => store.createOrganization(name, manager.userId),

@@ -8,6 +8,7 @@ import type { ManagementDeps } from "./management-access.ts";
 import { createApplicationManagement } from "./management-apps.ts";
 import { createAuditReader } from "./management-audit.ts";
 import { createOrganizationManagement } from "./management-orgs.ts";
+import { createPasswordManagement } from "./management-passwords.ts";
 import { createRepositoryManagement } from "./management-repositories.ts";
 import { createRobotManagement } from "./management-robots.ts";
 import { createTeamManagement } from "./management-teams.ts";
@@ -21,6 +22,7 @@ export type Management = ReturnType<typeof createManagement>;
 export function createManagement(deps: ManagementDeps) {
   return {
     users: createUserManagement(deps),
+    passwords: createPasswordManagement(deps),
     orgs: createOrganizationManagement(deps),
     teams: createTeamManagement(deps),
     apps: createApplicationManagement(deps),

@@ -9,6 +9,7 @@
  */
 import { WharfError } from "../errors/wharf-error.ts";
 import type { TokenRow } from "../metadata/accounts-metadata.ts";
+import { systemClock } from "../time/clock.ts";
 import { type Caller, type ManagementDeps, recordChange, requireManager } from "./management-access.ts";
 import { parseDuration } from "./management-duration.ts";
 import { formatScope, parseScopePattern } from "./scope-pattern.ts";
@@ -72,6 +73,7 @@ export type TokenManagement = ReturnType<typeof createTokenManagement>;
 /** Creates the token management service. */
 export function createTokenManagement(deps: ManagementDeps) {
   const { store } = deps;
+  const clockNow = () => (deps.clock ?? systemClock).now();
 
   async function activeNamed(userId: number, name: string): Promise<TokenRow | undefined> {
     return (await store.listTokens(userId)).find((t) => t.name === name && t.revokedAt === null);
@@ -97,7 +99,7 @@ export function createTokenManagement(deps: ManagementDeps) {
       );
     }
     const secret = newSecret("pat");
-    const now = Date.now();
+    const now = clockNow();
     const expiresAt = lifetime === undefined ? null : now + lifetime;
     const row = await store.createToken(manager.userId, input.name, hashSecret(secret), scopes, expiresAt);
     recordChange(deps, caller, "token.create", `token:${manager.name}/${input.name}`, {
@@ -116,7 +118,7 @@ export function createTokenManagement(deps: ManagementDeps) {
      */
     async login(caller: Caller) {
       const manager = requireManager(caller);
-      const base = loginTokenName(Date.now());
+      const base = loginTokenName(clockNow());
       let name = base;
       for (let n = 2; await activeNamed(manager.userId, name); n++) name = `${base}-${n}`;
       const created = await create(caller, { name, scopes: ["api", "*:pull,push,delete"] });
@@ -127,7 +129,7 @@ export function createTokenManagement(deps: ManagementDeps) {
     /** The caller's tokens, newest last, without secrets. */
     async list(caller: Caller): Promise<TokenView[]> {
       const manager = requireManager(caller);
-      const now = Date.now();
+      const now = clockNow();
       return (await store.listTokens(manager.userId)).map((t) => view(t, now));
     },
 
@@ -137,7 +139,7 @@ export function createTokenManagement(deps: ManagementDeps) {
       const token = await activeNamed(manager.userId, name);
       if (!token)
         throw new WharfError("NOT_FOUND", `you have no token named ${JSON.stringify(name)} that is not revoked`);
-      await store.revokeToken(token.id, Date.now());
+      await store.revokeToken(token.id, clockNow());
       recordChange(deps, caller, "token.revoke", `token:${manager.name}/${name}`);
     },
   };

@@ -3,14 +3,20 @@
  * Managing users: only a server administrator creates, lists, disables and
  * re-enables them. Every new user owns the namespace of its name. A disabled
  * user's password, tokens and refresh tokens stop working at once (the
- * credential verifier re-reads the user on every check). Views never carry
+ * credential verifier re-reads the user on every check); disabling also
+ * revokes the user's `wharf login` sessions and raises the credentials epoch,
+ * so neither those nor any refresh token issued before work after re-enabling. Views never carry
  * the password hash.
  */
+
 import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
+import { systemClock } from "../time/clock.ts";
+import { revokeLoginSessions } from "./login-sessions.ts";
 import { type Caller, type ManagementDeps, recordChange, requireAdmin, requireManager } from "./management-access.ts";
 import { assertNamespaceFree, nameTaken, orConflict } from "./management-names.ts";
 import { hashPassword } from "./password-hash.ts";
+import { checkPasswordPolicy } from "./password-policy.ts";
 
 /** A user as the API shows it. */
 export interface UserView {
@@ -27,9 +33,6 @@ export interface NewUser {
   readonly email?: string;
   readonly admin?: boolean;
 }
-
-/** The shortest password accepted. */
-export const minPasswordLength = 8;
 
 function view(user: UserRow): UserView {
   return { name: user.name, email: user.email, admin: user.isAdmin, disabled: user.disabled };
@@ -53,7 +56,14 @@ export function createUserManagement(deps: ManagementDeps) {
     const user = await findOrFail(name);
     if (disabled && user.id === manager.userId) throw new WharfError("INVALID_REQUEST", "you cannot disable yourself");
     await store.setUserDisabled(user.id, disabled);
-    recordChange(deps, caller, disabled ? "user.disable" : "user.enable", `user:${name}`);
+    const sessionsRevoked = disabled ? await revokeLoginSessions(store, user.id, (deps.clock ?? systemClock).now()) : 0;
+    recordChange(
+      deps,
+      caller,
+      disabled ? "user.disable" : "user.enable",
+      `user:${name}`,
+      disabled ? { sessionsRevoked } : undefined,
+    );
     return view({ ...user, disabled });
   }
 
@@ -74,9 +84,7 @@ export function createUserManagement(deps: ManagementDeps) {
     async create(caller: Caller, input: NewUser): Promise<UserView> {
       requireAdmin(caller, "create users");
       await assertNamespaceFree(store, input.name, "user name");
-      if (input.password.length < minPasswordLength) {
-        throw new WharfError("INVALID_REQUEST", `the password must be at least ${minPasswordLength} characters`);
-      }
+      checkPasswordPolicy(input.password);
       const hash = await hashPassword(input.password);
       const user = await orConflict(
         () => store.createUser(input.name, input.email ?? null, hash, input.admin === true),

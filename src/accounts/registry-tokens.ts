@@ -3,11 +3,14 @@
  * Docker registry bearer tokens (distribution `docs/spec/auth/jwt.md`): a
  * short-lived ES256 JWT whose `access` claim lists exactly what was granted,
  * and a long-lived refresh token that names the credential it came from, so
- * revoking the user, token or robot revokes it too. Verified access tokens
- * are cached until they expire: the hot path pays for ECDSA once per token.
+ * revoking the user, token or robot revokes it too, and carries the user's
+ * credentials epoch, so a password change or a disable ends it for good.
+ * Verified access tokens are cached until they expire: the hot path pays
+ * for ECDSA once per token. Time comes from an injected clock.
  */
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
+import { type Clock, systemClock } from "../time/clock.ts";
 import type { Access, Principal } from "./access.ts";
 import type { SigningKeys } from "./signing-keys.ts";
 
@@ -53,20 +56,29 @@ export function principalKey(principal: Principal): string {
 /** Issuing and verifying tokens. */
 export type RegistryTokens = ReturnType<typeof createRegistryTokens>;
 
-/** Creates the token service over the signing keys. */
-export function createRegistryTokens(keys: SigningKeys, settings: TokenSettings) {
+/** What a valid refresh token names. */
+export interface RefreshClaims {
+  /** The `kind:id` it was issued for. */
+  readonly principal: string;
+  /** The user's credentials epoch when it was issued (0 for tokens without one). */
+  readonly epoch: number;
+}
+
+/** Creates the token service over the signing keys; `clock` is the time source for issuing and expiry. */
+export function createRegistryTokens(keys: SigningKeys, settings: TokenSettings, clock: Clock = systemClock) {
   const verified = new Map<string, VerifiedToken>();
 
   async function sign(claims: Record<string, unknown>, audience: string, subject: string, ttl: number) {
     const current = await keys.current();
+    const now = Math.floor(clock.now() / 1000);
     return new SignJWT(claims)
       .setProtectedHeader({ alg: "ES256", kid: current.kid, typ: "JWT" })
       .setIssuer(settings.issuer)
       .setAudience(audience)
       .setSubject(subject)
-      .setIssuedAt()
-      .setNotBefore("-10s")
-      .setExpirationTime(`${ttl}s`)
+      .setIssuedAt(now)
+      .setNotBefore(now - 10)
+      .setExpirationTime(now + ttl)
       .setJti(randomUUID())
       .sign(current.key);
   }
@@ -75,7 +87,12 @@ export function createRegistryTokens(keys: SigningKeys, settings: TokenSettings)
     const { kid } = decodeProtectedHeader(token);
     const key = kid ? await keys.verificationKey(kid) : undefined;
     if (!key) throw new Error("unknown signing key");
-    const { payload } = await jwtVerify(token, key, { issuer: settings.issuer, audience, algorithms: ["ES256"] });
+    const { payload } = await jwtVerify(token, key, {
+      issuer: settings.issuer,
+      audience,
+      algorithms: ["ES256"],
+      currentDate: new Date(clock.now()),
+    });
     return payload;
   }
 
@@ -86,10 +103,13 @@ export function createRegistryTokens(keys: SigningKeys, settings: TokenSettings)
       const claims: AccessClaims = { access, principal: principalKey(principal) };
       return sign({ ...claims }, settings.service, principal.name, settings.ttlSeconds);
     },
-    /** A refresh token for the credential behind `principal`. */
-    issueRefresh(principal: Principal): Promise<string> {
+    /**
+     * A refresh token for the credential behind `principal`, stamped with
+     * its user's credentials `epoch` (see {@link RefreshClaims}) when it has one.
+     */
+    issueRefresh(principal: Principal, epoch?: number): Promise<string> {
       return sign(
-        { principal: principalKey(principal), typ: "refresh" },
+        { principal: principalKey(principal), typ: "refresh", ...(epoch ? { epoch } : {}) },
         `${settings.service}/refresh`,
         principal.name,
         settings.refreshTtlSeconds,
@@ -99,7 +119,7 @@ export function createRegistryTokens(keys: SigningKeys, settings: TokenSettings)
     async verifyAccess(token: string): Promise<VerifiedToken | undefined> {
       const hit = verified.get(token);
       if (hit) {
-        if (hit.expiresAt > Date.now()) return hit;
+        if (hit.expiresAt > clock.now()) return hit;
         verified.delete(token);
         return undefined;
       }
@@ -119,11 +139,13 @@ export function createRegistryTokens(keys: SigningKeys, settings: TokenSettings)
         return undefined;
       }
     },
-    /** The `kind:id` a refresh token was issued for, or undefined when invalid or expired. */
-    async verifyRefresh(token: string): Promise<string | undefined> {
+    /** What a refresh token was issued for, or undefined when invalid or expired. */
+    async verifyRefresh(token: string): Promise<RefreshClaims | undefined> {
       try {
         const payload = await verifyJwt(token, `${settings.service}/refresh`);
-        return payload.typ === "refresh" && typeof payload.principal === "string" ? payload.principal : undefined;
+        if (payload.typ !== "refresh" || typeof payload.principal !== "string") return undefined;
+        const epoch = typeof payload.epoch === "number" && Number.isSafeInteger(payload.epoch) ? payload.epoch : 0;
+        return { principal: payload.principal, epoch };
       } catch {
         return undefined;
       }

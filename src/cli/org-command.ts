@@ -1,7 +1,9 @@
 /**
  * @module
  * `wharf org create|list|show|add-member|remove-member`: organizations and
- * their members. Anyone creates an organization and becomes its owner.
+ * their members. A server administrator (or any user when
+ * `accounts.organizationCreation` is `everyone`) creates an organization and
+ * becomes its owner.
  */
 import type { Command } from "commander";
 import { type ApiOptions, connect } from "./cli-api.ts";

@@ -1,8 +1,8 @@
 /**
  * @module
- * `wharf user create|list|disable|enable`: server administrators manage
- * users. A new user's password comes from stdin (`--password-stdin`) or a
- * hidden prompt, never from a flag.
+ * `wharf user create|list|disable|enable|set-password`: server
+ * administrators manage users. A new user's password (and a reset one) comes
+ * from stdin (`--password-stdin`) or a hidden prompt, never from a flag.
  */
 import type { Command } from "commander";
 import { type ApiOptions, connect } from "./cli-api.ts";
@@ -48,6 +48,18 @@ function setDisabled(verb: "disable" | "enable") {
   };
 }
 
+async function setPassword(name: string, options: CreateOptions): Promise<void> {
+  const client = await connect(options);
+  const password = await readSecret(options.passwordStdin, `New password for ${name}: `);
+  const path = `/users/${encodeURIComponent(name)}/password`;
+  const answer = (await client.request("PUT", path, { password })) as { name: string; sessionsRevoked: number };
+  emit(
+    options,
+    answer,
+    `Set the password of ${answer.name}; revoked ${answer.sessionsRevoked} login session(s) and every refresh token`,
+  );
+}
+
 /** Registers `user …`. */
 export function registerUserCommands(program: Command): void {
   const user = program.command("user").description("manage users (server administrators)");
@@ -66,4 +78,10 @@ export function registerUserCommands(program: Command): void {
   withApiOptions(user.command("enable <name>").description("re-enable a disabled user")).action(
     action(setDisabled("enable")),
   );
+  withApiOptions(
+    user
+      .command("set-password <name>")
+      .description("set a user's password (revokes their login sessions and refresh tokens)")
+      .option("--password-stdin", "read the new password from standard input"),
+  ).action(action(setPassword));
 }

@@ -199,6 +199,34 @@ export const configSchema = z.strictObject({
       upstreamTimeout: duration.default(10_000),
     })
     .default({ tagTtl: 300_000, upstreamTimeout: 10_000 }),
+  http: z
+    .strictObject({
+      /**
+       * Reverse proxies (CIDRs or addresses) whose `X-Forwarded-*` and
+       * `Forwarded` headers are believed; empty: none. A comma-separated
+       * string is accepted too (for `WHARF_HTTP__TRUSTED_PROXIES`). Parsed
+       * (and refused when malformed) at start by `net/cidr-list.ts`.
+       */
+      trustedProxies: z
+        .preprocess(
+          (v) =>
+            typeof v === "string"
+              ? v
+                  .split(",")
+                  .map((s) => s.trim())
+                  .filter((s) => s !== "")
+              : v,
+          z.array(z.string().max(64)).max(100),
+        )
+        .default([]),
+    })
+    .default({ trustedProxies: [] }),
+  accounts: z
+    .strictObject({
+      /** Who may create organizations: only server administrators (default), or every user. */
+      organizationCreation: z.enum(["everyone", "admins"]).default("admins"),
+    })
+    .default({ organizationCreation: "admins" }),
 });
 
 /** Configuration as written by a user (before defaults). */

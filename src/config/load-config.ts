@@ -23,6 +23,7 @@ const reservedEnvironment = new Set([
   "WHARF_USERNAME",
   "WHARF_TOKEN",
   "WHARF_DEBUG",
+  "WHARF_TEST_CLOCK_FILE",
 ]);
 
 /** A configuration problem a user must fix; the message lists every issue. */

@@ -16,6 +16,7 @@ import { limitConnections } from "./limit-connections.ts";
 import type { WharfMetrics } from "./metrics.ts";
 import { dispatchRegistry } from "./registry/dispatch-registry.ts";
 import type { RegistryServices } from "./registry/registry-context.ts";
+import { requestOrigin } from "./request-origin.ts";
 import { toWharfError, writeError } from "./write-error.ts";
 
 /** What the HTTP edge needs besides the registry services. */
@@ -139,7 +140,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
                 path: (req.url ?? "").slice(0, 300).replace(secretInTarget, "$1…"),
                 status: res.statusCode,
                 ms: Math.round(seconds * 1000),
-                remote,
+                remote: requestOrigin(req).clientAddress,
               },
               "request",
             );

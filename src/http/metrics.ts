@@ -90,6 +90,8 @@ export interface WharfMetrics {
     readonly cacheMisses: Counter;
     readonly upstreamFetches: Counter;
   };
+  /** Password checks by scrypt (`result` match or mismatch): what the login rate limiter bounds. */
+  readonly passwordChecks: Counter;
   /** The whole exposition, with process gauges read now. */
   render(): string;
 }
@@ -132,7 +134,9 @@ export function createMetrics(): WharfMetrics {
       "Requests made to upstream registries, by app and kind",
     ),
   };
-  const all = [requests, duration, bytesReceived, bytesSent, ...Object.values(proxy)];
+
+  const passwordChecks = new Counter("wharf_password_checks_total", "Password checks by scrypt, by result");
+  const all = [requests, duration, bytesReceived, bytesSent, passwordChecks, ...Object.values(proxy)];
   return {
     contentType: "text/plain; version=0.0.4; charset=utf-8",
     requests,
@@ -140,6 +144,7 @@ export function createMetrics(): WharfMetrics {
     bytesReceived,
     bytesSent,
     proxy,
+    passwordChecks,
     render: () => `${all.map((m) => m.render()).join("\n")}\n${processGauges()}\n`,
   };
 }

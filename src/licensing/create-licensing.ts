@@ -49,7 +49,7 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
     pulls,
     /** Customer and license management, over the accounts services. */
     services(accounts: ManagementDeps) {
-      const deps = { ...accounts, licensing: store, clock };
+      const deps = { ...accounts, licensing: store, now: clock };
       const customers = createCustomerService(deps);
       const licenses = createLicenseService({ ...deps, customers, pulls, publicUrl: options.publicUrl });
       return { customers, licenses };

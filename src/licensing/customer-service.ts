@@ -24,7 +24,8 @@ export interface CustomerView {
 /** What the customer service needs. */
 export interface LicensingServiceDeps extends ManagementDeps {
   readonly licensing: LicensingMetadata;
-  readonly clock: () => number;
+  /** The time licenses and customers are stamped with (milliseconds). */
+  readonly now: () => number;
 }
 
 const namePattern = /^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/;
@@ -48,7 +49,7 @@ export function createCustomerService(deps: LicensingServiceDeps) {
   const { licensing: store } = deps;
 
   async function view(row: CustomerRow): Promise<CustomerView> {
-    const now = deps.clock();
+    const now = deps.now();
     const licenses = await store.listLicenses(row.appSlug, row.id);
     const activeLicenses = licenses.filter((l) => licenseView(l, now).state === "active").length;
     return {
@@ -81,7 +82,7 @@ export function createCustomerService(deps: LicensingServiceDeps) {
       if (await store.findCustomer(app, input.name)) {
         throw new LicensingError("conflict", `application ${app} already has a customer ${input.name}`);
       }
-      const row = await store.createCustomer(app, input.name, email, deps.clock());
+      const row = await store.createCustomer(app, input.name, email, deps.now());
       recordChange(deps, caller, "customer.create", `customer:${app}/${row.name}`);
       return view(row);
     },
@@ -96,7 +97,7 @@ export function createCustomerService(deps: LicensingServiceDeps) {
     async show(caller: Caller, app: string, name: string): Promise<CustomerView & { licenses: LicenseView[] }> {
       await requireApplication(deps, caller, app);
       const row = await requireCustomer(app, name);
-      const now = deps.clock();
+      const now = deps.now();
       const licenses = (await store.listLicenses(app, row.id)).map((l) => licenseView(l, now));
       return { ...(await view(row)), licenses };
     },

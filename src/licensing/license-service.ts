@@ -82,7 +82,7 @@ export type LicenseService = ReturnType<typeof createLicenseService>;
 export function createLicenseService(
   deps: LicensingServiceDeps & { customers: CustomerService; pulls: PullRecorder; publicUrl: string | undefined },
 ) {
-  const { licensing: store, clock } = deps;
+  const { licensing: store, now: clock } = deps;
 
   /** License `id` (public handle) of `app`; `not-found` otherwise. */
   async function requireLicense(app: string, id: string): Promise<LicenseRow> {

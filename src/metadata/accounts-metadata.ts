@@ -12,6 +12,8 @@ export interface UserRow {
   readonly passwordHash: string;
   readonly isAdmin: boolean;
   readonly disabled: boolean;
+  /** Goes up on every password change and disable; refresh tokens stamped with an older one are dead. */
+  readonly credentialsEpoch: number;
 }
 
 export interface OrganizationRow {
@@ -87,7 +89,9 @@ export interface AccountsMetadata {
   findUser(name: string): Promise<UserRow | undefined>;
   findUserById(id: number): Promise<UserRow | undefined>;
   listUsers(): Promise<UserRow[]>;
+  /** Sets the password hash and bumps the user's credentials epoch. */
   setUserPassword(id: number, passwordHash: string): Promise<void>;
+  /** Disabling also bumps the user's credentials epoch (re-enabling does not). */
   setUserDisabled(id: number, disabled: boolean): Promise<void>;
   countUsers(): Promise<number>;
 
@@ -149,4 +153,19 @@ export interface AccountsMetadata {
   /** The failures and window start under `key`, when its window started at or after `windowStart`. */
   failureWindow(key: string, windowStart: number): Promise<{ failures: number; startedAt: number } | undefined>;
   clearFailures(key: string): Promise<void>;
+  /**
+   * Atomically reads the windows under `keys` (an expired window reads as
+   * undefined) and passes them to `decide`, in the order of `keys`. When
+   * `decide` returns undefined, one attempt is counted under every key (an
+   * expired window restarts at `now`); otherwise nothing changes. Returns
+   * what `decide` returned. No other reservation or count interleaves.
+   */
+  reserveAttempt<T>(
+    keys: readonly string[],
+    now: number,
+    windowMs: number,
+    decide: (windows: readonly ({ failures: number; startedAt: number } | undefined)[]) => T | undefined,
+  ): Promise<T | undefined>;
+  /** Takes back one counted attempt under each key (never below zero). */
+  releaseAttempt(keys: readonly string[]): Promise<void>;
 }

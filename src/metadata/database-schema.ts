@@ -54,6 +54,7 @@ export interface UsersTable {
   is_admin: number;
   disabled: number;
   created_at: number;
+  credentials_epoch: Generated<number>;
 }
 
 export interface OrganizationsTable {

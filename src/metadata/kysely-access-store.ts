@@ -3,7 +3,7 @@
  * Namespaces, repository visibility, repository grants, API tokens, robots,
  * the audit log and login-failure counters over Kysely.
  */
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Role } from "../accounts/roles.ts";
 import type { AccountsMetadata, NamespaceRow, RobotRow, TokenRow } from "./accounts-metadata.ts";
 import type { ApiTokensTable, Database, NamespacesTable } from "./database-schema.ts";
@@ -254,6 +254,42 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
     },
     async clearFailures(key) {
       await db.deleteFrom("login_failures").where("key", "=", key).execute();
+    },
+    async reserveAttempt(keys, now, windowMs, decide) {
+      // One transaction: Kysely's SQLite driver holds its single connection
+      // for it, so no other reservation reads between our read and our write.
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom("login_failures")
+          .selectAll()
+          .where("key", "in", [...keys])
+          .execute();
+        const windows = keys.map((key) => {
+          const row = rows.find((r) => r.key === key);
+          if (!row || Number(row.window_started_at) < now - windowMs) return undefined;
+          return { failures: Number(row.failures), startedAt: Number(row.window_started_at) };
+        });
+        const refusal = decide(windows);
+        if (refusal !== undefined) return refusal;
+        for (const [i, key] of keys.entries()) {
+          const window = windows[i];
+          const values = { failures: (window?.failures ?? 0) + 1, window_started_at: window?.startedAt ?? now };
+          await trx
+            .insertInto("login_failures")
+            .values({ key, ...values })
+            .onConflict((c) => c.column("key").doUpdateSet(values))
+            .execute();
+        }
+        return undefined;
+      });
+    },
+    async releaseAttempt(keys) {
+      if (keys.length === 0) return;
+      await db
+        .updateTable("login_failures")
+        .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
+        .where("key", "in", [...keys])
+        .execute();
     },
   };
 }

@@ -2,7 +2,7 @@
  * @module
  * Users, organizations, members and teams over Kysely.
  */
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Role } from "../accounts/roles.ts";
 import type { AccountsMetadata, TeamRow, UserRow } from "./accounts-metadata.ts";
 import type { Database, TeamsTable, UsersTable } from "./database-schema.ts";
@@ -41,6 +41,7 @@ function toUser(row: Selectable<UsersTable>): UserRow {
     passwordHash: row.password_hash,
     isAdmin: Number(row.is_admin) === 1,
     disabled: Number(row.disabled) === 1,
+    credentialsEpoch: Number(row.credentials_epoch ?? 0),
   };
 }
 
@@ -78,12 +79,17 @@ export function createPeopleStore(db: Kysely<Database>): PeopleStore {
       return (await db.selectFrom("users").selectAll().orderBy("name").execute()).map(toUser);
     },
     async setUserPassword(id, passwordHash) {
-      await db.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", id).execute();
-    },
-    async setUserDisabled(id, disabled) {
       await db
         .updateTable("users")
-        .set({ disabled: disabled ? 1 : 0 })
+        .set({ password_hash: passwordHash, credentials_epoch: sql<number>`credentials_epoch + 1` })
+        .where("id", "=", id)
+        .execute();
+    },
+    async setUserDisabled(id, disabled) {
+      const epoch = disabled ? sql<number>`credentials_epoch + 1` : sql<number>`credentials_epoch`;
+      await db
+        .updateTable("users")
+        .set({ disabled: disabled ? 1 : 0, credentials_epoch: epoch })
         .where("id", "=", id)
         .execute();
     },

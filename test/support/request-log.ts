@@ -12,6 +12,8 @@ export interface LoggedRequest {
   /** The raw request target: path and query, URL-encoded as sent. */
   readonly path: string;
   readonly status: number;
+  /** The client address Wharf logged (the peer, or the client behind a trusted proxy). */
+  readonly remote?: string;
 }
 
 /** Every request line in `output`, in the order they finished. */
@@ -27,7 +29,7 @@ export function loggedRequests(output: string): LoggedRequest[] {
         typeof entry.path === "string" &&
         typeof entry.status === "number"
       ) {
-        requests.push({ method: entry.method, path: entry.path, status: entry.status });
+        requests.push({ method: entry.method, path: entry.path, status: entry.status, remote: entry.remote });
       }
     } catch {
       // Not a log line (or a line cut by a crash): ignore it.

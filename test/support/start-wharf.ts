@@ -4,7 +4,7 @@
  * end-to-end test, the way a user would, and stops it by PID afterwards.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before } from "node:test";
@@ -25,6 +25,13 @@ export interface WharfProcess {
   stop(): Promise<void>;
   /** SIGKILL and wait for exit (a crash). */
   kill(): Promise<void>;
+  /**
+   * Moves the server's clock forward by `ms` (it takes effect on the next
+   * request) and returns the server's time; only with `clock: true`.
+   */
+  advanceClock(ms: number): Promise<number>;
+  /** The server's current time (the wall clock plus every advance). */
+  serverNow(): number;
 }
 
 /** Options for {@link startWharf}. */
@@ -46,6 +53,11 @@ export interface StartOptions {
    * by default nothing special is allowed, as in production.
    */
   readonly outboundAllow?: readonly string[];
+  /**
+   * Start with a test clock (`WHARF_TEST_CLOCK_FILE` in the data directory),
+   * so the test moves the server's time with `advanceClock` instead of sleeping.
+   */
+  readonly clock?: boolean;
 }
 
 /** The administrator's password in servers started with `auth: true`. */
@@ -54,6 +66,8 @@ export const adminPassword = "admin-password-for-tests";
 /** Starts Wharf and resolves once it printed its URL. */
 export async function startWharf(options: StartOptions = {}): Promise<WharfProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wharf-test-")));
+  const clockFile = join(dataDir, "test-clock-offset");
+  let offset = 0;
   const child = spawn(
     join(repoRoot, "bin", "wharf"),
     ["serve", "--listen", "127.0.0.1:0", "--data", dataDir, ...(options.args ?? [])],
@@ -64,6 +78,7 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
         WHARF_AUTH__ENABLED: options.auth ? "true" : "false",
         WHARF_ADMIN_PASSWORD: adminPassword,
         ...(options.outboundAllow !== undefined && { WHARF_OUTBOUND__ALLOW: options.outboundAllow.join(",") }),
+        ...(options.clock ? { WHARF_TEST_CLOCK_FILE: clockFile } : {}),
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -104,6 +119,13 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
     output: () => output,
     stop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
+    async advanceClock(ms: number) {
+      if (!options.clock) throw new Error("start wharf with { clock: true } to move its clock");
+      offset += Math.ceil(ms);
+      await writeFile(clockFile, String(offset));
+      return Date.now() + offset;
+    },
+    serverNow: () => Date.now() + offset,
   };
 }
 

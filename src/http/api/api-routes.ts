@@ -35,7 +35,7 @@ export function apiRoutes(m: Management, deploy: DeployServices): ApiRoute[] {
 }
 
 function accountRoutes(m: Management): ApiRoute[] {
-  const { users, orgs, teams, apps, repositories: repos, tokens, robots, audit } = m;
+  const { users, passwords, orgs, teams, apps, repositories: repos, tokens, robots, audit } = m;
   return [
     route("POST", "/login", {
       summary: "Create a CLI session token (cli-<time>, scopes api and *:pull,push,delete); shown once",
@@ -55,6 +55,18 @@ function accountRoutes(m: Management): ApiRoute[] {
       summary: "Disable a user (server admin)",
       status: 200,
       handle: (i) => users.disable(i.caller, i.params.user),
+    }),
+    route("PUT", "/user/password", {
+      summary: "Change the caller's own password (confirming the current one); revokes its other login sessions",
+      body: s.passwordChange,
+      status: 200,
+      handle: (i) => passwords.changeOwn(i.caller, i.body.current, i.body.password),
+    }),
+    route("PUT", "/users/{user}/password", {
+      summary: "Set a user's password (server admin); revokes the user's login sessions and refresh tokens",
+      body: s.passwordReset,
+      status: 200,
+      handle: (i) => passwords.reset(i.caller, i.params.user, i.body.password),
     }),
     route("POST", "/users/{user}/enable", {
       summary: "Re-enable a user (server admin)",

@@ -49,6 +49,13 @@ export const schemas = {
     email: z.email().max(254).optional(),
     admin: z.boolean().optional().meta({ description: "make the user a server administrator" }),
   }),
+  passwordChange: z.strictObject({
+    current: z.string().min(1).max(1024).meta({ description: "the caller's current password" }),
+    password: z.string().min(1).max(1024).meta({ description: "the new password: at least 8 characters" }),
+  }),
+  passwordReset: z.strictObject({
+    password: z.string().min(1).max(1024).meta({ description: "the new password: at least 8 characters" }),
+  }),
   newOrganization: z.strictObject({ name: name("organization name: lower-case letters, digits and '-', 1-63") }),
   member: z.strictObject({
     owner: z.boolean().optional().meta({ description: "make (true) or unmake (false) an owner; absent keeps it" }),

@@ -4,6 +4,7 @@
  * address used for rate limiting.
  */
 import type { IncomingMessage } from "node:http";
+import { requestOrigin } from "../request-origin.ts";
 
 /** What the Authorization header carries. */
 export type RequestCredentials =
@@ -27,7 +28,7 @@ export function readCredentials(req: IncomingMessage): RequestCredentials {
   return { kind: "basic", username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
-/** The client's address (the socket peer; proxies are not trusted by default). */
+/** The client's address: the socket peer, or behind a trusted proxy the forwarded client (see request-origin.ts). */
 export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? "unknown";
+  return requestOrigin(req).clientAddress;
 }

@@ -23,6 +23,7 @@ import { formatTokenScope } from "../../accounts/token-scope.ts";
 import { errorCodes } from "../../errors/error-codes.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import type { AuthDecision, Authorizer } from "../authorizer.ts";
+import { requestOrigin } from "../request-origin.ts";
 import { clientAddress, readCredentials } from "./request-credentials.ts";
 
 /** What the authorizer needs. */
@@ -35,12 +36,10 @@ export interface TokenAuthorizerDeps {
   readonly publicUrl: string | undefined;
 }
 
-/** The token endpoint's URL for a request. */
+/** The token endpoint's URL for a request: under `publicUrl`, else under the request's origin (request-origin.ts). */
 export function tokenRealm(req: IncomingMessage, publicUrl: string | undefined): string {
   if (publicUrl) return `${publicUrl.replace(/\/$/, "")}/auth/token`;
-  const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? "") ? req.headers.host : "localhost";
-  const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
-  return `${tls ? "https" : "http"}://${host}/auth/token`;
+  return `${requestOrigin(req).publicOrigin}/auth/token`;
 }
 
 /** Creates the authorizer. */

@@ -83,7 +83,9 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       issued_at: new Date().toISOString(),
     };
     if (oauth) body.scope = granted.map(formatTokenScope).join(" ");
-    if (refresh && principal.kind !== "anonymous") body.refresh_token = await deps.tokens.issueRefresh(principal);
+    if (refresh && principal.kind !== "anonymous") {
+      body.refresh_token = await deps.tokens.issueRefresh(principal, await deps.verifier.epochOf(principal));
+    }
     res.setHeader("Cache-Control", "no-store");
     writeJson(res, 200, body);
   }
@@ -113,13 +115,13 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       return respond(res, principal, scopes, form.get("access_type") === "offline", true);
     }
     if (grant === "refresh_token") {
-      const key = await deps.tokens.verifyRefresh(form.get("refresh_token") ?? "");
-      const [kind, id] = (key ?? "").split(":") as [Principal["kind"], string];
-      const principal = key ? await deps.verifier.principalOf(kind, Number(id)) : undefined;
+      const claims = await deps.tokens.verifyRefresh(form.get("refresh_token") ?? "");
+      const [kind, id] = (claims?.principal ?? "").split(":") as [Principal["kind"], string];
+      const principal = claims ? await deps.verifier.principalOf(kind, Number(id), claims.epoch) : undefined;
       if (!principal) {
         throw new WharfError(
           "UNAUTHORIZED",
-          "the refresh token is invalid, expired, or its user or token was revoked; log in again",
+          "the refresh token is invalid, expired, or its user or token was revoked (or the password changed since); log in again",
         );
       }
       return respond(res, principal, scopes, false, true);

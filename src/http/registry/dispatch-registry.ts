@@ -12,6 +12,7 @@ import { WharfError } from "../../errors/wharf-error.ts";
 import type { Logger } from "../../log/create-logger.ts";
 import { isValidRepositoryName, maxRepositoryNameLength } from "../../reference/grammar.ts";
 import type { Access } from "../authorizer.ts";
+import { requestOrigin } from "../request-origin.ts";
 import { toWharfError, writeError } from "../write-error.ts";
 import type { RegistryServices } from "./registry-context.ts";
 import { type RegistryRoute, registryRoutes } from "./registry-routes.ts";
@@ -86,7 +87,7 @@ export async function dispatchRegistry(
         actor: decision.subject.name,
         action: method.audit,
         target,
-        remote: req.socket.remoteAddress,
+        remote: requestOrigin(req).clientAddress,
       });
     }
     if (services.onPulled && req.method === "GET" && (found.route.id === "manifest" || found.route.id === "blob")) {
