@@ -21,9 +21,12 @@ import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
+import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
+import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
+import type { RepositoryRemoval } from "./metadata/registry-metadata.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadService } from "./registry/upload-service.ts";
@@ -72,7 +75,7 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
 }
 
 /** The accounts services and the HTTP parts that expose them. */
-async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
+async function createAuth(db: Kysely<Database>, config: Config, log: Logger, registry: RepositoryRemoval) {
   const accounts = await createAccounts(db, config, log);
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   if (boot.created && boot.password) {
@@ -91,7 +94,14 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   const mounts: Mount[] = [
     { prefix: "/auth/token", id: "token", handle: (req, res, query) => tokenEndpoint(req, res, query) },
   ];
-  const management = createManagement({ store: accounts.store, resolver: accounts.resolver, audit: accounts.audit });
+  const management = createManagement({
+    store: accounts.store,
+    resolver: accounts.resolver,
+    audit: accounts.audit,
+    registry,
+    contents: createRepositoryContents(db),
+    removal: createAccountRemoval(db),
+  });
   const deploy = await createDeploy(db, config, accounts);
   const api = createApiHandler({ management, verifier: accounts.verifier, audit: accounts.audit, deploy, log });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
@@ -103,9 +113,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(config);
-  const auth = config.auth.enabled ? await createAuth(db, config, log) : undefined;
-  const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
+  const auth = config.auth.enabled ? await createAuth(db, config, log, metadata) : undefined;
+  const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metrics = createMetrics();
   const uploads = createUploadService({
     driver,
