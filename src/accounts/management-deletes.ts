@@ -51,7 +51,7 @@ export function createDeleteManagement(deps: ContentDeps) {
     const shown = repositories.slice(0, 10).join(", ") + (repositories.length > 10 ? ", …" : "");
     throw new WharfError(
       "CONFLICT",
-      `${what} still holds ${repositories.length} repositories (${shown}); delete them first, or force the delete to remove them too`,
+      `${what} still holds ${repositories.length} ${repositories.length === 1 ? "repository" : "repositories"} (${shown}); delete them first, or force the delete (--force, ?force=true) to remove them too`,
     );
   }
 
