@@ -2,8 +2,11 @@
  * @module
  * `wharf config check FILE`: validates a configuration file (with the
  * current WHARF_* environment applied) and prints the effective settings.
+ * `wharf config schema`: prints the configuration reference (Markdown)
+ * generated from the schema, the text of `docs/configuration.md`.
  */
 import type { Command } from "commander";
+import { configReference } from "../config/config-reference.ts";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 
 /** Registers `config check` on the program. */
@@ -21,5 +24,11 @@ export function registerConfigCommand(program: Command): void {
         process.stderr.write(`wharf: ${error.message}\n`);
         process.exit(2);
       }
+    });
+  config
+    .command("schema")
+    .description("print the configuration reference (Markdown: key, type, default, environment variable)")
+    .action(() => {
+      process.stdout.write(configReference());
     });
 }
