@@ -130,6 +130,9 @@ describe("deletes and listings", () => {
       headers: { authorization: adminBasic },
     });
     assert.equal(manifest.status, 404);
+    const catalog = await fetch(`${wharf.url}/v2/_catalog`, { headers: { authorization: adminBasic } });
+    const names = ((await catalog.json()) as { repositories: string[] }).repositories;
+    assert.ok(!names.includes("rocket/web") && names.includes("rocket/api"), names.join(", "));
     await a.refuse(404, "NOT_FOUND", "DELETE", "/repositories/rocket/web", { as: alice });
     // The name can be pushed again from scratch.
     await pushImageAs(wharf.url, adminBasic, "rocket/web", "2.0");
