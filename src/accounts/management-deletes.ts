@@ -59,8 +59,11 @@ export function createDeleteManagement(deps: ContentDeps) {
     let count = 0;
     for (const namespace of namespaces) {
       for (let batch = await contents.summaries(namespace, 500); batch.length > 0; ) {
-        for (const row of batch) if (await registry.deleteRepository(row.name)) count++;
-        batch = await contents.summaries(namespace, 500);
+        let removed = 0;
+        for (const row of batch) if (await registry.deleteRepository(row.name)) removed++;
+        count += removed;
+        // A push racing the delete may recreate a repository; never loop on it.
+        batch = removed > 0 ? await contents.summaries(namespace, 500) : [];
       }
       await removal.forgetRepositories(namespace, "namespace");
     }
