@@ -24,10 +24,13 @@ import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.
 import { createLicensing } from "./licensing/create-licensing.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
+import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
+import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
+import type { RepositoryRemoval } from "./metadata/registry-metadata.ts";
 import { parseCidrList } from "./net/cidr-list.ts";
 import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
@@ -121,6 +124,7 @@ async function createAuth(
   outbound: OutboundGuard,
   metrics: WharfMetrics,
   parts: ServerParts,
+  registry: RepositoryRemoval,
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -157,6 +161,9 @@ async function createAuth(
     organizationCreation: config.accounts.organizationCreation,
     checkLogin: accounts.verifier.verify,
     clock: accounts.clock,
+    registry,
+    contents: createRepositoryContents(db),
+    removal: createAccountRemoval(db),
   });
   const deploy = await createDeploy(db, config, accounts, outbound);
   upstreams = parts.upstreams ?? deploy.external.directory;
@@ -240,9 +247,9 @@ async function startLocked(
   // Every request Wharf makes to another host for a user goes through this guard.
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const metrics = createMetrics();
-  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound, metrics, parts) : undefined;
-  const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);
+  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound, metrics, parts, metadata) : undefined;
+  const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
     driver,
     links: metadata,

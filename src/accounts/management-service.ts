@@ -4,9 +4,10 @@
  * portal call. Every method takes the caller and decides, before doing
  * anything, whether that principal may; the HTTP layer only authenticates.
  */
-import type { ManagementDeps } from "./management-access.ts";
 import { createApplicationManagement } from "./management-apps.ts";
 import { createAuditReader } from "./management-audit.ts";
+import { type ContentDeps, createContentManagement } from "./management-content.ts";
+import { createDeleteManagement } from "./management-deletes.ts";
 import { createOrganizationManagement } from "./management-orgs.ts";
 import { createPasswordManagement } from "./management-passwords.ts";
 import { createRepositoryManagement } from "./management-repositories.ts";
@@ -18,8 +19,8 @@ import { createUserManagement } from "./management-users.ts";
 /** Every management service. */
 export type Management = ReturnType<typeof createManagement>;
 
-/** Creates the management services over the accounts store, resolver and audit log. */
-export function createManagement(deps: ManagementDeps) {
+/** Creates the management services over the accounts store, resolver, audit log and repository contents. */
+export function createManagement(deps: ContentDeps) {
   return {
     users: createUserManagement(deps),
     passwords: createPasswordManagement(deps),
@@ -30,5 +31,7 @@ export function createManagement(deps: ManagementDeps) {
     tokens: createTokenManagement(deps),
     robots: createRobotManagement(deps),
     audit: createAuditReader(deps),
+    content: createContentManagement(deps),
+    deletes: createDeleteManagement(deps),
   };
 }

@@ -37,6 +37,8 @@ export interface NewToken {
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const maxScopes = 50;
 const maxLifetimeMs = 5 * 365 * 86_400_000;
+/** How long a `wharf login` session token lives unless the login says otherwise. */
+const defaultLoginLifetime = "30d";
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function view(row: TokenRow, now: number): TokenView {
@@ -114,16 +116,17 @@ export function createTokenManagement(deps: ManagementDeps) {
 
     /**
      * `POST /login`: a new token with `api` and full registry scopes, named
-     * `cli-<utc time>` (with a `-2`, `-3`… suffix if that name is in use).
+     * `cli-<utc time>` (with a `-2`, `-3`… suffix if that name is in use),
+     * expiring after `expires` (30 days by default; a session never lives forever).
      */
-    async login(caller: Caller) {
+    async login(caller: Caller, expires = defaultLoginLifetime) {
       const manager = requireManager(caller);
       const base = loginTokenName(clockNow());
       let name = base;
       for (let n = 2; await activeNamed(manager.userId, name); n++) name = `${base}-${n}`;
-      const created = await create(caller, { name, scopes: ["api", "*:pull,push,delete"] });
+      const created = await create(caller, { name, scopes: ["api", "*:pull,push,delete"], expires });
       recordChange(deps, caller, "login", "api", { via: caller.principal.kind, tokenName: name });
-      return { user: manager.name, tokenName: name, token: created.token };
+      return { user: manager.name, tokenName: name, token: created.token, expiresAt: created.expiresAt };
     },
 
     /** The caller's tokens, newest last, without secrets. */

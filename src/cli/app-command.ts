@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { type ApiOptions, connect } from "./cli-api.ts";
+import { confirmedDelete, count, type DeleteOptions, someOf, withDeleteOptions } from "./cli-confirm.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 
 const appsPath = (org: string) => `/orgs/${encodeURIComponent(org)}/apps`;
@@ -24,6 +25,22 @@ async function list(org: string, options: ApiOptions): Promise<void> {
   emit(options, answer, table(["slug", "visibility"], rows));
 }
 
+interface ApplicationDeletion {
+  readonly application: string;
+  readonly organization: string;
+  readonly repositories: string[];
+  readonly repositoryCount: number;
+}
+
+async function deleteApp(org: string, slug: string, options: DeleteOptions): Promise<void> {
+  const path = `${appsPath(org)}/${encodeURIComponent(slug)}`;
+  const done = await confirmedDelete<ApplicationDeletion>(path, options, (plan) => [
+    `this would delete application ${plan.application} of ${plan.organization} and its namespace,`,
+    `  with ${count(plan.repositoryCount, "repository")}${plan.repositoryCount > 0 ? `: ${someOf(plan.repositories, plan.repositoryCount)}` : ""}`,
+  ]);
+  emit(options, done, `Deleted application ${slug} of ${org} (${count(done.repositoryCount, "repository")})`);
+}
+
 /** Registers `app …`. */
 export function registerAppCommands(program: Command): void {
   const app = program.command("app").description("manage an organization's applications");
@@ -31,4 +48,10 @@ export function registerAppCommands(program: Command): void {
     action(create),
   );
   withApiOptions(app.command("list <org>").description("list applications")).action(action(list));
+  withApiOptions(
+    withDeleteOptions(
+      app.command("delete <org> <slug>").description("delete an application and its namespace"),
+      "also delete its repositories",
+    ),
+  ).action(action(deleteApp));
 }

@@ -23,6 +23,8 @@ export class CliError extends Error {
 export interface ApiOptions {
   readonly server?: string;
   readonly output: "text" | "json";
+  /** `--json`: the same as `output: "json"`. */
+  readonly json?: boolean;
 }
 
 /** A base URL without a trailing '/'; no scheme means https, or http for a loopback host. */

@@ -1,7 +1,7 @@
 /**
  * @module
  * How API commands are declared and how they print. Every one takes
- * `--server <url>` and `--output text|json`; `json` prints the API's JSON
+ * `--server <url>` and `--output text|json` (`--json` for short); `json` prints the API's JSON
  * (for answers without a body, a small object saying what was done), `text`
  * aligned columns for people. Errors become one line on stderr,
  * `wharf: <message>`, and exit status 1.
@@ -9,11 +9,17 @@
 import { type Command, Option } from "commander";
 import { type ApiOptions, CliError } from "./cli-api.ts";
 
-/** Adds `--server` and `--output` to `command`. */
+/** Adds `--server`, `--output` and `--json` to `command`. */
 export function withApiOptions(command: Command): Command {
   return command
     .option("--server <url>", "Wharf server URL (default: the one you logged in to)")
-    .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"));
+    .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--json", "print JSON (same as --output json)");
+}
+
+/** True when the command should print JSON (`--json` or `--output json`). */
+export function wantsJson(options: ApiOptions): boolean {
+  return options.output === "json" || options.json === true;
 }
 
 /** Wraps an action so a failure prints `wharf: <message>` and exits 1 (a stack trace with WHARF_DEBUG set). */
@@ -31,7 +37,7 @@ export function action<A extends unknown[]>(run: (...args: A) => Promise<void>):
 
 /** Prints `json` as JSON, or `text` (lines) for people. */
 export function emit(options: ApiOptions, json: unknown, text: string | readonly string[]): void {
-  if (options.output === "json") {
+  if (wantsJson(options)) {
     process.stdout.write(`${JSON.stringify(json ?? {}, null, 2)}\n`);
     return;
   }

@@ -17,6 +17,8 @@ export interface Session {
   readonly username: string;
   readonly tokenName: string;
   readonly token: string;
+  /** When the token expires (ISO time), as the server said at login; absent for sessions from older versions. */
+  readonly expiresAt?: string;
 }
 
 /** The config directory for `env`. */

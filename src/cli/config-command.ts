@@ -3,8 +3,11 @@
  * `wharf config check FILE`: validates a configuration file (with the
  * current WHARF_* environment applied) and prints the effective settings,
  * durations the way they are written (`24h`), not in milliseconds.
+ * `wharf config schema`: prints the configuration reference (Markdown)
+ * generated from the schema, the text of `docs/configuration.md`.
  */
 import type { Command } from "commander";
+import { configReference } from "../config/config-reference.ts";
 import { type Config, formatDuration } from "../config/config-schema.ts";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 import { durationPaths } from "../config/schema-keys.ts";
@@ -24,6 +27,12 @@ export function registerConfigCommand(program: Command): void {
         process.stderr.write(`wharf: ${error.message}\n`);
         process.exit(2);
       }
+    });
+  config
+    .command("schema")
+    .description("print the configuration reference (Markdown: key, type, default, environment variable)")
+    .action(() => {
+      process.stdout.write(configReference());
     });
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Command } from "commander";
 import { type ApiOptions, connect } from "./cli-api.ts";
+import { confirmedDelete, count, type DeleteOptions, someOf, withDeleteOptions } from "./cli-confirm.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 
 interface Organization {
@@ -75,6 +76,27 @@ async function removeMember(org: string, user: string, options: ApiOptions): Pro
   emit(options, { org, user, removed: true }, `Removed ${user} from ${org}`);
 }
 
+interface OrganizationDeletion {
+  readonly organization: string;
+  readonly applications: string[];
+  readonly repositories: string[];
+  readonly repositoryCount: number;
+  readonly members: number;
+  readonly teams: number;
+  readonly robots: number;
+}
+
+async function deleteOrg(name: string, options: DeleteOptions): Promise<void> {
+  const done = await confirmedDelete<OrganizationDeletion>(path(name), options, (plan) => [
+    `this would delete organization ${plan.organization} with:`,
+    `  ${count(plan.members, "member")} (the users stay), ${count(plan.teams, "team")}, ${count(plan.robots, "robot")}`,
+    `  applications: ${plan.applications.length > 0 ? plan.applications.join(", ") : "none"}`,
+    `  ${count(plan.repositoryCount, "repository")}${plan.repositoryCount > 0 ? `: ${someOf(plan.repositories, plan.repositoryCount)}` : ""}`,
+    "  its pull secrets and services",
+  ]);
+  emit(options, done, `Deleted organization ${done.organization} (${count(done.repositoryCount, "repository")})`);
+}
+
 /** Registers `org …`. */
 export function registerOrgCommands(program: Command): void {
   const org = program.command("org").description("manage organizations and their members");
@@ -88,4 +110,10 @@ export function registerOrgCommands(program: Command): void {
       .option("--owner", "make the user an owner"),
   ).action(action(addMember));
   withApiOptions(org.command("remove-member <org> <user>").description("remove a member")).action(action(removeMember));
+  withApiOptions(
+    withDeleteOptions(
+      org.command("delete <org>").description("delete an organization and everything in it (owners)"),
+      "also delete its repositories",
+    ),
+  ).action(action(deleteOrg));
 }

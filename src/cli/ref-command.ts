@@ -13,14 +13,15 @@ export function registerRefCommand(program: Command): void {
     .command("ref <image>")
     .description("show how an image reference is normalized (registry, repository, tag, digest)")
     .option("--output <format>", "text or json", "text")
-    .action((image: string, options: { output: string }) => {
+    .option("--json", "print JSON (same as --output json)")
+    .action((image: string, options: { output: string; json?: boolean }) => {
       const result = parseReference(image);
       if (!result.ok) {
         process.stderr.write(`wharf: ${result.error}\n`);
         process.exit(1);
       }
       const parts = describeReference(result.reference);
-      if (options.output === "json") {
+      if (options.output === "json" || options.json) {
         process.stdout.write(`${JSON.stringify(parts, null, 2)}\n`);
         return;
       }

@@ -3,9 +3,12 @@
  * `wharf repo set-visibility|grant|revoke|grants`: who may pull a repository
  * or a whole namespace, and per-repository roles for a team or member. An
  * argument without '/' names a namespace; with one, a repository.
+ * `wharf repo list|tags|delete`: what is stored, and removing a repository
+ * (its tags and manifests; blob bytes stay until a garbage collector runs).
  */
 import { type Command, Option } from "commander";
 import { type ApiOptions, CliError, connect } from "./cli-api.ts";
+import { confirmedDelete, count, type DeleteOptions, withDeleteOptions } from "./cli-confirm.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 
 interface GranteeOptions extends ApiOptions {
@@ -56,12 +59,93 @@ async function grants(repo: string, options: ApiOptions): Promise<void> {
   emit(options, answer, table(["grantee", "role"], rows));
 }
 
+interface RepositoryRow {
+  readonly name: string;
+  readonly tags: number;
+  readonly manifests: number;
+  readonly pushedAt: string | null;
+}
+
+interface TagRow {
+  readonly tag: string;
+  readonly digest: string;
+  readonly kind: string;
+  readonly size: number | null;
+  readonly pushedAt: string;
+  readonly platforms?: { platform: string; digest: string; size: number | null }[];
+}
+
+/** Bytes for people: 0 B, 812 B, 3.4 KiB, 12.0 MiB… */
+function bytes(n: number | null): string {
+  if (n === null) return "-";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+const shortDigest = (digest: string) => digest.slice(0, digest.indexOf(":") + 13);
+const when = (iso: string | null) => (iso === null ? null : iso.slice(0, 19).replace("T", " "));
+
+async function list(namespace: string | undefined, options: ApiOptions): Promise<void> {
+  const query = namespace === undefined ? "" : `?${new URLSearchParams({ namespace })}`;
+  const answer = (await (await connect(options)).request("GET", `/repositories${query}`)) as {
+    repositories: RepositoryRow[];
+  };
+  const rows = answer.repositories.map((r) => [r.name, r.tags, r.manifests, when(r.pushedAt)]);
+  emit(options, answer, table(["repository", "tags", "manifests", "pushed (utc)"], rows));
+}
+
+async function tags(repo: string, options: ApiOptions): Promise<void> {
+  const answer = (await (await connect(options)).request("GET", `${repoPath(repo)}/tags`)) as { tags: TagRow[] };
+  const rows = answer.tags.map((t) => [
+    t.tag,
+    shortDigest(t.digest),
+    t.kind,
+    bytes(t.size),
+    when(t.pushedAt),
+    t.platforms?.map((p) => p.platform).join(",") ?? "",
+  ]);
+  emit(options, answer, table(["tag", "digest", "kind", "size", "pushed (utc)", "platforms"], rows));
+}
+
+interface RepositoryDeletion {
+  readonly repository: string;
+  readonly tags: number;
+  readonly manifests: number;
+}
+
+async function deleteRepo(repo: string, options: DeleteOptions): Promise<void> {
+  const done = await confirmedDelete<RepositoryDeletion>(repoPath(repo), options, (plan) => [
+    `this would delete repository ${plan.repository}: ${count(plan.tags, "tag")}, ${count(plan.manifests, "manifest")}, its visibility setting and grants`,
+    "  (blob bytes stay on disk until a garbage collector runs; Wharf has none yet)",
+  ]);
+  emit(
+    options,
+    done,
+    `Deleted repository ${done.repository} (${count(done.tags, "tag")}, ${count(done.manifests, "manifest")})`,
+  );
+}
+
 const granteeOptions = (command: Command) =>
   command.option("--team <team>", "a team of the owning organization").option("--user <user>", "a member");
 
 /** Registers `repo …`. */
 export function registerRepoCommands(program: Command): void {
-  const repo = program.command("repo").description("repository and namespace visibility and grants");
+  const repo = program.command("repo").description("repositories: list, tags, delete, visibility and grants");
+  withApiOptions(
+    repo.command("list [namespace]").description("list the repositories you may pull (of one namespace, or all)"),
+  ).action(action(list));
+  withApiOptions(
+    repo.command("tags <repo>").description("list a repository's tags: digest, kind, size, push time, platforms"),
+  ).action(action(tags));
+  withApiOptions(
+    withDeleteOptions(repo.command("delete <repo>").description("delete a repository with its tags and manifests")),
+  ).action(action(deleteRepo));
   withApiOptions(
     repo
       .command("set-visibility <target> <visibility>")

@@ -12,7 +12,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { CliError } from "./cli-api.ts";
 import { connectOrg, type OrgOptions, orgPath } from "./cli-org.ts";
-import { action, emit, table } from "./cli-output.ts";
+import { action, emit, table, wantsJson } from "./cli-output.ts";
 import { registryLabel, type SecretView } from "./secret-label.ts";
 
 interface CheckResult {
@@ -80,7 +80,7 @@ async function render(names: string[], options: RenderOptions): Promise<void> {
     ...(options.name !== undefined && { kubernetesName: options.name }),
   };
   const rendered = (await client.request("POST", `${orgPath(org, "secrets")}/render`, body)) as { text: string };
-  if (options.output === "json") emit(options, rendered, []);
+  if (wantsJson(options)) emit(options, rendered, []);
   else process.stdout.write(rendered.text.endsWith("\n") ? rendered.text : `${rendered.text}\n`);
 }
 

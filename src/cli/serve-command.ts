@@ -15,10 +15,13 @@ import { DataDirLockedError } from "../storage/data-dir-lock.ts";
 /** Errors of listen() a user fixes by choosing another address. */
 const listenErrors = new Set(["EADDRINUSE", "EACCES", "EADDRNOTAVAIL", "ENOTFOUND", "EAI_AGAIN"]);
 
+import { shouldExitWithParent, watchParent } from "./parent-watch.ts";
+
 interface ServeOptions {
   listen?: string;
   data?: string;
   config?: string;
+  exitWithParent?: boolean;
 }
 
 /** Registers `serve` on the program. */
@@ -29,6 +32,7 @@ export function registerServeCommand(program: Command): void {
     .option("--listen <host:port>", "address to listen on (default 0.0.0.0:5000)")
     .option("--data <dir>", "data directory (default ./data)")
     .option("--config <file>", "YAML configuration file (default $WHARF_CONFIG)")
+    .option("--exit-with-parent", "stop when the parent process dies (on by default under npm scripts)")
     .action(async (options: ServeOptions) => {
       const overrides: Record<string, unknown> = {};
       if (options.listen) overrides.listen = options.listen;
@@ -56,6 +60,7 @@ export function registerServeCommand(program: Command): void {
         };
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
+        if (shouldExitWithParent(options.exitWithParent)) watchParent(() => stop("parent process exited"));
       } catch (error) {
         if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof DataDirLockedError) {
           process.stderr.write(`wharf: ${error.message}\n`);

@@ -12,7 +12,7 @@
 import type { Command } from "commander";
 import type { ApiClient } from "./cli-api.ts";
 import { connectOrg, type OrgOptions, orgPath, withOrgOption } from "./cli-org.ts";
-import { action, emit, table, withApiOptions } from "./cli-output.ts";
+import { action, emit, table, wantsJson, withApiOptions } from "./cli-output.ts";
 import { parseEnv, parsePort, parseReplicas } from "./service-input.ts";
 
 interface ServiceView {
@@ -72,7 +72,7 @@ async function save(name: string, args: string[], options: ServiceOptions, creat
       (service.secretName === null ? "" : `, pull secret ${service.secretName}`),
     ...(check?.code === "ok" ? [`check: ${check.message}`] : []),
   ]);
-  if (check !== undefined && check.code !== "ok" && options.output !== "json") {
+  if (check !== undefined && check.code !== "ok" && !wantsJson(options)) {
     process.stderr.write(`warning: ${check.code} ${check.message}\n`);
   }
 }
@@ -113,7 +113,7 @@ async function render(name: string, options: OrgOptions & { namespace?: string; 
   const answer = (await client.request("GET", `${orgPath(org, "services", name)}/render${suffix}`)) as {
     yaml: string;
   };
-  if (options.output === "json") emit(options, answer, []);
+  if (wantsJson(options)) emit(options, answer, []);
   else process.stdout.write(answer.yaml);
 }
 

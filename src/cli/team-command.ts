@@ -5,7 +5,8 @@
  * (also delete and manage the organization).
  */
 import { type Command, Option } from "commander";
-import { type ApiOptions, connect } from "./cli-api.ts";
+import { type ApiOptions, CliError, connect } from "./cli-api.ts";
+import { type DeleteOptions, notConfirmed, withDeleteOptions } from "./cli-confirm.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 
 const teamPath = (org: string, team: string) => `/orgs/${encodeURIComponent(org)}/teams/${encodeURIComponent(team)}`;
@@ -47,8 +48,20 @@ async function setRole(org: string, team: string, options: ApiOptions & { role: 
   emit(options, answer, `Team ${org}/${team} now has role ${options.role}`);
 }
 
-async function deleteTeam(org: string, team: string, options: ApiOptions): Promise<void> {
-  await (await connect(options)).request("DELETE", teamPath(org, team));
+async function deleteTeam(org: string, team: string, options: DeleteOptions): Promise<void> {
+  const client = await connect(options);
+  if (!options.yes) {
+    const { teams } = (await client.request("GET", `/orgs/${encodeURIComponent(org)}/teams`)) as {
+      teams: { name: string; role: string; members: string[] }[];
+    };
+    const found = teams.find((t) => t.name === team);
+    if (!found) throw new CliError(`team ${JSON.stringify(team)} does not exist in ${org}`);
+    const members = found.members.length > 0 ? found.members.join(", ") : "no members";
+    throw notConfirmed([
+      `this would delete team ${org}/${team} (role ${found.role}; ${members}) and its repository grants; the users stay`,
+    ]);
+  }
+  await client.request("DELETE", teamPath(org, team));
   emit(options, { org, team, deleted: true }, `Deleted team ${org}/${team}`);
 }
 
@@ -66,5 +79,7 @@ export function registerTeamCommands(program: Command): void {
   withApiOptions(
     team.command("set-role <org> <team>").description("change a team's role").addOption(roleOption()),
   ).action(action(setRole));
-  withApiOptions(team.command("delete <org> <team>").description("delete a team")).action(action(deleteTeam));
+  withApiOptions(withDeleteOptions(team.command("delete <org> <team>").description("delete a team"))).action(
+    action(deleteTeam),
+  );
 }

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { type ApiOptions, connect } from "./cli-api.ts";
+import { confirmedDelete, count, type DeleteOptions, someOf, withDeleteOptions } from "./cli-confirm.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 import { readSecret } from "./read-secret.ts";
 
@@ -60,6 +61,28 @@ async function setPassword(name: string, options: CreateOptions): Promise<void> 
   );
 }
 
+interface UserDeletion {
+  readonly user: string;
+  readonly organizations: string[];
+  readonly repositories: string[];
+  readonly repositoryCount: number;
+  readonly tokens: number;
+}
+
+async function deleteUser(name: string, options: DeleteOptions): Promise<void> {
+  const done = await confirmedDelete<UserDeletion>(`/users/${encodeURIComponent(name)}`, options, (plan) => [
+    `this would delete user ${plan.user}:`,
+    `  ${count(plan.tokens, "API token")} (their CLI sessions end)`,
+    `  membership of ${plan.organizations.length > 0 ? plan.organizations.join(", ") : "no organization"}`,
+    `  ${count(plan.repositoryCount, "repository")} in namespace ${plan.user}${plan.repositoryCount > 0 ? `: ${someOf(plan.repositories, plan.repositoryCount)}` : ""}`,
+  ]);
+  emit(
+    options,
+    done,
+    `Deleted user ${done.user} (${count(done.tokens, "token")}, ${count(done.repositoryCount, "repository")})`,
+  );
+}
+
 /** Registers `user …`. */
 export function registerUserCommands(program: Command): void {
   const user = program.command("user").description("manage users (server administrators)");
@@ -84,4 +107,10 @@ export function registerUserCommands(program: Command): void {
       .description("set a user's password (revokes their login sessions and refresh tokens)")
       .option("--password-stdin", "read the new password from standard input"),
   ).action(action(setPassword));
+  withApiOptions(
+    withDeleteOptions(
+      user.command("delete <name>").description("delete a user with their tokens and memberships"),
+      "also delete the repositories in the user's namespace",
+    ),
+  ).action(action(deleteUser));
 }

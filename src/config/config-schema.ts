@@ -58,14 +58,20 @@ const positiveDuration = duration.refine((ms) => ms > 0, "must be longer than 0"
 
 const filesystemStorage = z.strictObject({
   /** Root folder for blobs and upload sessions; default `<dataDir>/blobs`. */
-  root: z.string().min(1).optional(),
+  root: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Folder for blobs and upload sessions; default `<dataDir>/blobs`." }),
 });
 
 const sqliteDatabase = z.strictObject({
   /** Database file; default `<dataDir>/wharf.db`. */
-  path: z.string().min(1).optional(),
+  path: z.string().min(1).optional().meta({ description: "SQLite database file; default `<dataDir>/wharf.db`." }),
   /** `full` fsyncs every commit (an acknowledged push survives power loss). */
-  synchronous: z.enum(["full", "normal"]).default("full"),
+  synchronous: z.enum(["full", "normal"]).default("full").meta({
+    description: "`full` fsyncs every commit, so an acknowledged push survives power loss; `normal` is faster.",
+  }),
 });
 
 /**
@@ -93,31 +99,43 @@ const cidrList = z.preprocess(
 
 /** The validated configuration, with defaults applied. */
 export const configSchema = z.strictObject({
-  listen: hostPort.default("0.0.0.0:5000"),
-  dataDir: z.string().min(1).default("./data"),
+  listen: hostPort.default("0.0.0.0:5000").meta({ description: "HOST:PORT to listen on (`[::]:5000` for IPv6)." }),
+  dataDir: z
+    .string()
+    .min(1)
+    .default("./data")
+    .meta({ description: "Data directory: database, blobs, keys, the administrator's first password." }),
   /** The URL clients use to reach this server; derived from the request when unset. */
-  publicUrl: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional(),
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+    .optional()
+    .meta({ description: "The URL clients use to reach this server; derived from each request when unset." }),
   log: z
     .strictObject({
-      level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+      level: z
+        .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+        .default("info")
+        .meta({ description: "Log level of the JSON log on standard error." }),
     })
     .default({ level: "info" }),
   storage: z
     .strictObject({
-      driver: z.enum(["filesystem"]).default("filesystem"),
+      driver: z.enum(["filesystem"]).default("filesystem").meta({ description: "Where blobs are stored." }),
       filesystem: filesystemStorage.default({}),
     })
     .default({ driver: "filesystem", filesystem: {} }),
   database: z
     .strictObject({
-      driver: z.enum(["sqlite"]).default("sqlite"),
+      driver: z.enum(["sqlite"]).default("sqlite").meta({ description: "Where metadata is stored." }),
       sqlite: sqliteDatabase.default({ synchronous: "full" }),
     })
     .default({ driver: "sqlite", sqlite: { synchronous: "full" } }),
   uploads: z
     .strictObject({
       /** An upload session untouched this long is removed with its data. */
-      expireAfter: durationBetween("1ms", "365d").default(86_400_000),
+      expireAfter: durationBetween("1ms", "365d")
+        .default(86_400_000)
+        .meta({ description: "An upload session untouched this long is removed with its data." }),
     })
     .default({ expireAfter: 86_400_000 }),
   limits: z
@@ -128,14 +146,16 @@ export const configSchema = z.strictObject({
         .int()
         .min(1024)
         .max(64 * 1024 * 1024)
-        .default(4 * 1024 * 1024),
+        .default(4 * 1024 * 1024)
+        .meta({ description: "Largest manifest body accepted on PUT, in bytes." }),
       /** Largest request header block, in bytes. */
       maxHeaderBytes: z
         .number()
         .int()
         .min(4096)
         .max(1024 * 1024)
-        .default(16 * 1024),
+        .default(16 * 1024)
+        .meta({ description: "Largest request header block, in bytes." }),
       /** Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead). */
       requestTimeout: positiveDuration.default(30_000),
       /** A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable. */
@@ -174,11 +194,23 @@ export const configSchema = z.strictObject({
   auth: z
     .strictObject({
       /** Off only for a closed network or benchmarks of the core: every request is then allowed. */
-      enabled: z.boolean().default(true),
+      enabled: z.boolean().default(true).meta({
+        description:
+          "Accounts and token auth; off only for a closed network or benchmarks (every request is then allowed).",
+      }),
       /** The `service` name in token challenges and the tokens' audience. */
-      service: z.string().min(1).max(200).default("wharf"),
-      tokenTtl: durationBetween("1s", "24h").default(300_000),
-      refreshTtl: durationBetween("1s", "365d").default(30 * 86_400_000),
+      service: z
+        .string()
+        .min(1)
+        .max(200)
+        .default("wharf")
+        .meta({ description: "The `service` name in token challenges and the tokens' audience." }),
+      tokenTtl: durationBetween("1s", "24h")
+        .default(300_000)
+        .meta({ description: "Lifetime of the registry bearer tokens clients get from `/auth/token`." }),
+      refreshTtl: durationBetween("1s", "365d")
+        .default(30 * 86_400_000)
+        .meta({ description: "Lifetime of the refresh tokens `docker login` keeps." }),
     })
     .default({ enabled: true, service: "wharf", tokenTtl: 300_000, refreshTtl: 30 * 86_400_000 }),
   outbound: z

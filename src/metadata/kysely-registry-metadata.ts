@@ -1,8 +1,9 @@
 /**
  * @module
  * The registry metadata over Kysely, for SQLite and PostgreSQL alike.
- * Repository ids are cached by name: a repository row is never deleted or
- * renamed, so the mapping can be shared safely by stateless nodes.
+ * Repository ids are cached by name: a repository row is never renamed, ids
+ * are never reused, and a deleted repository is dropped from this node's
+ * cache (a stale id elsewhere finds no rows).
  */
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "./database-schema.ts";
@@ -105,6 +106,21 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
     },
     async missingBlobs(repository, digests) {
       return missingFrom(db, "repository_blobs", await findId(repository), digests);
+    },
+    async deleteRepository(name) {
+      const id = await findId(name);
+      ids.delete(name);
+      if (id === undefined) return undefined;
+      const removed = await db.transaction().execute(async (trx) => {
+        const tags = await trx.deleteFrom("tags").where("repository_id", "=", id).executeTakeFirst();
+        const manifests = await trx.deleteFrom("manifests").where("repository_id", "=", id).executeTakeFirst();
+        await trx.deleteFrom("repository_blobs").where("repository_id", "=", id).execute();
+        const row = await trx.deleteFrom("repositories").where("id", "=", id).executeTakeFirst();
+        return { tags: Number(tags.numDeletedRows), manifests: Number(manifests.numDeletedRows), row };
+      });
+      ids.delete(name);
+      if (Number(removed.row.numDeletedRows) === 0) return undefined;
+      return { tags: removed.tags, manifests: removed.manifests };
     },
     ...manifestMethods(db, findId, ensureId),
   };

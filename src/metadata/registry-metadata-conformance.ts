@@ -80,6 +80,24 @@ export function runRegistryMetadataConformance(name: string, create: () => Promi
       assert.equal(await m.repositoryExists("never"), false);
     });
 
+    it("deletes a whole repository, keeping the blobs for GC, and can recreate it", async () => {
+      const body = manifest("doomed");
+      await m.linkBlob("d/app", blob(7), 7);
+      await m.putManifest("d/app", body, "1");
+      await m.putManifest("d/app", body, "2");
+      await m.linkBlob("d/keep", blob(7), 7);
+      assert.deepEqual(await m.deleteRepository("d/app"), { tags: 2, manifests: 1 });
+      assert.equal(await m.repositoryExists("d/app"), false);
+      assert.equal(await m.getManifest("d/app", "1"), undefined);
+      assert.deepEqual(await m.listTags("d/app", undefined, 10), []);
+      assert.equal(await m.linkedBlob("d/app", blob(7)), undefined);
+      assert.deepEqual(await m.linkedBlob("d/keep", blob(7)), { size: 7 }, "other repositories keep their links");
+      assert.deepEqual(await m.storedBlob(blob(7)), { size: 7 }, "bytes stay for GC");
+      assert.equal(await m.deleteRepository("d/app"), undefined);
+      await m.putManifest("d/app", body, "again");
+      assert.equal((await m.getManifest("d/app", "again"))?.digest, body.digest);
+    });
+
     it("lists referrers of a subject, filtered by artifact type", async () => {
       const subject = manifest("subject");
       await m.putManifest("r/app", subject, "1");

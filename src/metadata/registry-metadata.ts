@@ -70,5 +70,15 @@ export interface ManifestIndex {
   listReferrers(repository: string, digest: string, artifactType?: string): Promise<ReferrerRow[]>;
 }
 
+/** Removing a whole repository (a management operation, not part of the distribution API). */
+export interface RepositoryRemoval {
+  /**
+   * Deletes the repository's tags, manifests and blob links and the repository
+   * itself, in one transaction; undefined when there was none. The blobs'
+   * bytes and rows stay for a garbage collector (other repositories may link them).
+   */
+  deleteRepository(name: string): Promise<{ tags: number; manifests: number } | undefined>;
+}
+
 /** Everything the registry service needs from the database. */
-export interface RegistryMetadata extends RepositoryCatalog, BlobLinks, ManifestIndex {}
+export interface RegistryMetadata extends RepositoryCatalog, BlobLinks, ManifestIndex, RepositoryRemoval {}

@@ -17,6 +17,7 @@ const scopes = z
   .min(1)
   .max(50)
   .meta({ description: "`<repository|namespace/*|*>:<pull,push,delete>`; for tokens also `api` (may use this API)" });
+const flag = (what: string) => z.enum(["true", "false"]).optional().meta({ description: what });
 const oneGrantee = (v: { team?: string; user?: string }) => (v.team === undefined) !== (v.user === undefined);
 const granteeMessage = { message: "name exactly one of team or user" };
 
@@ -34,6 +35,7 @@ export const paramSchemas: Readonly<Record<string, z.ZodType<string>>> = {
   app: name("application slug"),
   customer: name("customer name"),
   license: name("public handle of a license (lic_…)"),
+  slug: name("application slug"),
   name: z
     .string()
     .max(255)
@@ -84,5 +86,19 @@ export const schemas = {
       .meta({ description: "ISO time or a duration back from now (24h); default 24h" }),
     actor: z.string().max(256).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
+  }),
+  deleteQuery: z.strictObject({
+    force: flag("also delete the repositories it holds (refused without when there are any)"),
+    dryRun: flag("check the rules and answer what would be deleted, delete nothing"),
+  }),
+  repositoryQuery: z.strictObject({
+    namespace: name("only repositories of this namespace").optional(),
+  }),
+  login: z.strictObject({
+    expires: z
+      .string()
+      .max(20)
+      .optional()
+      .meta({ description: "the session token's lifetime such as 30d or 12h; default 30d, at most 1825d" }),
   }),
 };
