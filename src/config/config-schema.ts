@@ -157,27 +157,57 @@ export const configSchema = z.strictObject({
         .default(16 * 1024)
         .meta({ description: "Largest request header block, in bytes." }),
       /** Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead). */
-      requestTimeout: positiveDuration.default(30_000),
+      requestTimeout: positiveDuration
+        .default(30_000)
+        .meta({
+          description:
+            "Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead).",
+        }),
       /** A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable. */
-      uploadMinBytesPerSecond: z.number().int().min(1).default(1024),
-      uploadRateWindow: positiveDuration.default(30_000),
+      uploadMinBytesPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .default(1024)
+        .meta({
+          description:
+            "A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable.",
+        }),
+      uploadRateWindow: positiveDuration
+        .default(30_000)
+        .meta({ description: "The window `uploadMinBytesPerSecond` is measured over." }),
       /** Open connections in all, and from one client address (raise the latter behind a reverse proxy). */
-      maxConnections: z.number().int().min(1).default(4096),
-      maxConnectionsPerAddress: z.number().int().min(1).default(256),
+      maxConnections: z.number().int().min(1).default(4096).meta({ description: "Open connections in all." }),
+      maxConnectionsPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .default(256)
+        .meta({ description: "Open connections from one client address (raise it behind a reverse proxy)." }),
       /** Upload sessions one principal (user and its tokens, robot, or anonymous) may hold open. */
-      maxOpenUploadsPerPrincipal: z.number().int().min(1).default(100),
+      maxOpenUploadsPerPrincipal: z
+        .number()
+        .int()
+        .min(1)
+        .default(100)
+        .meta({
+          description:
+            "Upload sessions one principal (a user with its tokens, a robot, or all anonymous clients) may hold open.",
+        }),
       /** Bytes one principal may hold in unfinished upload sessions. */
       maxUploadBytesPerPrincipal: z
         .number()
         .int()
         .min(1)
-        .default(64 * gib),
+        .default(64 * gib)
+        .meta({ description: "Bytes one principal may hold in unfinished upload sessions." }),
       /** Largest blob accepted, in bytes. */
       maxBlobBytes: z
         .number()
         .int()
         .min(1)
-        .default(32 * gib),
+        .default(32 * gib)
+        .meta({ description: "Largest blob accepted, in bytes." }),
     })
     .default({
       maxManifestBytes: 4 * 1024 * 1024,
@@ -220,15 +250,26 @@ export const configSchema = z.strictObject({
        * every later outbound feature): loopback, private, link-local… are
        * refused unless listed here, e.g. `[10.20.0.0/16]` for an internal registry.
        */
-      allow: cidrList.default([]),
+      allow: cidrList
+        .default([])
+        .meta({
+          description:
+            "Special addresses (loopback, private, link-local…) Wharf may connect to for users, as CIDRs; nothing by default.",
+        }),
     })
     .default({ allow: [] }),
   proxy: z
     .strictObject({
       /** A cached tag of a proxied repository is served this long before it is revalidated upstream (HEAD). */
-      tagTtl: duration.default(300_000),
+      tagTtl: duration
+        .default(300_000)
+        .meta({
+          description: "A cached tag of a proxied repository is served this long before it is revalidated upstream.",
+        }),
       /** An upstream request idle this long (connecting, headers, between body chunks) fails; cached content is then served. */
-      upstreamTimeout: duration.default(10_000),
+      upstreamTimeout: duration
+        .default(10_000)
+        .meta({ description: "An upstream request idle this long fails; cached content is then served." }),
     })
     .default({ tagTtl: 300_000, upstreamTimeout: 10_000 }),
   http: z
@@ -250,13 +291,20 @@ export const configSchema = z.strictObject({
               : v,
           z.array(z.string().max(64)).max(100),
         )
-        .default([]),
+        .default([])
+        .meta({
+          description:
+            "Peers (CIDRs) whose X-Forwarded-For, X-Forwarded-Proto/Host and Forwarded headers are believed; none by default.",
+        }),
     })
     .default({ trustedProxies: [] }),
   accounts: z
     .strictObject({
       /** Who may create organizations: only server administrators (default), or every user. */
-      organizationCreation: z.enum(["everyone", "admins"]).default("admins"),
+      organizationCreation: z
+        .enum(["everyone", "admins"])
+        .default("admins")
+        .meta({ description: "Who may create organizations: only server administrators (default), or every user." }),
     })
     .default({ organizationCreation: "admins" }),
 });
