@@ -95,10 +95,13 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
   const url = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`wharf did not start in 20 s:\n${output}`)), 20_000);
     const look = () => {
-      const found = /wharf listening on \S+, clients use (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      // The URL to test against is the listening address; the printed
+      // "clients use" URL is publicUrl when one is configured.
+      const found = /wharf listening on (\S+), clients use (https?):\/\/(\S+?)[\s,]/.exec(output);
       if (found) {
         clearTimeout(timer);
-        done(found[1]!);
+        const [, address, scheme, host] = found;
+        done(`${host === address ? scheme : "http"}://${address}`);
       }
     };
     child.stdout?.on("data", look);
