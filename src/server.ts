@@ -20,6 +20,7 @@ import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics } from "./http/metrics.ts";
+import { loadTlsFiles, reloadTlsOnChange } from "./http/tls-files.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
@@ -113,6 +114,8 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
 
 /** Builds every part from `config` and starts listening. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  // Unreadable TLS files stop the start before anything is created.
+  const tls = config.tls ? await loadTlsFiles(config.tls) : undefined;
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(config);
@@ -142,6 +145,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     await driver.list("");
   };
   const server = createHttpServer({
+    tls,
     services,
     metrics,
     log,
@@ -169,12 +173,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
+  const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : undefined;
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const scheme = tls ? "https" : "http";
   return {
-    url: `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`,
+    url: `${scheme}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`,
     async close(graceMs = 30_000) {
       clearInterval(timer);
+      tlsReloader?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their in-flight responses end;
       // close each one then, not only those idle at the moment of the signal.

@@ -7,6 +7,7 @@
  */
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
+import { TlsFilesError } from "../http/tls-files.ts";
 import { createLogger } from "../log/create-logger.ts";
 import { MasterKeyError } from "../secrets/master-key-error.ts";
 
@@ -14,6 +15,8 @@ interface ServeOptions {
   listen?: string;
   data?: string;
   config?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** Registers `serve` on the program. */
@@ -24,8 +27,14 @@ export function registerServeCommand(program: Command): void {
     .option("--listen <host:port>", "address to listen on (default 0.0.0.0:5000)")
     .option("--data <dir>", "data directory (default ./data)")
     .option("--config <file>", "YAML configuration file (default $WHARF_CONFIG)")
+    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain allowed); needs --tls-key")
+    .option("--tls-key <file>", "the PEM private key of --tls-cert")
     .action(async (options: ServeOptions) => {
       const overrides: Record<string, unknown> = {};
+      const tls: Record<string, string> = {};
+      if (options.tlsCert) tls.cert = options.tlsCert;
+      if (options.tlsKey) tls.key = options.tlsKey;
+      if (options.tlsCert || options.tlsKey) overrides.tls = tls;
       if (options.listen) overrides.listen = options.listen;
       if (options.data) overrides.dataDir = options.data;
       try {
@@ -51,7 +60,7 @@ export function registerServeCommand(program: Command): void {
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
       } catch (error) {
-        if (error instanceof ConfigError || error instanceof MasterKeyError) {
+        if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof TlsFilesError) {
           process.stderr.write(`wharf: ${error.message}\n`);
           process.exit(2);
         }

@@ -37,12 +37,23 @@ const sqliteDatabase = z.strictObject({
   synchronous: z.enum(["full", "normal"]).default("full"),
 });
 
+/**
+ * Built-in TLS: PEM files (the certificate file may hold the chain after the
+ * leaf). Re-read on SIGHUP and when either file changes; TLS 1.2 or newer.
+ */
+const tlsFiles = z.strictObject({
+  cert: z.string().min(1, "the path of a PEM certificate (chain allowed)"),
+  key: z.string().min(1, "the path of the certificate's PEM private key"),
+});
+
 /** The validated configuration, with defaults applied. */
 export const configSchema = z.strictObject({
   listen: hostPort.default("0.0.0.0:5000"),
   dataDir: z.string().min(1).default("./data"),
   /** The URL clients use to reach this server; derived from the request when unset. */
   publicUrl: z.url().optional(),
+  /** Serve HTTPS with these files; plain HTTP (e.g. behind a TLS-terminating proxy) when unset. */
+  tls: tlsFiles.optional(),
   log: z
     .strictObject({
       level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -72,7 +72,7 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
   const url = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`wharf did not start in 20 s:\n${output}`)), 20_000);
     const look = () => {
-      const found = /wharf listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const found = /wharf listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (found) {
         clearTimeout(timer);
         done(found[1]!);
@@ -90,7 +90,7 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
   };
   return {
     url,
-    host: url.replace("http://", ""),
+    host: url.replace(/^https?:\/\//, ""),
     dataDir,
     child,
     output: () => output,
