@@ -118,7 +118,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const tls = config.tls ? await loadTlsFiles(config.tls) : undefined;
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { log });
   const auth = config.auth.enabled ? await createAuth(db, config, log) : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const metadata = createRegistryMetadata(db);

@@ -18,6 +18,8 @@ const { registerConfigCommand } = await import("./config-command.ts");
 const { registerExternalCommands } = await import("./external-command.ts");
 const { registerKeysCommand } = await import("./keys-command.ts");
 const { registerLoginCommands } = await import("./login-command.ts");
+const { registerMigrateCommand } = await import("./migrate-command.ts");
+const { registerBackupCommands } = await import("./backup-command.ts");
 const { registerOrgCommands } = await import("./org-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
 const { registerRepoCommands } = await import("./repo-command.ts");
@@ -55,5 +57,7 @@ registerServiceCommands(program);
 registerExternalCommands(program);
 registerRewriteCommand(program);
 registerAirgapCommands(program);
+registerMigrateCommand(program);
+registerBackupCommands(program);
 
 await program.parseAsync(process.argv);

@@ -35,6 +35,8 @@ const sqliteDatabase = z.strictObject({
   path: z.string().min(1).optional(),
   /** `full` fsyncs every commit (an acknowledged push survives power loss). */
   synchronous: z.enum(["full", "normal"]).default("full"),
+  /** Copy the database to `<dataDir>/backups/` before a start applies migrations (default true). */
+  backupBeforeMigrate: z.boolean().optional(),
 });
 
 /**
