@@ -41,7 +41,7 @@ test("systemd-analyze verify accepts the unit", async (t) => {
   if (which.code !== 0) return t.skip("systemd-analyze is not installed");
   const dir = await mkdtemp(join(tmpdir(), "wharf-unit-"));
   try {
-    const text = (await readFile(unitFile, "utf8")).replace("/opt/wharf/bin/wharf", join(repoRoot, "bin", "wharf"));
+    const text = (await readFile(unitFile, "utf8")).replaceAll("/opt/wharf/bin/wharf", join(repoRoot, "bin", "wharf"));
     await writeFile(join(dir, "wharf.service"), text);
     const result = await runCommand("systemd-analyze", ["verify", join(dir, "wharf.service")]);
     assert.equal(result.code, 0, result.stderr);
