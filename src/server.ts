@@ -112,6 +112,13 @@ async function createAuth(db: Kysely<Database>, config: Config, log: Logger) {
   return { accounts, authorizer, mounts, upstreams: deploy.external.directory };
 }
 
+/** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
+function ignoreHangup(log: Logger): { close(): void } {
+  const onHangup = () => log.info("SIGHUP: nothing to reload (no tls.cert/tls.key configured)");
+  process.on("SIGHUP", onHangup);
+  return { close: () => process.off("SIGHUP", onHangup) };
+}
+
 /** Builds every part from `config` and starts listening. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   // Unreadable TLS files stop the start before anything is created.
@@ -173,7 +180,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
-  const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : undefined;
+  // SIGHUP re-reads the TLS files; without TLS it must still not end the process (systemctl reload).
+  const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : ignoreHangup(log);
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const scheme = tls ? "https" : "http";

@@ -234,3 +234,22 @@ describe("built-in TLS", () => {
     assert.equal((await handshake()).cert.fingerprint256, await fingerprintOf("leaf2"));
   });
 });
+
+describe("SIGHUP without TLS", () => {
+  test("is logged and does not stop the server (systemctl reload is safe)", async () => {
+    const plain = await startWharf();
+    try {
+      const seen = new Promise<void>((resolve) => {
+        const look = () => plain.output().includes("SIGHUP: nothing to reload") && resolve();
+        plain.child.stdout?.on("data", look);
+        plain.child.stderr?.on("data", look);
+      });
+      plain.child.kill("SIGHUP");
+      await seen;
+      assert.equal((await fetch(`${plain.url}/healthz`)).status, 200);
+    } finally {
+      await plain.stop();
+      await removeDataDir(plain.dataDir);
+    }
+  });
+});
