@@ -17,8 +17,8 @@ import { after, before, describe, test } from "node:test";
 import { connect, type PeerCertificate } from "node:tls";
 import { type ClientSandbox, createClientSandbox } from "./support/container-clients.ts";
 import { buildImage, seededBytes, writeOciLayout } from "./support/oci-layout.ts";
-import { runOk } from "./support/run-command.ts";
-import { removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
+import { runCommand, runOk } from "./support/run-command.ts";
+import { removeDataDir, repoRoot, startWharf, type WharfProcess } from "./support/start-wharf.ts";
 
 let work: string;
 let wharf: WharfProcess;
@@ -232,6 +232,28 @@ describe("built-in TLS", () => {
     wharf.child.kill("SIGHUP");
     await outputMatches(/"reason":"SIGHUP".*TLS reload failed/, from);
     assert.equal((await handshake()).cert.fingerprint256, await fingerprintOf("leaf2"));
+  });
+});
+
+describe("TLS files that cannot serve", () => {
+  test("a key that does not match the certificate, or a missing key, stops the start with a message", async () => {
+    const serve = (...args: string[]) =>
+      runCommand(join(repoRoot, "bin", "wharf"), [
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--data",
+        join(work, "unused"),
+        ...args,
+      ]);
+    const mismatch = await serve("--tls-cert", join(work, "leaf1.crt"), "--tls-key", join(work, "leaf2.key"));
+    assert.equal(mismatch.code, 2, mismatch.stderr);
+    assert.match(mismatch.stderr, /not a usable PEM certificate and matching key/);
+    const half = await serve("--tls-cert", join(work, "leaf1.crt"));
+    assert.equal(half.code, 2, half.stderr);
+    assert.match(half.stderr, /set tls\.key \(--tls-key\) too/);
+    const missing = await serve("--tls-cert", join(work, "nope.crt"), "--tls-key", join(work, "leaf1.key"));
+    assert.match(missing.stderr, /cannot read the TLS certificate \(tls\.cert\)/);
   });
 });
 

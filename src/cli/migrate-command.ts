@@ -34,6 +34,11 @@ export function registerMigrateCommand(program: Command): void {
           file: options.config ?? process.env.WHARF_CONFIG,
           overrides: options.data ? { dataDir: options.data } : {},
         });
+        if (config.database.driver !== "sqlite") {
+          throw new ConfigError(
+            "migrate --status reads the embedded SQLite database; for PostgreSQL run: select name from kysely_migration order by name",
+          );
+        }
         const { existsSync } = await import("node:fs");
         const { sqliteFile } = await import("../metadata/open-database.ts");
         const { appliedMigrations, schemaStatusOf } = await import("../metadata/schema-version.ts");

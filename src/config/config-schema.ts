@@ -44,8 +44,12 @@ const sqliteDatabase = z.strictObject({
  * leaf). Re-read on SIGHUP and when either file changes; TLS 1.2 or newer.
  */
 const tlsFiles = z.strictObject({
-  cert: z.string().min(1, "the path of a PEM certificate (chain allowed)"),
-  key: z.string().min(1, "the path of the certificate's PEM private key"),
+  cert: z
+    .string({ error: "set tls.cert (--tls-cert) too: the path of the PEM certificate (chain allowed)" })
+    .min(1, "the path of a PEM certificate (chain allowed)"),
+  key: z
+    .string({ error: "set tls.key (--tls-key) too: the path of the certificate's PEM private key" })
+    .min(1, "the path of the certificate's PEM private key"),
 });
 
 /** The validated configuration, with defaults applied. */
