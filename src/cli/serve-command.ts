@@ -7,9 +7,7 @@
  */
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
-import { TlsFilesError } from "../http/tls-files.ts";
 import { createLogger } from "../log/create-logger.ts";
-import { SchemaTooNewError } from "../metadata/schema-version.ts";
 import { MasterKeyError } from "../secrets/master-key-error.ts";
 
 interface ServeOptions {
@@ -61,12 +59,7 @@ export function registerServeCommand(program: Command): void {
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
       } catch (error) {
-        if (
-          error instanceof ConfigError ||
-          error instanceof MasterKeyError ||
-          error instanceof TlsFilesError ||
-          error instanceof SchemaTooNewError
-        ) {
+        if (error instanceof ConfigError || error instanceof MasterKeyError) {
           process.stderr.write(`wharf: ${error.message}\n`);
           process.exit(2);
         }

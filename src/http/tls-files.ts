@@ -14,6 +14,7 @@ import { readFile } from "node:fs/promises";
 import type { Server as HttpsServer } from "node:https";
 import { basename, dirname, resolve } from "node:path";
 import { createSecureContext, type SecureContextOptions } from "node:tls";
+import { ConfigError } from "../config/load-config.ts";
 import type { Logger } from "../log/create-logger.ts";
 
 /** The configured certificate and key paths. */
@@ -22,10 +23,11 @@ export interface TlsFilePaths {
   readonly key: string;
 }
 
-/** Why TLS could not be set up at start. */
-export class TlsFilesError extends Error {
+/** Why TLS could not be set up at start: a configuration problem (exit 2 with the message). */
+export class TlsFilesError extends ConfigError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message);
+    if (options?.cause !== undefined) this.cause = options.cause;
     this.name = "TlsFilesError";
   }
 }

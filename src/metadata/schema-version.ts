@@ -10,6 +10,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { type Kysely, sql } from "kysely";
+import { ConfigError } from "../config/load-config.ts";
 import { migrations } from "./migrations.ts";
 
 /** Where a database stands against the migrations this program carries. */
@@ -25,8 +26,8 @@ export interface SchemaStatus {
   readonly unknown: readonly string[];
 }
 
-/** A database whose schema is newer than this program. */
-export class SchemaTooNewError extends Error {
+/** A database whose schema is newer than this program: refused at start like a configuration error (exit 2). */
+export class SchemaTooNewError extends ConfigError {
   constructor(status: SchemaStatus) {
     super(
       `the database schema is at version ${status.current} but this wharf knows versions up to ${status.latest} ` +
