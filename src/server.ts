@@ -21,6 +21,7 @@ import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
 import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.ts";
+import { loadTlsFiles, reloadTlsOnChange } from "./http/tls-files.ts";
 import { createLicensing } from "./licensing/create-licensing.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
@@ -198,6 +199,13 @@ export interface ServerParts {
   readonly now?: () => number;
 }
 
+/** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
+function ignoreHangup(log: Logger): { close(): void } {
+  const onHangup = () => log.info("SIGHUP: nothing to reload (no tls.cert/tls.key configured)");
+  process.on("SIGHUP", onHangup);
+  return { close: () => process.off("SIGHUP", onHangup) };
+}
+
 /**
  * Fails the way listen() would (EADDRINUSE, EACCES, EADDRNOTAVAIL,
  * ENOTFOUND) before anything is created on disk: a server that cannot
@@ -221,29 +229,36 @@ async function checkCanListen(host: string, port: number): Promise<void> {
 export async function startServer(config: Config, log: Logger, parts: ServerParts = {}): Promise<RunningServer> {
   const { host, port } = splitListen(config.listen);
   const origins = { trustedProxies: trustedProxiesOf(config), publicUrl: config.publicUrl };
+  // Unreadable TLS files stop the start before anything is created.
+  const tls = config.tls ? await loadTlsFiles(config.tls) : undefined;
   await checkCanListen(host, port);
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(config.dataDir);
   try {
-    return await startLocked(config, log, parts, origins, driver, host, port, lock.release);
+    return await startLocked({ config, log, parts, origins, tls, driver, host, port, unlock: lock.release });
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-async function startLocked(
-  config: Config,
-  log: Logger,
-  parts: ServerParts,
-  origins: OriginSettings,
-  driver: ReturnType<typeof createStorageDriver>,
-  host: string,
-  port: number,
-  unlock: () => Promise<void>,
-): Promise<RunningServer> {
-  const db = await openDatabase(config);
+/** What startLocked works from: the checked settings and the parts made before the lock. */
+interface LockedStart {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly parts: ServerParts;
+  readonly origins: OriginSettings;
+  readonly tls: Awaited<ReturnType<typeof loadTlsFiles>> | undefined;
+  readonly driver: ReturnType<typeof createStorageDriver>;
+  readonly host: string;
+  readonly port: number;
+  readonly unlock: () => Promise<void>;
+}
+
+async function startLocked(start: LockedStart): Promise<RunningServer> {
+  const { config, log, parts, origins, tls, driver, host, port, unlock } = start;
+  const db = await openDatabase(config, { log });
   // Every request Wharf makes to another host for a user goes through this guard.
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const metrics = createMetrics();
@@ -289,6 +304,7 @@ async function startLocked(
     await driver.list("");
   };
   const server = createHttpServer({
+    tls,
     services,
     metrics,
     log,
@@ -323,6 +339,8 @@ async function startLocked(
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
+  // SIGHUP re-reads the TLS files; without TLS it must still not end the process (systemctl reload).
+  const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : ignoreHangup(log);
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const boot = auth?.boot;
@@ -332,10 +350,11 @@ async function startLocked(
     );
   }
   return {
-    url: `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
+    url: `${tls ? "https" : "http"}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
     address: `${shownHost}:${address.port}`,
     async close(graceMs = 30_000) {
       clearInterval(timer);
+      tlsReloader?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their in-flight responses end;
       // close each one then, not only those idle at the moment of the signal.

@@ -20,6 +20,8 @@ const { registerCustomerCommands } = await import("./customer-command.ts");
 const { registerKeysCommand } = await import("./keys-command.ts");
 const { registerLicenseCommands } = await import("./license-command.ts");
 const { registerLoginCommands } = await import("./login-command.ts");
+const { registerMigrateCommand } = await import("./migrate-command.ts");
+const { registerBackupCommands } = await import("./backup-command.ts");
 const { registerOrgCommands } = await import("./org-command.ts");
 const { registerPasswordCommand } = await import("./password-command.ts");
 const { registerRefCommand } = await import("./ref-command.ts");
@@ -61,5 +63,7 @@ registerRewriteCommand(program);
 registerAirgapCommands(program);
 registerCustomerCommands(program);
 registerLicenseCommands(program);
+registerMigrateCommand(program);
+registerBackupCommands(program);
 
 await program.parseAsync(process.argv);

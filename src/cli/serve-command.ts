@@ -22,6 +22,8 @@ interface ServeOptions {
   data?: string;
   config?: string;
   exitWithParent?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** Registers `serve` on the program. */
@@ -33,8 +35,14 @@ export function registerServeCommand(program: Command): void {
     .option("--data <dir>", "data directory (default ./data)")
     .option("--config <file>", "YAML configuration file (default $WHARF_CONFIG)")
     .option("--exit-with-parent", "stop when the parent process dies (on by default under npm scripts)")
+    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain allowed); needs --tls-key")
+    .option("--tls-key <file>", "the PEM private key of --tls-cert")
     .action(async (options: ServeOptions) => {
       const overrides: Record<string, unknown> = {};
+      const tls: Record<string, string> = {};
+      if (options.tlsCert) tls.cert = options.tlsCert;
+      if (options.tlsKey) tls.key = options.tlsKey;
+      if (options.tlsCert || options.tlsKey) overrides.tls = tls;
       if (options.listen) overrides.listen = options.listen;
       if (options.data) overrides.dataDir = options.data;
       try {

@@ -72,6 +72,24 @@ const sqliteDatabase = z.strictObject({
   synchronous: z.enum(["full", "normal"]).default("full").meta({
     description: "`full` fsyncs every commit, so an acknowledged push survives power loss; `normal` is faster.",
   }),
+  backupBeforeMigrate: z.boolean().optional().meta({
+    description: "Copy the database to `<dataDir>/backups/` before a start applies migrations (default true).",
+  }),
+});
+
+/**
+ * Built-in TLS: PEM files (the certificate file may hold the chain after the
+ * leaf). Re-read on SIGHUP and when either file changes; TLS 1.2 or newer.
+ */
+const tlsFiles = z.strictObject({
+  cert: z
+    .string({ error: "set tls.cert (--tls-cert) too: the path of the PEM certificate (chain allowed)" })
+    .min(1, "the path of a PEM certificate (chain allowed)")
+    .meta({ description: "PEM certificate file (the chain may follow the leaf); re-read on SIGHUP and on change." }),
+  key: z
+    .string({ error: "set tls.key (--tls-key) too: the path of the certificate's PEM private key" })
+    .min(1, "the path of the certificate's PEM private key")
+    .meta({ description: "PEM private key of tls.cert." }),
 });
 
 /**
@@ -110,6 +128,8 @@ export const configSchema = z.strictObject({
     .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
     .optional()
     .meta({ description: "The URL clients use to reach this server; derived from each request when unset." }),
+  /** Serve HTTPS with these files; plain HTTP (e.g. behind a TLS-terminating proxy) when unset. */
+  tls: tlsFiles.optional(),
   log: z
     .strictObject({
       level: z
@@ -157,22 +177,14 @@ export const configSchema = z.strictObject({
         .default(16 * 1024)
         .meta({ description: "Largest request header block, in bytes." }),
       /** Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead). */
-      requestTimeout: positiveDuration
-        .default(30_000)
-        .meta({
-          description:
-            "Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead).",
-        }),
+      requestTimeout: positiveDuration.default(30_000).meta({
+        description:
+          "Time a client has to send a whole request, except blob uploads (which keep a minimum rate instead).",
+      }),
       /** A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable. */
-      uploadMinBytesPerSecond: z
-        .number()
-        .int()
-        .min(1)
-        .default(1024)
-        .meta({
-          description:
-            "A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable.",
-        }),
+      uploadMinBytesPerSecond: z.number().int().min(1).default(1024).meta({
+        description: "A blob upload body slower than this over `uploadRateWindow` is cut; the session stays resumable.",
+      }),
       uploadRateWindow: positiveDuration
         .default(30_000)
         .meta({ description: "The window `uploadMinBytesPerSecond` is measured over." }),
@@ -185,15 +197,10 @@ export const configSchema = z.strictObject({
         .default(256)
         .meta({ description: "Open connections from one client address (raise it behind a reverse proxy)." }),
       /** Upload sessions one principal (user and its tokens, robot, or anonymous) may hold open. */
-      maxOpenUploadsPerPrincipal: z
-        .number()
-        .int()
-        .min(1)
-        .default(100)
-        .meta({
-          description:
-            "Upload sessions one principal (a user with its tokens, a robot, or all anonymous clients) may hold open.",
-        }),
+      maxOpenUploadsPerPrincipal: z.number().int().min(1).default(100).meta({
+        description:
+          "Upload sessions one principal (a user with its tokens, a robot, or all anonymous clients) may hold open.",
+      }),
       /** Bytes one principal may hold in unfinished upload sessions. */
       maxUploadBytesPerPrincipal: z
         .number()
@@ -250,22 +257,18 @@ export const configSchema = z.strictObject({
        * every later outbound feature): loopback, private, link-local… are
        * refused unless listed here, e.g. `[10.20.0.0/16]` for an internal registry.
        */
-      allow: cidrList
-        .default([])
-        .meta({
-          description:
-            "Special addresses (loopback, private, link-local…) Wharf may connect to for users, as CIDRs; nothing by default.",
-        }),
+      allow: cidrList.default([]).meta({
+        description:
+          "Special addresses (loopback, private, link-local…) Wharf may connect to for users, as CIDRs; nothing by default.",
+      }),
     })
     .default({ allow: [] }),
   proxy: z
     .strictObject({
       /** A cached tag of a proxied repository is served this long before it is revalidated upstream (HEAD). */
-      tagTtl: duration
-        .default(300_000)
-        .meta({
-          description: "A cached tag of a proxied repository is served this long before it is revalidated upstream.",
-        }),
+      tagTtl: duration.default(300_000).meta({
+        description: "A cached tag of a proxied repository is served this long before it is revalidated upstream.",
+      }),
       /** An upstream request idle this long (connecting, headers, between body chunks) fails; cached content is then served. */
       upstreamTimeout: duration
         .default(10_000)

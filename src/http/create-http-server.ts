@@ -7,7 +7,9 @@
  * and records metrics by route.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createPlainServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import type { SecureContextOptions } from "node:tls";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
 import { guardRequestBody } from "./guard-request-body.ts";
@@ -17,6 +19,7 @@ import type { WharfMetrics } from "./metrics.ts";
 import { dispatchRegistry } from "./registry/dispatch-registry.ts";
 import type { RegistryServices } from "./registry/registry-context.ts";
 import { requestOrigin } from "./request-origin.ts";
+import { tlsProtocolOptions } from "./tls-files.ts";
 import { toWharfError, writeError } from "./write-error.ts";
 
 /** What the HTTP edge needs besides the registry services. */
@@ -31,6 +34,8 @@ export interface HttpServerDeps {
   readonly checkReady: () => Promise<void>;
   /** Handlers for other path prefixes (`/auth/token`, `/api/v1/`), tried in order. */
   readonly mounts?: readonly Mount[];
+  /** Key pair for HTTPS (TLS 1.2+, HTTP/1.1); plain HTTP when unset. */
+  readonly tls?: SecureContextOptions;
 }
 
 /** A handler for every path under `prefix` (or exactly `prefix`). */
@@ -106,8 +111,17 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
   return "unmatched";
 }
 
+type ServerFactory = (options: object, handler: (req: IncomingMessage, res: ServerResponse) => void) => Server;
+
+/** `node:http`, or `node:https` with the key pair: an https.Server is an http.Server over TLS sockets. */
+function serverFactory(tls: SecureContextOptions | undefined): ServerFactory {
+  if (!tls) return createPlainServer;
+  return (options, handler) => createTlsServer({ ...options, ...tls, ...tlsProtocolOptions }, handler) as Server;
+}
+
 /** Creates (but does not start) the server. */
 export function createHttpServer(deps: HttpServerDeps): Server {
+  const createServer = serverFactory(deps.tls);
   const server = createServer(
     { maxHeaderSize: deps.maxHeaderBytes, requestTimeout: 0, keepAliveTimeout: 65_000 },
     (req, res) => {

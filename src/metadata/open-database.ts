@@ -5,22 +5,26 @@
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
+import { Kysely, type Migration, type MigrationProvider, Migrator, type SqliteDialect } from "kysely";
 import type { Config } from "../config/config-schema.ts";
+import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "./database-schema.ts";
 import { migrations } from "./migrations.ts";
 import { openNodeSqlite } from "./node-sqlite-database.ts";
+import { readSchemaStatus, type SchemaStatus, SchemaTooNewError } from "./schema-version.ts";
+import { snapshotSqlite } from "./sqlite-snapshot.ts";
+import { TransactionalSqliteDialect } from "./transactional-sqlite-dialect.ts";
 
 const dialects = {
   sqlite: (config: Config) => {
-    const file = config.database.sqlite.path ?? join(config.dataDir, "wharf.db");
+    const file = sqliteFile(config);
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     // Password hashes and encrypted secrets live here: owner-only, and SQLite
     // gives its -wal and -shm files the database file's mode.
     closeSync(openSync(file, "a", 0o600));
     chmodSync(file, 0o600);
     const database = openNodeSqlite(file, { synchronous: config.database.sqlite.synchronous });
-    return new SqliteDialect({ database });
+    return new TransactionalSqliteDialect({ database });
   },
 } satisfies Record<Config["database"]["driver"], (config: Config) => SqliteDialect>;
 
@@ -28,21 +32,73 @@ const provider: MigrationProvider = {
   getMigrations: async (): Promise<Record<string, Migration>> => migrations,
 };
 
-/** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+/** The SQLite database file the configuration names. */
+export function sqliteFile(config: Config): string {
+  return config.database.sqlite.path ?? join(config.dataDir, "wharf.db");
+}
+
+/** Hooks around {@link migrateToLatest}. */
+export interface MigrateOptions {
+  /** Runs once before the first pending migration of a database that has a schema already. */
+  readonly beforeMigrate?: (status: SchemaStatus) => Promise<void>;
+}
+
+/**
+ * Applies every pending migration, each in its own transaction (with the row
+ * that records it); throws with the failing migration's name, and with
+ * SchemaTooNewError (both version numbers) for a schema newer than this code.
+ */
+export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<void> {
+  const status = await readSchemaStatus(db as Kysely<unknown>);
+  if (status.unknown.length > 0) throw new SchemaTooNewError(status);
+  if (status.pending.length === 0) return;
+  if (status.applied.length > 0) await options.beforeMigrate?.(status);
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`database migration ${failed} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
+  for (const _name of status.pending) {
+    const { error, results } = await migrator.migrateUp();
+    if (error) {
+      const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+      throw new Error(`database migration ${failed} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
 }
 
+/** What {@link openDatabase} may report. */
+export interface OpenDatabaseOptions {
+  readonly log?: Pick<Logger, "info">;
+  /** The clock that names the pre-migration backup; `Date.now` by default. */
+  readonly now?: () => number;
+}
+
+/**
+ * Before SQLite migrations run on an existing database, a copy of it goes to
+ * `<dataDir>/backups/` (unless `database.sqlite.backupBeforeMigrate` is false).
+ */
+function backupBeforeMigrate(config: Config, options: OpenDatabaseOptions): MigrateOptions {
+  if (config.database.driver !== "sqlite" || config.database.sqlite.backupBeforeMigrate === false) return {};
+  return {
+    async beforeMigrate(status) {
+      const stamp = new Date((options.now ?? Date.now)()).toISOString().replace(/[:.]/g, "-");
+      const dir = join(config.dataDir, "backups");
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const file = join(dir, `wharf-v${status.current}-before-v${status.latest}-${stamp}.db`);
+      await snapshotSqlite(sqliteFile(config), file);
+      chmodSync(file, 0o600);
+      options.log?.info({ file, from: status.current, to: status.latest }, "backed up the database before migrating");
+    },
+  };
+}
+
 /** Opens the configured database and migrates it. */
-export async function openDatabase(config: Config): Promise<Kysely<Database>> {
+export async function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Promise<Kysely<Database>> {
   const db = new Kysely<Database>({ dialect: dialects[config.database.driver](config) });
-  await migrateToLatest(db);
+  try {
+    await migrateToLatest(db, backupBeforeMigrate(config, options));
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   return db;
 }

@@ -116,7 +116,7 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
   };
   return {
     url,
-    host: url.replace("http://", ""),
+    host: url.replace(/^https?:\/\//, ""),
     dataDir,
     child,
     output: () => output,
