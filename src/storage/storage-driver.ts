@@ -4,7 +4,8 @@
  * nothing of OCI (content addressing, repositories and uploads live above it,
  * in the registry service). Paths are `/`-separated, relative, and made only by
  * {@link ./blob-paths.ts}; a driver never sees client input. Drivers translate
- * their SDK's errors into {@link PathNotFoundError}; anything else propagates.
+ * their SDK's errors into {@link PathNotFoundError} (a missing object) or
+ * {@link StorageBackendError} (anything else the backend reports).
  */
 import type { Readable } from "node:stream";
 
@@ -74,5 +75,16 @@ export class PathNotFoundError extends Error {
     super(`no object at ${path}`);
     this.name = "PathNotFoundError";
     this.path = path;
+  }
+}
+
+/**
+ * The backend failed or refused (unreachable, denied, no such bucket): the
+ * message names the operation, the path and the backend's own error code.
+ */
+export class StorageBackendError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StorageBackendError";
   }
 }
