@@ -151,4 +151,17 @@ describe("wharf on S3 (s3rver)", { skip: unavailable }, () => {
     assert.deepEqual(Buffer.from(await range.arrayBuffer()), whole.subarray(0, 1));
     assert.equal((await fetch(`${nodeA.url}${location}`)).status, 404, "the session is gone on every node");
   });
+
+  it("answers 503 UNAVAILABLE, not 500, while the object store is down, and /readyz says so", async () => {
+    const digest = image.layers[0]!.digest;
+    assert.equal((await fetch(`${nodeA.url}/v2/acme/app/blobs/${digest}`)).status, 200);
+    await s3.stop();
+    const res = await fetch(`${nodeA.url}/v2/acme/app/blobs/${digest}`);
+    assert.equal(res.status, 503);
+    const body = (await res.json()) as { errors: { code: string; message: string }[] };
+    assert.equal(body.errors[0]?.code, "UNAVAILABLE");
+    assert.match(body.errors[0]!.message, /blob store is unavailable/);
+    assert.equal((await fetch(`${nodeA.url}/readyz`)).status, 503);
+    assert.doesNotMatch(nodeA.output(), /S3RVER"|secretAccessKey/, "no credential in the logs");
+  });
 });

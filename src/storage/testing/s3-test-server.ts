@@ -52,6 +52,7 @@ export async function startS3TestServer(bucket = "wharf-test"): Promise<S3TestSe
     configureBuckets: [{ name: bucket }],
   });
   const { port } = await server.run();
+  let stopped = false;
   const endpoint = `http://127.0.0.1:${port}`;
   const options: S3Options = {
     endpoint,
@@ -77,6 +78,8 @@ export async function startS3TestServer(bucket = "wharf-test"): Promise<S3TestSe
     options,
     env,
     stop: async () => {
+      if (stopped) return;
+      stopped = true;
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
