@@ -128,7 +128,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     maxBlobBytes: config.limits.maxBlobBytes,
   });
   const services = {
-    blobs: createBlobService(driver, metadata),
+    blobs: createBlobService(driver, metadata, {
+      redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
+    }),
     uploads,
     manifests: createManifestService(metadata),
     catalog: metadata,

@@ -152,6 +152,41 @@ describe("wharf on S3 (s3rver)", { skip: unavailable }, () => {
     assert.equal((await fetch(`${nodeA.url}${location}`)).status, 404, "the session is gone on every node");
   });
 
+  it("with storage.redirect, blob GETs are 307s to presigned URLs that skopeo follows", async () => {
+    const env = {
+      ...s3.env,
+      WHARF_STORAGE__S3__PREFIX: "registry/",
+      WHARF_STORAGE__REDIRECT: "true",
+      WHARF_STORAGE__REDIRECT_TTL: "5m",
+    };
+    const nodeC = await startWharf({ env });
+    try {
+      // Node C has its own metadata: push the image there too (the layers already sit in the bucket).
+      const ref = `docker://${nodeC.host}/acme/app:1.0`;
+      await skopeo("copy", "--preserve-digests", "--dest-tls-verify=false", `oci:${join(work, "source")}:app`, ref);
+      const layer = image.layers[1]!;
+      const res = await fetch(`${nodeC.url}/v2/acme/app/blobs/${layer.digest}`, { redirect: "manual" });
+      assert.equal(res.status, 307);
+      const location = new URL(res.headers.get("location")!);
+      assert.equal(location.origin, s3.endpoint);
+      assert.equal(location.searchParams.get("X-Amz-Expires"), "300");
+      assert.ok(location.searchParams.get("X-Amz-Signature"));
+      assert.deepEqual(Buffer.from(await (await fetch(location)).arrayBuffer()), layer.bytes);
+      const head = await fetch(`${nodeC.url}/v2/acme/app/blobs/${layer.digest}`, { method: "HEAD" });
+      assert.equal(head.status, 200, "HEAD is answered by Wharf");
+      assert.equal(head.headers.get("content-length"), String(layer.bytes.length));
+      const unknown = await fetch(`${nodeC.url}/v2/acme/other/blobs/${layer.digest}`, { redirect: "manual" });
+      assert.equal(unknown.status, 404, "no URL for a blob not linked in the repository");
+      const out = join(work, "out-redirect");
+      await skopeo("copy", "--preserve-digests", "--src-tls-verify=false", ref, `oci:${out}:app`);
+      const contents = await readOciLayout(out);
+      for (const blob of blobsOf(image)) assert.deepEqual(contents.blobs.get(blob.digest), blob.bytes, blob.digest);
+    } finally {
+      await nodeC.stop();
+      await removeDataDir(nodeC.dataDir);
+    }
+  });
+
   it("answers 503 UNAVAILABLE, not 500, while the object store is down, and /readyz says so", async () => {
     const digest = image.layers[0]!.digest;
     assert.equal((await fetch(`${nodeA.url}/v2/acme/app/blobs/${digest}`)).status, 200);

@@ -80,12 +80,29 @@ export const configSchema = z.strictObject({
       driver: z.enum(["filesystem", "s3"]).default("filesystem"),
       filesystem: filesystemStorage.default({}),
       s3: s3Storage.default({ forcePathStyle: false, prefix: "" }),
+      /** Answer blob GETs with a 307 to a presigned URL of the object store (s3 only), so bytes bypass Wharf. */
+      redirect: z.boolean().default(false),
+      /** How long a presigned URL stays valid. */
+      redirectTtl: positiveDuration
+        .refine((ms) => ms <= 7 * 86_400_000, "at most 7d (S3's limit for presigned URLs)")
+        .default(1_200_000),
     })
     .refine((storage) => storage.driver !== "s3" || storage.s3.bucket !== undefined, {
       message: "storage.s3.bucket is required when storage.driver is s3",
       path: ["s3", "bucket"],
     })
-    .default({ driver: "filesystem", filesystem: {}, s3: { forcePathStyle: false, prefix: "" } }),
+    .refine((storage) => !storage.redirect || storage.driver === "s3", {
+      message:
+        "storage.redirect needs an object store that serves clients itself: set storage.driver to s3, or redirect to false",
+      path: ["redirect"],
+    })
+    .default({
+      driver: "filesystem",
+      filesystem: {},
+      s3: { forcePathStyle: false, prefix: "" },
+      redirect: false,
+      redirectTtl: 1_200_000,
+    }),
   database: z
     .strictObject({
       driver: z.enum(["sqlite"]).default("sqlite"),

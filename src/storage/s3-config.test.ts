@@ -28,6 +28,20 @@ describe("storage.s3 configuration", () => {
     });
   });
 
+  it("redirects only from an object store, with a bounded TTL", async () => {
+    const defaults = await loadConfig({ env: {} });
+    assert.equal(defaults.storage.redirect, false);
+    assert.equal(defaults.storage.redirectTtl, 1_200_000);
+    await assert.rejects(
+      loadConfig({ env: { WHARF_STORAGE__REDIRECT: "true" } }),
+      /storage\.redirect: storage\.redirect needs an object store .*set storage\.driver to s3/,
+    );
+    const s3 = { WHARF_STORAGE__DRIVER: "s3", WHARF_STORAGE__S3__BUCKET: "b-1", WHARF_STORAGE__REDIRECT: "true" };
+    const config = await loadConfig({ env: { ...s3, WHARF_STORAGE__REDIRECT_TTL: "5m" } });
+    assert.equal(config.storage.redirectTtl, 300_000);
+    await assert.rejects(loadConfig({ env: { ...s3, WHARF_STORAGE__REDIRECT_TTL: "8d" } }), /at most 7d/);
+  });
+
   it("says what to change when the S3 settings are incomplete or malformed", async () => {
     await assert.rejects(loadConfig({ env: { WHARF_STORAGE__DRIVER: "s3" } }), (error: unknown) => {
       assert.ok(error instanceof ConfigError);

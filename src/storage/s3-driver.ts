@@ -18,6 +18,7 @@ import {
   HeadObjectCommand,
   ListObjectsCommand,
 } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import {
   backendError,
   createS3Location,
@@ -227,6 +228,10 @@ export function createS3DriverAt(at: S3Location): S3Driver {
     move,
     delete: remove,
     list,
+    presignedUrl: (path, ttlMs) =>
+      getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key(path) }), {
+        expiresIn: Math.max(1, Math.floor(ttlMs / 1000)),
+      }),
   };
 }
 

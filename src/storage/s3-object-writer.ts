@@ -194,8 +194,10 @@ export async function writeObject(
       }
       return true;
     } catch (error) {
-      if (!isNotImplemented(error) || parts.length > 0) throw error;
-      copy.supported = false;
+      if (parts.length > 0) throw error;
+      // A server without UploadPartCopy is remembered; any other refusal of
+      // the first copy falls back to streaming for this write only.
+      if (isNotImplemented(error)) copy.supported = false;
       await abort();
       return false;
     }

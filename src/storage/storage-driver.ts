@@ -66,6 +66,12 @@ export interface StorageDriver {
   delete(path: string): Promise<void>;
   /** Names of the direct children of a prefix (empty when none). */
   list(prefix: string): Promise<string[]>;
+  /**
+   * A URL any client may GET the object from, without other credentials,
+   * for `ttlMs` (a presigned URL). Only drivers whose store serves clients
+   * directly have it.
+   */
+  readonly presignedUrl?: (path: string, ttlMs: number) => Promise<string>;
 }
 
 /** The object at `path` does not exist. */

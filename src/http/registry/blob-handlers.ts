@@ -32,6 +32,16 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
     res.end();
     return;
   }
+  const location = await services.blobs.redirect(digest);
+  if (location) {
+    res.removeHeader("Content-Range");
+    res.removeHeader("Cache-Control");
+    res.statusCode = 307;
+    res.setHeader("Location", location);
+    res.setHeader("Content-Length", 0);
+    res.end();
+    return;
+  }
   const stream = await services.blobs.open(ctx.name, digest, range);
   await pipeline(stream, res);
   services.metrics.bytesSent.inc(range ? range.length : size);
