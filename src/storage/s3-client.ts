@@ -8,6 +8,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { Config } from "../config/config-schema.ts";
 import { StorageBackendError } from "./storage-driver.ts";
 
+const maxConnections = 512;
+
 /** The `storage.s3` configuration. */
 export type S3Options = Config["storage"]["s3"];
 
@@ -33,6 +35,14 @@ export function createS3Location(options: S3Options): S3Location {
     ...(options.accessKeyId && options.secretAccessKey
       ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
       : {}),
+    // Every streamed pull holds a connection while the client reads: allow many.
+    // An unreachable endpoint fails in seconds, a silent one in minutes, never hangs.
+    requestHandler: {
+      httpAgent: { keepAlive: true, maxSockets: maxConnections },
+      httpsAgent: { keepAlive: true, maxSockets: maxConnections },
+      connectionTimeout: 10_000,
+      requestTimeout: 300_000,
+    },
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
