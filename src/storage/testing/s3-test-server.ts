@@ -11,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { S3Options } from "../s3-client.ts";
 
 /** A running s3rver and the driver options that reach it. */
@@ -84,4 +85,50 @@ export async function startS3TestServer(bucket = "wharf-test"): Promise<S3TestSe
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+const minPartBytes = 5 * 1024 * 1024;
+
+/**
+ * Makes `client` refuse, as AWS S3 does (EntityTooSmall) and s3rver does
+ * not, to complete a multipart upload with a part under 5 MiB other than the
+ * last one. Returns how many multipart uploads it checked.
+ */
+export function enforcePartMinimum(client: S3Client): { checked: number } {
+  const sizes = new Map<string, Map<number, number>>();
+  const counter = { checked: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const uploadId = input.UploadId as string | undefined;
+      if (context.commandName === "UploadPartCommand" && uploadId) {
+        const parts = sizes.get(uploadId) ?? new Map<number, number>();
+        parts.set(input.PartNumber as number, input.ContentLength as number);
+        sizes.set(uploadId, parts);
+      }
+      if (context.commandName === "UploadPartCopyCommand" && uploadId) {
+        const [, start, end] = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange as string) ?? [];
+        const parts = sizes.get(uploadId) ?? new Map<number, number>();
+        parts.set(input.PartNumber as number, Number(end) - Number(start) + 1);
+        sizes.set(uploadId, parts);
+      }
+      if (context.commandName === "CompleteMultipartUploadCommand" && uploadId) {
+        const listed = (input.MultipartUpload as { Parts: { PartNumber: number }[] }).Parts;
+        const parts = sizes.get(uploadId) ?? new Map<number, number>();
+        sizes.delete(uploadId);
+        counter.checked++;
+        for (const [i, part] of listed.entries()) {
+          if (part.PartNumber !== i + 1) throw new Error(`EntityTooSmall check: parts out of order at ${i + 1}`);
+          const size = parts.get(part.PartNumber);
+          if (size === undefined) throw new Error(`part ${part.PartNumber} was never uploaded`);
+          if (i < listed.length - 1 && size < minPartBytes) {
+            throw new Error(`EntityTooSmall: part ${part.PartNumber} has ${size} bytes, not the last part`);
+          }
+        }
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "enforcePartMinimum" },
+  );
+  return counter;
 }

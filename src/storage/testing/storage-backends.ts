@@ -13,7 +13,7 @@ import { createFilesystemDriver } from "../filesystem-driver.ts";
 import { createS3Location } from "../s3-client.ts";
 import { createS3DriverAt } from "../s3-driver.ts";
 import type { StorageDriver } from "../storage-driver.ts";
-import { type S3TestServer, s3rverUnavailable, startS3TestServer } from "./s3-test-server.ts";
+import { enforcePartMinimum, type S3TestServer, s3rverUnavailable, startS3TestServer } from "./s3-test-server.ts";
 
 /** One test's driver, isolated from every other test's. */
 export interface DriverFixture {
@@ -92,6 +92,7 @@ function s3rverBackend(): StorageBackend {
     async create() {
       if (!server) throw new Error("s3rver was not started");
       const location = { ...createS3Location(server.options), prefix: `t-${randomBytes(6).toString("hex")}/` };
+      enforcePartMinimum(location.client);
       const driver = createS3DriverAt(location);
       const remaining = async (): Promise<string[]> => {
         const out = await location.client.send(
