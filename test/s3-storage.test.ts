@@ -9,7 +9,9 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it, test } from "node:test";
@@ -150,6 +152,37 @@ describe("wharf on S3 (s3rver)", { skip: unavailable }, () => {
     assert.equal(range.status, 206);
     assert.deepEqual(Buffer.from(await range.arrayBuffer()), whole.subarray(0, 1));
     assert.equal((await fetch(`${nodeA.url}${location}`)).status, 404, "the session is gone on every node");
+  });
+
+  it("an upload body cut off mid-stream keeps the bytes received, and the upload resumes there", async () => {
+    const sent = seededBytes("cut part", 9 * mib + 7);
+    const rest = seededBytes("rest", 2 * mib);
+    const digest = `sha256:${createHash("sha256").update(sent).update(rest).digest("hex")}`;
+    const start = await fetch(`${nodeA.url}/v2/acme/resumed/blobs/uploads/`, { method: "POST" });
+    const location = start.headers.get("location")!;
+    // Declare more bytes than sent, send them, then close our side: Wharf reads
+    // every byte sent, then sees the body end early.
+    const socket = connect(Number(new URL(nodeA.url).port), "127.0.0.1");
+    await once(socket, "connect");
+    socket.write(
+      `PATCH ${location} HTTP/1.1\r\nHost: ${nodeA.host}\r\nContent-Type: application/octet-stream\r\n` +
+        `Content-Length: ${sent.length + rest.length}\r\n\r\n`,
+    );
+    socket.end(sent);
+    socket.resume();
+    await once(socket, "close");
+    // A PATCH waits for the session's previous append on this node to finish.
+    const resumed = await fetch(`${nodeA.url}${location}`, {
+      method: "PATCH",
+      headers: { "content-range": `${sent.length}-${sent.length + rest.length - 1}` },
+      body: rest,
+    });
+    assert.equal(resumed.status, 202, await resumed.text());
+    assert.equal(resumed.headers.get("range"), `0-${sent.length + rest.length - 1}`);
+    const put = await fetch(`${nodeA.url}${location}${location.includes("?") ? "&" : "?"}digest=${digest}`, {
+      method: "PUT",
+    });
+    assert.equal(put.status, 201, await put.text());
   });
 
   it("with storage.redirect, blob GETs are 307s to presigned URLs that skopeo follows", async () => {

@@ -97,10 +97,10 @@ export function createS3DriverAt(at: S3Location): S3Driver {
     try {
       if (!options?.append) return await writeObject(at, copy, k, source);
       const head = await stat(path);
-      if (!head) return await writeObject(at, copy, k, source);
+      if (!head) return await writeObject(at, copy, k, source, undefined, true);
       const rest = await peek(source);
       if (!rest) return head.size;
-      return await writeObject(at, copy, k, rest, { key: k, size: head.size });
+      return await writeObject(at, copy, k, rest, { key: k, size: head.size }, true);
     } catch (error) {
       if (isSdkError(error)) throw backendError("write", k, error);
       throw error;

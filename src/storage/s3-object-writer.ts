@@ -72,7 +72,10 @@ async function* concat(
 
 /**
  * Writes `key` from `head`'s bytes (when given) followed by `source`, and
- * returns the object's size. The object appears whole or not at all.
+ * returns the object's size. The object appears whole or not at all. When
+ * `source` fails, the old object stays, unless `keepPrefix` (an append):
+ * then the object becomes head + the bytes received, so an interrupted
+ * upload resumes where it broke, and the source's error is rethrown.
  */
 export async function writeObject(
   at: S3Location,
@@ -80,6 +83,7 @@ export async function writeObject(
   key: string,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   head?: Head,
+  keepPrefix = false,
 ): Promise<number> {
   const { client, bucket } = at;
   let uploadId: string | undefined;
@@ -131,11 +135,25 @@ export async function writeObject(
     if (failure) throw failure.error;
   };
 
+  let sourceFailure: { error: unknown } | undefined;
+  let received = 0;
+  async function* guarded(): AsyncIterable<Uint8Array> {
+    try {
+      for await (const chunk of source) {
+        received += chunk.byteLength;
+        yield chunk;
+      }
+    } catch (error) {
+      if (!keepPrefix || received === 0) throw error;
+      sourceFailure = { error };
+    }
+  }
+
   try {
-    let body = source;
+    let body = guarded();
     if (head && head.size > 0) {
       if (head.size >= minPartBytes && copy.supported && (await copyHead(head))) total = head.size;
-      else body = concat(await openHead(head), source);
+      else body = concat(await openHead(head), body);
     }
     let pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -153,6 +171,7 @@ export async function writeObject(
     const rest = Buffer.concat(pending, pendingBytes);
     if (parts.length === 0) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: rest, ContentLength: rest.length }));
+      if (sourceFailure) throw sourceFailure.error;
       return total;
     }
     if (rest.length > 0) await sendPart(rest);
@@ -167,6 +186,7 @@ export async function writeObject(
       }),
     );
     uploadId = undefined;
+    if (sourceFailure) throw sourceFailure.error;
     return total;
   } catch (error) {
     await Promise.allSettled(running);

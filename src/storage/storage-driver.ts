@@ -44,8 +44,9 @@ export interface StorageDriver {
   read(path: string, range?: ReadRange): Promise<Readable>;
   /**
    * Streams `source` into `path` and makes it durable before resolving.
-   * Returns the object's total size afterwards. When the source fails the
-   * object may hold a prefix of it (append) or nothing new (replace).
+   * Returns the object's total size afterwards. When the source fails, an
+   * append keeps the bytes received before the failure (so an interrupted
+   * upload resumes there) and a replace leaves the old object.
    */
   write(
     path: string,
