@@ -278,6 +278,9 @@ const tests: Record<string, DriverTest> = {
     await assert.rejects(driver.putContent("../escape", Buffer.from("x")));
     await assert.rejects(driver.stat("/etc/passwd"));
     await assert.rejects(driver.read("a/../../b"));
+    await assert.rejects(driver.delete("../outside"));
+    await assert.rejects(driver.list(".."));
+    await assert.rejects(driver.move("a", "../b"));
   },
 };
 

@@ -10,14 +10,7 @@
  * Moves are server-side copies followed by a delete of the source.
  */
 import { Readable } from "node:stream";
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsCommand,
-} from "@aws-sdk/client-s3";
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import {
   backendError,
@@ -28,6 +21,8 @@ import {
   type S3Options,
 } from "./s3-client.ts";
 import { type CopySupport, copySource, maxCopyBytes, writeObject } from "./s3-object-writer.ts";
+import { createS3PrefixOps } from "./s3-prefix-ops.ts";
+import { peek, take } from "./s3-streams.ts";
 import { type FileInfo, PathNotFoundError, type ReadRange, type StorageDriver } from "./storage-driver.ts";
 
 /** The S3 driver with its location exposed, for the presigned-redirect option. */
@@ -119,9 +114,9 @@ export function createS3DriverAt(at: S3Location): S3Driver {
   }
 
   async function move(from: string, to: string): Promise<void> {
+    const [fromKey, toKey] = [key(from), key(to)];
     const source = await stat(from);
     if (!source) throw new PathNotFoundError(from);
-    const [fromKey, toKey] = [key(from), key(to)];
     try {
       if (source.size <= maxCopyBytes) {
         await client.send(
@@ -137,82 +132,7 @@ export function createS3DriverAt(at: S3Location): S3Driver {
     }
   }
 
-  async function remove(path: string): Promise<void> {
-    const k = key(path);
-    try {
-      if (path !== "") await deleteOne(k);
-      for await (const page of pages(folder(path), undefined)) {
-        const keys = (page.Contents ?? []).map((object) => object.Key!);
-        if (keys.length > 0) await deleteMany(keys);
-      }
-    } catch (error) {
-      throw backendError("delete", k, error);
-    }
-  }
-
-  /** Deletes one key; an error is forgiven when the key is gone anyway. */
-  async function deleteOne(k: string): Promise<void> {
-    try {
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: k }));
-    } catch (error) {
-      const gone = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: k })).then(
-        () => false,
-        (headError: unknown) => isMissingKey(headError),
-      );
-      if (!gone) throw error;
-    }
-  }
-
-  /**
-   * Deletes up to 1000 keys in one DeleteObjects; when the server lacks it
-   * (GCS's S3 API) or fails, one key at a time.
-   */
-  async function deleteMany(keys: string[]): Promise<void> {
-    try {
-      const out = await client.send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
-      );
-      if (!out.Errors?.length) return;
-    } catch {
-      // fall through to single deletes
-    }
-    for (const k of keys) await deleteOne(k);
-  }
-
-  async function list(prefix: string): Promise<string[]> {
-    const within = folder(prefix);
-    const names = new Set<string>();
-    try {
-      for await (const page of pages(within, "/")) {
-        for (const common of page.CommonPrefixes ?? []) names.add(common.Prefix!.slice(within.length, -1));
-        for (const object of page.Contents ?? []) names.add(object.Key!.slice(within.length));
-      }
-    } catch (error) {
-      throw backendError("ListObjects", within, error);
-    }
-    names.delete("");
-    return [...names].sort();
-  }
-
-  /**
-   * Pages of a listing. ListObjects (v1, marker-paged) rather than v2: every
-   * S3-compatible server has it, and some (s3rver on current Node) fail to
-   * make v2 continuation tokens.
-   */
-  async function* pages(prefix: string, delimiter: string | undefined) {
-    let marker: string | undefined;
-    for (;;) {
-      const page = await client.send(
-        new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter, Marker: marker }),
-      );
-      yield page;
-      if (!page.IsTruncated) return;
-      const last = [page.Contents?.at(-1)?.Key, page.CommonPrefixes?.at(-1)?.Prefix].filter((k) => k !== undefined);
-      const next = page.NextMarker ?? last.sort().at(-1);
-      if (next === undefined || next === marker) throw new Error(`the listing of ${prefix} did not advance`);
-      marker = next;
-    }
-  }
+  const { list, remove } = createS3PrefixOps(at, key, folder);
 
   return {
     name: "s3",
@@ -235,43 +155,6 @@ export function createS3DriverAt(at: S3Location): S3Driver {
   };
 }
 
-async function* take(source: Readable, bytes: number): AsyncIterable<Buffer> {
-  let left = bytes;
-  for await (const chunk of source) {
-    const buffer = chunk as Buffer;
-    if (buffer.length >= left) {
-      yield buffer.subarray(0, left);
-      break;
-    }
-    left -= buffer.length;
-    yield buffer;
-  }
-  source.destroy();
-}
-
 function isSdkError(error: unknown): boolean {
   return typeof error === "object" && error !== null && "$metadata" in error;
-}
-
-/** The source, or undefined when it turns out to hold no bytes (its first chunk is read ahead). */
-async function peek(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-): Promise<AsyncIterable<Uint8Array> | undefined> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source[Symbol.iterator]());
-  let first = await iterator.next();
-  while (!first.done && first.value.byteLength === 0) first = await iterator.next();
-  if (first.done) return undefined;
-  const firstChunk = first.value;
-  return (async function* () {
-    try {
-      yield firstChunk;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    } finally {
-      await iterator.return?.();
-    }
-  })();
-}
-
-function toAsync(iterator: Iterator<Uint8Array>): AsyncIterator<Uint8Array> {
-  return { next: async () => iterator.next() };
 }
