@@ -126,6 +126,9 @@ const tests: Record<string, DriverTest> = {
     const big = randomBytes(6 * 1024 * 1024);
     await assert.rejects(driver.write("af/data", failingAfter(big), { append: true }), /went away/);
     assert.equal((await driver.stat("af/data"))?.size, 2500 + big.length);
+    await assert.rejects(driver.write("af/data", failingAfter(second), { append: true }), /went away/);
+    const kept = (await driver.getContent("af/data"))!;
+    assert.deepEqual(kept, Buffer.concat([first, second, big, second]));
     await assert.rejects(driver.write("af/new", failingAfter(second), { append: true }), /went away/);
     assert.deepEqual(await driver.getContent("af/new"), second, "a first append that fails keeps its bytes too");
     await driver.delete("af");

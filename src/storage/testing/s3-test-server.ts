@@ -11,7 +11,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+  type UploadPartCopyCommandInput,
+  type UploadPartCopyCommandOutput,
+} from "@aws-sdk/client-s3";
 import type { S3Options } from "../s3-client.ts";
 
 /** A running s3rver and the driver options that reach it. */
@@ -129,6 +135,47 @@ export function enforcePartMinimum(client: S3Client): { checked: number } {
       return next(args);
     },
     { step: "initialize", name: "enforcePartMinimum" },
+  );
+  return counter;
+}
+
+/**
+ * Gives `client` the UploadPartCopy that s3rver lacks, done client-side: the
+ * source range is read (GetObject) and uploaded as the part (UploadPart),
+ * and the answer has S3's shape (`CopyPartResult.ETag`). The driver's
+ * server-side-copy path can then run against s3rver; only the bytes'
+ * route differs from S3's. Returns how many parts it copied.
+ */
+export function emulateUploadPartCopy(client: S3Client): { copied: number } {
+  const counter = { copied: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== "UploadPartCopyCommand") return next(args);
+      const input = args.input as UploadPartCopyCommandInput;
+      const [bucket, ...rest] = input.CopySource!.split("/");
+      const source = await client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: rest.map(decodeURIComponent).join("/"),
+          Range: input.CopySourceRange,
+        }),
+      );
+      const body = Buffer.from(await source.Body!.transformToByteArray());
+      const part = await client.send(
+        new UploadPartCommand({
+          Bucket: input.Bucket,
+          Key: input.Key,
+          UploadId: input.UploadId,
+          PartNumber: input.PartNumber,
+          Body: body,
+          ContentLength: body.length,
+        }),
+      );
+      counter.copied++;
+      const output: UploadPartCopyCommandOutput = { CopyPartResult: { ETag: part.ETag }, $metadata: {} };
+      return { output, response: {} } as Awaited<ReturnType<typeof next>>;
+    },
+    { step: "initialize", name: "emulateUploadPartCopy" },
   );
   return counter;
 }

@@ -13,7 +13,13 @@ import { createFilesystemDriver } from "../filesystem-driver.ts";
 import { createS3Location } from "../s3-client.ts";
 import { createS3DriverAt } from "../s3-driver.ts";
 import type { StorageDriver } from "../storage-driver.ts";
-import { enforcePartMinimum, type S3TestServer, s3rverUnavailable, startS3TestServer } from "./s3-test-server.ts";
+import {
+  emulateUploadPartCopy,
+  enforcePartMinimum,
+  type S3TestServer,
+  s3rverUnavailable,
+  startS3TestServer,
+} from "./s3-test-server.ts";
 
 /** One test's driver, isolated from every other test's. */
 export interface DriverFixture {
@@ -72,10 +78,15 @@ const filesystem: StorageBackend = {
   },
 };
 
-function s3rverBackend(): StorageBackend {
+/**
+ * S3 on s3rver. s3rver lacks UploadPartCopy, so appends stream the old bytes
+ * through the driver; with `serverSideCopy` the client emulates it and the
+ * driver's copy path runs instead.
+ */
+function s3rverBackend(serverSideCopy: boolean): StorageBackend {
   let server: S3TestServer | undefined;
   return {
-    name: "s3 (s3rver)",
+    name: serverSideCopy ? "s3 (s3rver, UploadPartCopy emulated)" : "s3 (s3rver)",
     unavailable: s3rverUnavailable,
     deviations: {
       "parallel writers to one object leave exactly one of them, never a mix":
@@ -92,6 +103,7 @@ function s3rverBackend(): StorageBackend {
     async create() {
       if (!server) throw new Error("s3rver was not started");
       const location = { ...createS3Location(server.options), prefix: `t-${randomBytes(6).toString("hex")}/` };
+      if (serverSideCopy) emulateUploadPartCopy(location.client);
       enforcePartMinimum(location.client);
       const driver = createS3DriverAt(location);
       const remaining = async (): Promise<string[]> => {
@@ -113,4 +125,4 @@ function s3rverBackend(): StorageBackend {
 }
 
 /** Every backend, in the order the suite runs them. */
-export const storageBackends: readonly StorageBackend[] = [filesystem, s3rverBackend()];
+export const storageBackends: readonly StorageBackend[] = [filesystem, s3rverBackend(false), s3rverBackend(true)];
