@@ -220,6 +220,25 @@ describe("wharf on S3 (s3rver)", { skip: unavailable }, () => {
     }
   });
 
+  it("takes credentials from the standard AWS chain when the configuration has none", async () => {
+    const { WHARF_STORAGE__S3__ACCESS_KEY_ID: _key, WHARF_STORAGE__S3__SECRET_ACCESS_KEY: _secret, ...rest } = s3.env;
+    const base = { ...rest, WHARF_STORAGE__S3__PREFIX: "registry/", AWS_PROFILE: "", AWS_SESSION_TOKEN: "" };
+    const good = await startWharf({ env: { ...base, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" } });
+    const bad = await startWharf({ env: { ...base, AWS_ACCESS_KEY_ID: "NOBODY", AWS_SECRET_ACCESS_KEY: "wrong" } });
+    try {
+      assert.equal((await fetch(`${good.url}/readyz`)).status, 200);
+      assert.equal((await fetch(`${bad.url}/readyz`)).status, 503, "an unknown key is refused by the store");
+    } finally {
+      for (const node of [good, bad]) {
+        await node.stop();
+        await removeDataDir(node.dataDir);
+      }
+    }
+    // Logs are written asynchronously: read them once the process has exited.
+    assert.match(bad.output(), /InvalidAccessKeyId/);
+    assert.doesNotMatch(bad.output(), /"wrong"/, "the secret is not logged");
+  });
+
   it("answers 503 UNAVAILABLE, not 500, while the object store is down, and /readyz says so", async () => {
     const digest = image.layers[0]!.digest;
     assert.equal((await fetch(`${nodeA.url}/v2/acme/app/blobs/${digest}`)).status, 200);
@@ -230,6 +249,5 @@ describe("wharf on S3 (s3rver)", { skip: unavailable }, () => {
     assert.equal(body.errors[0]?.code, "UNAVAILABLE");
     assert.match(body.errors[0]!.message, /blob store is unavailable/);
     assert.equal((await fetch(`${nodeA.url}/readyz`)).status, 503);
-    assert.doesNotMatch(nodeA.output(), /S3RVER"|secretAccessKey/, "no credential in the logs");
   });
 });
