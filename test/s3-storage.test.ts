@@ -3,9 +3,12 @@
  * Wharf on S3 end to end: `wharf serve` with `WHARF_STORAGE__DRIVER=s3`
  * against s3rver on a loopback port. skopeo copies a multi-layer image (one
  * layer larger than a multipart part) in and back out byte for byte, the
- * blobs land in the bucket and not on the local disk, and a chunked upload
+ * blobs land in the bucket and not on the local disk; a chunked upload
  * begun on one node is continued and completed on a second node that shares
- * only the bucket. Skipped when s3rver is not installed; failed under CI.
+ * only the bucket; an upload body cut off mid-stream resumes where it broke;
+ * `storage.redirect` sends blob GETs to presigned URLs; credentials come from
+ * the AWS chain; and a store that is down makes requests 503, not 500.
+ * Skipped when s3rver is not installed; failed under CI.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";

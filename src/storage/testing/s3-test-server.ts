@@ -3,8 +3,10 @@
  * Test-only: an `s3rver` S3 endpoint on an ephemeral loopback port, backed by
  * a temporary folder, with one bucket created. s3rver is the one fake the
  * project allows (no real S3 server installs here); it needs path-style
- * addressing and lacks UploadPartCopy, which the S3 driver detects and
- * streams around.
+ * addressing, lacks UploadPartCopy (the S3 driver detects that and streams
+ * around it; {@link emulateUploadPartCopy} adds it client-side), does not
+ * enforce the 5 MiB part minimum ({@link enforcePartMinimum} does) and does
+ * not verify SigV4 signatures (only that the access key exists).
  */
 
 import { mkdtemp, rm } from "node:fs/promises";
