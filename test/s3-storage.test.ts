@@ -252,5 +252,11 @@ describe("wharf on S3 (s3rver)", { skip: unavailable }, () => {
     assert.equal(body.errors[0]?.code, "UNAVAILABLE");
     assert.match(body.errors[0]!.message, /blob store is unavailable/);
     assert.equal((await fetch(`${nodeA.url}/readyz`)).status, 503);
+    const content = Buffer.from("pushed while the store is down");
+    const push = await fetch(
+      `${nodeA.url}/v2/acme/down/blobs/uploads/?digest=sha256:${createHash("sha256").update(content).digest("hex")}`,
+      { method: "POST", body: content },
+    );
+    assert.equal(push.status, 503, "a push fails as unavailable too");
   });
 });

@@ -89,17 +89,12 @@ export function createS3DriverAt(at: S3Location): S3Driver {
     options?: { append?: boolean },
   ): Promise<number> {
     const k = key(path);
-    try {
-      if (!options?.append) return await writeObject(at, copy, k, source);
-      const head = await stat(path);
-      if (!head) return await writeObject(at, copy, k, source, undefined, true);
-      const rest = await peek(source);
-      if (!rest) return head.size;
-      return await writeObject(at, copy, k, rest, { key: k, size: head.size }, true);
-    } catch (error) {
-      if (isSdkError(error)) throw backendError("write", k, error);
-      throw error;
-    }
+    if (!options?.append) return writeObject(at, copy, k, source);
+    const head = await stat(path);
+    if (!head) return writeObject(at, copy, k, source, undefined, true);
+    const rest = await peek(source);
+    if (!rest) return head.size;
+    return writeObject(at, copy, k, rest, { key: k, size: head.size }, true);
   }
 
   async function getContent(path: string): Promise<Buffer | undefined> {
@@ -153,8 +148,4 @@ export function createS3DriverAt(at: S3Location): S3Driver {
         expiresIn: Math.max(1, Math.floor(ttlMs / 1000)),
       }),
   };
-}
-
-function isSdkError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "$metadata" in error;
 }

@@ -23,7 +23,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
-import { isNotImplemented, type S3Location } from "./s3-client.ts";
+import { backendError, isNotImplemented, type S3Location } from "./s3-client.ts";
 
 /** S3's smallest part (every part but the last). */
 export const minPartBytes = 5 * 1024 * 1024;
@@ -144,8 +144,8 @@ export async function writeObject(
         yield chunk;
       }
     } catch (error) {
-      if (!keepPrefix || received === 0) throw error;
       sourceFailure = { error };
+      if (!keepPrefix || received === 0) throw error;
     }
   }
 
@@ -191,7 +191,9 @@ export async function writeObject(
   } catch (error) {
     await Promise.allSettled(running);
     await abort();
-    throw error;
+    // The source's own error goes back as it came; anything else is the store's.
+    if (sourceFailure && error === sourceFailure.error) throw error;
+    throw backendError("write", key, error);
   }
 
   /** Copies the head server-side as the first parts; false when the server cannot. */
