@@ -146,6 +146,8 @@ export function createS3DriverAt(at: S3Location): S3Driver {
     presignedUrl: (path, ttlMs) =>
       getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key(path) }), {
         expiresIn: Math.max(1, Math.floor(ttlMs / 1000)),
+      }).catch((error: unknown) => {
+        throw backendError("presign", key(path), error);
       }),
   };
 }
