@@ -273,7 +273,9 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     maxBlobBytes: config.limits.maxBlobBytes,
   });
   const local = createLocalRepositories({
-    blobs: createBlobService(driver, metadata),
+    blobs: createBlobService(driver, metadata, {
+      redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
+    }),
     manifests: createManifestService(metadata),
     uploads,
   });

@@ -65,6 +65,33 @@ const filesystemStorage = z.strictObject({
     .meta({ description: "Folder for blobs and upload sessions; default `<dataDir>/blobs`." }),
 });
 
+const s3Storage = z
+  .strictObject({
+    /** The S3 API endpoint (MinIO, R2, GCS, a test server); AWS's own when unset. */
+    endpoint: z.url().optional(),
+    /** The bucket; it must exist. Required when `driver` is `s3`. */
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name (3-63 of a-z, 0-9, '.', '-')")
+      .optional(),
+    /** The region; else AWS_REGION, the AWS profile, or `us-east-1`. */
+    region: z.string().min(1).optional(),
+    /** Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this). */
+    forcePathStyle: z.boolean().default(false),
+    /** Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role). */
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    /** A folder inside the bucket for everything Wharf stores, e.g. `wharf/`; the bucket's root when empty. */
+    prefix: z
+      .string()
+      .regex(/^([A-Za-z0-9_.-]+\/)*$/, "expected folder names separated and ended by '/', e.g. wharf/ (no leading '/')")
+      .refine((prefix) => !prefix.split("/").some((part) => part === "." || part === ".."), "no '.' or '..' folders")
+      .default(""),
+  })
+  .refine((s3) => (s3.accessKeyId === undefined) === (s3.secretAccessKey === undefined), {
+    message: "set both accessKeyId and secretAccessKey, or neither (then the standard AWS credential chain is used)",
+  });
+
 const sqliteDatabase = z.strictObject({
   /** Database file; default `<dataDir>/wharf.db`. */
   path: z.string().min(1).optional().meta({ description: "SQLite database file; default `<dataDir>/wharf.db`." }),
@@ -140,10 +167,34 @@ export const configSchema = z.strictObject({
     .default({ level: "info" }),
   storage: z
     .strictObject({
-      driver: z.enum(["filesystem"]).default("filesystem").meta({ description: "Where blobs are stored." }),
+      driver: z.enum(["filesystem", "s3"]).default("filesystem").meta({ description: "Where blobs are stored." }),
       filesystem: filesystemStorage.default({}),
+      s3: s3Storage.default({ forcePathStyle: false, prefix: "" }),
+      redirect: z.boolean().default(false).meta({
+        description:
+          "Answer blob GETs with a 307 to a presigned URL of the object store (s3 only), so bytes bypass Wharf.",
+      }),
+      redirectTtl: positiveDuration
+        .refine((ms) => ms <= 7 * 86_400_000, "at most 7d (S3's limit for presigned URLs)")
+        .default(1_200_000)
+        .meta({ description: "How long a presigned URL stays valid." }),
     })
-    .default({ driver: "filesystem", filesystem: {} }),
+    .refine((storage) => storage.driver !== "s3" || storage.s3.bucket !== undefined, {
+      message: "storage.s3.bucket is required when storage.driver is s3",
+      path: ["s3", "bucket"],
+    })
+    .refine((storage) => !storage.redirect || storage.driver === "s3", {
+      message:
+        "storage.redirect needs an object store that serves clients itself: set storage.driver to s3, or redirect to false",
+      path: ["redirect"],
+    })
+    .default({
+      driver: "filesystem",
+      filesystem: {},
+      s3: { forcePathStyle: false, prefix: "" },
+      redirect: false,
+      redirectTtl: 1_200_000,
+    }),
   database: z
     .strictObject({
       driver: z.enum(["sqlite"]).default("sqlite").meta({ description: "Where metadata is stored." }),

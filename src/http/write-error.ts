@@ -3,16 +3,22 @@
  * The one place wire errors are written: the OCI error envelope
  * `{"errors":[{"code","message","detail"}]}` with the code's status. Anything
  * that is not a {@link WharfError} is a bug on our side: it is logged with its
- * stack and the client sees a plain 500 UNKNOWN without internals.
+ * stack and the client sees a plain 500 UNKNOWN without internals; a blob
+ * store that fails (StorageBackendError) is a 503 UNAVAILABLE.
  */
 import type { ServerResponse } from "node:http";
 import { errorCodes } from "../errors/error-codes.ts";
 import { isWharfError, WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
+import { StorageBackendError } from "../storage/storage-driver.ts";
 
 /** Converts anything thrown into the WharfError that will be written. */
 export function toWharfError(error: unknown, log: Logger): WharfError {
   if (isWharfError(error)) return error;
+  if (error instanceof StorageBackendError) {
+    log.error({ err: error }, "the blob store failed");
+    return new WharfError("UNAVAILABLE", "the blob store is unavailable; try again later");
+  }
   log.error({ err: error }, "unexpected error while handling a request");
   return new WharfError("UNKNOWN", errorCodes.UNKNOWN.message);
 }

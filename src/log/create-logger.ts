@@ -19,6 +19,9 @@ export const redactedPaths = [
   "headers.authorization",
   "req.headers.authorization",
   "req.headers.cookie",
+  "secretAccessKey",
+  "*.secretAccessKey",
+  "*.*.secretAccessKey",
 ];
 
 /**

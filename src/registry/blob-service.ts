@@ -25,8 +25,16 @@ function unknownBlob(repository: string, digest: Digest): WharfError {
 /** The blob service. */
 export type BlobService = ReturnType<typeof createBlobService>;
 
+/** Options of the blob service. */
+export interface BlobServiceOptions {
+  /** When set, {@link BlobService.redirect} hands out presigned URLs valid this long (`storage.redirect`). */
+  readonly redirectTtlMs?: number;
+}
+
 /** Creates the blob service over a driver and the blob links. */
-export function createBlobService(driver: StorageDriver, links: BlobLinks) {
+export function createBlobService(driver: StorageDriver, links: BlobLinks, options: BlobServiceOptions = {}) {
+  const { redirectTtlMs } = options;
+  const presign = redirectTtlMs === undefined ? undefined : driver.presignedUrl;
   return {
     /** The blob's size in `repository`; BLOB_UNKNOWN when it is not linked there. */
     async stat(repository: string, digest: Digest): Promise<{ size: number }> {
@@ -43,6 +51,15 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks) {
         if (error instanceof PathNotFoundError) throw unknownBlob(repository, digest);
         throw error;
       }
+    },
+
+    /**
+     * A URL to send the client to for the blob's bytes instead of streaming
+     * them, or undefined (redirects off, or a driver that cannot). Call it
+     * only after {@link stat} granted the blob in the repository.
+     */
+    async redirect(digest: Digest): Promise<string | undefined> {
+      return presign ? presign(blobDataPath(digest), redirectTtlMs!) : undefined;
     },
 
     /** Unlinks the blob from `repository`; BLOB_UNKNOWN when it was not linked. */

@@ -27,6 +27,7 @@ export function createLocalRepositories({ blobs, manifests, uploads }: LocalRepo
         return { size, read: (range) => blobs.open(name, digest, range) };
       },
       delete: (digest) => blobs.delete(name, digest),
+      redirect: (digest) => blobs.redirect(digest),
     },
     manifests: {
       get: (reference) => manifests.get(name, reference),

@@ -29,6 +29,8 @@ export interface RepositoryBlobs {
   /** The blob for a GET; unknown blobs fail. */
   open(digest: Digest): Promise<OpenedBlob>;
   delete(digest: Digest): Promise<void>;
+  /** A URL the client may fetch the blob from instead (`storage.redirect`), or undefined to stream it. */
+  redirect?(digest: Digest): Promise<string | undefined>;
 }
 
 /** A manifest as served; `stale` says why it may be out of date (served from cache while its source failed). */

@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { type Readable, Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import {
@@ -75,6 +75,10 @@ async function openReader(file: string, path: string, range?: ReadRange): Promis
     throw error;
   }
   const start = range?.offset ?? 0;
+  if (range?.length === 0) {
+    await handle.close();
+    return Readable.from([]);
+  }
   const end = range?.length === undefined ? undefined : start + range.length - 1;
   return createReadStream("", { fd: handle, start, end, highWaterMark: readBufferBytes });
 }

@@ -4,7 +4,8 @@
  * nothing of OCI (content addressing, repositories and uploads live above it,
  * in the registry service). Paths are `/`-separated, relative, and made only by
  * {@link ./blob-paths.ts}; a driver never sees client input. Drivers translate
- * their SDK's errors into {@link PathNotFoundError}; anything else propagates.
+ * their SDK's errors into {@link PathNotFoundError} (a missing object) or
+ * {@link StorageBackendError} (anything else the backend reports).
  */
 import type { Readable } from "node:stream";
 
@@ -43,8 +44,9 @@ export interface StorageDriver {
   read(path: string, range?: ReadRange): Promise<Readable>;
   /**
    * Streams `source` into `path` and makes it durable before resolving.
-   * Returns the object's total size afterwards. When the source fails the
-   * object may hold a prefix of it (append) or nothing new (replace).
+   * Returns the object's total size afterwards. When the source fails, an
+   * append keeps the bytes received before the failure (so an interrupted
+   * upload resumes there) and a replace leaves the old object.
    */
   write(
     path: string,
@@ -65,6 +67,12 @@ export interface StorageDriver {
   delete(path: string): Promise<void>;
   /** Names of the direct children of a prefix (empty when none). */
   list(prefix: string): Promise<string[]>;
+  /**
+   * A URL any client may GET the object from, without other credentials,
+   * for `ttlMs` (a presigned URL). Only drivers whose store serves clients
+   * directly have it.
+   */
+  readonly presignedUrl?: (path: string, ttlMs: number) => Promise<string>;
 }
 
 /** The object at `path` does not exist. */
@@ -74,5 +82,16 @@ export class PathNotFoundError extends Error {
     super(`no object at ${path}`);
     this.name = "PathNotFoundError";
     this.path = path;
+  }
+}
+
+/**
+ * The backend failed or refused (unreachable, denied, no such bucket): the
+ * message names the operation, the path and the backend's own error code.
+ */
+export class StorageBackendError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StorageBackendError";
   }
 }

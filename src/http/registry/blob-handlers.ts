@@ -33,6 +33,16 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
     res.end();
     return;
   }
+  const location = await repository.blobs.redirect?.(digest);
+  if (location) {
+    res.removeHeader("Content-Range");
+    res.removeHeader("Cache-Control");
+    res.statusCode = 307;
+    res.setHeader("Location", location);
+    res.setHeader("Content-Length", 0);
+    res.end();
+    return;
+  }
   const stream = await opened.read(range);
   await pipeline(stream, res);
   services.metrics.bytesSent.inc(range ? range.length : size);
