@@ -68,25 +68,53 @@ const filesystemStorage = z.strictObject({
 const s3Storage = z
   .strictObject({
     /** The S3 API endpoint (MinIO, R2, GCS, a test server); AWS's own when unset. */
-    endpoint: z.url().optional(),
+    endpoint: z
+      .url()
+      .optional()
+      .meta({ description: "The S3 API endpoint (MinIO, R2, GCS, a test server); AWS's own when unset." }),
     /** The bucket; it must exist. Required when `driver` is `s3`. */
     bucket: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name (3-63 of a-z, 0-9, '.', '-')")
-      .optional(),
+      .optional()
+      .meta({ description: "The bucket; it must exist. Required when `driver` is `s3`." }),
     /** The region; else AWS_REGION, the AWS profile, or `us-east-1`. */
-    region: z.string().min(1).optional(),
+    region: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "The region; else AWS_REGION, the AWS profile, or `us-east-1`." }),
     /** Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this). */
-    forcePathStyle: z.boolean().default(false),
+    forcePathStyle: z
+      .boolean()
+      .default(false)
+      .meta({
+        description: "Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this).",
+      }),
     /** Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role). */
-    accessKeyId: z.string().min(1).optional(),
-    secretAccessKey: z.string().min(1).optional(),
+    accessKeyId: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role).",
+      }),
+    secretAccessKey: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Static secret key, with accessKeyId; never logged." }),
     /** A folder inside the bucket for everything Wharf stores, e.g. `wharf/`; the bucket's root when empty. */
     prefix: z
       .string()
       .regex(/^([A-Za-z0-9_.-]+\/)*$/, "expected folder names separated and ended by '/', e.g. wharf/ (no leading '/')")
       .refine((prefix) => !prefix.split("/").some((part) => part === "." || part === ".."), "no '.' or '..' folders")
-      .default(""),
+      .default("")
+      .meta({
+        description:
+          "A folder inside the bucket for everything Wharf stores, e.g. `wharf/`; the bucket's root when empty.",
+      }),
   })
   .refine((s3) => (s3.accessKeyId === undefined) === (s3.secretAccessKey === undefined), {
     message: "set both accessKeyId and secretAccessKey, or neither (then the standard AWS credential chain is used)",
