@@ -21,7 +21,7 @@ const bob = ["bob", "bob-password-1"] as const;
 const adminBasic = basicAuth(...admin);
 
 describe("deletes and listings", () => {
-  const wharf = useWharf({ auth: true });
+  const wharf = useWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   const api = () => createManagementClient(wharf.url);
 
   async function setUp() {

@@ -22,7 +22,7 @@ const bobPassword = "bob-password-1";
 const day = 86_400_000;
 
 describe("everyday operations from the CLI", () => {
-  const wharf = useWharf({ auth: true });
+  const wharf = useWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   let scratch: string;
   let admin: WharfCli;
   let alice: WharfCli;

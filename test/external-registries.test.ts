@@ -35,7 +35,7 @@ const as = { alice: ["alice", alicePassword], bob: ["bob", bobPassword] } as con
 const base = "/orgs/acme/external-registries";
 
 describe("external registries", { skip: distributionUnavailable() }, () => {
-  const wharf = useWharfWithLoopbackUpstreams();
+  const wharf = useWharfWithLoopbackUpstreams({ env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   let api: ReturnType<typeof createManagementClient>;
   let registry: DistributionServer;
   let image: TestImage;

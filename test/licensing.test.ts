@@ -52,7 +52,7 @@ function getManifest(repository: string, authorization: string): Promise<Respons
 }
 
 before(async () => {
-  wharf = await startWharf({ auth: true });
+  wharf = await startWharf({ auth: true, env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" } });
   api = createManagementClient(wharf.url);
   box = await createClientSandbox("wharf-licensing-box-");
   scratch = await mkdtemp(join(tmpdir(), "wharf-licensing-"));

@@ -27,7 +27,8 @@ async function passwordChecks(base: string): Promise<{ match: number; mismatch: 
 }
 
 describe("a burst of concurrent wrong passwords (a server of its own)", () => {
-  const wharf = useWharf({ auth: true });
+  // 300 connections at once from one address: above the default per-address cap.
+  const wharf = useWharf({ auth: true, env: { WHARF_LIMITS__MAX_CONNECTIONS_PER_ADDRESS: "1024" } });
 
   test(`${burst} concurrent guesses get at most ${limit} password checks; the right password at #${rightAt} gets 429`, async () => {
     const before = await passwordChecks(wharf.url);
