@@ -42,11 +42,15 @@ describe("the server stops when its parent dies", () => {
     let serverPid: number | undefined;
     try {
       const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the server did not start in 20 s:\n${output}`)), 20_000);
         shell.stdout.on("data", (chunk: Buffer) => {
           output += chunk.toString();
           serverPid ??= Number(/pid:(\d+)/.exec(output)?.[1]) || undefined;
-          const found = /wharf listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-          if (found) resolve(found[1]!);
+          const found = /wharf listening on (127\.0\.0\.1:\d+)/.exec(output);
+          if (found) {
+            clearTimeout(timer);
+            resolve(`http://${found[1]}`);
+          }
         });
         shell.once("exit", () => reject(new Error(`the shell exited before the server was ready:\n${output}`)));
       });
