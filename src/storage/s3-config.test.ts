@@ -65,7 +65,7 @@ describe("storage.s3 configuration", () => {
       assert.match(error.message, /set both accessKeyId and secretAccessKey, or neither/);
       assert.match(error.message, /storage\.s3\.prefix( \(from [A-Z0-9_]+\))?: expected folder names/);
       assert.match(error.message, /storage\.s3\.endpoint/);
-      assert.match(error.message, /Unrecognized key: "bogus"/);
+      assert.match(error.message, /storage\.s3\.bogus \(from WHARF_STORAGE__S3__BOGUS\): unknown key/);
       return true;
     });
   });
