@@ -229,14 +229,17 @@ describe("pulling with a license", () => {
   });
 
   test("the pull audit records the manifest and every blob with digest, bytes and address", async () => {
-    const answer = await api.expect(200, "GET", `/apps/myapp/licenses/${handle}/pulls`, { as: vendor });
-    const pulls = answer.body.pulls as {
-      kind: string;
-      repository: string;
-      digest: string;
-      bytes: number;
-      remote: string;
-    }[];
+    type Pull = { kind: string; repository: string; digest: string; bytes: number; remote: string };
+    const expected = 2 + image.layers.length;
+    // A pull is recorded when the server has finished writing the response,
+    // which may be just after the client read its last byte: ask again until
+    // every row is there (a bounded number of times, no timing assumed).
+    let pulls: Pull[] = [];
+    for (let attempt = 0; attempt < 50 && pulls.length < expected; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setImmediate(resolve));
+      const answer = await api.expect(200, "GET", `/apps/myapp/licenses/${handle}/pulls`, { as: vendor });
+      pulls = answer.body.pulls as Pull[];
+    }
     assert.ok(
       pulls.every((p) => p.repository === "myapp/img" && p.remote === "127.0.0.1"),
       JSON.stringify(pulls),
