@@ -11,6 +11,8 @@ export interface Options {
   readonly quick: boolean;
   /** The registries to measure, in order. */
   readonly servers: readonly ServerKind[];
+  /** Measure the pull-through proxy rows (bench/proxy-bench.ts). */
+  readonly proxy: boolean;
   /** Extra arguments after `wharf serve --listen … --data …`. */
   readonly wharfArgs: readonly string[];
   /** Keep bench/work/run-* (data files and registries' storage) for inspection. */
@@ -24,7 +26,8 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
 
   --quick              skip the 4 GiB push, GET workload 3 s instead of 10 s
   --only NAMES         measure only these, comma-separated: wharf (auth off),
-                       wharf-auth (auth on, Bearer token), distribution
+                       wharf-auth (auth on, Bearer token), distribution,
+                       proxy (the pull-through proxy rows alone: --only proxy)
   --wharf-args "..."   extra arguments for both 'wharf serve' (split on spaces)
   --keep               keep bench/work/run-* afterwards
   --out FILE           markdown results file (default bench/RESULTS.md)
@@ -36,16 +39,24 @@ function isServerKind(name: string): name is ServerKind {
   return (SERVER_KINDS as readonly string[]).includes(name);
 }
 
-/** The kinds named in `only` (comma-separated), in the canonical order; all when empty. */
-function serversFor(only: string | undefined): ServerKind[] {
-  const names = (only ?? "")
+/** The names in `only` (comma-separated). */
+function namesIn(only: string | undefined): string[] {
+  return (only ?? "")
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");
-  if (names.length === 0) return [...SERVER_KINDS];
+}
+
+/** The kinds named in `only` (comma-separated; `proxy` is not a server), in the canonical order; all when empty. */
+function serversFor(only: string | undefined): ServerKind[] {
+  const all = namesIn(only);
+  const names = all.filter((name) => name !== "proxy");
+  if (all.length === 0) return [...SERVER_KINDS];
   const unknown = names.filter((name) => !isServerKind(name));
   if (unknown.length > 0) {
-    throw new Error(`--only takes ${SERVER_KINDS.join(", ")} (comma-separated), not "${unknown.join(", ")}"`);
+    throw new Error(
+      `--only takes ${[...SERVER_KINDS, "proxy"].join(", ")} (comma-separated), not "${unknown.join(", ")}"`,
+    );
   }
   return SERVER_KINDS.filter((kind) => names.includes(kind));
 }
@@ -67,6 +78,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return {
     quick: values.quick || env.WHARF_BENCH_QUICK === "1",
     servers: serversFor(values.only ?? env.WHARF_BENCH_ONLY),
+    proxy: ((only) => only.length === 0 || only.includes("proxy"))(namesIn(values.only ?? env.WHARF_BENCH_ONLY)),
     wharfArgs: wharfArgs.filter((arg) => arg !== ""),
     keep: values.keep,
     out: values.out,

@@ -7,7 +7,8 @@
  * prints the table and writes it to bench/RESULTS.md. Servers listen on
  * 127.0.0.1 only and are stopped by PID at the end, on errors and on
  * SIGINT/SIGTERM.
- * Usage: `npm run bench -- [--quick] [--only wharf,wharf-auth,distribution] [--wharf-args "..."]`.
+ * Then the pull-through proxy rows (bench/proxy-bench.ts), alone with `--only proxy`.
+ * Usage: `npm run bench -- [--quick] [--only wharf,wharf-auth,distribution,proxy] [--wharf-args "..."]`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -17,6 +18,8 @@ import { prepareFixtures } from "./fixtures.ts";
 import { measureLimits } from "./limits.ts";
 import { type Options, parseOptions, USAGE } from "./options.ts";
 import { killAllNow, stopAll } from "./proc.ts";
+import { benchProxy } from "./proxy-bench.ts";
+import { renderProxySection, writeProxySection } from "./proxy-report.ts";
 import { type AllResults, type RunInfo, renderConsole, renderMarkdown } from "./report.ts";
 import type { Results } from "./rows.ts";
 import { DISTRIBUTION_BINARY, type ServerKind } from "./servers.ts";
@@ -74,6 +77,26 @@ function onSignals(workDir: string, keep: boolean, controller: AbortController):
 }
 
 async function benchmark(options: Options, workDir: string, signal: AbortSignal): Promise<void> {
+  const out = options.out ?? join(BENCH_DIR, "RESULTS.md");
+  if (options.servers.length > 0) await benchmarkServers(options, workDir, signal, out);
+  if (!options.proxy) return;
+  signal.throwIfAborted();
+  const proxy = await benchProxy({ root: ROOT, workDir, ...options, signal });
+  signal.throwIfAborted();
+  const run = {
+    date: new Date().toISOString(),
+    commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
+    partial: options.servers.length === 0,
+  };
+  const section = renderProxySection(proxy, run);
+  console.log(`\n${section}`);
+  await writeProxySection(out, section);
+  console.log(
+    `${options.servers.length === 0 ? "updated the proxy section of" : "added the proxy rows to"} ${relative(process.cwd(), out)}`,
+  );
+}
+
+async function benchmarkServers(options: Options, workDir: string, signal: AbortSignal, out: string): Promise<void> {
   console.log("measuring machine limits (SHA-256, disk write)…");
   const limits = await measureLimits(workDir);
   signal.throwIfAborted();
@@ -90,7 +113,6 @@ async function benchmark(options: Options, workDir: string, signal: AbortSignal)
   const all: AllResults = results;
   const info = runInfo(options, limits);
   console.log(`\n${renderConsole(info, all)}`);
-  const out = options.out ?? join(BENCH_DIR, "RESULTS.md");
   await writeFile(out, renderMarkdown(info, all));
   console.log(`\nwrote ${relative(process.cwd(), out)}`);
 }

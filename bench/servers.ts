@@ -41,6 +41,8 @@ export interface WharfLaunch {
   readonly extraArgs: readonly string[];
   readonly auth: boolean;
   readonly authPlan: AuthPlan;
+  /** More environment for `wharf serve` (e.g. WHARF_OUTBOUND__ALLOW for the proxy's loopback upstream). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const DISTRIBUTION_BINARY = "/usr/bin/docker-registry";
@@ -102,7 +104,7 @@ export async function startWharf(dataDir: string, launch: WharfLaunch): Promise<
   const port = await freePort();
   await mkdir(dataDir, { recursive: true });
   const args = ["serve", "--listen", `127.0.0.1:${port}`, "--data", dataDir, ...launch.extraArgs];
-  const env = wharfEnvironment(launch.auth, launch.authPlan.password);
+  const env = { ...wharfEnvironment(launch.auth, launch.authPlan.password), ...launch.env };
   const proc = spawnManaged(join(launch.root, "bin", "wharf"), args, launch.root, env);
   const url = await readyOrStopped(proc, `http://127.0.0.1:${port}`, true);
   const kind = launch.auth ? "wharf-auth" : "wharf";
