@@ -375,8 +375,9 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : ignoreHangup(log);
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `${tls ? "https" : "http"}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`;
-  if (auth) auth.late.host ??= new URL(url).host;
+  // Without publicUrl, bundles name the server's own images by the address it answers on.
+  if (auth)
+    auth.late.host ??= `${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`;
   const boot = auth?.boot;
   if (boot?.created && boot.password) {
     process.stdout.write(
@@ -384,7 +385,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     );
   }
   return {
-    url,
+    url: `${tls ? "https" : "http"}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
     address: `${shownHost}:${address.port}`,
     async close(graceMs = 30_000) {
       clearInterval(timer);
