@@ -6,6 +6,7 @@
  * releases). The bundle download streams a file and lives in
  * release-bundle-download.ts beside this table.
  */
+import { WharfError } from "../../errors/wharf-error.ts";
 import type { ReleaseService } from "../../releases/release-service.ts";
 import { type ApiRoute, route } from "./api-route.ts";
 import { withReleaseErrors as w } from "./release-errors.ts";
@@ -32,6 +33,15 @@ export function releaseRoutes(releases: ReleaseService): ApiRoute[] {
       summary: "One release with its images and digests",
       response: a.release,
       handle: (i) => w(() => releases.show(i.caller, i.params.app, i.params.version)),
+    }),
+    // Listed for the OpenAPI document; the API mount hands this path to
+    // release-bundle-download.ts, which streams the file, before the table.
+    route("GET", `${releasesPath}/{version}/bundle`, {
+      summary:
+        "The release's airgap bundle (application/x-tar), built on first request and cached; Range and If-Range resume downloads; a license only for its channel's releases",
+      handle: async () => {
+        throw new WharfError("UNAVAILABLE", "the bundle download is not wired on this server");
+      },
     }),
   ];
 }
