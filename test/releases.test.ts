@@ -236,5 +236,11 @@ describe("releases and server-built bundles", { skip: distributionUnavailable() 
     const cached = join(wharf.dataDir, "release-bundles", "shop");
     assert.equal((await stat(join(cached, "1.1.0.tar"))).size, Number(answers[0]!.headers.get("content-length")));
     await assert.rejects(stat(join(cached, "1.1.0.tar.partial")), "no partial file is left");
+    const audit = await api.expect(200, "GET", "/audit?since=1h&limit=1000", { as: admin });
+    const events = audit.body.events.map((e: { actor: string; action: string; target: string }) =>
+      [e.actor, e.action, e.target].join(" "),
+    );
+    assert.ok(events.includes("vendor release.create release:shop/1.0.0"), events.join("\n"));
+    assert.ok(events.includes("license:initech release.bundle release:shop/1.1.0"), events.join("\n"));
   });
 });

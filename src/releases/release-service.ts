@@ -6,10 +6,10 @@
  * bundles — but a license with a channel sees only releases on that
  * channel, and any other release is "not found" to it. Creating a release
  * resolves every tag to a digest before the row is written, so a release
- * never changes afterwards.
+ * never changes afterwards. Creations and bundle requests are audited.
  */
 import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
-import { requireNamespaceManager } from "../accounts/management-access.ts";
+import { recordChange, requireNamespaceManager } from "../accounts/management-access.ts";
 import type { ReleaseRow, ReleaseStore } from "../metadata/releases-metadata.ts";
 import type { BundleCache, CachedBundle } from "./bundle-cache.ts";
 import { ReleaseError } from "./release-error.ts";
@@ -99,7 +99,9 @@ export function createReleaseService(deps: ReleaseServiceDeps) {
       }
       const images = await resolveImages(deps, app, entries);
       try {
-        return view(await deps.store.createRelease({ appSlug: app, version, channels, images, createdAt: deps.now() }));
+        const row = await deps.store.createRelease({ appSlug: app, version, channels, images, createdAt: deps.now() });
+        recordChange(deps.accounts, caller, "release.create", `release:${app}/${version}`, { channels });
+        return view(row);
       } catch (error) {
         if (await deps.store.findRelease(app, version))
           throw new ReleaseError("conflict", `release ${version} of ${app} exists already`);
@@ -119,6 +121,7 @@ export function createReleaseService(deps: ReleaseServiceDeps) {
     async bundle(caller: Caller, app: string, version: string): Promise<CachedBundle & { readonly name: string }> {
       const row = await find(caller, app, version);
       const cached = await deps.bundles.get(row);
+      recordChange(deps.accounts, caller, "release.bundle", `release:${app}/${version}`);
       return { ...cached, name: `${app}-${version}.tar` };
     },
   };
