@@ -15,6 +15,7 @@ import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
+import { createBundleDownload, isBundlePath } from "./http/api/release-bundle-download.ts";
 import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
@@ -31,7 +32,7 @@ import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
-import type { RepositoryRemoval } from "./metadata/registry-metadata.ts";
+import type { ManifestIndex, RepositoryRemoval } from "./metadata/registry-metadata.ts";
 import { parseCidrList } from "./net/cidr-list.ts";
 import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
@@ -44,6 +45,8 @@ import { createUploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
 import { createRegistryClient } from "./registry-client/create-registry-client.ts";
 import type { RegistryClientOptions } from "./registry-client/registry-client-options.ts";
+import { createReleases } from "./releases/create-releases.ts";
+import type { LocalRepositories } from "./releases/local-source.ts";
 import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
@@ -125,7 +128,7 @@ async function createAuth(
   outbound: OutboundGuard,
   metrics: WharfMetrics,
   parts: ServerParts,
-  registry: RepositoryRemoval,
+  registry: RepositoryRemoval & Pick<ManifestIndex, "getManifest">,
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -173,6 +176,21 @@ async function createAuth(
     resolver: accounts.resolver,
     audit: accounts.audit,
   });
+  // Releases read the app's own images from local repositories, which exist
+  // after this function; the host customers know us by is known at listen.
+  const late: { local?: LocalRepositories; host?: string } = {
+    ...(config.publicUrl && { host: new URL(config.publicUrl).host }),
+  };
+  const releases = createReleases(db, {
+    accounts: { store: accounts.store, resolver: accounts.resolver, audit: accounts.audit },
+    directory: { find: (app, upstream) => upstreams!.find(app, upstream) },
+    ownManifest: (repository, reference) => registry.getManifest(repository, reference),
+    createClient: (options) => createRegistryClient({ ...options, outbound }),
+    licenseChannel: licensing.channelOf,
+    localRepositories: () => late.local!,
+    dataDir: config.dataDir,
+    ownHost: () => late.host ?? "localhost",
+  });
   const api = createApiHandler({
     management,
     verifier: accounts.verifier,
@@ -181,10 +199,21 @@ async function createAuth(
     external: deploy.external.service,
     log,
     licensing: licensingServices,
+    releases: releases.service,
   });
-  mounts.push({ prefix: "/api/v1", id: "api", handle: api });
+  const bundleDownload = createBundleDownload({
+    releases: releases.service,
+    verifier: accounts.verifier,
+    audit: accounts.audit,
+  });
+  mounts.push({
+    prefix: "/api/v1",
+    id: "api",
+    handle: (req, res, query, path) =>
+      isBundlePath(path) ? bundleDownload(req, res, path) : api(req, res, query, path),
+  });
   // The pull-through proxy finds the organizations' upstream registries here.
-  return { accounts, authorizer, mounts, boot, licensing, upstreams };
+  return { accounts, authorizer, mounts, boot, licensing, upstreams, late };
 }
 
 /** Parts given to the server from outside its configuration. */
@@ -279,6 +308,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     manifests: createManifestService(metadata),
     uploads,
   });
+  if (auth) auth.late.local = local;
   const upstreams = parts.upstreams ?? auth?.upstreams;
   const proxy =
     upstreams &&
@@ -345,6 +375,9 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : ignoreHangup(log);
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  // Without publicUrl, bundles name the server's own images by the address it answers on.
+  if (auth)
+    auth.late.host ??= `${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`;
   const boot = auth?.boot;
   if (boot?.created && boot.password) {
     process.stdout.write(

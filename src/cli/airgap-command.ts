@@ -20,6 +20,7 @@ import { parseReference } from "../reference/parse-reference.ts";
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
 import type { RegistryCredentials } from "../registry-client/registry-client-options.ts";
 import { importDockerConfig } from "../secrets/docker-config-import.ts";
+import { downloadBundle } from "./download-bundle.ts";
 import { createProgressDisplay } from "./progress-display.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -34,6 +35,8 @@ interface BuildOptions {
   readonly release?: string;
   readonly authfile?: string;
   readonly insecureRegistry: string[];
+  readonly server?: string;
+  readonly license?: string;
 }
 
 interface PushOptions {
@@ -58,6 +61,8 @@ export function registerAirgapCommands(program: Command): void {
     .option("--release <version>", "the release, recorded in the bundle")
     .option("--authfile <config.json>", "registry credentials in Docker's config.json format")
     .option("--insecure-registry <host>", "reach this registry over plain HTTP (repeat)", collect, [])
+    .option("--server <url>", "download the release's bundle built by this Wharf (with --app, --release, --license)")
+    .option("--license <id>", "the license id for --server (default: $WHARF_LICENSE)")
     .action(run(build));
   airgap.command("verify <bundle>").description("check every byte of a bundle against its digests").action(run(verify));
   airgap
@@ -83,6 +88,7 @@ function run<A extends unknown[]>(action: (...args: A) => Promise<void>) {
 }
 
 async function build(options: BuildOptions): Promise<void> {
+  if (options.server !== undefined) return download(options);
   const images = [...options.image.map(toPack), ...(options.file ? await readImageList(options.file) : [])];
   if (images.length === 0) throw new BundleError("usage", "name the images with --image <ref> or -f images.yaml");
   const platforms = options.platform?.split(",").map((p) => parsePlatform(p.trim()));
@@ -117,6 +123,26 @@ async function build(options: BuildOptions): Promise<void> {
   process.stdout.write(
     `wrote ${options.out}: ${description.images.length} image(s), ${Object.keys(description.blobs).length} blobs, ${bytes} bytes${base ? ` (delta: ${plan.skipped.length} blobs left to the base)` : ""}\n`,
   );
+}
+
+/** `--server`: the server builds the release's bundle; fetch it (resuming a partial download), then verify it. */
+async function download(options: BuildOptions): Promise<void> {
+  const license = options.license ?? process.env.WHARF_LICENSE;
+  if (options.app === undefined || options.release === undefined || license === undefined) {
+    throw new BundleError(
+      "usage",
+      "--server needs --app <slug>, --release <version> and --license <id> (or WHARF_LICENSE)",
+    );
+  }
+  const fetched = await downloadBundle({
+    server: options.server!,
+    app: options.app,
+    release: options.release,
+    license,
+    out: options.out,
+  });
+  process.stdout.write(`downloaded ${options.out} (${fetched} bytes this run)\n`);
+  await verify(options.out);
 }
 
 async function verify(path: string): Promise<void> {

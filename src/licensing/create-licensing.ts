@@ -45,6 +45,8 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
   return {
     /** What accounts authenticate and authorize licenses through. */
     authority,
+    /** The channel of license row `id` (null: none, so every channel); undefined when the license is gone. */
+    channelOf: async (id: number) => (await store.findLicenseById(id))?.channel,
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */

@@ -236,6 +236,16 @@ export interface LicensePullsTable {
   remote: string | null;
 }
 
+/** Releases of applications (migration 0007_releases); `channels` and `images` are JSON text. */
+export interface ReleasesTable {
+  id: Generated<number>;
+  app_slug: string;
+  version: string;
+  channels: string;
+  images: string;
+  created_at: number;
+}
+
 /** The whole metadata database. */
 export interface Database {
   users: UsersTable;
@@ -261,4 +271,5 @@ export interface Database {
   customers: CustomersTable;
   licenses: LicensesTable;
   license_pulls: LicensePullsTable;
+  releases: ReleasesTable;
 }

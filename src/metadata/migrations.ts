@@ -9,6 +9,7 @@ import { accountsMigration } from "./accounts-migration.ts";
 import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
+import { releasesMigration } from "./releases-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
 
 const registryCore: Migration = {
@@ -79,4 +80,5 @@ export const migrations: Record<string, Migration> = {
   "0004_external_registries": externalRegistriesMigration,
   "0005_licensing": licensingMigration,
   "0006_users_credentials_epoch": credentialsEpochMigration,
+  "0007_releases": releasesMigration,
 };

@@ -35,6 +35,7 @@ export const paramSchemas: Readonly<Record<string, z.ZodType<string>>> = {
   app: name("application slug"),
   customer: name("customer name"),
   license: name("public handle of a license (lic_…)"),
+  version: name("release version, e.g. 1.4.0"),
   slug: name("application slug"),
   name: z
     .string()

@@ -21,6 +21,7 @@ import { BoundedJsonError } from "../../json/bounded-json-error.ts";
 import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json.ts";
 import type { LicensingServices } from "../../licensing/create-licensing.ts";
 import type { Logger } from "../../log/create-logger.ts";
+import type { ReleaseService } from "../../releases/release-service.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
 import { readBody } from "../read-body.ts";
@@ -32,6 +33,7 @@ import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
+import { releaseRoutes } from "./release-routes.ts";
 
 /** What the API needs. */
 export interface ApiHandlerDeps {
@@ -46,6 +48,8 @@ export interface ApiHandlerDeps {
   readonly log: Pick<Logger, "warn">;
   /** Customers and licenses. */
   readonly licensing?: LicensingServices;
+  /** Releases of applications. */
+  readonly releases?: ReleaseService;
 }
 
 /** An API body is a flat object with a few small lists. */
@@ -119,6 +123,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   const routes: ApiRoute[] = apiRoutes(deps.management, deps.deploy);
   if (deps.external !== undefined) routes.push(...externalRegistryRoutes(deps.external));
   if (deps.licensing) routes.push(...licensingRoutes(deps.licensing));
+  if (deps.releases) routes.push(...releaseRoutes(deps.releases));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {

@@ -1,0 +1,90 @@
+/**
+ * @module
+ * `GET|HEAD /api/v1/apps/{app}/releases/{version}/bundle`: the release's
+ * airgap bundle, built on the server on first request and cached, sent as
+ * `application/x-tar` with `Accept-Ranges: bytes`. One `Range: bytes=a-b`
+ * (or `a-`, or `-n`) gives 206 with `Content-Range`, so an interrupted
+ * download resumes; `If-Range` with another ETag gives the whole file.
+ * Authentication is the API's (a license sends its id as username and
+ * password); who may download is the releases service's decision.
+ */
+import { createReadStream } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import type { AuditLog } from "../../accounts/audit-log.ts";
+import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
+import { WharfError } from "../../errors/wharf-error.ts";
+import type { ReleaseService } from "../../releases/release-service.ts";
+import { clientAddress } from "../auth/request-credentials.ts";
+import { authenticateApiRequest } from "./api-authenticate.ts";
+import { paramSchemas } from "./api-schemas.ts";
+import { withReleaseErrors } from "./release-errors.ts";
+
+const pattern = /^\/api\/v1\/apps\/([^/]+)\/releases\/([^/]+)\/bundle$/;
+
+/** True when `path` is a bundle download. */
+export function isBundlePath(path: string): boolean {
+  return pattern.test(path);
+}
+
+/** The byte range asked for, inclusive; undefined for the whole file. Throws RANGE_INVALID when unsatisfiable. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (header === undefined) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) {
+    throw new WharfError("RANGE_INVALID", "send one range as bytes=<first>-[<last>] or bytes=-<suffix length>");
+  }
+  let start: number;
+  let end: number;
+  if (match[1] === "") {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || start > end) throw new WharfError("RANGE_INVALID", `the bundle has ${size} bytes`);
+  return { start, end };
+}
+
+/** What the download needs. */
+export interface BundleDownloadDeps {
+  readonly releases: ReleaseService;
+  readonly verifier: CredentialVerifier;
+  readonly audit: AuditLog;
+}
+
+/** Creates the download handler (called by the API mount for bundle paths). */
+export function createBundleDownload(deps: BundleDownloadDeps) {
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    res.setHeader("Cache-Control", "no-store");
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      throw new WharfError("UNSUPPORTED", "use GET or HEAD on a release bundle", { headers: { Allow: "GET, HEAD" } });
+    }
+    const [, rawApp, rawVersion] = pattern.exec(path)!;
+    const app = paramSchemas.app!.parse(decodeURIComponent(rawApp!));
+    const version = decodeURIComponent(rawVersion!);
+    const principal = await authenticateApiRequest(req, deps.verifier, deps.audit);
+    const caller = { principal, remote: clientAddress(req) };
+    const bundle = await withReleaseErrors(() => deps.releases.bundle(caller, app, version));
+    const etag = `"${bundle.size.toString(16)}-${Math.floor(bundle.mtimeMs).toString(16)}"`;
+    const ifRange = req.headers["if-range"];
+    const range = ifRange !== undefined && ifRange !== etag ? undefined : parseRange(req.headers.range, bundle.size);
+    res.setHeader("Accept-Ranges", "bytes");
+    res.setHeader("ETag", etag);
+    res.setHeader("Content-Type", "application/x-tar");
+    res.setHeader("Content-Disposition", `attachment; filename="${bundle.name}"`);
+    const start = range?.start ?? 0;
+    const end = range?.end ?? bundle.size - 1;
+    if (range) {
+      res.statusCode = 206;
+      res.setHeader("Content-Range", `bytes ${start}-${end}/${bundle.size}`);
+    }
+    res.setHeader("Content-Length", String(bundle.size === 0 ? 0 : end - start + 1));
+    if (req.method === "HEAD" || bundle.size === 0) {
+      res.end();
+      return;
+    }
+    await pipeline(createReadStream(bundle.path, { start, end }), res);
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * @module
+ * Builds the airgap bundle of one stored release on the server, with the
+ * airgap module's planner and writer: every image pinned to the digest the
+ * release stored, the application's own images read from local storage,
+ * the others from their registries with the stored credentials through the
+ * outbound guard. Image references in the bundle are the names customers'
+ * manifests use: `<ownHost>/<app>/<name>` for own images,
+ * `<registry host>/<path>` otherwise, with the tag when the release had one
+ * (the bundle's index records the pinned digest beside it).
+ */
+import { silentProgress } from "../airgap/bundle-progress.ts";
+import { type ImageToPack, planBundle } from "../airgap/plan-bundle.ts";
+import { writeBundle } from "../airgap/write-bundle.ts";
+import type { ReleaseRow } from "../metadata/releases-metadata.ts";
+import type { RegistryClient } from "../registry-client/create-registry-client.ts";
+import type { RegistryCredentials } from "../registry-client/registry-client-options.ts";
+import type { LocalSource } from "./local-source.ts";
+import { locateImage } from "./locate-image.ts";
+import { ReleaseError } from "./release-error.ts";
+import type { ResolveDeps } from "./resolve-images.ts";
+
+/** What a server-side build needs. */
+export interface BuildDeps extends Pick<ResolveDeps, "directory" | "createClient"> {
+  readonly local: LocalSource;
+  /** The host customers know this server by (`publicUrl`'s host, else the listen address). */
+  readonly ownHost: () => string;
+  readonly now: () => number;
+}
+
+/** Writes `release`'s bundle to `out` (through `<out>.partial`, resumable). */
+export async function buildReleaseBundle(deps: BuildDeps, release: ReleaseRow, out: string): Promise<void> {
+  const credentials: Record<string, RegistryCredentials> = {};
+  const insecure = new Set<string>();
+  const ownHost = deps.ownHost();
+  const images: ImageToPack[] = [];
+  for (const image of release.images) {
+    const entry = { name: image.name, source: image.source, digest: image.digest };
+    const location = await locateImage(deps.directory, release.appSlug, entry);
+    const tag = image.tag === undefined ? "" : `:${image.tag}`;
+    if (location.kind === "own") {
+      const ref = { domain: ownHost, path: location.repository, digest: image.digest };
+      images.push({ reference: `${ownHost}/${location.repository}${tag}`, ref });
+      continue;
+    }
+    const host = location.ref.domain;
+    if (location.credentials) credentials[host] ??= location.credentials;
+    if (location.insecure) insecure.add(host);
+    images.push({ reference: `${host}/${location.ref.path}${tag}`, ref: location.ref });
+  }
+  const remote = deps.createClient({ credentials, insecure: (host) => insecure.has(host) });
+  const client = combine(remote, deps.local, ownHost);
+  try {
+    const plan = await planBundle(client, images);
+    const info = { app: release.appSlug, release: release.version, created: new Date(deps.now()).toISOString() };
+    await writeBundle(plan, client, out, info, silentProgress);
+  } catch (error) {
+    if (error instanceof ReleaseError || !(error instanceof Error)) throw error;
+    throw new ReleaseError("source", `building the bundle of ${release.appSlug} ${release.version}: ${error.message}`);
+  }
+}
+
+/** One client: reads for `ownHost` go to local storage, the rest to the network. */
+function combine(remote: RegistryClient, local: LocalSource, ownHost: string): RegistryClient {
+  return {
+    ...remote,
+    getManifest: (ref, options) => (ref.domain === ownHost ? local.getManifest(ref) : remote.getManifest(ref, options)),
+    listReferrers: (repo, digest) =>
+      repo.domain === ownHost ? local.listReferrers(repo, digest) : remote.listReferrers(repo, digest),
+    getBlob: (repo, digest) => (repo.domain === ownHost ? local.getBlob(repo, digest) : remote.getBlob(repo, digest)),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * @module
+ * The releases module's one entry point: the store over the database, the
+ * cache of server-built bundles under the data directory, and the service.
+ * The application's own images are read from local repositories, which the
+ * server creates after the management API; `localRepositories` is asked for
+ * them only when a bundle is built.
+ */
+import type { Kysely } from "kysely";
+import type { ManagementDeps } from "../accounts/management-access.ts";
+import type { UpstreamDirectory } from "../external/upstream-registry.ts";
+import type { Database } from "../metadata/database-schema.ts";
+import { createReleaseStore } from "../metadata/kysely-release-store.ts";
+import type { StoredManifest } from "../metadata/registry-metadata.ts";
+import type { RegistryClient } from "../registry-client/create-registry-client.ts";
+import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
+import { buildReleaseBundle } from "./build-release-bundle.ts";
+import { createBundleCache } from "./bundle-cache.ts";
+import { createLocalSource, type LocalRepositories } from "./local-source.ts";
+import { createReleaseService } from "./release-service.ts";
+
+/** Options of {@link createReleases}. */
+export interface ReleasesOptions {
+  readonly accounts: ManagementDeps;
+  readonly directory: UpstreamDirectory;
+  readonly ownManifest: (repository: string, reference: string) => Promise<StoredManifest | undefined>;
+  /** Registry clients with the server's outbound guard. */
+  readonly createClient: (options: RegistryClientOptions) => RegistryClient;
+  readonly licenseChannel: (id: number) => Promise<string | null | undefined>;
+  /** The local repositories, once the server has them. */
+  readonly localRepositories: () => LocalRepositories;
+  readonly dataDir: string;
+  /** The host customers know this server by (read when a bundle is built). */
+  readonly ownHost: () => string;
+  readonly now?: () => number;
+}
+
+/** Creates the releases module. */
+export function createReleases(db: Kysely<Database>, options: ReleasesOptions) {
+  const now = options.now ?? Date.now;
+  const store = createReleaseStore(db);
+  const bundles = createBundleCache(options.dataDir, (release, out) =>
+    buildReleaseBundle(
+      {
+        directory: options.directory,
+        createClient: options.createClient,
+        local: createLocalSource((name) => options.localRepositories()(name)),
+        ownHost: options.ownHost,
+        now,
+      },
+      release,
+      out,
+    ),
+  );
+  const service = createReleaseService({ ...options, store, bundles, now });
+  return { service, bundles };
+}
