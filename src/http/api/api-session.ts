@@ -3,7 +3,8 @@
  * The portal's sign-in, mounted at `/api/v1/session` (before the API): `POST`
  * with `{ username, password }` checks the password (rate-limited and audited
  * like every login), creates an API token `portal-<utc time>-<random>` with
- * the `api` scope only, expiring after {@link sessionLifetimeMs}, and sets the
+ * the scopes `api` and `*:pull` (repository pages read tags; the registry
+ * never reads the cookie), expiring after {@link sessionLifetimeMs}, and sets the
  * session and CSRF cookies (session-cookie.ts); `GET` answers who is signed in
  * and the CSRF token; `DELETE` (cookie and CSRF token) revokes the token and
  * clears the cookies. A session is an ordinary token: `wharf token list` shows
@@ -77,7 +78,7 @@ export function createSessionHandler(deps: SessionDeps) {
     const caller = { principal: result.principal, remote };
     const made = await deps.tokens.create(caller, {
       name: tokenName(),
-      scopes: ["api"],
+      scopes: ["api", "*:pull"],
       expires: `${sessionLifetimeMs / 3_600_000}h`,
     });
     res.setHeader("Set-Cookie", sessionCookies(req, { username, token: made.token }, sessionLifetimeMs / 1000));
