@@ -1,10 +1,12 @@
 /**
  * @module
- * One organization: its repositories, applications and pull secrets.
+ * One organization: its repositories, applications, pull secrets and
+ * external registries.
  */
 import { type FormEvent, useState } from "react";
 import { api, seg } from "../api.ts";
 import { ErrorBanner, Link, useLoad } from "../ui.tsx";
+import { ExternalRegistriesSection } from "./external-registries-section.tsx";
 import { SecretsSection } from "./secrets-section.tsx";
 
 interface OrgDetail {
@@ -90,6 +92,7 @@ export function OrgPage(props: { org: string }) {
       <RepositoriesSection org={props.org} />
       <AppsSection org={props.org} />
       <SecretsSection org={props.org} />
+      <ExternalRegistriesSection org={props.org} />
     </>
   );
 }
