@@ -203,8 +203,12 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     await page.getByLabel("For customer").fill("globex");
     await page.getByRole("button", { name: "Create license" }).click();
     const shown = page.getByRole("status");
-    const licenseId = (await shown.locator("code").textContent()) ?? "";
+    const licenseId = (await shown.locator("code").first().textContent()) ?? "";
     assert.match(licenseId, /^wharf_lic_/);
+    await shown.getByText("What the customer may pull: shop/*").waitFor();
+    const secretYaml = (await shown.getByLabel("Kubernetes pull Secret").textContent()) ?? "";
+    assert.match(secretYaml, /kind: Secret/);
+    assert.match(secretYaml, /kubernetes\.io\/dockerconfigjson/);
     const basic = basicAuth(licenseId, licenseId);
     const token = (scope: string) =>
       requestToken(

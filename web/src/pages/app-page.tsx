@@ -1,12 +1,20 @@
 /**
  * @module
  * One application: its customers and their licenses. A new license's id (the
- * customer's credential) is shown once, right after creation; a license can
- * be revoked.
+ * customer's credential) is shown once, right after creation, with what the
+ * customer needs: the entitlements, the `docker login` line and the
+ * Kubernetes pull Secret; a license can be revoked.
  */
 import { type FormEvent, useState } from "react";
 import { api, seg } from "../api.ts";
 import { CopyLine, ErrorBanner, useLoad } from "../ui.tsx";
+
+interface Created {
+  readonly id: string;
+  readonly licenseId: string;
+  readonly entitlements: readonly string[];
+  readonly secretYaml: string;
+}
 
 interface License {
   readonly id: string;
@@ -27,7 +35,7 @@ export function AppPage(props: { app: string }) {
   const [customer, setCustomer] = useState("");
   const [licensee, setLicensee] = useState("");
   const [expires, setExpires] = useState("");
-  const [created, setCreated] = useState<string>();
+  const [created, setCreated] = useState<Created>();
   const [error, setError] = useState<unknown>();
   const run = async (work: () => Promise<void>) => {
     setError(undefined);
@@ -49,11 +57,17 @@ export function AppPage(props: { app: string }) {
   const addLicense = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const made = await api<{ licenseId: string }>("POST", `${base}/licenses`, {
+      const made = await api<{ id: string; licenseId: string; entitlements: string[] }>("POST", `${base}/licenses`, {
         customer: licensee,
         ...(expires ? { expires } : {}),
       });
-      setCreated(made.licenseId);
+      // The id is known only now: render the customer's pull Secret while it is.
+      const secret = await api<{ yaml: string }>("POST", `${base}/licenses/${seg(made.id)}/pull-secret`, {
+        licenseId: made.licenseId,
+        namespaces: ["default"],
+        registry: window.location.host,
+      }).catch(() => ({ yaml: "" }));
+      setCreated({ ...made, secretYaml: secret.yaml });
     });
   };
   return (
@@ -87,7 +101,21 @@ export function AppPage(props: { app: string }) {
               The new license id: copy it now, it is shown only once. The customer signs in to the registry with it as
               username and password.
             </p>
-            <CopyLine text={created} label="Copy the license id" />
+            <CopyLine text={created.licenseId} label="Copy the license id" />
+            <p>What the customer may pull: {created.entitlements.join(", ")}</p>
+            <p>
+              Log in (the password is the id too):{" "}
+              <CopyLine
+                text={`docker login ${window.location.host} -u ${created.licenseId}`}
+                label="Copy the docker login line"
+              />
+            </p>
+            {created.secretYaml && (
+              <>
+                <p>The Kubernetes pull Secret for the namespace default (kubectl apply -f -):</p>
+                <pre aria-label="Kubernetes pull Secret">{created.secretYaml}</pre>
+              </>
+            )}
             <button type="button" onClick={() => setCreated(undefined)}>
               Done
             </button>
