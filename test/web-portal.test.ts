@@ -206,7 +206,7 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     const licenseId = (await shown.locator("code").first().textContent()) ?? "";
     assert.match(licenseId, /^wharf_lic_/);
     await shown.getByText("What the customer may pull: shop/*").waitFor();
-    const secretYaml = (await shown.getByLabel("Kubernetes pull Secret").textContent()) ?? "";
+    const secretYaml = (await shown.getByRole("region", { name: "Kubernetes pull Secret" }).textContent()) ?? "";
     assert.match(secretYaml, /kind: Secret/);
     assert.match(secretYaml, /kubernetes\.io\/dockerconfigjson/);
     const basic = basicAuth(licenseId, licenseId);

@@ -113,7 +113,9 @@ export function AppPage(props: { app: string }) {
             {created.secretYaml && (
               <>
                 <p>The Kubernetes pull Secret for the namespace default (kubectl apply -f -):</p>
-                <pre aria-label="Kubernetes pull Secret">{created.secretYaml}</pre>
+                <section aria-label="Kubernetes pull Secret">
+                  <pre>{created.secretYaml}</pre>
+                </section>
               </>
             )}
             <button type="button" onClick={() => setCreated(undefined)}>
