@@ -65,6 +65,10 @@ export function webMount(root: string = webRoot): Mount {
     prefix: "",
     id: "web",
     async handle(req: IncomingMessage, res: ServerResponse, _query: URLSearchParams, path: string) {
+      if (path.startsWith("/api/")) {
+        // Reached only when the API is not mounted: accounts are off.
+        throw new WharfError("NOT_FOUND", "the management API and the portal's sign-in need auth.enabled: true");
+      }
       if (req.method !== "GET" && req.method !== "HEAD") {
         throw new WharfError("NOT_FOUND", `nothing is served at ${path.slice(0, 200)}`);
       }
