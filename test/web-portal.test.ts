@@ -69,12 +69,14 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     await writeOciLayout(join(scratch, "source"), [{ tag: "app", item: image }]);
   });
 
+  /** With PORTAL_TEST_SCREENSHOTS=DIR, a full-page screenshot named `name` (the README's come from here). */
+  async function shot(name: string) {
+    const dir = process.env.PORTAL_TEST_SCREENSHOTS;
+    if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+
   afterEach(async (t) => {
-    if (process.env.PORTAL_TEST_SCREENSHOTS)
-      await page?.screenshot({
-        path: `${process.env.PORTAL_TEST_SCREENSHOTS}/${t.name.slice(0, 20)}.png`,
-        fullPage: true,
-      });
+    if (page) await shot(t.name.slice(0, 40));
   });
 
   after(async () => {
@@ -209,6 +211,7 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     const secretYaml = (await shown.getByRole("region", { name: "Kubernetes pull Secret" }).textContent()) ?? "";
     assert.match(secretYaml, /kind: Secret/);
     assert.match(secretYaml, /kubernetes\.io\/dockerconfigjson/);
+    await shot("license created");
     const basic = basicAuth(licenseId, licenseId);
     const token = (scope: string) =>
       requestToken(
