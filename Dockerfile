@@ -15,6 +15,7 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.sh scripts/build.sh
 COPY src src
+COPY web web
 RUN bash scripts/build.sh && rm -f dist/.built && find dist -name '*.map' -delete \
   && npm prune --omit=dev --ignore-scripts
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Compiles src/ to plain JavaScript in dist/ (tests excluded) and stamps it.
+# Compiles src/ to plain JavaScript in dist/ (tests excluded), builds the web
+# portal from web/ into dist/web (Vite), and stamps it.
 # bin/wharf runs dist/ while it is newer than every source file, and the
 # TypeScript sources directly (Node's type stripping) otherwise: the build
 # only saves memory (about 30 MiB of RSS) and start-up time, never changes
@@ -12,4 +13,5 @@ if [ ! -x node_modules/.bin/tsc ]; then
 fi
 rm -rf dist
 node_modules/.bin/tsc -p tsconfig.build.json
+node_modules/.bin/vite build --config web/vite.config.ts --logLevel warn
 touch dist/.built

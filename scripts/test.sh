@@ -19,5 +19,6 @@ echo "== lint (biome)"
 "$bin/biome" check .
 echo "== types (tsc)"
 "$bin/tsc" --noEmit -p .
+"$bin/tsc" --noEmit -p web
 echo "== tests (node --test) on $("$bin/node" --version)"
 "$bin/node" --test --test-concurrency=2 --test-timeout=300000 'src/**/*.test.ts' 'test/**/*.test.ts'

@@ -14,6 +14,7 @@ import { createManagement } from "./accounts/management-service.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
+import { createSessionHandler } from "./http/api/api-session.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createBundleDownload, isBundlePath } from "./http/api/release-bundle-download.ts";
 import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
@@ -22,6 +23,7 @@ import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
 import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.ts";
+import { webMount } from "./http/serve-web.ts";
 import { loadTlsFiles, reloadTlsOnChange } from "./http/tls-files.ts";
 import { createLicensing } from "./licensing/create-licensing.ts";
 import type { Logger } from "./log/create-logger.ts";
@@ -206,6 +208,13 @@ async function createAuth(
     verifier: accounts.verifier,
     audit: accounts.audit,
   });
+  // The portal's sign-in; mounted before /api/v1, which would otherwise take the path.
+  const session = createSessionHandler({
+    verifier: accounts.verifier,
+    audit: accounts.audit,
+    tokens: management.tokens,
+  });
+  mounts.push({ prefix: "/api/v1/session", id: "session", handle: session });
   mounts.push({
     prefix: "/api/v1",
     id: "api",
@@ -349,7 +358,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
     },
     checkReady,
-    mounts: auth?.mounts ?? [],
+    mounts: [...(auth?.mounts ?? []), webMount()],
   });
   const sweep = () =>
     uploads.sweep(Date.now()).then(

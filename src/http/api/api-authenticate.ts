@@ -5,6 +5,9 @@
  * credential verifier (so a revoked token fails at once). What the
  * principal may do is the management services' decision, not this one's.
  * Failed attempts are audited and rate-limited; nothing secret is logged.
+ * Without an Authorization header, the portal's session cookie stands for
+ * its token (session-cookie.ts); then every request but GET and HEAD must
+ * carry the session's CSRF token in `X-CSRF-Token`, or it is refused (403).
  */
 import type { IncomingMessage } from "node:http";
 import type { Principal } from "../../accounts/access.ts";
@@ -13,6 +16,7 @@ import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import { auditableUsername } from "../../accounts/secret-token.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import { clientAddress, readCredentials } from "../auth/request-credentials.ts";
+import { csrfMatches, decodeSession, readCookies, sessionCookie } from "./session-cookie.ts";
 
 const challenge = { "WWW-Authenticate": 'Basic realm="wharf"' };
 
@@ -23,6 +27,10 @@ export async function authenticateApiRequest(
   audit: AuditLog,
 ): Promise<Principal> {
   const credentials = readCredentials(req);
+  if (credentials.kind === "none") {
+    const session = decodeSession(readCookies(req).get(sessionCookie));
+    if (session !== undefined) return authenticateSession(req, session, verifier);
+  }
   if (credentials.kind !== "basic") {
     const message =
       credentials.kind === "none"
@@ -46,4 +54,22 @@ export async function authenticateApiRequest(
     });
   }
   throw new WharfError("UNAUTHORIZED", "the username, password or token is not valid", { headers: challenge });
+}
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The principal behind a portal session cookie, with the CSRF check for state-changing methods. */
+async function authenticateSession(
+  req: IncomingMessage,
+  session: { username: string; token: string },
+  verifier: CredentialVerifier,
+): Promise<Principal> {
+  const result = await verifier.verify(session.username, session.token, clientAddress(req));
+  if (!result.ok || result.via !== "token") {
+    throw new WharfError("UNAUTHORIZED", "the portal session has expired or was revoked: sign in again");
+  }
+  if (!safeMethods.has(req.method ?? "") && !csrfMatches(req, session.token)) {
+    throw new WharfError("DENIED", "missing or wrong CSRF token: send the X-CSRF-Token header the session gave");
+  }
+  return result.principal;
 }

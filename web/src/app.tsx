@@ -1,0 +1,110 @@
+/**
+ * @module
+ * The portal's shell: asks who is signed in, shows the sign-in form or the
+ * pages with a header (user, sign out) and routes by path.
+ */
+import { type FormEvent, useEffect, useState } from "react";
+import { api } from "./api.ts";
+import { AppPage } from "./pages/app-page.tsx";
+import { OrgPage } from "./pages/org-page.tsx";
+import { OrgsPage } from "./pages/orgs-page.tsx";
+import { RepositoryPage } from "./pages/repository-page.tsx";
+import { navigate, usePath } from "./router.ts";
+import { ErrorBanner, Link } from "./ui.tsx";
+
+interface Session {
+  readonly user: string;
+  readonly isAdmin?: boolean;
+}
+
+function SignIn(props: { onSignedIn: (s: Session) => void }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await api("POST", "/session", { username, password });
+      props.onSignedIn(await api<Session>("GET", "/session"));
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <main className="signin">
+      <h1>Sign in to Wharf</h1>
+      <form onSubmit={submit} aria-label="Sign in">
+        <label>
+          Username
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <button type="submit">Sign in</button>
+      </form>
+      <ErrorBanner error={error} />
+    </main>
+  );
+}
+
+function Page(props: { path: string; session: Session }) {
+  const parts = props.path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "orgs" && parts[1]) return <OrgPage org={parts[1]} />;
+  if (parts[0] === "repositories" && parts.length > 1) return <RepositoryPage name={parts.slice(1).join("/")} />;
+  if (parts[0] === "apps" && parts[1]) return <AppPage app={parts[1]} />;
+  return <OrgsPage isAdmin={props.session.isAdmin === true} />;
+}
+
+/** The whole portal. */
+export function App() {
+  const path = usePath();
+  const [session, setSession] = useState<Session | null>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    api<Session>("GET", "/session").then(setSession, () => setSession(null));
+  }, []);
+  if (session === undefined) return <p aria-busy="true">Loading…</p>;
+  if (session === null) return <SignIn onSignedIn={setSession} />;
+  const signOut = async () => {
+    try {
+      await api("DELETE", "/session");
+      setSession(null);
+      navigate("/");
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <>
+      <header>
+        <nav aria-label="Main">
+          <Link to="/">Wharf</Link>
+        </nav>
+        <span className="who">
+          Signed in as <strong>{session.user}</strong>
+        </span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <ErrorBanner error={error} />
+      <main>
+        <Page path={path} session={session} />
+      </main>
+    </>
+  );
+}
