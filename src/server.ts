@@ -11,6 +11,7 @@ import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
+import { createChartDelivery } from "./charts/create-charts.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
@@ -293,7 +294,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       ...(parts.now && { now: parts.now }),
     });
   const services = {
-    repositories: routeRepositories(local, proxy),
+    // Licenses pull Helm charts rendered with their own values (charts/).
+    repositories: auth
+      ? createChartDelivery({ facts: auth.licensing.facts })(routeRepositories(local, proxy))
+      : routeRepositories(local, proxy),
     catalog: metadata,
     authorizer,
     metrics,

@@ -85,21 +85,14 @@ const s3Storage = z
       .optional()
       .meta({ description: "The region; else AWS_REGION, the AWS profile, or `us-east-1`." }),
     /** Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this). */
-    forcePathStyle: z
-      .boolean()
-      .default(false)
-      .meta({
-        description: "Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this).",
-      }),
+    forcePathStyle: z.boolean().default(false).meta({
+      description: "Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this).",
+    }),
     /** Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role). */
-    accessKeyId: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          "Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role).",
-      }),
+    accessKeyId: z.string().min(1).optional().meta({
+      description:
+        "Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role).",
+    }),
     secretAccessKey: z
       .string()
       .min(1)

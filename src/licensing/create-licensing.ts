@@ -14,6 +14,7 @@ import type { Database } from "../metadata/database-schema.ts";
 import { createLicensingStore } from "../metadata/kysely-licensing-store.ts";
 import { createCustomerService } from "./customer-service.ts";
 import { createLicenseAuthority } from "./license-authority.ts";
+import { createLicenseFacts } from "./license-facts.ts";
 import { createLicensePolicy, type ResolveUpstreamName } from "./license-policy.ts";
 import { createLicenseService } from "./license-service.ts";
 import { createPullRecorder } from "./pull-recorder.ts";
@@ -45,6 +46,8 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
   return {
     /** What accounts authenticate and authorize licenses through. */
     authority,
+    /** The facts a license's charts are rendered with (the chart delivery reads them per pull). */
+    facts: createLicenseFacts(store, clock),
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */

@@ -33,6 +33,7 @@ function principalOf(row: LicenseRow): LicensePrincipal {
     customer: row.customer,
     appSlug: row.appSlug,
     entitlements: row.entitlements,
+    channel: row.channel,
   };
 }
 
