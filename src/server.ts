@@ -45,6 +45,7 @@ import { createUploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
 import { createRegistryClient } from "./registry-client/create-registry-client.ts";
 import type { RegistryClientOptions } from "./registry-client/registry-client-options.ts";
+import type { KeyRing } from "./secrets/key-ring.ts";
 import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
@@ -115,7 +116,13 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
   const services = createServiceManager({ ...deps, secrets });
   const external = createExternalRegistries({ ...deps, store: createExternalRegistryStore(db) });
   const rotation = external.withRotation(secrets);
-  return { secrets, services, external, rotateKey: createKeyRotation({ keys, secrets: rotation }) };
+  return {
+    secrets,
+    services,
+    external,
+    rotateKey: createKeyRotation({ keys, secrets: rotation }),
+    keyRing: keys.ring,
+  };
 }
 
 /** The accounts services and the HTTP parts that expose them. */
@@ -133,11 +140,14 @@ async function createAuth(
   // proxy path may use the host instead. The directory exists once deploy is built.
   let upstreams: UpstreamDirectory | undefined;
   const resolveUpstreamName = async (app: string, segment: string) => (await upstreams?.find(app, segment))?.name;
+  // New license ids are sealed under the master key, loaded with deploy below.
+  let keyRing: (() => KeyRing) | undefined;
   const licensing = createLicensing(db, {
     log,
     clock: () => clock.now(),
     publicUrl: config.publicUrl,
     resolveUpstreamName,
+    keyRing: () => keyRing?.(),
   });
   const accounts = await createAccounts(db, config, log, {
     clock,
@@ -169,6 +179,7 @@ async function createAuth(
   });
   const deploy = await createDeploy(db, config, accounts, outbound);
   upstreams = parts.upstreams ?? deploy.external.directory;
+  keyRing = deploy.keyRing;
   const licensingServices = licensing.services({
     store: accounts.store,
     resolver: accounts.resolver,

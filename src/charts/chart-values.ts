@@ -6,6 +6,7 @@
  * together with that table, since chart templates depend on them.
  */
 import type { LicenseFacts } from "../licensing/license-facts.ts";
+import { renderDockerConfigJson } from "../secrets/render-docker-config.ts";
 
 /** `global.wharf` for one license. */
 export interface WharfValues {
@@ -26,6 +27,17 @@ export interface WharfValues {
   readonly proxyPrefix: string;
   /** `<imageRegistry>/<app>`: prefix of the application's own images. */
   readonly appPrefix: string;
+  /**
+   * base64 of a `.dockerconfigjson` with the license id as username and
+   * password for `imageRegistry` (the `data` of a kubernetes.io/dockerconfigjson
+   * Secret); "" for licenses whose id Wharf does not keep.
+   */
+  readonly dockerconfigjson: string;
+}
+
+function dockerConfig(registry: string, id: string): string {
+  const json = renderDockerConfigJson([{ kind: "password", registryKey: registry, username: id, password: id }]);
+  return Buffer.from(json, "utf8").toString("base64");
 }
 
 /** The values for `facts`, pulled through registry host `registry` (`host[:port]`). Same input, same output. */
@@ -41,5 +53,6 @@ export function wharfValues(facts: LicenseFacts, registry: string): WharfValues 
     imageRegistry: registry,
     proxyPrefix: `${registry}/proxy/${facts.app}`,
     appPrefix: `${registry}/${facts.app}`,
+    dockerconfigjson: facts.secretId === undefined ? "" : dockerConfig(registry, facts.secretId),
   };
 }
