@@ -3,8 +3,8 @@
  * Helm charts for customers, end to end on the real server with accounts:
  * the vendor pushes a chart artifact built as `helm package` + `helm push`
  * would (test/support/helm-chart.ts) with skopeo; customers pull it with
- * skopeo through their license (`<app>/<channel>/<chart>` and `<app>/<chart>`)
- * and unpack it:
+ * skopeo through their license (`<app>/<channel>/<chart>` and `<app>/<chart>`;
+ * the license id or the customer's e-mail as username) and unpack it:
  * - values.yaml carries `global.wharf` with that license's own data (its
  *   pull secret included), and nothing of another customer's;
  * - a second license gets other values and another digest; the same
@@ -55,14 +55,14 @@ async function license(app: string, customer: string, channel?: string): Promise
 }
 
 /** skopeo copy of `reference` with `customer`'s license into a fresh layout; its contents and the pulled manifest's digest. */
-async function pull(customer: string, reference: string) {
+async function pull(customer: string, reference: string, username?: string) {
   const { id } = licenses[customer]!;
   const dir = join(scratch, `pull-${pulls++}`);
   await box.skopeoOk([
     "copy",
     "--src-tls-verify=false",
     "--src-creds",
-    `${id}:${id}`,
+    `${username ?? id}:${id}`,
     `docker://${wharf.host}/${reference}`,
     `oci:${dir}:pulled`,
   ]);
@@ -180,6 +180,8 @@ describe("charts delivered per license", () => {
     const globex = await pullValues("globex", "myapp/stable/web:1.0.0");
     const again = await pullValues("globex", "myapp/web:1.0.0");
     assert.equal(again.digest, globex.digest);
+    const byEmail = await pull("globex", "myapp/stable/web:1.0.0", "OPS@globex.example");
+    assert.equal(byEmail.digest, globex.digest, "the customer's e-mail as username (helm registry login)");
     assert.deepEqual(again.archive, globex.archive);
     const initech = await pullValues("initech", "myapp/beta/web:1.0.0");
     assert.notEqual(initech.digest, globex.digest);
@@ -237,6 +239,16 @@ describe("charts delivered per license", () => {
     ]);
     assert.notEqual(otherChannel.code, 0);
     assert.match(otherChannel.stderr, /unknown|not found|denied/i);
+
+    const wrongEmail = await box.skopeo([
+      "inspect",
+      "--raw",
+      "--tls-verify=false",
+      "--creds",
+      `it@initech.example:${id}`,
+      `docker://${wharf.host}/myapp/stable/web:1.0.0`,
+    ]);
+    assert.ok(isAuthError(wrongEmail), `another customer's e-mail with this id: ${wrongEmail.stderr}`);
 
     const umbrella = licenses.umbrella!;
     const foreign = await box.skopeo([
