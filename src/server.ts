@@ -11,6 +11,7 @@ import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
+import { createChartDelivery } from "./charts/create-charts.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
@@ -49,6 +50,7 @@ import { createRegistryClient } from "./registry-client/create-registry-client.t
 import type { RegistryClientOptions } from "./registry-client/registry-client-options.ts";
 import { createReleases } from "./releases/create-releases.ts";
 import type { LocalRepositories } from "./releases/local-source.ts";
+import type { KeyRing } from "./secrets/key-ring.ts";
 import { openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
@@ -119,7 +121,13 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
   const services = createServiceManager({ ...deps, secrets });
   const external = createExternalRegistries({ ...deps, store: createExternalRegistryStore(db) });
   const rotation = external.withRotation(secrets);
-  return { secrets, services, external, rotateKey: createKeyRotation({ keys, secrets: rotation }) };
+  return {
+    secrets,
+    services,
+    external,
+    rotateKey: createKeyRotation({ keys, secrets: rotation }),
+    keyRing: keys.ring,
+  };
 }
 
 /** The accounts services and the HTTP parts that expose them. */
@@ -137,11 +145,14 @@ async function createAuth(
   // proxy path may use the host instead. The directory exists once deploy is built.
   let upstreams: UpstreamDirectory | undefined;
   const resolveUpstreamName = async (app: string, segment: string) => (await upstreams?.find(app, segment))?.name;
+  // New license ids are sealed under the master key, loaded with deploy below.
+  let keyRing: (() => KeyRing) | undefined;
   const licensing = createLicensing(db, {
     log,
     clock: () => clock.now(),
     publicUrl: config.publicUrl,
     resolveUpstreamName,
+    keyRing: () => keyRing?.(),
   });
   const accounts = await createAccounts(db, config, log, {
     clock,
@@ -173,6 +184,7 @@ async function createAuth(
   });
   const deploy = await createDeploy(db, config, accounts, outbound);
   upstreams = parts.upstreams ?? deploy.external.directory;
+  keyRing = deploy.keyRing;
   const licensingServices = licensing.services({
     store: accounts.store,
     resolver: accounts.resolver,
@@ -332,7 +344,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       ...(parts.now && { now: parts.now }),
     });
   const services = {
-    repositories: routeRepositories(local, proxy),
+    // Licenses pull Helm charts rendered with their own values (charts/).
+    repositories: auth
+      ? createChartDelivery({ facts: auth.licensing.facts })(routeRepositories(local, proxy))
+      : routeRepositories(local, proxy),
     catalog: metadata,
     authorizer,
     metrics,

@@ -51,6 +51,8 @@ export type Principal =
       readonly appSlug: string;
       /** Entitlement patterns: `<app-slug>/<path>` and `<registry-short-name>/<path>`, `*` wildcards. */
       readonly entitlements: readonly string[];
+      /** The release channel the license follows (`stable`, `beta`, …); null or absent: the default channel. */
+      readonly channel?: string | null;
     };
 
 /** The principal of a request with no credentials. */

@@ -18,8 +18,9 @@ export interface LicenseAuthority {
   recognizes(secret: string): boolean;
   /**
    * The principal for a license id presented as `username` and `secret`
-   * (both must be the license id); undefined when unknown, revoked or
-   * expired. Never throws for bad input.
+   * (`secret` is the license id; `username` the id or the customer's
+   * e-mail address); undefined when unknown, revoked or expired. Never
+   * throws for bad input.
    */
   authenticate(username: string, secret: string): Promise<LicensePrincipal | undefined>;
   /** The current principal of license row `id`; undefined when deleted, revoked or expired. */

@@ -12,8 +12,10 @@ import type { ManagementDeps } from "../accounts/management-access.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "../metadata/database-schema.ts";
 import { createLicensingStore } from "../metadata/kysely-licensing-store.ts";
+import type { KeyRing } from "../secrets/key-ring.ts";
 import { createCustomerService } from "./customer-service.ts";
 import { createLicenseAuthority } from "./license-authority.ts";
+import { createLicenseFacts } from "./license-facts.ts";
 import { createLicensePolicy, type ResolveUpstreamName } from "./license-policy.ts";
 import { createLicenseService } from "./license-service.ts";
 import { createPullRecorder } from "./pull-recorder.ts";
@@ -27,6 +29,8 @@ export interface LicensingOptions {
   readonly resolveUpstreamName?: ResolveUpstreamName;
   /** The server's public URL: the registry host of rendered pull secrets. */
   readonly publicUrl?: string;
+  /** The master-key ring (once loaded): new license ids are kept sealed under it for the chart delivery. */
+  readonly keyRing?: () => KeyRing | undefined;
 }
 
 /** The licensing module. */
@@ -47,13 +51,21 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
     authority,
     /** The channel of license row `id` (null: none, so every channel); undefined when the license is gone. */
     channelOf: async (id: number) => (await store.findLicenseById(id))?.channel,
+    /** The facts a license's charts are rendered with (the chart delivery reads them per pull). */
+    facts: createLicenseFacts(store, clock, options.keyRing),
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */
     services(accounts: ManagementDeps) {
       const deps = { ...accounts, licensing: store, now: clock };
       const customers = createCustomerService(deps);
-      const licenses = createLicenseService({ ...deps, customers, pulls, publicUrl: options.publicUrl });
+      const licenses = createLicenseService({
+        ...deps,
+        customers,
+        pulls,
+        publicUrl: options.publicUrl,
+        keyRing: options.keyRing,
+      });
       return { customers, licenses };
     },
   };

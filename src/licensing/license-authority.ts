@@ -1,19 +1,20 @@
 /**
  * @module
  * Licensing's side of the accounts seam (`accounts/license-authority.ts`):
- * a license id authenticates as itself — username and password are both the
- * id — and is looked up by its hash; a license principal is re-read by row
+ * a license id authenticates as itself — the password is the id, the
+ * username the id too or the customer's e-mail address (as `helm registry
+ * login` users expect) — and is looked up by its hash; a license principal is re-read by row
  * id whenever a request presents a token for it, so revocation and expiry
  * (against the injected clock) take effect on the very next request.
  */
 import type { LicenseAuthority, LicensePrincipal } from "../accounts/license-authority.ts";
-import type { LicenseRow, LicenseStore } from "../metadata/licensing-metadata.ts";
+import type { CustomerStore, LicenseRow, LicenseStore } from "../metadata/licensing-metadata.ts";
 import { hashLicenseId, licenseIdMatches, looksLikeLicenseId } from "./license-id.ts";
 import type { LicensePolicy } from "./license-policy.ts";
 
 /** What the authority needs. */
 export interface LicenseAuthorityDeps {
-  readonly store: Pick<LicenseStore, "findLicenseByHash" | "findLicenseById">;
+  readonly store: Pick<LicenseStore, "findLicenseByHash" | "findLicenseById"> & Pick<CustomerStore, "findCustomer">;
   readonly policy: LicensePolicy;
   /** Milliseconds since the epoch (injected so tests need not wait for an expiry). */
   readonly clock: () => number;
@@ -33,20 +34,25 @@ function principalOf(row: LicenseRow): LicensePrincipal {
     customer: row.customer,
     appSlug: row.appSlug,
     entitlements: row.entitlements,
+    channel: row.channel,
   };
 }
 
 /** Creates the authority. */
 export function createLicenseAuthority(deps: LicenseAuthorityDeps): LicenseAuthority {
+  const isCustomerEmail = async (row: LicenseRow, username: string): Promise<boolean> => {
+    if (!username.includes("@")) return false;
+    const email = (await deps.store.findCustomer(row.appSlug, row.customer))?.email;
+    return email !== null && email !== undefined && email.toLowerCase() === username.trim().toLowerCase();
+  };
   return {
     recognizes: looksLikeLicenseId,
     async authenticate(username, secret) {
       if (!looksLikeLicenseId(secret)) return undefined;
       const row = await deps.store.findLicenseByHash(hashLicenseId(secret));
-      // The username must be the id too; compared by hash, in constant time.
-      if (!row || !licenseIdMatches(secret, row.secretHash) || !licenseIdMatches(username, row.secretHash)) {
-        return undefined;
-      }
+      if (!row || !licenseIdMatches(secret, row.secretHash)) return undefined;
+      // The username is the id too (compared by hash, in constant time), or the customer's e-mail address.
+      if (!licenseIdMatches(username, row.secretHash) && !(await isCustomerEmail(row, username))) return undefined;
       return licenseActive(row, deps.clock()) ? principalOf(row) : undefined;
     },
     async principalOf(id) {

@@ -108,6 +108,7 @@ describe("a license principal", () => {
         customer: "acme",
         appSlug: "myapp",
         entitlements: ["myapp/*"],
+        channel: null,
       },
     );
     assert.equal(await licensing.authority.authenticate("acme", created.licenseId), undefined);

@@ -2,7 +2,8 @@
  * @module
  * What a license may pull — only pull, and only:
  * - its application's own repositories `<app>/<path>` that an own-image
- *   entitlement (`<app>/…`) covers;
+ *   entitlement (`<app>/…`) covers, and the channel paths of those
+ *   (`<app>/<its channel>/<path>`, see channel-path.ts);
  * - proxy repositories `proxy/<app>/<upstream>/<path>` of its own
  *   application, when `<short-name>/<path>` is covered by an external
  *   entitlement, `<short-name>` being what `resolveUpstreamName` makes of
@@ -11,6 +12,7 @@
  * repository, so a license cannot learn which images exist.
  */
 import type { LicensePrincipal } from "../accounts/license-authority.ts";
+import { channelSourceName } from "./channel-path.ts";
 import { entitlementCovers } from "./entitlements.ts";
 
 /** Maps a proxy path's upstream segment (e.g. `quay.io`) to the external registry's short name, if any. */
@@ -27,7 +29,11 @@ export function createLicensePolicy(resolveUpstreamName: ResolveUpstreamName = u
   return async (principal, repository) => {
     const app = principal.appSlug;
     const own = principal.entitlements.filter((p) => p.startsWith(`${app}/`));
-    if (repository.startsWith(`${app}/`)) return own.some((p) => entitlementCovers(p, repository));
+    if (repository.startsWith(`${app}/`)) {
+      // A channel path (`<app>/<channel>/<chart>`) is entitled like the chart's own repository.
+      const source = channelSourceName(principal, repository);
+      return own.some((p) => entitlementCovers(p, repository) || entitlementCovers(p, source));
+    }
     const proxyPrefix = `proxy/${app}/`;
     if (!repository.startsWith(proxyPrefix)) return false;
     const rest = repository.slice(proxyPrefix.length);

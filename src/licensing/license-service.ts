@@ -12,6 +12,8 @@ import { recordChange } from "../accounts/management-access.ts";
 import { parseDuration, parseSince } from "../accounts/management-duration.ts";
 import { isWharfError } from "../errors/wharf-error.ts";
 import type { LicenseRow } from "../metadata/licensing-metadata.ts";
+import type { KeyRing } from "../secrets/key-ring.ts";
+import { encryptSecret } from "../secrets/secret-cipher.ts";
 import type { CustomerService, LicensingServiceDeps } from "./customer-service.ts";
 import { parseEntitlements } from "./entitlements.ts";
 import { hashLicenseId, licenseIdMatches, newLicenseId, publicIdOf } from "./license-id.ts";
@@ -80,7 +82,13 @@ export type LicenseService = ReturnType<typeof createLicenseService>;
 
 /** Creates the license service. */
 export function createLicenseService(
-  deps: LicensingServiceDeps & { customers: CustomerService; pulls: PullRecorder; publicUrl: string | undefined },
+  deps: LicensingServiceDeps & {
+    customers: CustomerService;
+    pulls: PullRecorder;
+    publicUrl: string | undefined;
+    /** When given, the new license's id is also kept encrypted under it (bound to its public handle). */
+    keyRing?: (() => KeyRing | undefined) | undefined;
+  },
 ) {
   const { licensing: store, now: clock } = deps;
 
@@ -112,9 +120,12 @@ export function createLicenseService(
       const expiresAt = expiryFrom(input.expires, now);
       const licenseId = newLicenseId();
       const secretHash = hashLicenseId(licenseId);
+      const publicId = publicIdOf(secretHash);
+      const ring = deps.keyRing?.();
       const row = await store.createLicense({
         customerId: customer.id,
-        publicId: publicIdOf(secretHash),
+        publicId,
+        sealedId: ring ? encryptSecret(ring, licenseId, publicId) : null,
         secretHash,
         channel,
         entitlements,

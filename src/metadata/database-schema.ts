@@ -5,7 +5,7 @@
  * Manifests are kept in the database (they are small and bounded), so a
  * manifest GET is one indexed query; blob bytes live in the storage driver.
  */
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 export interface RepositoriesTable {
   id: Generated<number>;
@@ -221,6 +221,8 @@ export interface LicensesTable {
   expires_at: number | null;
   revoked_at: number | null;
   created_at: number;
+  /** The secret id encrypted under the master key (migration 0008); null for older licenses. */
+  sealed_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One manifest or blob a license pulled. */

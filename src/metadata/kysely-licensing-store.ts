@@ -53,6 +53,7 @@ export function createLicensingStore(db: Kysely<Database>): LicensingMetadata {
     expiresAt: nullableNumber(row.expires_at),
     revokedAt: nullableNumber(row.revoked_at),
     createdAt: Number(row.created_at),
+    sealedId: row.sealed_id,
     customer: row.customer_name,
     appSlug: row.app_slug,
   });
@@ -104,6 +105,7 @@ export function createLicensingStore(db: Kysely<Database>): LicensingMetadata {
           expires_at: license.expiresAt,
           revoked_at: null,
           created_at: license.createdAt,
+          sealed_id: license.sealedId ?? null,
         })
         .returning("id")
         .executeTakeFirstOrThrow();

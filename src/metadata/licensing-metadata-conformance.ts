@@ -63,10 +63,20 @@ export function runLicensingMetadataConformance(name: string, create: () => Prom
     it("finds licenses by hash, row id and public id, joined with their customer", async () => {
       const acme = (await s.findCustomer("app-a", "acme"))!;
       const created = await s.createLicense(
-        license(acme.id, 1, { channel: "stable", entitlements: ["app-a/*", "quay/acme/*"], expiresAt: 99 }),
+        license(acme.id, 1, {
+          channel: "stable",
+          entitlements: ["app-a/*", "quay/acme/*"],
+          expiresAt: 99,
+          sealedId: "v1:sealed",
+        }),
       );
       assert.deepEqual(created, {
-        ...license(acme.id, 1, { channel: "stable", entitlements: ["app-a/*", "quay/acme/*"], expiresAt: 99 }),
+        ...license(acme.id, 1, {
+          channel: "stable",
+          entitlements: ["app-a/*", "quay/acme/*"],
+          expiresAt: 99,
+          sealedId: "v1:sealed",
+        }),
         id: created.id,
         revokedAt: null,
         customer: "acme",

@@ -28,6 +28,8 @@ export interface NewLicense {
   /** Null: never expires. */
   readonly expiresAt: number | null;
   readonly createdAt: number;
+  /** The secret id encrypted under the master key, bound to `publicId`; null or absent when not kept. */
+  readonly sealedId?: string | null;
 }
 
 /** A stored license, with its customer's name and application. */

@@ -8,6 +8,7 @@
  * Local failures are WharfErrors as before; others throw RepositoryError.
  */
 import type { Readable } from "node:stream";
+import type { Principal } from "../accounts/access.ts";
 import type { Digest } from "../digest/digest.ts";
 import type { ReferrerRow, StoredManifest } from "../metadata/registry-metadata.ts";
 import type { ReadRange } from "../storage/storage-driver.ts";
@@ -89,5 +90,15 @@ export interface Repository {
   readonly uploads: RepositoryUploads;
 }
 
-/** Turns a validated repository name into its Repository; fails for names no implementation serves. */
-export type RepositoryResolver = (name: string) => Promise<Repository>;
+/** Who reads a repository (after authorization): some implementations serve each reader its own view. */
+export interface RepositoryReader {
+  readonly principal: Principal;
+  /** `host[:port]` the client addressed (or the server's public URL's). */
+  readonly host: string;
+}
+
+/**
+ * Turns a validated repository name into its Repository; fails for names no
+ * implementation serves. `reader` is absent where nobody in particular reads.
+ */
+export type RepositoryResolver = (name: string, reader?: RepositoryReader) => Promise<Repository>;

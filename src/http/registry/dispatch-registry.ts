@@ -77,7 +77,8 @@ export async function dispatchRegistry(
     const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
     if (!decision.ok) throw decision.error;
     const remote = req.socket.remoteAddress; // read now: the socket may be gone when a streamed answer ends
-    const repository = await services.repositories(name);
+    const host = new URL(requestOrigin(req).publicOrigin).host;
+    const repository = await services.repositories(name, { principal: decision.subject, host });
     await method.handle({ req, res, query, log, name, segment, subject: decision.subject, repository, services });
     if (method.audit && services.onAudited) {
       const digest = res.getHeader("Docker-Content-Digest");
