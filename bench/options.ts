@@ -11,6 +11,8 @@ export interface Options {
   readonly quick: boolean;
   /** The registries to measure, in order. */
   readonly servers: readonly ServerKind[];
+  /** `--only pull`: only the pull rows (after the push they read), no 4 GiB push, no RSS rows. */
+  readonly pullOnly: boolean;
   /** Extra arguments after `wharf serve --listen … --data …`. */
   readonly wharfArgs: readonly string[];
   /** Keep bench/work/run-* (data files and registries' storage) for inspection. */
@@ -24,7 +26,8 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
 
   --quick              skip the 4 GiB push, GET workload 3 s instead of 10 s
   --only NAMES         measure only these, comma-separated: wharf (auth off),
-                       wharf-auth (auth on, Bearer token), distribution
+                       wharf-auth (auth on, Bearer token), distribution; and/or
+                       pull: only the pull rows (e.g. --only wharf,pull)
   --wharf-args "..."   extra arguments for both 'wharf serve' (split on spaces)
   --keep               keep bench/work/run-* afterwards
   --out FILE           markdown results file (default bench/RESULTS.md)
@@ -32,20 +35,29 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
 
 environment: WHARF_BENCH_QUICK=1, WHARF_BENCH_ONLY=NAMES, WHARF_BENCH_ARGS="..."`;
 
+/** The workload group `--only` also takes. */
+const PULL_GROUP = "pull";
+
+function onlyNames(only: string | undefined): string[] {
+  return (only ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+}
+
 function isServerKind(name: string): name is ServerKind {
   return (SERVER_KINDS as readonly string[]).includes(name);
 }
 
 /** The kinds named in `only` (comma-separated), in the canonical order; all when empty. */
 function serversFor(only: string | undefined): ServerKind[] {
-  const names = (only ?? "")
-    .split(",")
-    .map((name) => name.trim())
-    .filter((name) => name !== "");
+  const names = onlyNames(only).filter((name) => name !== PULL_GROUP);
   if (names.length === 0) return [...SERVER_KINDS];
   const unknown = names.filter((name) => !isServerKind(name));
   if (unknown.length > 0) {
-    throw new Error(`--only takes ${SERVER_KINDS.join(", ")} (comma-separated), not "${unknown.join(", ")}"`);
+    throw new Error(
+      `--only takes ${SERVER_KINDS.join(", ")} or ${PULL_GROUP} (comma-separated), not "${unknown.join(", ")}"`,
+    );
   }
   return SERVER_KINDS.filter((kind) => names.includes(kind));
 }
@@ -64,9 +76,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     },
   });
   const wharfArgs = (values["wharf-args"] ?? env.WHARF_BENCH_ARGS ?? "").split(/\s+/);
+  const only = values.only ?? env.WHARF_BENCH_ONLY;
   return {
+    pullOnly: onlyNames(only).includes(PULL_GROUP),
     quick: values.quick || env.WHARF_BENCH_QUICK === "1",
-    servers: serversFor(values.only ?? env.WHARF_BENCH_ONLY),
+    servers: serversFor(only),
     wharfArgs: wharfArgs.filter((arg) => arg !== ""),
     keep: values.keep,
     out: values.out,
