@@ -6,6 +6,7 @@
 import { pipeline } from "node:stream/promises";
 import { parseDigest } from "../../digest/digest.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
+import { FileReadStream } from "../../storage/file-read-stream.ts";
 import { readByteRange } from "./headers.ts";
 import type { RegistryContext } from "./registry-context.ts";
 
@@ -44,7 +45,9 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
     return;
   }
   const stream = await opened.read(range);
-  await pipeline(stream, res);
+  // Files copy through reused buffers (no per-chunk garbage); other drivers' streams pipe.
+  if (stream instanceof FileReadStream) await stream.writeTo(res);
+  else await pipeline(stream, res);
   services.metrics.bytesSent.inc(range ? range.length : size);
 }
 
