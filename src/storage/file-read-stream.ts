@@ -76,7 +76,10 @@ export class FileReadStream extends Readable {
     }
     this.#pumping = true;
     return new Promise<void>((resolve, reject) => {
-      const free = Array.from({ length: poolSize }, () => Buffer.allocUnsafeSlow(chunkBytes));
+      // Allocated on demand, no larger than the range: a 4 KiB blob costs one 4 KiB buffer.
+      const bufferBytes = Math.min(chunkBytes, this.#remaining);
+      const free: Buffer[] = [];
+      let allocated = 0;
       let reading = false;
       let ended = false;
       let settled = false;
@@ -102,8 +105,12 @@ export class FileReadStream extends Readable {
         if (settled || reading || ended) return;
         const want = Math.min(chunkBytes, this.#remaining);
         if (want <= 0) return end();
-        const buffer = free.pop();
-        if (!buffer) return;
+        let buffer = free.pop();
+        if (!buffer) {
+          if (allocated === poolSize) return;
+          allocated++;
+          buffer = Buffer.allocUnsafeSlow(bufferBytes);
+        }
         reading = true;
         read(this.#fd, buffer, 0, want, this.#position, (error, bytes) => {
           reading = false;

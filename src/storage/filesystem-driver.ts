@@ -83,7 +83,15 @@ async function openReader(file: string, path: string, range?: ReadRange): Promis
     await closeFd(fd);
     return Readable.from([]);
   }
-  return new FileReadStream(fd, start, range?.length);
+  // The length bounds the stream's buffers (a small blob gets a small one).
+  let length = range?.length;
+  try {
+    length ??= Math.max(0, (await fstat(fd)).size - start);
+  } catch (error) {
+    await closeFd(fd);
+    throw error;
+  }
+  return new FileReadStream(fd, start, length);
 }
 
 async function writeFile(
