@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Wharf's tests and benchmarks drive as real peers:
 # skopeo and podman (clients), docker-registry (CNCF Distribution 2.8.2, the
-# upstream and benchmark peer), kubectl, buildah and runc (container image). Idempotent: does nothing when every tool
+# upstream and benchmark peer), kubectl, buildah and runc (container image), nginx (blob offload). Idempotent: does nothing when every tool
 # is already there. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 
@@ -15,6 +15,8 @@ command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 # it under podman where crun cannot (hybrid cgroups, as in some sandboxes).
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v runc >/dev/null 2>&1 || need+=(runc)
+# nginx: the reverse proxy of the X-Accel-Redirect offload test (examples/nginx/wharf.conf).
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -44,6 +44,16 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
     res.end();
     return;
   }
+  const internal = repository.blobs.offload?.(digest);
+  if (internal) {
+    // The proxy in front (nginx) serves the file from its internal location, Range included.
+    res.removeHeader("Content-Range");
+    res.statusCode = 200;
+    res.setHeader("X-Accel-Redirect", internal);
+    res.setHeader("Content-Length", 0);
+    res.end();
+    return;
+  }
   const stream = await opened.read(range);
   // Files copy through reused buffers (no per-chunk garbage); other drivers' streams pipe.
   if (stream instanceof FileReadStream) await stream.writeTo(res);
