@@ -83,17 +83,20 @@ export class FileReadStream extends Readable {
       let reading = false;
       let ended = false;
       let settled = false;
+      let closeFile: (() => void) | undefined;
       const settle = (error?: Error) => {
         if (settled) return;
         settled = true;
         destination.off("close", onClose);
         destination.off("error", settle);
         destination.off("finish", onFinish);
-        this.destroy();
-        if (error) {
-          destination.destroy(error);
-          reject(error);
-        } else resolve();
+        if (error) destination.destroy(error);
+        // Settle once the descriptor is closed; a read in flight still uses it, so close after that read.
+        closeFile = () => {
+          this.once("close", () => (error ? reject(error) : resolve()));
+          this.destroy();
+        };
+        if (!reading) closeFile();
       };
       const onClose = () => settle(new Error("the receiver closed before the whole blob was sent"));
       const onFinish = () => settle();
@@ -114,7 +117,7 @@ export class FileReadStream extends Readable {
         reading = true;
         read(this.#fd, buffer, 0, want, this.#position, (error, bytes) => {
           reading = false;
-          if (settled) return;
+          if (settled) return closeFile?.();
           if (error) return settle(error);
           if (bytes === 0) return end();
           this.#position += bytes;
