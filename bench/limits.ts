@@ -16,6 +16,10 @@ export interface Limits {
   readonly sha256: number;
   /** Sequential write with fdatasync, MB/s. */
   readonly diskWrite: number;
+  /** The bare node:http server pulled by one curl (median of 3), MB/s; see node-limit.ts. */
+  readonly nodePull1?: number;
+  /** The same, eight curl clients at once (total), MB/s. */
+  readonly nodePull8?: number;
 }
 
 const SHA_BYTES = 256 * MiB;

@@ -13,6 +13,8 @@ export interface Options {
   readonly servers: readonly ServerKind[];
   /** Measure the pull-through proxy rows (bench/proxy-bench.ts). */
   readonly proxy: boolean;
+  /** `--only pull`: only the pull rows (after the push they read), no 4 GiB push, no RSS rows. */
+  readonly pullOnly: boolean;
   /** Extra arguments after `wharf serve --listen … --data …`. */
   readonly wharfArgs: readonly string[];
   /** Keep bench/work/run-* (data files and registries' storage) for inspection. */
@@ -26,8 +28,9 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
 
   --quick              skip the 4 GiB push, GET workload 3 s instead of 10 s
   --only NAMES         measure only these, comma-separated: wharf (auth off),
-                       wharf-auth (auth on, Bearer token), distribution,
-                       proxy (the pull-through proxy rows alone: --only proxy)
+                       wharf-auth (auth on, Bearer token), distribution; and/or
+                       pull: only the pull rows (e.g. --only wharf,pull);
+                       proxy: the pull-through proxy rows (--only proxy alone)
   --wharf-args "..."   extra arguments for both 'wharf serve' (split on spaces)
   --keep               keep bench/work/run-* afterwards
   --out FILE           markdown results file (default bench/RESULTS.md)
@@ -35,27 +38,32 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
 
 environment: WHARF_BENCH_QUICK=1, WHARF_BENCH_ONLY=NAMES, WHARF_BENCH_ARGS="..."`;
 
-function isServerKind(name: string): name is ServerKind {
-  return (SERVER_KINDS as readonly string[]).includes(name);
-}
+/** The workload groups `--only` also takes. */
+const PULL_GROUP = "pull";
+const PROXY_GROUP = "proxy";
 
-/** The names in `only` (comma-separated). */
-function namesIn(only: string | undefined): string[] {
+function onlyNames(only: string | undefined): string[] {
   return (only ?? "")
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");
 }
 
-/** The kinds named in `only` (comma-separated; `proxy` is not a server), in the canonical order; all when empty. */
+function isServerKind(name: string): name is ServerKind {
+  return (SERVER_KINDS as readonly string[]).includes(name);
+}
+
+/** The kinds named in `only` (comma-separated; `pull` and `proxy` are not servers), in the canonical order. */
 function serversFor(only: string | undefined): ServerKind[] {
-  const all = namesIn(only);
-  const names = all.filter((name) => name !== "proxy");
+  const all = onlyNames(only);
   if (all.length === 0) return [...SERVER_KINDS];
+  const names = all.filter((name) => name !== PULL_GROUP && name !== PROXY_GROUP);
+  // `--only proxy` alone measures no server rows; `--only pull` alone measures every server's pulls.
+  if (names.length === 0) return all.includes(PULL_GROUP) ? [...SERVER_KINDS] : [];
   const unknown = names.filter((name) => !isServerKind(name));
   if (unknown.length > 0) {
     throw new Error(
-      `--only takes ${[...SERVER_KINDS, "proxy"].join(", ")} (comma-separated), not "${unknown.join(", ")}"`,
+      `--only takes ${SERVER_KINDS.join(", ")}, ${PULL_GROUP} or ${PROXY_GROUP} (comma-separated), not "${unknown.join(", ")}"`,
     );
   }
   return SERVER_KINDS.filter((kind) => names.includes(kind));
@@ -75,10 +83,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     },
   });
   const wharfArgs = (values["wharf-args"] ?? env.WHARF_BENCH_ARGS ?? "").split(/\s+/);
+  const only = values.only ?? env.WHARF_BENCH_ONLY;
   return {
+    pullOnly: onlyNames(only).includes(PULL_GROUP),
     quick: values.quick || env.WHARF_BENCH_QUICK === "1",
-    servers: serversFor(values.only ?? env.WHARF_BENCH_ONLY),
-    proxy: ((only) => only.length === 0 || only.includes("proxy"))(namesIn(values.only ?? env.WHARF_BENCH_ONLY)),
+    servers: serversFor(only),
+    proxy: ((names) => names.length === 0 || names.includes(PROXY_GROUP))(onlyNames(only)),
     wharfArgs: wharfArgs.filter((arg) => arg !== ""),
     keep: values.keep,
     out: values.out,

@@ -118,10 +118,16 @@ function buildTable(results: AllResults, limits: Limits): Table {
   return { header: HEADER, rows, notes: noteLines(notes) };
 }
 
+function optionalNumber(value: number | undefined): string {
+  return value === undefined ? "n/a" : formatNumber(value);
+}
+
 function limitsLine(limits: Limits): string {
   return (
     `machine limits: SHA-256 ${formatNumber(limits.sha256)} MB/s (node:crypto, 256 MiB in memory); ` +
-    `disk write ${formatNumber(limits.diskWrite)} MB/s (1 GiB in 4 MiB writes + fdatasync, median of 3)`
+    `disk write ${formatNumber(limits.diskWrite)} MB/s (1 GiB in 4 MiB writes + fdatasync, median of 3); ` +
+    `Node limit (bare node:http + fs.createReadStream, 256 KiB reads, same file, curl clients) ` +
+    `${optionalNumber(limits.nodePull1)} MB/s for 1 curl (median of 3), ${optionalNumber(limits.nodePull8)} MB/s for 8 concurrent`
   );
 }
 

@@ -12,6 +12,8 @@ export type RowId =
   | "push-chunked"
   | "pull-1"
   | "pull-8"
+  | "pull-curl-1"
+  | "pull-curl-8"
   | "small-blobs"
   | "manifest-put"
   | "manifest-get"
@@ -43,6 +45,20 @@ function atLeastTimes(factor: number): Target {
   return {
     text: () => `≥ ${factor}×`,
     check: (w, d) => (d === undefined ? undefined : w >= factor * d),
+  };
+}
+
+/** At least `factor` × what the bare Node server reached with the same curl clients in this run. */
+function nodeLimitTarget(factor: number, limit: (limits: Limits) => number | undefined): Target {
+  return {
+    text: (limits) => {
+      const value = limit(limits);
+      return `≥ ${factor}× Node limit (${value === undefined ? "n/a" : value.toFixed(0)} MB/s)`;
+    },
+    check: (w, _d, limits) => {
+      const value = limit(limits);
+      return value === undefined ? undefined : w >= factor * value;
+    },
   };
 }
 
@@ -101,6 +117,18 @@ export const ROWS: readonly RowSpec[] = [
     label: "pull 512 MiB, 8 concurrent (total)",
     unit: "MB/s",
     target: atLeastTimes(1.5),
+  },
+  {
+    id: "pull-curl-1",
+    label: "pull 512 MiB, 1 curl (median of 3)",
+    unit: "MB/s",
+    target: nodeLimitTarget(0.9, (limits) => limits.nodePull1),
+  },
+  {
+    id: "pull-curl-8",
+    label: "pull 512 MiB, 8 concurrent curl (total)",
+    unit: "MB/s",
+    target: nodeLimitTarget(0.9, (limits) => limits.nodePull8),
   },
   {
     id: "small-blobs",

@@ -16,6 +16,7 @@ import os from "node:os";
 import { join, relative } from "node:path";
 import { prepareFixtures } from "./fixtures.ts";
 import { measureLimits } from "./limits.ts";
+import { measureNodeLimit } from "./node-limit.ts";
 import { type Options, parseOptions, USAGE } from "./options.ts";
 import { killAllNow, stopAll } from "./proc.ts";
 import { benchProxy } from "./proxy-bench.ts";
@@ -46,7 +47,7 @@ function runInfo(options: Options, limits: RunInfo["limits"]): RunInfo {
     commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
     node: process.version,
     machine: `${os.availableParallelism()} CPUs (${cpu}), ${memory} GiB RAM, ${os.type()} ${os.release()}`,
-    mode: `${options.quick ? "quick (no 4 GiB push, 3 s GET)" : "full"}; measured: ${options.servers.join(", ")}`,
+    mode: `${options.quick ? "quick (no 4 GiB push, 3 s GET)" : "full"}${options.pullOnly ? ", pull rows only" : ""}; measured: ${options.servers.join(", ")}`,
     distribution: `${version} — filesystem storage, blobdescriptor cache inmemory, access log off`,
     wharf:
       "both with WHARF_ADMIN_PASSWORD (random); Wharf with WHARF_AUTH__ENABLED=false; Wharf+auth with auth on " +
@@ -102,6 +103,15 @@ async function benchmarkServers(options: Options, workDir: string, signal: Abort
   signal.throwIfAborted();
   console.log(`generating data in ${relative(ROOT, workDir)}…`);
   const fixtures = await prepareFixtures(workDir, !options.quick);
+  console.log("measuring the Node limit (bare node:http serving the 512 MiB file, curl clients)…");
+  let nodeLimit: { nodePull1?: number; nodePull8?: number } = {};
+  try {
+    const { pull1, pull8 } = await measureNodeLimit(BENCH_DIR, fixtures.monolithic);
+    nodeLimit = { nodePull1: pull1, nodePull8: pull8 };
+    console.log(`  Node limit: ${pull1.toFixed(0)} MB/s (1 curl), ${pull8.toFixed(0)} MB/s (8 curl)`);
+  } catch (error) {
+    console.log(`  Node limit: ERROR ${message(error)}`);
+  }
   const results = new Map<ServerKind, Results>();
   const authPlan = { password: randomPassword(), repositories: REPOSITORIES };
   for (const kind of options.servers) {
@@ -111,7 +121,7 @@ async function benchmarkServers(options: Options, workDir: string, signal: Abort
   }
   signal.throwIfAborted();
   const all: AllResults = results;
-  const info = runInfo(options, limits);
+  const info = runInfo(options, { ...limits, ...nodeLimit });
   console.log(`\n${renderConsole(info, all)}`);
   await writeFile(out, renderMarkdown(info, all));
   console.log(`\nwrote ${relative(process.cwd(), out)}`);

@@ -17,6 +17,7 @@ import type { AuthPlan } from "./wharf-auth.ts";
 import {
   BLOB_REPOSITORIES,
   chunkedPush,
+  curlPulls,
   hugePush,
   medianPull,
   monolithicPush,
@@ -36,6 +37,8 @@ export interface SessionPlan {
   readonly quick: boolean;
   readonly keep: boolean;
   readonly wharfArgs: readonly string[];
+  /** Only the pull rows (and the push they read); the rest are skipped. */
+  readonly pullOnly: boolean;
   /** The admin password both Wharfs start with and the token Wharf+auth is used with. */
   readonly authPlan: AuthPlan;
   /** Aborted on SIGINT/SIGTERM: no further workload starts. */
@@ -46,12 +49,17 @@ type Step = readonly [RowId, (ctx: WorkloadContext) => Promise<number>];
 
 const MiB = 1024 * 1024;
 
+/** The pull rows (`--only pull` runs these, after the monolithic push they read). */
+const PULL_ROWS: readonly RowId[] = ["push-monolithic", "pull-1", "pull-8", "pull-curl-1", "pull-curl-8"];
+
 function steps(quick: boolean): Step[] {
   return [
     ["push-monolithic", monolithicPush],
     ["push-chunked", chunkedPush],
     ["pull-1", (ctx) => medianPull(ctx, 1, 3)],
     ["pull-8", (ctx) => pull(ctx, 8)],
+    ["pull-curl-1", (ctx) => curlPulls(ctx, 1, 3)],
+    ["pull-curl-8", (ctx) => curlPulls(ctx, 8, 1)],
     ["small-blobs", smallPushes],
     ["manifest-put", manifestPuts],
     ["manifest-get", (ctx) => manifestGets(ctx, quick ? 3000 : 10_000)],
@@ -92,10 +100,14 @@ export async function benchServer(kind: ServerKind, plan: SessionPlan): Promise<
   try {
     for (const [id, run] of steps(plan.quick)) {
       plan.signal.throwIfAborted();
-      results.set(id, await attempt(server, id, () => run(ctx)));
+      if (plan.pullOnly && !PULL_ROWS.includes(id)) results.set(id, { skipped: "--only pull" });
+      else results.set(id, await attempt(server, id, () => run(ctx)));
     }
     plan.signal.throwIfAborted();
-    await measureMemory(server, ctx, sampler, plan.quick, results);
+    if (plan.pullOnly) {
+      for (const id of ["push-4g", "rss-4g", "rss-run", "rss-sampled"] as const)
+        results.set(id, { skipped: "--only pull" });
+    } else await measureMemory(server, ctx, sampler, plan.quick, results);
   } finally {
     sampler.stop();
     closeClient(ctx.client);

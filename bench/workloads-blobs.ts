@@ -5,6 +5,7 @@
  * Each returns its figure (MB/s or blobs/s).
  */
 import type { Client } from "./client.ts";
+import { curlPull, medianCurlPull } from "./curl-pull.ts";
 import { CHUNK_SIZE, type Fixtures, SMALL_BLOB_COUNT } from "./fixtures.ts";
 import { mbPerSecond } from "./limits.ts";
 import { runPool, timed } from "./pool.ts";
@@ -51,6 +52,14 @@ export async function medianPull(ctx: WorkloadContext, concurrency: number, roun
   for (let round = 0; round < rounds; round++) figures.push(await pull(ctx, concurrency));
   figures.sort((a, b) => a - b);
   return figures[Math.floor(figures.length / 2)]!;
+}
+
+/** `concurrency` simultaneous `curl` pulls of the monolithic blob (median of `rounds`); aggregate MB/s. */
+export async function curlPulls(ctx: WorkloadContext, concurrency: number, rounds: number): Promise<number> {
+  const { digest, size } = ctx.fixtures.monolithic;
+  const url = new URL(`/v2/${BIG_REPO}/blobs/${digest}`, ctx.client.base).href;
+  if (rounds === 1) return curlPull(url, ctx.client.headers, size, concurrency);
+  return medianCurlPull(url, ctx.client.headers, size, concurrency, rounds);
 }
 
 /** 2000 distinct 4 KiB blobs, POST+PUT each, 16 in flight; blobs/s. */

@@ -2,7 +2,7 @@
 # Installs the Debian packages Wharf's tests and benchmarks drive as real peers:
 # skopeo and podman (clients), docker-registry (CNCF Distribution 2.8.2, the
 # upstream and benchmark peer), kubectl, buildah and runc (container image),
-# chromium (the web portal's browser tests). Idempotent: does nothing when every tool
+# chromium (the web portal's browser tests), nginx (blob offload). Idempotent: does nothing when every tool
 # is already there. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 
@@ -18,6 +18,8 @@ command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 # Headless Chromium drives the portal's end-to-end test (playwright-core).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# nginx: the reverse proxy of the X-Accel-Redirect offload test (examples/nginx/wharf.conf).
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -325,6 +325,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const local = createLocalRepositories({
     blobs: createBlobService(driver, metadata, {
       redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
+      offloadPrefix: config.storage.driver === "filesystem" ? config.storage.filesystem.accelRedirect : undefined,
     }),
     manifests: createManifestService(metadata),
     uploads,

@@ -63,6 +63,16 @@ const filesystemStorage = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: "Folder for blobs and upload sessions; default `<dataDir>/blobs`." }),
+  accelRedirect: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)+$/, "an absolute URL path without a trailing slash, e.g. /_wharf_blobs")
+    .optional()
+    .meta({
+      description:
+        "Behind nginx: answer blob GETs with `X-Accel-Redirect: <this prefix>/blobs/<algorithm>/<xx>/<hex>` and no body, " +
+        "so nginx serves the file itself (sendfile, Range included) from an `internal` location aliased to the storage " +
+        "root (examples/nginx/wharf.conf). Wharf still authorizes and looks the blob up. Only with a proxy in front.",
+    }),
 });
 
 const s3Storage = z
@@ -208,6 +218,11 @@ export const configSchema = z.strictObject({
       message:
         "storage.redirect needs an object store that serves clients itself: set storage.driver to s3, or redirect to false",
       path: ["redirect"],
+    })
+    .refine((storage) => storage.filesystem.accelRedirect === undefined || storage.driver === "filesystem", {
+      message:
+        "storage.filesystem.accelRedirect serves files from disk: set storage.driver to filesystem, or remove it",
+      path: ["filesystem", "accelRedirect"],
     })
     .default({
       driver: "filesystem",

@@ -29,11 +29,13 @@ export type BlobService = ReturnType<typeof createBlobService>;
 export interface BlobServiceOptions {
   /** When set, {@link BlobService.redirect} hands out presigned URLs valid this long (`storage.redirect`). */
   readonly redirectTtlMs?: number;
+  /** When set, {@link BlobService.offload} names blobs under this internal prefix (`storage.filesystem.accelRedirect`). */
+  readonly offloadPrefix?: string;
 }
 
 /** Creates the blob service over a driver and the blob links. */
 export function createBlobService(driver: StorageDriver, links: BlobLinks, options: BlobServiceOptions = {}) {
-  const { redirectTtlMs } = options;
+  const { redirectTtlMs, offloadPrefix } = options;
   const presign = redirectTtlMs === undefined ? undefined : driver.presignedUrl;
   return {
     /** The blob's size in `repository`; BLOB_UNKNOWN when it is not linked there. */
@@ -60,6 +62,15 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
      */
     async redirect(digest: Digest): Promise<string | undefined> {
       return presign ? presign(blobDataPath(digest), redirectTtlMs!) : undefined;
+    },
+
+    /**
+     * The internal path a reverse proxy serves the blob's file from
+     * (`<prefix>/blobs/<algorithm>/<xx>/<hex>`), or undefined when offload is
+     * off. Call it only after {@link stat} granted the blob in the repository.
+     */
+    offload(digest: Digest): string | undefined {
+      return offloadPrefix === undefined ? undefined : `${offloadPrefix}/${blobDataPath(digest)}`;
     },
 
     /** Unlinks the blob from `repository`; BLOB_UNKNOWN when it was not linked. */

@@ -28,6 +28,7 @@ export function createLocalRepositories({ blobs, manifests, uploads }: LocalRepo
       },
       delete: (digest) => blobs.delete(name, digest),
       redirect: (digest) => blobs.redirect(digest),
+      offload: (digest) => blobs.offload(digest),
     },
     manifests: {
       get: (reference) => manifests.get(name, reference),

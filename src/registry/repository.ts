@@ -32,6 +32,8 @@ export interface RepositoryBlobs {
   delete(digest: Digest): Promise<void>;
   /** A URL the client may fetch the blob from instead (`storage.redirect`), or undefined to stream it. */
   redirect?(digest: Digest): Promise<string | undefined>;
+  /** The internal path a reverse proxy serves the blob from (`storage.filesystem.accelRedirect`), or undefined to stream it. */
+  offload?(digest: Digest): string | undefined;
 }
 
 /** A manifest as served; `stale` says why it may be out of date (served from cache while its source failed). */

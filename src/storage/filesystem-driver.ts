@@ -7,7 +7,6 @@
  */
 import { randomBytes } from "node:crypto";
 import {
-  createReadStream,
   close as fsClose,
   fdatasync as fsFdatasync,
   fstat as fsFstat,
@@ -19,6 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
+import { FileReadStream } from "./file-read-stream.ts";
 import {
   type FileInfo,
   PathNotFoundError,
@@ -28,7 +28,6 @@ import {
 } from "./storage-driver.ts";
 
 const streamBufferBytes = 1024 * 1024;
-const readBufferBytes = 256 * 1024;
 const syncEveryBytes = 64 * 1024 * 1024;
 const openFd = promisify(fsOpen);
 const fdatasync = promisify(fsFdatasync);
@@ -66,21 +65,33 @@ async function statFile(file: string): Promise<FileInfo | undefined> {
   }
 }
 
+/**
+ * A stream of the file's bytes (see FileReadStream: callback reads on a plain
+ * descriptor, and `writeTo` for copying without a buffer per chunk). The
+ * stream closes the descriptor when it ends or is destroyed.
+ */
 async function openReader(file: string, path: string, range?: ReadRange): Promise<Readable> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(file, "r");
+    fd = await openFd(file, "r");
   } catch (error) {
     if (isMissing(error)) throw new PathNotFoundError(path);
     throw error;
   }
   const start = range?.offset ?? 0;
   if (range?.length === 0) {
-    await handle.close();
+    await closeFd(fd);
     return Readable.from([]);
   }
-  const end = range?.length === undefined ? undefined : start + range.length - 1;
-  return createReadStream("", { fd: handle, start, end, highWaterMark: readBufferBytes });
+  // The length bounds the stream's buffers (a small blob gets a small one).
+  let length = range?.length;
+  try {
+    length ??= Math.max(0, (await fstat(fd)).size - start);
+  } catch (error) {
+    await closeFd(fd);
+    throw error;
+  }
+  return new FileReadStream(fd, start, length);
 }
 
 async function writeFile(

@@ -6,6 +6,7 @@
 import { pipeline } from "node:stream/promises";
 import { parseDigest } from "../../digest/digest.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
+import { FileReadStream } from "../../storage/file-read-stream.ts";
 import { readByteRange } from "./headers.ts";
 import type { RegistryContext } from "./registry-context.ts";
 
@@ -43,8 +44,20 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
     res.end();
     return;
   }
+  const internal = repository.blobs.offload?.(digest);
+  if (internal) {
+    // The proxy in front (nginx) serves the file from its internal location, Range included.
+    res.removeHeader("Content-Range");
+    res.statusCode = 200;
+    res.setHeader("X-Accel-Redirect", internal);
+    res.setHeader("Content-Length", 0);
+    res.end();
+    return;
+  }
   const stream = await opened.read(range);
-  await pipeline(stream, res);
+  // Files copy through reused buffers (no per-chunk garbage); other drivers' streams pipe.
+  if (stream instanceof FileReadStream) await stream.writeTo(res);
+  else await pipeline(stream, res);
   services.metrics.bytesSent.inc(range ? range.length : size);
 }
 
