@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Wharf's tests and benchmarks drive as real peers:
 # skopeo and podman (clients), docker-registry (CNCF Distribution 2.8.2, the
-# upstream and benchmark peer), kubectl, buildah and runc (container image). Idempotent: does nothing when every tool
+# upstream and benchmark peer), kubectl, buildah and runc (container image), postgresql (metadata tests). Idempotent: does nothing when every tool
 # is already there. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 
@@ -15,6 +15,9 @@ command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 # it under podman where crun cannot (hybrid cgroups, as in some sandboxes).
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v runc >/dev/null 2>&1 || need+=(runc)
+# PostgreSQL: the metadata conformance suites and the scale-out test start a
+# throwaway cluster with initdb/pg_ctl (as the postgres user when run as root).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

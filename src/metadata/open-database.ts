@@ -1,17 +1,22 @@
 /**
  * @module
  * Opens the metadata database the configuration names and brings its schema
- * up to date. A factory map by driver name; PostgreSQL joins it later.
+ * up to date. A factory map by driver name (SQLite, PostgreSQL). On
+ * PostgreSQL several nodes may start at once: the migrations run under a
+ * session advisory lock, so one node applies them and the others wait, then
+ * find nothing pending.
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Kysely, type Migration, type MigrationProvider, Migrator, type SqliteDialect } from "kysely";
+import { type Dialect, Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { Config } from "../config/config-schema.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "./database-schema.ts";
 import { migrations } from "./migrations.ts";
 import { openNodeSqlite } from "./node-sqlite-database.ts";
+import { createPostgresDialect } from "./portable-postgres-dialect.ts";
 import { readSchemaStatus, type SchemaStatus, SchemaTooNewError } from "./schema-version.ts";
+import { isPostgres } from "./sql-dialect.ts";
 import { snapshotSqlite } from "./sqlite-snapshot.ts";
 import { TransactionalSqliteDialect } from "./transactional-sqlite-dialect.ts";
 
@@ -26,7 +31,12 @@ const dialects = {
     const database = openNodeSqlite(file, { synchronous: config.database.sqlite.synchronous });
     return new TransactionalSqliteDialect({ database });
   },
-} satisfies Record<Config["database"]["driver"], (config: Config) => SqliteDialect>;
+  postgres: (config: Config) =>
+    createPostgresDialect({ url: config.database.postgres.url!, poolSize: config.database.postgres.poolSize }),
+} satisfies Record<Config["database"]["driver"], (config: Config) => Dialect>;
+
+/** The advisory lock key that serializes migrations across nodes ("wharf" in ASCII). */
+const migrationLockKey = 0x7768_6172_66;
 
 const provider: MigrationProvider = {
   getMigrations: async (): Promise<Record<string, Migration>> => migrations,
@@ -49,6 +59,19 @@ export interface MigrateOptions {
  * SchemaTooNewError (both version numbers) for a schema newer than this code.
  */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<void> {
+  if (!isPostgres(db)) return migrateUnlocked(db, options);
+  // A session lock on one pooled connection; the migrator uses others.
+  await db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${migrationLockKey})`.execute(connection);
+    try {
+      await migrateUnlocked(db, options);
+    } finally {
+      await sql`select pg_advisory_unlock(${migrationLockKey})`.execute(connection);
+    }
+  });
+}
+
+async function migrateUnlocked(db: Kysely<Database>, options: MigrateOptions): Promise<void> {
   const status = await readSchemaStatus(db as Kysely<unknown>);
   if (status.unknown.length > 0) throw new SchemaTooNewError(status);
   if (status.pending.length === 0) return;
