@@ -10,6 +10,7 @@ import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
+import { signingKeysMigration } from "./signing-keys-migration.ts";
 
 const registryCore: Migration = {
   async up(db: Kysely<unknown>) {
@@ -79,4 +80,5 @@ export const migrations: Record<string, Migration> = {
   "0004_external_registries": externalRegistriesMigration,
   "0005_licensing": licensingMigration,
   "0006_users_credentials_epoch": credentialsEpochMigration,
+  "0011_token_signing_keys": signingKeysMigration,
 };
