@@ -44,6 +44,22 @@ async function tokenFrom(node: WharfProcess, scope: string, authorization: strin
   return (await tokenBody(res)).token;
 }
 
+test("a PostgreSQL that cannot be reached stops the start with a message, its password redacted", async () => {
+  const env = {
+    WHARF_DATABASE__DRIVER: "postgres",
+    WHARF_DATABASE__POSTGRES__URL: `postgres://u:${databasePassword}@127.0.0.1:1/db`,
+  };
+  await assert.rejects(startWharf({ env }), (error: Error) => {
+    assert.match(error.message, /exited with 2/);
+    assert.match(
+      error.message,
+      /cannot use the PostgreSQL database postgres:\/\/u:REDACTED@127\.0\.0\.1:1\/db: .*ECONNREFUSED/,
+    );
+    assert.ok(!error.message.includes(databasePassword));
+    return true;
+  });
+});
+
 describe("wharf scale-out: two nodes, one PostgreSQL, one bucket", { skip: unavailable }, () => {
   let database: TestDatabase;
   let s3: S3TestServer;

@@ -10,11 +10,12 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Dialect, Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { Config } from "../config/config-schema.ts";
+import { ConfigError } from "../config/load-config.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "./database-schema.ts";
 import { migrations } from "./migrations.ts";
 import { openNodeSqlite } from "./node-sqlite-database.ts";
-import { createPostgresDialect } from "./portable-postgres-dialect.ts";
+import { createPostgresDialect, redactedDatabaseUrl } from "./portable-postgres-dialect.ts";
 import { readSchemaStatus, type SchemaStatus, SchemaTooNewError } from "./schema-version.ts";
 import { isPostgres } from "./sql-dialect.ts";
 import { snapshotSqlite } from "./sqlite-snapshot.ts";
@@ -114,10 +115,27 @@ function backupBeforeMigrate(config: Config, options: OpenDatabaseOptions): Migr
   };
 }
 
-/** Opens the configured database and migrates it. */
+/**
+ * One query before anything else, so an unreachable server, a wrong password
+ * or a missing database stops the start with a message (the URL's password
+ * redacted) instead of a stack trace.
+ */
+async function probePostgres(db: Kysely<Database>, url: string): Promise<void> {
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    throw new ConfigError(
+      `cannot use the PostgreSQL database ${redactedDatabaseUrl(url)}: ${(error as Error).message || (error as NodeJS.ErrnoException).code}; ` +
+        "check database.postgres.url (WHARF_DATABASE__POSTGRES__URL) and that the database exists",
+    );
+  }
+}
+
+/** Opens the configured database and migrates it (a ConfigError when PostgreSQL cannot be used). */
 export async function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Promise<Kysely<Database>> {
   const db = new Kysely<Database>({ dialect: dialects[config.database.driver](config) });
   try {
+    if (config.database.driver === "postgres") await probePostgres(db, config.database.postgres.url!);
     await migrateToLatest(db, backupBeforeMigrate(config, options));
   } catch (error) {
     await db.destroy();

@@ -52,6 +52,8 @@ export function createPostgresDialect(options: PostgresOptions): PostgresDialect
   const pool = new pg.Pool({
     connectionString: options.url,
     max: Math.max(2, options.poolSize),
+    // A database that does not answer fails a start or a request, never hangs it.
+    connectionTimeoutMillis: 10_000,
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === int8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as never,
@@ -67,7 +69,7 @@ export function createPostgresDialect(options: PostgresOptions): PostgresDialect
 export function redactedDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = "[redacted]";
+    if (parsed.password) parsed.password = "REDACTED";
     return parsed.toString();
   } catch {
     return "postgres://[unparsable url]";
