@@ -5,7 +5,8 @@
  * (s3rver), and nothing else. A chunked upload whose PATCHes alternate
  * between the nodes completes; a push to one node is pullable from the other
  * at once; a token one node issues is accepted by the other; a license
- * revoked on one is refused on the other at the next request. Skipped when
+ * revoked on one is refused on the other at the next request; an upload
+ * begun on a node that is then killed is finished on the other. Skipped when
  * PostgreSQL or s3rver is missing; failed under CI.
  */
 import assert from "node:assert/strict";
@@ -179,6 +180,33 @@ describe("wharf scale-out: two nodes, one PostgreSQL, one bucket", { skip: unava
     assert.equal((await pull(nodeB, bearer)).status, 401, "the token issued before is refused on the other node");
     assert.equal((await pull(nodeB, basic)).status, 401);
     assert.equal((await requestToken(nodeB.url, [["service", "wharf"]], basic)).status, 401);
+  });
+
+  it("finishes on one node an upload begun on the other, after that node was killed", async () => {
+    const token = bearerAuth(await tokenFrom(nodeA, "repository:admin/killed:pull,push", basicAuth(...admin)));
+    const first = seededBytes("before the crash", 300_000);
+    const rest = seededBytes("after the crash", 100_000);
+    const digest = `sha256:${createHash("sha256").update(first).update(rest).digest("hex")}`;
+    const start = await fetch(`${nodeA.url}/v2/admin/killed/blobs/uploads/`, {
+      method: "POST",
+      headers: { authorization: token },
+    });
+    const location = start.headers.get("location")!;
+    const patched = await fetch(`${nodeA.url}${location}`, {
+      method: "PATCH",
+      headers: { authorization: token, "content-type": "application/octet-stream" },
+      body: first,
+    });
+    assert.equal(patched.status, 202, await patched.text());
+    await nodeA.kill();
+    const put = await fetch(`${nodeB.url}${location}${location.includes("?") ? "&" : "?"}digest=${digest}`, {
+      method: "PUT",
+      headers: { authorization: token, "content-type": "application/octet-stream" },
+      body: rest,
+    });
+    assert.equal(put.status, 201, await put.text());
+    const got = await fetch(`${nodeB.url}/v2/admin/killed/blobs/${digest}`, { headers: { authorization: token } });
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), Buffer.concat([first, rest]));
   });
 
   it("never writes the database password to a log", () => {
