@@ -2,7 +2,8 @@
 # Installs the Debian packages Wharf's tests and benchmarks drive as real peers:
 # skopeo and podman (clients), docker-registry (CNCF Distribution 2.8.2, the
 # upstream and benchmark peer), kubectl, buildah and runc (container image),
-# chromium (the web portal's browser tests), nginx (blob offload). Idempotent: does nothing when every tool
+# chromium (the web portal's browser tests), nginx (blob offload),
+# postgresql (metadata tests). Idempotent: does nothing when every tool
 # is already there. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 
@@ -20,6 +21,9 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # nginx: the reverse proxy of the X-Accel-Redirect offload test (examples/nginx/wharf.conf).
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+# PostgreSQL: the metadata conformance suites and the scale-out test start a
+# throwaway cluster with initdb/pg_ctl (as the postgres user when run as root).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

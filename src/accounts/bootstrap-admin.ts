@@ -15,7 +15,7 @@ export type Bootstrap =
   | { readonly created: false }
   | { readonly created: true; readonly passwordFile?: string; readonly password?: string };
 
-/** Creates `admin` when there are no users yet. */
+/** Creates `admin` when there are no users yet (once, when several nodes start at once). */
 export async function bootstrapAdmin(
   store: AccountsMetadata,
   dataDir: string,
@@ -24,7 +24,14 @@ export async function bootstrapAdmin(
   if ((await store.countUsers()) > 0) return { created: false };
   const given = env.WHARF_ADMIN_PASSWORD;
   const password = given && given.length > 0 ? given : randomBytes(18).toString("base64url");
-  const user = await store.createUser("admin", null, await hashPassword(password), true);
+  let user: Awaited<ReturnType<AccountsMetadata["createUser"]>>;
+  try {
+    user = await store.createUser("admin", null, await hashPassword(password), true);
+  } catch (error) {
+    // Nodes sharing one database start together: another created admin first.
+    if ((await store.countUsers()) > 0) return { created: false };
+    throw error;
+  }
   await store.createNamespace({ name: "admin", kind: "user", userId: user.id, orgId: null });
   if (given) return { created: true };
   const passwordFile = join(dataDir, "admin-password");

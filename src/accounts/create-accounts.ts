@@ -9,6 +9,7 @@ import type { Config } from "../config/config-schema.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "../metadata/database-schema.ts";
 import { createAccountsMetadata } from "../metadata/kysely-accounts-metadata.ts";
+import { createSigningKeyStore } from "../metadata/kysely-signing-key-store.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { createAuditLog } from "./audit-log.ts";
 import { createCredentialVerifier } from "./credential-verifier.ts";
@@ -16,7 +17,7 @@ import type { LicenseAuthority } from "./license-authority.ts";
 import { createLoginRateLimiter, defaultRateLimits } from "./login-rate-limiter.ts";
 import { createPermissionResolver } from "./permission-resolver.ts";
 import { createRegistryTokens } from "./registry-tokens.ts";
-import { loadSigningKeys } from "./signing-keys.ts";
+import { loadSigningKeys, loadSigningKeysFrom } from "./signing-keys.ts";
 
 /** Every accounts service. */
 export type Accounts = Awaited<ReturnType<typeof createAccounts>>;
@@ -45,7 +46,11 @@ export async function createAccounts(
     ...(options.onPasswordCheck && { onPasswordCheck: options.onPasswordCheck }),
     ...(options.licenses && { licenses: options.licenses }),
   });
-  const keys = await loadSigningKeys(config.dataDir);
+  // Stateless nodes share the ring through PostgreSQL; the embedded setup keeps its key file.
+  const keys =
+    config.database.driver === "postgres"
+      ? await loadSigningKeysFrom(createSigningKeyStore(db))
+      : await loadSigningKeys(config.dataDir);
   const tokens = createRegistryTokens(
     keys,
     {

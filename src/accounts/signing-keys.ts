@@ -4,12 +4,15 @@
  * directory on first start (`token-signing-keys.json`, mode 0600) and can be
  * rotated: the newest key signs, older keys keep verifying tokens they
  * signed until those expire (the last three keys are kept). Other nodes and
- * running servers pick up a rotation when they meet an unknown key id.
+ * running servers pick up a rotation when they meet an unknown key id. With
+ * PostgreSQL the ring lives in the database instead, shared by every node
+ * ({@link loadSigningKeysFrom}).
  */
 import { randomBytes } from "node:crypto";
 import { chmod, open, readFile, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import type { SigningKeyStore } from "../metadata/signing-key-store.ts";
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
@@ -68,7 +71,24 @@ function publicKey(stored: StoredKey): Promise<Key> {
   return importJWK({ ...rest, alg: "ES256" }, "ES256");
 }
 
-async function toRing(file: string, keys: StoredKey[]): Promise<SigningKeys> {
+/** Where a ring lives: a file, or the database. */
+interface KeySource {
+  read(): Promise<StoredKey[] | undefined>;
+  /** Changes whenever the stored keys change (a file's mtime, the newest key id). */
+  marker(): Promise<string>;
+}
+
+function fileSource(file: string): KeySource {
+  return { read: () => readKeys(file), marker: async () => String((await stat(file)).mtimeMs) };
+}
+
+function storeSource(store: SigningKeyStore): KeySource {
+  const read = async () =>
+    (await store.list()).map((r) => ({ kid: r.kid, createdAt: r.createdAt, privateJwk: JSON.parse(r.privateJwk) }));
+  return { read, marker: async () => (await store.list()).at(-1)?.kid ?? "" };
+}
+
+async function toRing(source: KeySource, keys: StoredKey[]): Promise<SigningKeys> {
   const imported = new Map<string, Key>();
   for (const k of keys) imported.set(k.kid, await publicKey(k));
   const signingKey = async (stored: StoredKey) => ({
@@ -76,13 +96,13 @@ async function toRing(file: string, keys: StoredKey[]): Promise<SigningKeys> {
     key: await importJWK({ ...stored.privateJwk, alg: "ES256" }, "ES256"),
   });
   let signing = await signingKey(keys[keys.length - 1]!);
-  let seen = (await stat(file)).mtimeMs;
+  let seen = await source.marker();
   return {
     async current() {
-      const modified = (await stat(file)).mtimeMs;
+      const modified = await source.marker();
       if (modified !== seen) {
         seen = modified;
-        const newest = (await readKeys(file))?.at(-1);
+        const newest = (await source.read())?.at(-1);
         if (newest && newest.kid !== signing.kid) {
           signing = await signingKey(newest);
           imported.set(newest.kid, await publicKey(newest));
@@ -93,7 +113,7 @@ async function toRing(file: string, keys: StoredKey[]): Promise<SigningKeys> {
     async verificationKey(kid) {
       const known = imported.get(kid);
       if (known) return known;
-      for (const k of (await readKeys(file)) ?? []) {
+      for (const k of (await source.read()) ?? []) {
         if (k.kid === kid) {
           const key = await publicKey(k);
           imported.set(kid, key);
@@ -113,7 +133,29 @@ export async function loadSigningKeys(dataDir: string): Promise<SigningKeys> {
     keys = [await newKey()];
     await writeKeys(file, keys);
   }
-  return toRing(file, keys);
+  return toRing(fileSource(file), keys);
+}
+
+/**
+ * Loads the keys from the database (PostgreSQL deployments, where every node
+ * must sign and verify alike), adding the first one when there is none; two
+ * nodes starting at once agree on the newest.
+ */
+export async function loadSigningKeysFrom(store: SigningKeyStore): Promise<SigningKeys> {
+  const source = storeSource(store);
+  let keys = await source.read();
+  if (!keys || keys.length === 0) {
+    await rotateSigningKeysIn(store);
+    keys = (await source.read())!;
+  }
+  return toRing(source, keys);
+}
+
+/** Adds a new signing key to the database (keeping the last {@link keep}); returns its key id. */
+export async function rotateSigningKeysIn(store: SigningKeyStore): Promise<string> {
+  const key = await newKey();
+  await store.add({ kid: key.kid, createdAt: key.createdAt, privateJwk: JSON.stringify(key.privateJwk) }, keep);
+  return key.kid;
 }
 
 /** Adds a new signing key (keeping the last {@link keep}); returns its key id. */

@@ -135,6 +135,25 @@ const sqliteDatabase = z.strictObject({
   }),
 });
 
+/** PostgreSQL: one database shared by every node (scale-out). */
+const postgresDatabase = z.strictObject({
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "expected a URL such as postgres://wharf:PASSWORD@db.example:5432/wharf")
+    .optional()
+    .meta({
+      description:
+        "Connection URL `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (query options such as `sslmode` allowed); the password is never logged.",
+    }),
+  poolSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .meta({ description: "Connections each node keeps open at most." }),
+});
+
 /**
  * Built-in TLS: PEM files (the certificate file may hold the chain after the
  * leaf). Re-read on SIGHUP and when either file changes; TLS 1.2 or newer.
@@ -233,10 +252,18 @@ export const configSchema = z.strictObject({
     }),
   database: z
     .strictObject({
-      driver: z.enum(["sqlite"]).default("sqlite").meta({ description: "Where metadata is stored." }),
+      driver: z
+        .enum(["sqlite", "postgres"])
+        .default("sqlite")
+        .meta({ description: "Where metadata is stored: `sqlite` (embedded) or `postgres` (shared by every node)." }),
       sqlite: sqliteDatabase.default({ synchronous: "full" }),
+      postgres: postgresDatabase.default({ poolSize: 10 }),
     })
-    .default({ driver: "sqlite", sqlite: { synchronous: "full" } }),
+    .refine((d) => d.driver !== "postgres" || d.postgres.url !== undefined, {
+      message: "database.driver is postgres: set database.postgres.url (WHARF_DATABASE__POSTGRES__URL)",
+      path: ["postgres", "url"],
+    })
+    .default({ driver: "sqlite", sqlite: { synchronous: "full" }, postgres: { poolSize: 10 } }),
   uploads: z
     .strictObject({
       /** An upload session untouched this long is removed with its data. */

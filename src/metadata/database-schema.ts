@@ -248,8 +248,16 @@ export interface ReleasesTable {
   created_at: number;
 }
 
+/** A token-signing key shared by every node (PostgreSQL deployments). */
+export interface TokenSigningKeysTable {
+  kid: string;
+  created_at: number;
+  private_jwk: string;
+}
+
 /** The whole metadata database. */
 export interface Database {
+  token_signing_keys: TokenSigningKeysTable;
   users: UsersTable;
   organizations: OrganizationsTable;
   organization_members: OrganizationMembersTable;

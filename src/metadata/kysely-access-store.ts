@@ -7,6 +7,7 @@ import { type Kysely, type Selectable, sql } from "kysely";
 import type { Role } from "../accounts/roles.ts";
 import type { AccountsMetadata, NamespaceRow, RobotRow, TokenRow } from "./accounts-metadata.ts";
 import type { ApiTokensTable, Database, NamespacesTable } from "./database-schema.ts";
+import { lockKeys } from "./sql-dialect.ts";
 
 type AccessStore = Omit<
   AccountsMetadata,
@@ -230,6 +231,7 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
     },
     async countFailure(key, now, windowMs) {
       return db.transaction().execute(async (trx) => {
+        await lockKeys(trx, [key]);
         const row = await trx.selectFrom("login_failures").selectAll().where("key", "=", key).executeTakeFirst();
         const fresh = !row || Number(row.window_started_at) < now - windowMs;
         const failures = fresh ? 1 : Number(row.failures) + 1;
@@ -257,8 +259,10 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
     },
     async reserveAttempt(keys, now, windowMs, decide) {
       // One transaction: Kysely's SQLite driver holds its single connection
-      // for it, so no other reservation reads between our read and our write.
+      // for it, so no other reservation reads between our read and our write;
+      // on PostgreSQL the keys' advisory locks give the same guarantee.
       return db.transaction().execute(async (trx) => {
+        await lockKeys(trx, keys);
         const rows = await trx
           .selectFrom("login_failures")
           .selectAll()

@@ -1,26 +1,17 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { configSchema } from "../config/config-schema.ts";
 import { createAccountsMetadata } from "./kysely-accounts-metadata.ts";
 import { createLicensingStore } from "./kysely-licensing-store.ts";
 import { runLicensingMetadataConformance } from "./licensing-metadata-conformance.ts";
-import { openDatabase } from "./open-database.ts";
+import { forEachMetadataBackend } from "./testing/metadata-backends.ts";
 
-runLicensingMetadataConformance("sqlite (node:sqlite)", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "wharf-licensing-store-"));
-  const db = await openDatabase(configSchema.parse({ dataDir: dir }));
-  const accounts = createAccountsMetadata(db);
-  const owner = await accounts.createUser("owner", null, "unused", false);
-  const org = await accounts.createOrganization("vendor", owner.id);
-  for (const name of ["app-a", "app-b"]) {
-    await accounts.createNamespace({ name, kind: "application", userId: null, orgId: org.id });
-  }
-  return {
-    store: createLicensingStore(db),
-    cleanup: async () => {
-      await db.destroy();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+forEachMetadataBackend((backend) =>
+  runLicensingMetadataConformance(backend.name, async () => {
+    const { db, cleanup } = await backend.create();
+    const accounts = createAccountsMetadata(db);
+    const owner = await accounts.createUser("owner", null, "unused", false);
+    const org = await accounts.createOrganization("vendor", owner.id);
+    for (const name of ["app-a", "app-b"]) {
+      await accounts.createNamespace({ name, kind: "application", userId: null, orgId: org.id });
+    }
+    return { store: createLicensingStore(db), cleanup };
+  }),
+);

@@ -12,6 +12,7 @@ import { licenseSealedIdMigration } from "./license-sealed-id-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
 import { releasesMigration } from "./releases-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
+import { signingKeysMigration } from "./signing-keys-migration.ts";
 
 const registryCore: Migration = {
   async up(db: Kysely<unknown>) {
@@ -83,4 +84,5 @@ export const migrations: Record<string, Migration> = {
   "0006_users_credentials_epoch": credentialsEpochMigration,
   "0007_releases": releasesMigration,
   "0008_license_sealed_id": licenseSealedIdMigration,
+  "0011_token_signing_keys": signingKeysMigration,
 };

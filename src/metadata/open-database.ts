@@ -1,17 +1,23 @@
 /**
  * @module
  * Opens the metadata database the configuration names and brings its schema
- * up to date. A factory map by driver name; PostgreSQL joins it later.
+ * up to date. A factory map by driver name (SQLite, PostgreSQL). On
+ * PostgreSQL several nodes may start at once: the migrations run under a
+ * session advisory lock, so one node applies them and the others wait, then
+ * find nothing pending.
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Kysely, type Migration, type MigrationProvider, Migrator, type SqliteDialect } from "kysely";
+import { type Dialect, Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { Config } from "../config/config-schema.ts";
+import { ConfigError } from "../config/load-config.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "./database-schema.ts";
 import { migrations } from "./migrations.ts";
 import { openNodeSqlite } from "./node-sqlite-database.ts";
+import { createPostgresDialect, redactedDatabaseUrl } from "./portable-postgres-dialect.ts";
 import { readSchemaStatus, type SchemaStatus, SchemaTooNewError } from "./schema-version.ts";
+import { isPostgres } from "./sql-dialect.ts";
 import { snapshotSqlite } from "./sqlite-snapshot.ts";
 import { TransactionalSqliteDialect } from "./transactional-sqlite-dialect.ts";
 
@@ -26,7 +32,12 @@ const dialects = {
     const database = openNodeSqlite(file, { synchronous: config.database.sqlite.synchronous });
     return new TransactionalSqliteDialect({ database });
   },
-} satisfies Record<Config["database"]["driver"], (config: Config) => SqliteDialect>;
+  postgres: (config: Config) =>
+    createPostgresDialect({ url: config.database.postgres.url!, poolSize: config.database.postgres.poolSize }),
+} satisfies Record<Config["database"]["driver"], (config: Config) => Dialect>;
+
+/** The advisory lock key that serializes migrations across nodes ("wharf" in ASCII). */
+const migrationLockKey = 0x7768_6172_66;
 
 const provider: MigrationProvider = {
   getMigrations: async (): Promise<Record<string, Migration>> => migrations,
@@ -49,6 +60,19 @@ export interface MigrateOptions {
  * SchemaTooNewError (both version numbers) for a schema newer than this code.
  */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<void> {
+  if (!isPostgres(db)) return migrateUnlocked(db, options);
+  // A session lock on one pooled connection; the migrator uses others.
+  await db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${migrationLockKey})`.execute(connection);
+    try {
+      await migrateUnlocked(db, options);
+    } finally {
+      await sql`select pg_advisory_unlock(${migrationLockKey})`.execute(connection);
+    }
+  });
+}
+
+async function migrateUnlocked(db: Kysely<Database>, options: MigrateOptions): Promise<void> {
   const status = await readSchemaStatus(db as Kysely<unknown>);
   if (status.unknown.length > 0) throw new SchemaTooNewError(status);
   if (status.pending.length === 0) return;
@@ -91,10 +115,27 @@ function backupBeforeMigrate(config: Config, options: OpenDatabaseOptions): Migr
   };
 }
 
-/** Opens the configured database and migrates it. */
+/**
+ * One query before anything else, so an unreachable server, a wrong password
+ * or a missing database stops the start with a message (the URL's password
+ * redacted) instead of a stack trace.
+ */
+async function probePostgres(db: Kysely<Database>, url: string): Promise<void> {
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    throw new ConfigError(
+      `cannot use the PostgreSQL database ${redactedDatabaseUrl(url)}: ${(error as Error).message || (error as NodeJS.ErrnoException).code}; ` +
+        "check database.postgres.url (WHARF_DATABASE__POSTGRES__URL) and that the database exists",
+    );
+  }
+}
+
+/** Opens the configured database and migrates it (a ConfigError when PostgreSQL cannot be used). */
 export async function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Promise<Kysely<Database>> {
   const db = new Kysely<Database>({ dialect: dialects[config.database.driver](config) });
   try {
+    if (config.database.driver === "postgres") await probePostgres(db, config.database.postgres.url!);
     await migrateToLatest(db, backupBeforeMigrate(config, options));
   } catch (error) {
     await db.destroy();

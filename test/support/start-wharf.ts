@@ -60,6 +60,26 @@ export interface StartOptions {
   readonly clock?: boolean;
 }
 
+const testDatabases = new Map<string, Record<string, string>>();
+
+/**
+ * With `TEST_DATABASE=postgres` in the test's environment, every
+ * server gets its own database in the throwaway PostgreSQL cluster (the same
+ * one again when restarted on its data directory), so the end-to-end suites
+ * run on PostgreSQL too. Tests that choose a database driver keep theirs.
+ */
+async function testDatabaseEnv(dataDir: string, options: StartOptions): Promise<Record<string, string>> {
+  if (process.env.TEST_DATABASE !== "postgres" || options.env?.WHARF_DATABASE__DRIVER) return {};
+  let env = testDatabases.get(dataDir);
+  if (!env) {
+    const { createTestDatabase } = await import("../../src/metadata/testing/postgres-test-cluster.ts");
+    const database = await createTestDatabase();
+    env = { WHARF_DATABASE__DRIVER: "postgres", WHARF_DATABASE__POSTGRES__URL: database.url };
+    testDatabases.set(dataDir, env);
+  }
+  return env;
+}
+
 /** The administrator's password in servers started with `auth: true`. */
 export const adminPassword = "admin-password-for-tests";
 
@@ -67,6 +87,7 @@ export const adminPassword = "admin-password-for-tests";
 export async function startWharf(options: StartOptions = {}): Promise<WharfProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wharf-test-")));
   const clockFile = join(dataDir, "test-clock-offset");
+  const database = await testDatabaseEnv(dataDir, options);
   let offset = 0;
   const child = spawn(
     join(repoRoot, "bin", "wharf"),
@@ -79,6 +100,7 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
         WHARF_ADMIN_PASSWORD: adminPassword,
         ...(options.outboundAllow !== undefined && { WHARF_OUTBOUND__ALLOW: options.outboundAllow.join(",") }),
         ...(options.clock ? { WHARF_TEST_CLOCK_FILE: clockFile } : {}),
+        ...database,
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
