@@ -14,6 +14,7 @@ import { createManagement } from "./accounts/management-service.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
+import { createGarbageCollector, type GarbageCollector } from "./gc/create-garbage-collector.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
@@ -27,6 +28,7 @@ import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
+import { createGcMetadata } from "./metadata/kysely-gc-metadata.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
@@ -126,6 +128,7 @@ async function createAuth(
   metrics: WharfMetrics,
   parts: ServerParts,
   registry: RepositoryRemoval,
+  gc?: GarbageCollector,
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -181,6 +184,7 @@ async function createAuth(
     external: deploy.external.service,
     log,
     licensing: licensingServices,
+    gc,
   });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
   // The pull-through proxy finds the organizations' upstream registries here.
@@ -262,8 +266,19 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   // Every request Wharf makes to another host for a user goes through this guard.
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const metrics = createMetrics();
-  const metadata = createRegistryMetadata(db);
-  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound, metrics, parts, metadata) : undefined;
+  const metadata = createRegistryMetadata(db, parts.now);
+  const gc = createGarbageCollector({
+    metadata: createGcMetadata(db),
+    driver,
+    log,
+    settings: { graceMs: config.gc.grace, untaggedGraceMs: config.gc.untaggedGrace },
+    metrics: metrics.gc,
+    ...(parts.now && { now: parts.now }),
+  });
+  const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);
+  const auth = config.auth.enabled
+    ? await createAuth(db, config, log, outbound, metrics, parts, metadata, gc)
+    : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
     driver,
@@ -356,6 +371,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     address: `${shownHost}:${address.port}`,
     async close(graceMs = 30_000) {
       clearInterval(timer);
+      stopGcSchedule?.();
       tlsReloader?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their in-flight responses end;

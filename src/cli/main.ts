@@ -14,6 +14,7 @@ const { Command } = await import("commander");
 const { registerAirgapCommands } = await import("./airgap-command.ts");
 const { registerAppCommands } = await import("./app-command.ts");
 const { registerAuditCommand } = await import("./audit-command.ts");
+const { registerGcCommand } = await import("./gc-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
 const { registerExternalCommands } = await import("./external-command.ts");
 const { registerCustomerCommands } = await import("./customer-command.ts");
@@ -65,5 +66,6 @@ registerCustomerCommands(program);
 registerLicenseCommands(program);
 registerMigrateCommand(program);
 registerBackupCommands(program);
+registerGcCommand(program);
 
 await program.parseAsync(process.argv);

@@ -85,21 +85,14 @@ const s3Storage = z
       .optional()
       .meta({ description: "The region; else AWS_REGION, the AWS profile, or `us-east-1`." }),
     /** Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this). */
-    forcePathStyle: z
-      .boolean()
-      .default(false)
-      .meta({
-        description: "Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this).",
-      }),
+    forcePathStyle: z.boolean().default(false).meta({
+      description: "Address buckets as `endpoint/bucket/key` (MinIO and most S3-compatible servers need this).",
+    }),
     /** Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role). */
-    accessKeyId: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          "Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role).",
-      }),
+    accessKeyId: z.string().min(1).optional().meta({
+      description:
+        "Static credentials; when unset, the standard AWS chain (environment, profile, web identity, instance role).",
+    }),
     secretAccessKey: z
       .string()
       .min(1)
@@ -237,6 +230,21 @@ export const configSchema = z.strictObject({
         .meta({ description: "An upload session untouched this long is removed with its data." }),
     })
     .default({ expireAfter: 86_400_000 }),
+  gc: z
+    .strictObject({
+      grace: durationBetween("1ms", "365d").default(3_600_000).meta({
+        description:
+          "Garbage collection never deletes a blob or link referenced (pushed, linked, used by a manifest) within this window, so pushes in progress and backups started within it are safe.",
+      }),
+      untaggedGrace: durationBetween("1ms", "3650d").optional().meta({
+        description:
+          "Untagged manifests (not listed by a kept index, not referrers of a kept manifest) last referenced longer ago than this are deleted by garbage collection; unset keeps every untagged manifest (pulls by digest keep working).",
+      }),
+      schedule: durationBetween("1m", "365d").optional().meta({
+        description: "Run garbage collection every this long (e.g. `24h`); unset runs it only on `wharf gc`.",
+      }),
+    })
+    .default({ grace: 3_600_000 }),
   limits: z
     .strictObject({
       /** Largest manifest body accepted on PUT, in bytes. */

@@ -8,6 +8,7 @@ import type { Kysely, Migration } from "kysely";
 import { accountsMigration } from "./accounts-migration.ts";
 import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
+import { gcMigration } from "./gc-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
 
@@ -79,4 +80,5 @@ export const migrations: Record<string, Migration> = {
   "0004_external_registries": externalRegistriesMigration,
   "0005_licensing": licensingMigration,
   "0006_users_credentials_epoch": credentialsEpochMigration,
+  "0009_garbage_collection": gcMigration,
 };

@@ -79,8 +79,8 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
         const linked = await links.linkedBlob(source, digest.value);
         if (!linked || !(await canPull(source))) continue;
         if (!(await driver.stat(blobDataPath(digest)))) return false;
-        await links.linkBlob(repository, digest.value, linked.size);
-        return true;
+        // False while the garbage collector deletes the blob: the client uploads it instead.
+        return links.linkBlob(repository, digest.value, linked.size);
       }
       return false;
     },

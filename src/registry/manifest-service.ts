@@ -83,7 +83,7 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
       }
       const required = requiredReferences(parsed);
       await ensureReferencesExist(repository, required.blobs, required.manifests);
-      await metadata.putManifest(
+      const missing = await metadata.putManifest(
         repository,
         {
           digest,
@@ -95,7 +95,17 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
           annotations: parsed.annotations,
         },
         "tag" in reference ? reference.tag : undefined,
+        required,
       );
+      // Checked again inside the transaction: the garbage collector may have removed a reference since.
+      if (missing.length > 0) {
+        const blobs = new Set(required.blobs);
+        await ensureReferencesExist(
+          repository,
+          missing.filter((d) => blobs.has(d)),
+          missing.filter((d) => !blobs.has(d)),
+        );
+      }
       return { digest, subject: parsed.subject?.digest };
     },
 

@@ -16,8 +16,9 @@ import { randomUUID } from "node:crypto";
 import { createDigestHash, type Digest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
-import { blobDataPath, uploadDataPath, uploadsRoot } from "../storage/blob-paths.ts";
+import { uploadDataPath, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { commitBlob } from "./commit-blob.ts";
 import { hashingSource } from "./hashing-source.ts";
 import { createKeyedMutex } from "./keyed-mutex.ts";
 import type { UploadQuota } from "./upload-quota.ts";
@@ -152,13 +153,13 @@ export function createUploadService({ driver, links, expireAfterMs, quota, maxBl
   }
 
   /**
-   * Moves verified bytes durably into place, then links them. A blob that is
-   * already stored is simply replaced by identical bytes (an atomic rename),
-   * which costs less than asking first.
+   * Moves verified bytes durably into place, then links them (commit-blob.ts,
+   * safe against the garbage collector). A blob that is already stored is
+   * simply replaced by identical bytes (an atomic rename), which costs less
+   * than asking first.
    */
   async function commit(repository: string, path: string, digest: Digest, size: number): Promise<CommittedBlob> {
-    await driver.move(path, blobDataPath(digest));
-    await links.linkBlob(repository, digest.value, size);
+    await commitBlob(driver, links, repository, path, digest, size);
     return { digest: digest.value, size };
   }
 

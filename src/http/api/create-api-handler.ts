@@ -17,6 +17,7 @@ import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import type { Management } from "../../accounts/management-service.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import type { ExternalRegistryService } from "../../external/create-external-registries.ts";
+import type { GarbageCollector } from "../../gc/create-garbage-collector.ts";
 import { BoundedJsonError } from "../../json/bounded-json-error.ts";
 import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json.ts";
 import type { LicensingServices } from "../../licensing/create-licensing.ts";
@@ -31,6 +32,7 @@ import { type ApiRoute, route } from "./api-route.ts";
 import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
+import { gcRoutes } from "./gc-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
 
 /** What the API needs. */
@@ -46,6 +48,8 @@ export interface ApiHandlerDeps {
   readonly log: Pick<Logger, "warn">;
   /** Customers and licenses. */
   readonly licensing?: LicensingServices;
+  /** The garbage collector, when wired. */
+  readonly gc?: GarbageCollector;
 }
 
 /** An API body is a flat object with a few small lists. */
@@ -119,6 +123,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   const routes: ApiRoute[] = apiRoutes(deps.management, deps.deploy);
   if (deps.external !== undefined) routes.push(...externalRegistryRoutes(deps.external));
   if (deps.licensing) routes.push(...licensingRoutes(deps.licensing));
+  if (deps.gc) routes.push(...gcRoutes(deps.gc));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {
