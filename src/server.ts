@@ -271,7 +271,11 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     metadata: createGcMetadata(db),
     driver,
     log,
-    settings: { graceMs: config.gc.grace, untaggedGraceMs: config.gc.untaggedGrace },
+    settings: {
+      graceMs: config.gc.grace,
+      untaggedGraceMs: config.gc.untaggedGrace,
+      retention: config.gc.retention,
+    },
     metrics: metrics.gc,
     ...(parts.now && { now: parts.now }),
   });

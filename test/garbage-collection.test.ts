@@ -111,7 +111,14 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), "wharf-gc-"));
   work = await mkdtemp(join(tmpdir(), "wharf-gc-work-"));
   process.env.WHARF_ADMIN_PASSWORD = adminPassword;
-  const config = configSchema.parse({ dataDir: dir, listen: "127.0.0.1:0", gc: { untaggedGrace: "2h" } });
+  const config = configSchema.parse({
+    dataDir: dir,
+    listen: "127.0.0.1:0",
+    gc: {
+      untaggedGrace: "2h",
+      retention: [{ repositories: "shop/rel*", keepLast: 2, keepTags: ["stable"], untaggedAfter: "1ms" }],
+    },
+  });
   server = await startServer(config, createLogger("silent"), { now: () => now });
   host = server.address;
   const api = createManagementClient(server.url);
@@ -232,4 +239,33 @@ test("gc is for server administrators, and a bad grace is a clear error", async 
   assert.match(JSON.stringify(bad.body), /duration/);
   const anonymous = await fetch(`${server.url}/api/v1/gc`, { method: "POST", body: "{}" });
   assert.equal(anonymous.status, 401);
+});
+
+test("retention keeps exactly the last N pushed tags and the protected ones; the dry run lists what goes", async () => {
+  const pushed = new Map<string, string>();
+  for (const tag of ["stable", "t1", "t2", "t3", "t4", "t5"]) {
+    now += 60_000;
+    pushed.set(tag, (await pushImageAs(server.url, auth, "shop/release", tag)).digest);
+  }
+  now += 60_000;
+  const api = createManagementClient(server.url);
+  const dry = (await api.expect(200, "POST", "/gc", { as: admin, body: { dryRun: true, grace: "1s" } })).body as {
+    tags: number;
+    deletedTags: { repository: string; tag: string }[];
+  };
+  assert.deepEqual(dry.deletedTags.map((t) => t.tag).sort(), ["t1", "t2", "t3"]);
+  const ran = await gc({ grace: "1s" });
+  assert.equal(ran.manifests, 3, "the expired tags' manifests go with them (untaggedAfter)");
+  const list = await fetch(`${server.url}/v2/shop/release/tags/list`, { headers: { authorization: auth } });
+  assert.deepEqual(((await list.json()) as { tags: string[] }).tags, ["stable", "t4", "t5"]);
+  for (const tag of ["stable", "t4", "t5"]) {
+    const res = await fetch(`${server.url}/v2/shop/release/manifests/${tag}`, {
+      headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
+    assert.equal(res.headers.get("docker-content-digest"), pushed.get(tag));
+  }
+  const expired = await fetch(`${server.url}/v2/shop/release/manifests/${pushed.get("t1")}`, {
+    headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" },
+  });
+  assert.equal(expired.status, 404);
 });

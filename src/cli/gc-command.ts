@@ -16,6 +16,7 @@ interface GcOptions extends ApiOptions {
 interface GcAnswer {
   readonly dryRun: boolean;
   readonly repositories: number;
+  readonly tags: number;
   readonly manifests: number;
   readonly links: number;
   readonly blobs: number;
@@ -24,6 +25,7 @@ interface GcAnswer {
   readonly durationMs: number;
   readonly deletedBlobs: readonly { digest: string; size: number }[];
   readonly deletedManifests: readonly { repository: string; digest: string }[];
+  readonly deletedTags: readonly { repository: string; tag: string }[];
 }
 
 /** `1536` → `1.5 KiB`. */
@@ -46,11 +48,12 @@ async function gc(options: GcOptions): Promise<void> {
     ...table(
       ["kind", "digest", "where / size"],
       [
+        ...answer.deletedTags.map((t) => ["tag", t.tag, t.repository]),
         ...answer.deletedManifests.map((m) => ["manifest", m.digest, m.repository]),
         ...answer.deletedBlobs.map((b) => ["blob", b.digest, humanBytes(b.size)]),
       ],
     ),
-    `${verb} ${answer.blobs} blobs (${humanBytes(answer.bytes)}, ${answer.bytes} bytes), ${answer.manifests} manifests and ${answer.links} blob links in ${answer.repositories} repositories${answer.resumed > 0 ? `; finished ${answer.resumed} blobs of an interrupted run` : ""}`,
+    `${verb} ${answer.blobs} blobs (${humanBytes(answer.bytes)}, ${answer.bytes} bytes), ${answer.tags} tags, ${answer.manifests} manifests and ${answer.links} blob links in ${answer.repositories} repositories${answer.resumed > 0 ? `; finished ${answer.resumed} blobs of an interrupted run` : ""}`,
   ];
   emit(options, answer, lines);
 }

@@ -243,8 +243,32 @@ export const configSchema = z.strictObject({
       schedule: durationBetween("1m", "365d").optional().meta({
         description: "Run garbage collection every this long (e.g. `24h`); unset runs it only on `wharf gc`.",
       }),
+      retention: z
+        .array(
+          z.strictObject({
+            repositories: z.string().min(1).max(300).meta({
+              description:
+                "Repositories the rule governs: a name or a `*` glob (`shop/*`); the first matching rule wins.",
+            }),
+            keepLast: z.number().int().min(0).optional().meta({
+              description: "Keep this many most recently pushed tags.",
+            }),
+            keepTags: z.array(z.string().min(1).max(128)).max(100).optional().meta({
+              description: "Always keep tags matching one of these `*` globs (`v*`, `latest`).",
+            }),
+            untaggedAfter: durationBetween("1ms", "3650d").optional().meta({
+              description: "Untagged manifests of these repositories go after this (overrides `gc.untaggedGrace`).",
+            }),
+          }),
+        )
+        .max(1000)
+        .default([])
+        .meta({
+          description:
+            "Tag retention rules applied by garbage collection: tags neither among the `keepLast` newest nor matching `keepTags` are deleted.",
+        }),
     })
-    .default({ grace: 3_600_000 }),
+    .default({ grace: 3_600_000, retention: [] }),
   limits: z
     .strictObject({
       /** Largest manifest body accepted on PUT, in bytes. */

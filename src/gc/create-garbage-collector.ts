@@ -31,6 +31,7 @@ import type { GcBlob, GcMetadata, GcRepository } from "../metadata/gc-metadata.t
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { planManifests, unneededLinks } from "./plan-repository.ts";
+import { expiredTags, type RetentionRule, ruleFor } from "./retention.ts";
 
 const batch = 500;
 const fileConcurrency = 8;
@@ -56,6 +57,8 @@ export interface GcReport {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly repositories: number;
+  /** Tags deleted by retention rules. */
+  readonly tags: number;
   readonly manifests: number;
   readonly links: number;
   readonly blobs: number;
@@ -65,6 +68,7 @@ export interface GcReport {
   /** The first deleted blobs and manifests, by name. */
   readonly deletedBlobs: readonly { digest: string; size: number }[];
   readonly deletedManifests: readonly { repository: string; digest: string }[];
+  readonly deletedTags: readonly { repository: string; tag: string }[];
 }
 
 /** Settings of the collector (`gc.*`). */
@@ -72,6 +76,8 @@ export interface GcSettings {
   readonly graceMs: number;
   /** Untagged manifests last referenced longer ago than this go; undefined keeps them. */
   readonly untaggedGraceMs: number | undefined;
+  /** Tag retention rules (`gc.retention`), first match wins. */
+  readonly retention?: readonly RetentionRule[];
 }
 
 /** Dependencies of the collector. */
@@ -121,7 +127,8 @@ export function createGarbageCollector(deps: GcDeps) {
     const started = now();
     const cutoff = started - graceMs;
     const untaggedCutoff = settings.untaggedGraceMs === undefined ? undefined : started - settings.untaggedGraceMs;
-    const totals = { repositories: 0, manifests: 0, links: 0, blobs: 0, bytes: 0 };
+    const totals = { repositories: 0, tags: 0, manifests: 0, links: 0, blobs: 0, bytes: 0 };
+    const deletedTags: { repository: string; tag: string }[] = [];
     const deletedBlobs: { digest: string; size: number }[] = [];
     const deletedManifests: { repository: string; digest: string }[] = [];
     const removedLinks = new Map<string, number>();
@@ -131,7 +138,20 @@ export function createGarbageCollector(deps: GcDeps) {
     async function sweepRepository(repo: GcRepository): Promise<void> {
       const keepAll = isCache(repo.name);
       let { manifests, tags } = await metadata.contents(repo.id);
-      const doomed = planManifests({ manifests, tags, untaggedCutoff, keepAll });
+      const rule = keepAll ? undefined : ruleFor(repo.name, settings.retention ?? []);
+      const expired = expiredTags(tags, rule);
+      for (const t of expired.slice(0, Math.max(0, listed - deletedTags.length))) {
+        deletedTags.push({ repository: repo.name, tag: t.name });
+      }
+      if (expired.length > 0) {
+        totals.tags += dryRun ? expired.length : await metadata.deleteTags(repo.id, expired);
+        if (dryRun) {
+          const gone = new Set(expired.map((t) => t.name));
+          tags = tags.filter((t) => !gone.has(t.name));
+        } else ({ manifests, tags } = await metadata.contents(repo.id));
+      }
+      const ruleCutoff = rule?.untaggedAfter === undefined ? untaggedCutoff : started - rule.untaggedAfter;
+      const doomed = planManifests({ manifests, tags, untaggedCutoff: ruleCutoff, keepAll });
       for (const m of doomed.slice(0, Math.max(0, listed - deletedManifests.length))) {
         deletedManifests.push({ repository: repo.name, digest: m.digest });
       }
@@ -143,7 +163,7 @@ export function createGarbageCollector(deps: GcDeps) {
         totals.manifests += await metadata.deleteManifests(
           repo.id,
           doomed.map((m) => m.digest),
-          untaggedCutoff!,
+          ruleCutoff!,
         );
         manifests = (await metadata.contents(repo.id)).manifests;
       }
@@ -197,6 +217,7 @@ export function createGarbageCollector(deps: GcDeps) {
     }
 
     if (!dryRun) {
+      metrics.deleted.inc({ kind: "tag" }, totals.tags);
       metrics.deleted.inc({ kind: "manifest" }, totals.manifests);
       metrics.deleted.inc({ kind: "link" }, totals.links);
     }
@@ -210,6 +231,7 @@ export function createGarbageCollector(deps: GcDeps) {
       resumed,
       deletedBlobs,
       deletedManifests,
+      deletedTags,
     };
     log.info({ ...totals, dryRun, resumed }, dryRun ? "gc: dry run finished" : "gc: finished");
     return report;

@@ -50,8 +50,8 @@ export interface GcMetadata {
   contents(repositoryId: number): Promise<{ manifests: GcManifest[]; tags: GcTag[] }>;
   /** Every blob link of a repository. */
   links(repositoryId: number): Promise<GcLink[]>;
-  /** Deletes tags by name (retention); returns how many went. */
-  deleteTags(repositoryId: number, names: readonly string[]): Promise<number>;
+  /** Deletes tags (retention) that still point where and since when they did; returns how many went. */
+  deleteTags(repositoryId: number, tags: readonly GcTag[]): Promise<number>;
   /** Deletes untagged manifests among `digests` last referenced before `cutoff`; returns how many went. */
   deleteManifests(repositoryId: number, digests: readonly string[], cutoff: number): Promise<number>;
   /** Deletes links among `digests` last referenced before `cutoff`; returns how many went. */

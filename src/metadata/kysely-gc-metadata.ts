@@ -64,13 +64,15 @@ export function createGcMetadata(db: Kysely<Database>): GcMetadata {
         .execute();
       return rows.map((r) => ({ digest: r.digest, lastReferencedAt: Number(r.last_referenced_at) }));
     },
-    async deleteTags(repositoryId, names) {
+    async deleteTags(repositoryId, tags) {
       let deleted = 0;
-      for (const part of chunks(names)) {
+      for (const tag of tags) {
         const result = await db
           .deleteFrom("tags")
           .where("repository_id", "=", repositoryId)
-          .where("name", "in", part)
+          .where("name", "=", tag.name)
+          .where("manifest_digest", "=", tag.digest)
+          .where("updated_at", "=", tag.updatedAt)
           .executeTakeFirst();
         deleted += Number(result.numDeletedRows);
       }

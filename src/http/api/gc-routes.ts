@@ -20,6 +20,7 @@ const gcAnswer = z.object({
   startedAt: z.string(),
   durationMs: z.number(),
   repositories: z.number(),
+  tags: z.number(),
   manifests: z.number(),
   links: z.number(),
   blobs: z.number(),
@@ -27,6 +28,7 @@ const gcAnswer = z.object({
   resumed: z.number(),
   deletedBlobs: z.array(z.object({ digest: z.string(), size: z.number() })),
   deletedManifests: z.array(z.object({ repository: z.string(), digest: z.string() })),
+  deletedTags: z.array(z.object({ repository: z.string(), tag: z.string() })),
 });
 
 /** The garbage collection route. */
