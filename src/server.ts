@@ -29,6 +29,7 @@ import type { Database } from "./metadata/database-schema.ts";
 import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
 import { createGcMetadata } from "./metadata/kysely-gc-metadata.ts";
+import { createQuotaMetadata } from "./metadata/kysely-quota-metadata.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
@@ -39,6 +40,7 @@ import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
 import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
+import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
@@ -128,7 +130,7 @@ async function createAuth(
   metrics: WharfMetrics,
   parts: ServerParts,
   registry: RepositoryRemoval,
-  gc?: GarbageCollector,
+  upkeep?: { readonly gc: GarbageCollector; readonly quotas: Quotas },
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -184,7 +186,8 @@ async function createAuth(
     external: deploy.external.service,
     log,
     licensing: licensingServices,
-    gc,
+    gc: upkeep?.gc,
+    quotas: upkeep?.quotas,
   });
   mounts.push({ prefix: "/api/v1", id: "api", handle: api });
   // The pull-through proxy finds the organizations' upstream registries here.
@@ -267,6 +270,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const metrics = createMetrics();
   const metadata = createRegistryMetadata(db, parts.now);
+  const quotas = createQuotas(createQuotaMetadata(db, parts.now));
   const gc = createGarbageCollector({
     metadata: createGcMetadata(db),
     driver,
@@ -281,12 +285,13 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   });
   const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);
   const auth = config.auth.enabled
-    ? await createAuth(db, config, log, outbound, metrics, parts, metadata, gc)
+    ? await createAuth(db, config, log, outbound, metrics, parts, metadata, { gc, quotas })
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
     driver,
     links: metadata,
+    checkQuota: quotas.check,
     expireAfterMs: config.uploads.expireAfter,
     quota: createUploadQuota(driver, config.limits),
     maxBlobBytes: config.limits.maxBlobBytes,
@@ -294,6 +299,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const local = createLocalRepositories({
     blobs: createBlobService(driver, metadata, {
       redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
+      checkQuota: quotas.check,
     }),
     manifests: createManifestService(metadata),
     uploads,

@@ -269,3 +269,33 @@ test("retention keeps exactly the last N pushed tags and the protected ones; the
   });
   assert.equal(expired.status, 404);
 });
+
+test("a namespace quota counts each blob once and refuses the blob that would exceed it, naming the quota", async () => {
+  const api = createManagementClient(server.url);
+  await api.expect(201, "POST", "/orgs/acme/apps", { as: admin, body: { slug: "tight" } });
+  const cli = createWharfCli(join(work, "cli"));
+  await cli.ok(["quota", "set", "tight", "1000"]);
+  const shared = seededBytes("quota shared", 700);
+  await pushBlobAs(server.url, auth, "tight/a", shared);
+  await pushBlobAs(server.url, auth, "tight/b", shared);
+  const shown = await cli.ok(["quota", "show", "tight", "--json"]);
+  assert.deepEqual(JSON.parse(shown), { namespace: "tight", limit: 1000, used: 700 });
+  const extra = seededBytes("quota extra", 400);
+  const refused = await fetch(`${server.url}/v2/tight/a/blobs/uploads/?digest=${sha256(extra)}`, {
+    method: "POST",
+    headers: { authorization: auth },
+    body: extra,
+  });
+  assert.equal(refused.status, 403);
+  const error = ((await refused.json()) as { errors: { code: string; message: string }[] }).errors[0]!;
+  assert.equal(error.code, "DENIED");
+  assert.match(
+    error.message,
+    /namespace tight is over its quota: it uses .*\(700 bytes\) of its .*\(1000 bytes\) quota/,
+  );
+  const listed = await cli.ok(["quota", "show"]);
+  assert.match(listed, /tight/);
+  await cli.ok(["quota", "set", "tight", "1KiB"]);
+  await pushBlobAs(server.url, auth, "tight/a", seededBytes("quota fits", 300));
+  assert.match(await cli.fails(["quota", "set", "tight", "lots"]), /expected a size/);
+});

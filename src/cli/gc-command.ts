@@ -5,6 +5,7 @@
  * `--dry-run`, what would go and how many bytes.
  */
 import type { Command } from "commander";
+import { formatByteSize } from "../quota/byte-size.ts";
 import { type ApiOptions, connect } from "./cli-api.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 
@@ -28,18 +29,6 @@ interface GcAnswer {
   readonly deletedTags: readonly { repository: string; tag: string }[];
 }
 
-/** `1536` → `1.5 KiB`. */
-function humanBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 async function gc(options: GcOptions): Promise<void> {
   const body = { dryRun: options.dryRun === true, ...(options.grace && { grace: options.grace }) };
   const answer = (await (await connect(options)).request("POST", "/gc", body)) as GcAnswer;
@@ -50,10 +39,10 @@ async function gc(options: GcOptions): Promise<void> {
       [
         ...answer.deletedTags.map((t) => ["tag", t.tag, t.repository]),
         ...answer.deletedManifests.map((m) => ["manifest", m.digest, m.repository]),
-        ...answer.deletedBlobs.map((b) => ["blob", b.digest, humanBytes(b.size)]),
+        ...answer.deletedBlobs.map((b) => ["blob", b.digest, formatByteSize(b.size)]),
       ],
     ),
-    `${verb} ${answer.blobs} blobs (${humanBytes(answer.bytes)}, ${answer.bytes} bytes), ${answer.tags} tags, ${answer.manifests} manifests and ${answer.links} blob links in ${answer.repositories} repositories${answer.resumed > 0 ? `; finished ${answer.resumed} blobs of an interrupted run` : ""}`,
+    `${verb} ${answer.blobs} blobs (${formatByteSize(answer.bytes)}, ${answer.bytes} bytes), ${answer.tags} tags, ${answer.manifests} manifests and ${answer.links} blob links in ${answer.repositories} repositories${answer.resumed > 0 ? `; finished ${answer.resumed} blobs of an interrupted run` : ""}`,
   ];
   emit(options, answer, lines);
 }

@@ -32,6 +32,13 @@ export interface RepositoryBlobsTable {
   last_referenced_at: number;
 }
 
+/** A namespace's byte limit (quotas). */
+export interface NamespaceQuotasTable {
+  namespace: string;
+  max_bytes: number;
+  updated_at: number;
+}
+
 export interface ManifestsTable {
   repository_id: number;
   digest: string;
@@ -261,6 +268,7 @@ export interface Database {
   repository_blobs: RepositoryBlobsTable;
   manifests: ManifestsTable;
   tags: TagsTable;
+  namespace_quotas: NamespaceQuotasTable;
   docker_secrets: DockerSecretsTable;
   services: ServicesTable;
   external_registries: ExternalRegistriesTable;

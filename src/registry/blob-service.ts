@@ -29,6 +29,8 @@ export type BlobService = ReturnType<typeof createBlobService>;
 export interface BlobServiceOptions {
   /** When set, {@link BlobService.redirect} hands out presigned URLs valid this long (`storage.redirect`). */
   readonly redirectTtlMs?: number;
+  /** Refuses a mount its namespace has no room for (quota/create-quotas.ts); none by default. */
+  readonly checkQuota?: (repository: string, digest: string, size: number) => Promise<void>;
 }
 
 /** Creates the blob service over a driver and the blob links. */
@@ -79,6 +81,7 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
         const linked = await links.linkedBlob(source, digest.value);
         if (!linked || !(await canPull(source))) continue;
         if (!(await driver.stat(blobDataPath(digest)))) return false;
+        await options.checkQuota?.(repository, digest.value, linked.size);
         // False while the garbage collector deletes the blob: the client uploads it instead.
         return links.linkBlob(repository, digest.value, linked.size);
       }

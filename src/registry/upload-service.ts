@@ -60,6 +60,8 @@ export interface UploadServiceDeps {
   readonly quota: UploadQuota;
   /** Largest blob accepted (`limits.maxBlobBytes`). */
   readonly maxBlobBytes: number;
+  /** Refuses a verified blob its namespace has no room for (quota/create-quotas.ts); none by default. */
+  readonly checkQuota?: (repository: string, digest: string, size: number) => Promise<void>;
 }
 
 /** The upload service; see the module comment. */
@@ -90,7 +92,8 @@ function blobTooLarge(max: number): WharfError {
 }
 
 /** Creates the upload service. */
-export function createUploadService({ driver, links, expireAfterMs, quota, maxBlobBytes }: UploadServiceDeps) {
+export function createUploadService(deps: UploadServiceDeps) {
+  const { driver, links, expireAfterMs, quota, maxBlobBytes, checkQuota } = deps;
   const running = new Map<string, RunningHash>();
   const exclusive = createKeyedMutex();
 
@@ -232,6 +235,12 @@ export function createUploadService({ driver, links, expireAfterMs, quota, maxBl
           await discard(path);
           throw digestMismatch(digest, actual);
         }
+        try {
+          await checkQuota?.(repository, digest.value, status.size);
+        } catch (error) {
+          await discard(path);
+          throw error;
+        }
         const committed = await commit(repository, path, digest, status.size);
         await quota.close(path);
         return committed;
@@ -257,6 +266,7 @@ export function createUploadService({ driver, links, expireAfterMs, quota, maxBl
         const size = await driver.write(path, source, { append: true, durable: false });
         const actual = `${digest.algorithm}:${hash.digest("hex")}`;
         if (actual !== digest.value) throw digestMismatch(digest, actual);
+        await checkQuota?.(repository, digest.value, size);
         return await commit(repository, path, digest, size);
       } catch (error) {
         await driver.delete(path);

@@ -22,6 +22,7 @@ import { BoundedJsonError } from "../../json/bounded-json-error.ts";
 import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json.ts";
 import type { LicensingServices } from "../../licensing/create-licensing.ts";
 import type { Logger } from "../../log/create-logger.ts";
+import type { Quotas } from "../../quota/create-quotas.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
 import { readBody } from "../read-body.ts";
@@ -34,6 +35,7 @@ import { paramSchemas } from "./api-schemas.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
 import { gcRoutes } from "./gc-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
+import { quotaRoutes } from "./quota-routes.ts";
 
 /** What the API needs. */
 export interface ApiHandlerDeps {
@@ -50,6 +52,8 @@ export interface ApiHandlerDeps {
   readonly licensing?: LicensingServices;
   /** The garbage collector, when wired. */
   readonly gc?: GarbageCollector;
+  /** Namespace quotas, when wired. */
+  readonly quotas?: Quotas;
 }
 
 /** An API body is a flat object with a few small lists. */
@@ -124,6 +128,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   if (deps.external !== undefined) routes.push(...externalRegistryRoutes(deps.external));
   if (deps.licensing) routes.push(...licensingRoutes(deps.licensing));
   if (deps.gc) routes.push(...gcRoutes(deps.gc));
+  if (deps.quotas) routes.push(...quotaRoutes(deps.quotas));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {
