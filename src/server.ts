@@ -42,6 +42,7 @@ import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
 import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
 import { createBlobService } from "./registry/blob-service.ts";
+import { createImmutableTags } from "./registry/immutable-tags.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
@@ -279,6 +280,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       graceMs: config.gc.grace,
       untaggedGraceMs: config.gc.untaggedGrace,
       retention: config.gc.retention,
+      immutable: createImmutableTags(config.immutableTags),
     },
     metrics: metrics.gc,
     ...(parts.now && { now: parts.now }),
@@ -301,7 +303,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
       checkQuota: quotas.check,
     }),
-    manifests: createManifestService(metadata),
+    manifests: createManifestService(metadata, createImmutableTags(config.immutableTags)),
     uploads,
   });
   const upstreams = parts.upstreams ?? auth?.upstreams;

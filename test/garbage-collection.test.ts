@@ -7,7 +7,8 @@
  * repository. `wharf gc --dry-run` reports exactly the bytes that only the
  * deleted content held, the run deletes just those, every still-tagged image
  * pulls byte-identically with skopeo afterwards, and a blob pushed while
- * the collector runs survives and can be referenced by a manifest.
+ * the collector runs survives. Also retention (the last N tags and the
+ * protected ones stay), namespace quotas through the CLI and immutable tags.
  */
 import assert from "node:assert/strict";
 import { access, mkdtemp, rm } from "node:fs/promises";
@@ -118,6 +119,7 @@ before(async () => {
       untaggedGrace: "2h",
       retention: [{ repositories: "shop/rel*", keepLast: 2, keepTags: ["stable"], untaggedAfter: "1ms" }],
     },
+    immutableTags: [{ repositories: "shop/fixed", tags: ["v*"] }],
   });
   server = await startServer(config, createLogger("silent"), { now: () => now });
   host = server.address;
@@ -298,4 +300,31 @@ test("a namespace quota counts each blob once and refuses the blob that would ex
   await cli.ok(["quota", "set", "tight", "1KiB"]);
   await pushBlobAs(server.url, auth, "tight/a", seededBytes("quota fits", 300));
   assert.match(await cli.fails(["quota", "set", "tight", "lots"]), /expected a size/);
+});
+
+test("an immutable tag cannot be moved or deleted; pushing the same content again is fine", async () => {
+  const first = await pushImageAs(server.url, auth, "shop/fixed", "v1");
+  const other = await pushImageAs(server.url, auth, "shop/fixed", "latest");
+  const put = (tag: string, body: string) =>
+    fetch(`${server.url}/v2/shop/fixed/manifests/${tag}`, {
+      method: "PUT",
+      headers: { authorization: auth, "content-type": "application/vnd.oci.image.manifest.v1+json" },
+      body,
+    });
+  const moved = await put("v1", other.body);
+  assert.equal(moved.status, 403);
+  const error = ((await moved.json()) as { errors: { code: string; message: string }[] }).errors[0]!;
+  assert.equal(error.code, "DENIED");
+  assert.match(error.message, /tag v1 of shop\/fixed is immutable \(immutableTags rule shop\/fixed: v\*\)/);
+  assert.equal((await put("v1", first.body)).status, 201, "the same content again is allowed");
+  assert.equal((await put("latest", first.body)).status, 201, "tags no rule matches still move");
+  const deleted = await fetch(`${server.url}/v2/shop/fixed/manifests/v1`, {
+    method: "DELETE",
+    headers: { authorization: auth },
+  });
+  assert.equal(deleted.status, 403);
+  const still = await fetch(`${server.url}/v2/shop/fixed/manifests/v1`, {
+    headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" },
+  });
+  assert.equal(still.headers.get("docker-content-digest"), first.digest);
 });

@@ -269,6 +269,25 @@ export const configSchema = z.strictObject({
         }),
     })
     .default({ grace: 3_600_000, retention: [] }),
+  immutableTags: z
+    .array(
+      z.strictObject({
+        repositories: z.string().min(1).max(300).meta({
+          description: "Repositories the rule covers: a name or a `*` glob (`shop/*`).",
+        }),
+        tags: z
+          .array(z.string().min(1).max(128))
+          .min(1)
+          .max(100)
+          .meta({ description: "Tag `*` globs (`v*`) that, once pushed, may not be moved or deleted." }),
+      }),
+    )
+    .max(1000)
+    .default([])
+    .meta({
+      description:
+        "Immutable tags: a push that would move a matching tag, or a delete of it, is DENIED naming the rule; retention keeps them.",
+    }),
   limits: z
     .strictObject({
       /** Largest manifest body accepted on PUT, in bytes. */

@@ -78,6 +78,8 @@ export interface GcSettings {
   readonly untaggedGraceMs: number | undefined;
   /** Tag retention rules (`gc.retention`), first match wins. */
   readonly retention?: readonly RetentionRule[];
+  /** Answers whether a tag is immutable (then retention keeps it). */
+  readonly immutable?: (repository: string, tag: string) => unknown;
 }
 
 /** Dependencies of the collector. */
@@ -139,7 +141,7 @@ export function createGarbageCollector(deps: GcDeps) {
       const keepAll = isCache(repo.name);
       let { manifests, tags } = await metadata.contents(repo.id);
       const rule = keepAll ? undefined : ruleFor(repo.name, settings.retention ?? []);
-      const expired = expiredTags(tags, rule);
+      const expired = expiredTags(tags, rule).filter((t) => !settings.immutable?.(repo.name, t.name));
       for (const t of expired.slice(0, Math.max(0, listed - deletedTags.length))) {
         deletedTags.push({ repository: repo.name, tag: t.name });
       }

@@ -17,6 +17,7 @@ import type {
 import { requiredReferences } from "../oci/descriptor-references.ts";
 import { parseManifest } from "../oci/parse-manifest.ts";
 import { isValidTag } from "../reference/grammar.ts";
+import { describeRule, type ImmutableTagRule, type ImmutableTags } from "./immutable-tags.ts";
 
 /** A manifest reference from a URL: a tag or a digest. */
 export type ManifestReference = { readonly tag: string } | { readonly digest: Digest };
@@ -47,7 +48,32 @@ export interface PushedManifest {
 export type ManifestService = ReturnType<typeof createManifestService>;
 
 /** Creates the manifest service over the metadata port. */
-export function createManifestService(metadata: ManifestIndex & BlobLinks & RepositoryCatalog) {
+export function createManifestService(
+  metadata: ManifestIndex & BlobLinks & RepositoryCatalog,
+  immutable: ImmutableTags = () => undefined,
+) {
+  function immutableTag(repository: string, tag: string, rule: ImmutableTagRule, what: string): WharfError {
+    return new WharfError(
+      "DENIED",
+      `tag ${tag} of ${repository} is immutable (immutableTags rule ${describeRule(rule)}): ${what}; push under a new tag`,
+      { detail: { tag, rule: rule.repositories, patterns: rule.tags } },
+    );
+  }
+
+  /** Refuses to move or delete an immutable tag (see immutable-tags.ts). */
+  async function ensureMutable(repository: string, tag: string, digest: string | undefined): Promise<void> {
+    const rule = immutable(repository, tag);
+    if (!rule) return;
+    const current = await metadata.getManifest(repository, tag);
+    if (!current || current.digest === digest) return;
+    throw immutableTag(
+      repository,
+      tag,
+      rule,
+      digest === undefined ? "it cannot be deleted" : `it points at ${current.digest} and cannot be moved`,
+    );
+  }
+
   async function ensureReferencesExist(repository: string, blobs: readonly string[], manifests: readonly string[]) {
     const missingBlobs = blobs.length > 0 ? await metadata.missingBlobs(repository, blobs) : [];
     const missingManifests = manifests.length > 0 ? await metadata.missingManifests(repository, manifests) : [];
@@ -82,6 +108,7 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
         );
       }
       const required = requiredReferences(parsed);
+      if ("tag" in reference) await ensureMutable(repository, reference.tag, digest);
       await ensureReferencesExist(repository, required.blobs, required.manifests);
       const missing = await metadata.putManifest(
         repository,
@@ -123,6 +150,7 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
 
     /** Deletes a manifest by digest (with its tags) or one tag; MANIFEST_UNKNOWN when absent. */
     async delete(repository: string, reference: ManifestReference): Promise<void> {
+      if ("tag" in reference) await ensureMutable(repository, reference.tag, undefined);
       const deleted =
         "tag" in reference
           ? await metadata.deleteTag(repository, reference.tag)
