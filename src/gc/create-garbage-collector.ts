@@ -17,8 +17,9 @@
  * A blob file is deleted only after its row was claimed (`deleting_at`); a
  * push that meets a claim waits for the file delete to finish and writes
  * the file again. So a blob uploaded during a run, or one whose manifest
- * has not arrived yet, is younger than the grace window and stays; so does
- * every blob a `wharf backup` started within the grace window lists.
+ * has not arrived yet, is younger than the grace window and stays (and so
+ * does every such blob a `wharf backup` snapshot lists; garbage it lists may
+ * go, which the backup reports as a missing blob — see the README).
  *
  * Crash safety: each step is idempotent, and claims left by a crashed run
  * are finished first by the next one. Deletes go in batches (500 rows, a
