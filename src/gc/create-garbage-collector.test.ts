@@ -1,6 +1,6 @@
 /**
  * The collector's races, step by step, on the real SQLite metadata and the
- * filesystem driver with a test-owned clock: a claim and a push's
+ * storage backends of the driver matrix (filesystem, S3) with a test-owned clock: a claim and a push's
  * reservation exclude each other; a manifest PUT that lost its blob to the
  * collector is refused instead of stored; a blob reserved (upload in
  * progress) or recently linked is never swept; claims left by a crashed run
@@ -21,7 +21,8 @@ import { createGcMetadata } from "../metadata/kysely-gc-metadata.ts";
 import { createRegistryMetadata } from "../metadata/kysely-registry-metadata.ts";
 import { openDatabase } from "../metadata/open-database.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
-import { createFilesystemDriver } from "../storage/filesystem-driver.ts";
+import type { StorageDriver } from "../storage/storage-driver.ts";
+import { storageBackends } from "../storage/testing/storage-backends.ts";
 import { createGarbageCollector } from "./create-garbage-collector.ts";
 
 const hour = 3_600_000;
@@ -29,14 +30,9 @@ let now = Date.parse("2031-05-01T00:00:00Z");
 const clock = () => now;
 let dir: string;
 let db: Kysely<Database>;
-const driver = () => createFilesystemDriver(join(dir, "blobs"));
 
 function digestOf(n: number): string {
   return `sha256:${n.toString(16).padStart(64, "0")}`;
-}
-
-async function storeFile(digest: string, text: string): Promise<void> {
-  await driver().putContent(blobDataPath(parseDigest(digest)), Buffer.from(text));
 }
 
 function imageManifest(config: string, layers: string[]): { digest: string; body: Uint8Array } {
@@ -102,18 +98,39 @@ test("claims and pushes exclude each other; a manifest that lost its blob is ref
   assert.equal(await registry.getManifest("race/app", "1"), undefined);
 });
 
-test("a run keeps shared, reserved and recent blobs, deletes the rest, and finishes a crashed run's claims", async () => {
-  const registry = createRegistryMetadata(db, clock);
-  const gcMetadata = createGcMetadata(db);
+for (const backend of storageBackends) {
+  test(`a run keeps shared, reserved and recent blobs, deletes the rest, and finishes a crashed run's claims (${backend.name})`, async (t) => {
+    const why = backend.unavailable();
+    if (why) return t.skip(why);
+    await backend.setup?.();
+    const fixture = await backend.create();
+    const own = await mkdtemp(join(tmpdir(), "wharf-gc-unit-"));
+    const ownDb = await openDatabase(configSchema.parse({ dataDir: own }));
+    try {
+      await keepsAndSweeps(ownDb, fixture.driver);
+    } finally {
+      await ownDb.destroy();
+      await fixture.cleanup();
+      await backend.teardown?.();
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+}
+
+async function keepsAndSweeps(database: Kysely<Database>, d: StorageDriver): Promise<void> {
+  const registry = createRegistryMetadata(database, clock);
+  const gcMetadata = createGcMetadata(database);
   const collector = createGarbageCollector({
     metadata: gcMetadata,
-    driver: driver(),
+    driver: d,
     log: createLogger("silent"),
     settings: { graceMs: hour, untaggedGraceMs: undefined },
     now: clock,
   });
   const [shared, onlyOld, reserved, crashed] = [digestOf(10), digestOf(11), digestOf(12), digestOf(13)];
-  for (const d of [shared, onlyOld, reserved, crashed]) await storeFile(d, "x");
+  for (const digest of [shared, onlyOld, reserved, crashed]) {
+    await d.putContent(blobDataPath(parseDigest(digest)), Buffer.from("x"));
+  }
   await registry.linkBlob("keep/app", shared, 1);
   await registry.linkBlob("gone/app", shared, 1);
   await registry.linkBlob("gone/app", onlyOld, 1);
@@ -133,19 +150,21 @@ test("a run keeps shared, reserved and recent blobs, deletes the rest, and finis
   // An upload in progress reserved `reserved` just now (its file is being moved in).
   assert.equal(await registry.reserveBlob(reserved, 1), true);
 
-  // Blobs the first test left unlinked are garbage too; this test watches its own four.
-  const mine = (blobs: readonly { digest: string }[]) =>
-    blobs.map((b) => b.digest).filter((digest) => [shared, onlyOld, reserved, crashed].includes(digest));
   const dry = await collector.run({ dryRun: true });
-  assert.deepEqual(mine(dry.deletedBlobs), [onlyOld]);
+  assert.deepEqual(
+    dry.deletedBlobs.map((b) => b.digest),
+    [onlyOld],
+  );
   const report = await collector.run();
   assert.equal(report.resumed, 1);
-  assert.deepEqual(mine(report.deletedBlobs), [onlyOld]);
-  const d = driver();
+  assert.deepEqual(
+    report.deletedBlobs.map((b) => b.digest),
+    [onlyOld],
+  );
   assert.equal(await d.stat(blobDataPath(parseDigest(onlyOld))), undefined);
   assert.equal(await d.stat(blobDataPath(parseDigest(crashed))), undefined);
   assert.ok(await d.stat(blobDataPath(parseDigest(shared))));
   assert.ok(await d.stat(blobDataPath(parseDigest(reserved))));
   assert.deepEqual(await registry.linkedBlob("keep/app", shared), { size: 1 });
   assert.equal((await collector.run({ dryRun: true })).blobs, 0);
-});
+}
