@@ -56,6 +56,7 @@ import { createStorageDriver } from "./storage/create-storage-driver.ts";
 import { lockDataDir } from "./storage/data-dir-lock.ts";
 import { type Clock, systemClock } from "./time/clock.ts";
 import { offsetFileClock } from "./time/offset-file-clock.ts";
+import { createWebhooks } from "./webhooks/create-webhooks.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -303,7 +304,20 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
       checkQuota: quotas.check,
     }),
-    manifests: createManifestService(metadata, createImmutableTags(config.immutableTags)),
+    manifests: createManifestService(
+      metadata,
+      createImmutableTags(config.immutableTags),
+      createWebhooks(
+        {
+          endpoints: config.webhooks.endpoints,
+          retryBaseMs: config.webhooks.retryBase,
+          attempts: config.webhooks.attempts,
+        },
+        outbound,
+        log,
+        parts.now,
+      ).notify,
+    ),
     uploads,
   });
   const upstreams = parts.upstreams ?? auth?.upstreams;

@@ -11,7 +11,10 @@
  * protected ones stay), namespace quotas through the CLI and immutable tags.
  */
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { access, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -46,6 +49,39 @@ let server: RunningServer;
 let host: string;
 let image: BuiltImage;
 let index: BuiltIndex;
+const hookSecret = "a webhook secret of the test";
+
+interface Delivery {
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/** A loopback webhook receiver that answers 500 to the first delivery and 204 after. */
+async function startReceiver() {
+  const deliveries: Delivery[] = [];
+  const waiters: { count: number; done: () => void }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+      res.statusCode = deliveries.length === 1 ? 500 : 204;
+      res.end();
+      for (const w of waiters) if (deliveries.length >= w.count) w.done();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    deliveries,
+    received: (count: number) =>
+      new Promise<void>((done) => (deliveries.length >= count ? done() : waiters.push({ count, done }))),
+  };
+}
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 function skopeo(...args: string[]): Promise<string> {
   return runOk("skopeo", ["--insecure-policy", ...args]);
@@ -109,6 +145,7 @@ async function pushWithSkopeo(layout: string, tag: string, repository: string, a
 }
 
 before(async () => {
+  receiver = await startReceiver();
   dir = await mkdtemp(join(tmpdir(), "wharf-gc-"));
   work = await mkdtemp(join(tmpdir(), "wharf-gc-work-"));
   process.env.WHARF_ADMIN_PASSWORD = adminPassword;
@@ -120,6 +157,11 @@ before(async () => {
       retention: [{ repositories: "shop/rel*", keepLast: 2, keepTags: ["stable"], untaggedAfter: "1ms" }],
     },
     immutableTags: [{ repositories: "shop/fixed", tags: ["v*"] }],
+    outbound: { allow: ["127.0.0.0/8"] },
+    webhooks: {
+      endpoints: [{ url: `${receiver.url}/hook`, secret: hookSecret, repositories: "shop/hooked" }],
+      retryBase: "1ms",
+    },
   });
   server = await startServer(config, createLogger("silent"), { now: () => now });
   host = server.address;
@@ -145,6 +187,7 @@ before(async () => {
 
 after(async () => {
   await server?.close(1000);
+  receiver?.server.close();
   if (dir) await rm(dir, { recursive: true, force: true });
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -327,4 +370,19 @@ test("an immutable tag cannot be moved or deleted; pushing the same content agai
     headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" },
   });
   assert.equal(still.headers.get("docker-content-digest"), first.digest);
+});
+
+test("a push is delivered to the webhook, HMAC-signed, and retried after a failure", { timeout: 60_000 }, async () => {
+  const pushed = await pushImageAs(server.url, auth, "shop/hooked", "1");
+  await receiver.received(2);
+  const [failed, delivered] = receiver.deliveries;
+  assert.equal(failed!.headers["x-wharf-delivery"], delivered!.headers["x-wharf-delivery"], "a retry, not a new event");
+  for (const d of [failed!, delivered!]) {
+    const expected = `sha256=${createHmac("sha256", hookSecret).update(d.body).digest("hex")}`;
+    assert.equal(d.headers["x-wharf-signature"], expected);
+    assert.equal(d.headers["x-wharf-event"], "push");
+  }
+  const body = JSON.parse(delivered!.body) as Record<string, string>;
+  assert.deepEqual([body.event, body.repository, body.tag, body.digest], ["push", "shop/hooked", "1", pushed.digest]);
+  assert.equal(receiver.deliveries.length, 2, "nothing from repositories the endpoint does not cover");
 });

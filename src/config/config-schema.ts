@@ -269,6 +269,43 @@ export const configSchema = z.strictObject({
         }),
     })
     .default({ grace: 3_600_000, retention: [] }),
+  webhooks: z
+    .strictObject({
+      endpoints: z
+        .array(
+          z.strictObject({
+            url: z
+              .string()
+              .regex(/^https?:\/\/\S+$/, "expected an http:// or https:// URL")
+              .max(2000)
+              .meta({ description: "Where events are POSTed (through the outbound guard)." }),
+            secret: z.string().min(16).max(256).meta({
+              description: "Key of the body's HMAC-SHA256 signature (`X-Wharf-Signature: sha256=…`); 16+ characters.",
+            }),
+            events: z
+              .array(z.enum(["push", "delete"]))
+              .min(1)
+              .default(["push", "delete"])
+              .meta({ description: "Events sent: `push` (a manifest stored), `delete` (a tag or manifest deleted)." }),
+            repositories: z
+              .string()
+              .min(1)
+              .max(300)
+              .default("*")
+              .meta({ description: "Repositories whose events are sent: a name or `*` glob." }),
+          }),
+        )
+        .max(100)
+        .default([])
+        .meta({ description: "Webhook endpoints for registry events." }),
+      retryBase: durationBetween("1ms", "1h").default(1000).meta({
+        description: "First retry delay of a failed delivery; each next retry waits twice as long.",
+      }),
+      attempts: z.number().int().min(1).max(20).default(6).meta({
+        description: "Deliveries tried per event and endpoint before giving up (logged).",
+      }),
+    })
+    .default({ endpoints: [], retryBase: 1000, attempts: 6 }),
   immutableTags: z
     .array(
       z.strictObject({

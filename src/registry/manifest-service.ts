@@ -44,6 +44,14 @@ export interface PushedManifest {
   readonly subject: string | undefined;
 }
 
+/** What happened to a manifest (for webhooks): pushed (with its tag, if any) or deleted. */
+export interface ManifestEvent {
+  readonly event: "push" | "delete";
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
 /** The manifest service. */
 export type ManifestService = ReturnType<typeof createManifestService>;
 
@@ -51,6 +59,7 @@ export type ManifestService = ReturnType<typeof createManifestService>;
 export function createManifestService(
   metadata: ManifestIndex & BlobLinks & RepositoryCatalog,
   immutable: ImmutableTags = () => undefined,
+  onEvent: (event: ManifestEvent) => void = () => undefined,
 ) {
   function immutableTag(repository: string, tag: string, rule: ImmutableTagRule, what: string): WharfError {
     return new WharfError(
@@ -133,6 +142,7 @@ export function createManifestService(
           missing.filter((d) => !blobs.has(d)),
         );
       }
+      onEvent({ event: "push", repository, digest, ...("tag" in reference && { tag: reference.tag }) });
       return { digest, subject: parsed.subject?.digest };
     },
 
@@ -161,6 +171,11 @@ export function createManifestService(
           `manifest ${referenceText(reference)} is not in repository ${repository}`,
         );
       }
+      onEvent({
+        event: "delete",
+        repository,
+        ...("tag" in reference ? { tag: reference.tag } : { digest: reference.digest.value }),
+      });
     },
 
     /** One page of tags; NAME_UNKNOWN when the repository does not exist. */
