@@ -234,7 +234,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       grace: durationBetween("1ms", "365d").default(3_600_000).meta({
         description:
-          "Garbage collection never deletes a blob or link referenced (pushed, linked, used by a manifest) within this window, so pushes in progress and backups started within it are safe.",
+          "Garbage collection never deletes a blob or link referenced (pushed, linked, used by a manifest) within this window, so pushes in progress are never broken.",
       }),
       untaggedGrace: durationBetween("1ms", "3650d").optional().meta({
         description:
