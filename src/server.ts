@@ -15,6 +15,7 @@ import { createChartDelivery } from "./charts/create-charts.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
+import { createGarbageCollector, type GarbageCollector } from "./gc/create-garbage-collector.ts";
 import { createSessionHandler } from "./http/api/api-session.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createBundleDownload, isBundlePath } from "./http/api/release-bundle-download.ts";
@@ -31,6 +32,8 @@ import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
+import { createGcMetadata } from "./metadata/kysely-gc-metadata.ts";
+import { createQuotaMetadata } from "./metadata/kysely-quota-metadata.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
@@ -41,7 +44,9 @@ import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
 import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
+import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
 import { createBlobService } from "./registry/blob-service.ts";
+import { createImmutableTags } from "./registry/immutable-tags.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
@@ -58,6 +63,7 @@ import { createStorageDriver } from "./storage/create-storage-driver.ts";
 import { lockDataDir } from "./storage/data-dir-lock.ts";
 import { type Clock, systemClock } from "./time/clock.ts";
 import { offsetFileClock } from "./time/offset-file-clock.ts";
+import { createWebhooks } from "./webhooks/create-webhooks.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -139,6 +145,7 @@ async function createAuth(
   metrics: WharfMetrics,
   parts: ServerParts,
   registry: RepositoryRemoval & Pick<ManifestIndex, "getManifest">,
+  upkeep?: { readonly gc: GarbageCollector; readonly quotas: Quotas },
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -214,6 +221,8 @@ async function createAuth(
     log,
     licensing: licensingServices,
     releases: releases.service,
+    gc: upkeep?.gc,
+    quotas: upkeep?.quotas,
   });
   const bundleDownload = createBundleDownload({
     releases: releases.service,
@@ -312,12 +321,30 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   // Every request Wharf makes to another host for a user goes through this guard.
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const metrics = createMetrics();
-  const metadata = createRegistryMetadata(db);
-  const auth = config.auth.enabled ? await createAuth(db, config, log, outbound, metrics, parts, metadata) : undefined;
+  const metadata = createRegistryMetadata(db, parts.now);
+  const quotas = createQuotas(createQuotaMetadata(db, parts.now));
+  const gc = createGarbageCollector({
+    metadata: createGcMetadata(db),
+    driver,
+    log,
+    settings: {
+      graceMs: config.gc.grace,
+      untaggedGraceMs: config.gc.untaggedGrace,
+      retention: config.gc.retention,
+      immutable: createImmutableTags(config.immutableTags),
+    },
+    metrics: metrics.gc,
+    ...(parts.now && { now: parts.now }),
+  });
+  const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);
+  const auth = config.auth.enabled
+    ? await createAuth(db, config, log, outbound, metrics, parts, metadata, { gc, quotas })
+    : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
     driver,
     links: metadata,
+    checkQuota: quotas.check,
     expireAfterMs: config.uploads.expireAfter,
     quota: createUploadQuota(driver, config.limits),
     maxBlobBytes: config.limits.maxBlobBytes,
@@ -326,8 +353,22 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     blobs: createBlobService(driver, metadata, {
       redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
       offloadPrefix: config.storage.driver === "filesystem" ? config.storage.filesystem.accelRedirect : undefined,
+      checkQuota: quotas.check,
     }),
-    manifests: createManifestService(metadata),
+    manifests: createManifestService(
+      metadata,
+      createImmutableTags(config.immutableTags),
+      createWebhooks(
+        {
+          endpoints: config.webhooks.endpoints,
+          retryBaseMs: config.webhooks.retryBase,
+          attempts: config.webhooks.attempts,
+        },
+        outbound,
+        log,
+        parts.now,
+      ).notify,
+    ),
     uploads,
   });
   if (auth) auth.late.local = local;
@@ -414,6 +455,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     address: `${shownHost}:${address.port}`,
     async close(graceMs = 30_000) {
       clearInterval(timer);
+      stopGcSchedule?.();
       tlsReloader?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their in-flight responses end;

@@ -24,7 +24,7 @@ import { describeRun } from "./support/wharf-cli.ts";
 const names = Object.keys(migrations).sort();
 const newest = names[names.length - 1]!;
 const latest = versionOf(newest);
-/** The version before the newest migration (numbers may skip while branches land one by one). */
+/** The version before the newest migration (numbers may skip: each feature has its own). */
 const previous = versionOf(names[names.length - 2]!);
 
 function wharf(args: string[], env: Record<string, string> = {}) {

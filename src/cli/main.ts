@@ -14,6 +14,8 @@ const { Command } = await import("commander");
 const { registerAirgapCommands } = await import("./airgap-command.ts");
 const { registerAppCommands } = await import("./app-command.ts");
 const { registerAuditCommand } = await import("./audit-command.ts");
+const { registerGcCommand } = await import("./gc-command.ts");
+const { registerQuotaCommands } = await import("./quota-command.ts");
 const { registerConfigCommand } = await import("./config-command.ts");
 const { registerExternalCommands } = await import("./external-command.ts");
 const { registerCustomerCommands } = await import("./customer-command.ts");
@@ -67,5 +69,7 @@ registerCustomerCommands(program);
 registerLicenseCommands(program);
 registerMigrateCommand(program);
 registerBackupCommands(program);
+registerGcCommand(program);
+registerQuotaCommands(program);
 
 await program.parseAsync(process.argv);

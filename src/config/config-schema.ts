@@ -272,6 +272,101 @@ export const configSchema = z.strictObject({
         .meta({ description: "An upload session untouched this long is removed with its data." }),
     })
     .default({ expireAfter: 86_400_000 }),
+  gc: z
+    .strictObject({
+      grace: durationBetween("1ms", "365d").default(3_600_000).meta({
+        description:
+          "Garbage collection never deletes a blob or link referenced (pushed, linked, used by a manifest) within this window, so pushes in progress are never broken.",
+      }),
+      untaggedGrace: durationBetween("1ms", "3650d").optional().meta({
+        description:
+          "Untagged manifests (not listed by a kept index, not referrers of a kept manifest) last referenced longer ago than this are deleted by garbage collection; unset keeps every untagged manifest (pulls by digest keep working).",
+      }),
+      schedule: durationBetween("1m", "365d").optional().meta({
+        description: "Run garbage collection every this long (e.g. `24h`); unset runs it only on `wharf gc`.",
+      }),
+      retention: z
+        .array(
+          z.strictObject({
+            repositories: z.string().min(1).max(300).meta({
+              description:
+                "Repositories the rule governs: a name or a `*` glob (`shop/*`); the first matching rule wins.",
+            }),
+            keepLast: z.number().int().min(0).optional().meta({
+              description: "Keep this many most recently pushed tags.",
+            }),
+            keepTags: z.array(z.string().min(1).max(128)).max(100).optional().meta({
+              description: "Always keep tags matching one of these `*` globs (`v*`, `latest`).",
+            }),
+            untaggedAfter: durationBetween("1ms", "3650d").optional().meta({
+              description: "Untagged manifests of these repositories go after this (overrides `gc.untaggedGrace`).",
+            }),
+          }),
+        )
+        .max(1000)
+        .default([])
+        .meta({
+          description:
+            "Tag retention rules applied by garbage collection: tags neither among the `keepLast` newest nor matching `keepTags` are deleted.",
+        }),
+    })
+    .default({ grace: 3_600_000, retention: [] }),
+  webhooks: z
+    .strictObject({
+      endpoints: z
+        .array(
+          z.strictObject({
+            url: z
+              .string()
+              .regex(/^https?:\/\/\S+$/, "expected an http:// or https:// URL")
+              .max(2000)
+              .meta({ description: "Where events are POSTed (through the outbound guard)." }),
+            secret: z.string().min(16).max(256).meta({
+              description: "Key of the body's HMAC-SHA256 signature (`X-Wharf-Signature: sha256=…`); 16+ characters.",
+            }),
+            events: z
+              .array(z.enum(["push", "delete"]))
+              .min(1)
+              .default(["push", "delete"])
+              .meta({ description: "Events sent: `push` (a manifest stored), `delete` (a tag or manifest deleted)." }),
+            repositories: z
+              .string()
+              .min(1)
+              .max(300)
+              .default("*")
+              .meta({ description: "Repositories whose events are sent: a name or `*` glob." }),
+          }),
+        )
+        .max(100)
+        .default([])
+        .meta({ description: "Webhook endpoints for registry events." }),
+      retryBase: durationBetween("1ms", "1h").default(1000).meta({
+        description: "First retry delay of a failed delivery; each next retry waits twice as long.",
+      }),
+      attempts: z.number().int().min(1).max(20).default(6).meta({
+        description: "Deliveries tried per event and endpoint before giving up (logged).",
+      }),
+    })
+    .default({ endpoints: [], retryBase: 1000, attempts: 6 }),
+  immutableTags: z
+    .array(
+      z.strictObject({
+        repositories: z.string().min(1).max(300).meta({
+          description: "Repositories the rule covers: a name or a `*` glob (`shop/*`).",
+        }),
+        tags: z
+          .array(z.string().min(1).max(128))
+          .min(1)
+          .max(100)
+          .meta({ description: "Tag `*` globs (`v*`) that, once pushed, may not be moved or deleted." }),
+      }),
+    )
+    .max(1000)
+    .default([])
+    .meta({
+      description:
+        "Immutable tags: a push that would move a matching tag, or a delete of it, is DENIED naming the rule; retention keeps them.",
+    }),
   limits: z
     .strictObject({
       /** Largest manifest body accepted on PUT, in bytes. */

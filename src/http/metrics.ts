@@ -92,6 +92,8 @@ export interface WharfMetrics {
   };
   /** Password checks by scrypt (`result` match or mismatch): what the login rate limiter bounds. */
   readonly passwordChecks: Counter;
+  /** Garbage collection: runs by mode, rows and files deleted by kind, bytes reclaimed. */
+  readonly gc: { readonly runs: Counter; readonly deleted: Counter; readonly bytes: Counter };
   /** The whole exposition, with process gauges read now. */
   render(): string;
 }
@@ -136,7 +138,20 @@ export function createMetrics(): WharfMetrics {
   };
 
   const passwordChecks = new Counter("wharf_password_checks_total", "Password checks by scrypt, by result");
-  const all = [requests, duration, bytesReceived, bytesSent, passwordChecks, ...Object.values(proxy)];
+  const gc = {
+    runs: new Counter("wharf_gc_runs_total", "Garbage collections finished, by mode (run or dry-run)"),
+    deleted: new Counter("wharf_gc_deleted_total", "Blobs, blob links and manifests deleted by garbage collection"),
+    bytes: new Counter("wharf_gc_reclaimed_bytes_total", "Blob bytes deleted by garbage collection"),
+  };
+  const all = [
+    requests,
+    duration,
+    bytesReceived,
+    bytesSent,
+    passwordChecks,
+    ...Object.values(proxy),
+    ...Object.values(gc),
+  ];
   return {
     contentType: "text/plain; version=0.0.4; charset=utf-8",
     requests,
@@ -145,6 +160,7 @@ export function createMetrics(): WharfMetrics {
     bytesSent,
     proxy,
     passwordChecks,
+    gc,
     render: () => `${all.map((m) => m.render()).join("\n")}\n${processGauges()}\n`,
   };
 }

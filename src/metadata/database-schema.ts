@@ -18,6 +18,10 @@ export interface BlobsTable {
   digest: string;
   size: number;
   created_at: number;
+  /** Raised by every link, reservation and manifest referencing it (garbage collection's grace). */
+  last_referenced_at: number;
+  /** Set while the garbage collector deletes the blob's file; a push waits for it to finish. */
+  deleting_at: number | null;
 }
 
 /** A blob belongs to a repository only through a link: a digest alone grants nothing. */
@@ -25,6 +29,14 @@ export interface RepositoryBlobsTable {
   repository_id: number;
   digest: string;
   created_at: number;
+  last_referenced_at: number;
+}
+
+/** A namespace's byte limit (quotas). */
+export interface NamespaceQuotasTable {
+  namespace: string;
+  max_bytes: number;
+  updated_at: number;
 }
 
 export interface ManifestsTable {
@@ -37,6 +49,7 @@ export interface ManifestsTable {
   subject_digest: string | null;
   annotations: string | null;
   created_at: number;
+  last_referenced_at: number;
 }
 
 export interface TagsTable {
@@ -275,6 +288,7 @@ export interface Database {
   repository_blobs: RepositoryBlobsTable;
   manifests: ManifestsTable;
   tags: TagsTable;
+  namespace_quotas: NamespaceQuotasTable;
   docker_secrets: DockerSecretsTable;
   services: ServicesTable;
   external_registries: ExternalRegistriesTable;

@@ -8,7 +8,13 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "./database-schema.ts";
 import { createGroupCommit } from "./group-commit.ts";
-import type { NewManifest, ReferrerRow, RegistryMetadata, StoredManifest } from "./registry-metadata.ts";
+import type {
+  ManifestReferences,
+  NewManifest,
+  ReferrerRow,
+  RegistryMetadata,
+  StoredManifest,
+} from "./registry-metadata.ts";
 
 const chunkSize = 500;
 const maxCachedIds = 10_000;
@@ -23,12 +29,16 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-/** Creates the Kysely-backed registry metadata. */
-export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
+/**
+ * Creates the Kysely-backed registry metadata. `now` stamps rows (the
+ * garbage collector compares these stamps with its own clock; tests move it).
+ */
+export function createRegistryMetadata(db: Kysely<Database>, now: () => number = Date.now): RegistryMetadata {
   const ids = new Map<string, number>();
-  const commitLink = createGroupCommit<{ repositoryId: number; digest: string; size: number }>((links) =>
+  const commitLink = createGroupCommit<PendingLink>((links) =>
     db.transaction().execute(async (trx) => {
-      for (const link of links) await insertLink(trx, link.repositoryId, link.digest, link.size);
+      for (const link of links)
+        link.refused = !(await insertLink(trx, link.repositoryId, link.digest, link.size, now()));
     }),
   );
 
@@ -50,7 +60,7 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
     if (existing !== undefined) return existing;
     await db
       .insertInto("repositories")
-      .values({ name, created_at: Date.now() })
+      .values({ name, created_at: now() })
       .onConflict((c) => c.column("name").doNothing())
       .execute();
     return (await findId(name))!;
@@ -77,7 +87,12 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       return row ? { size: Number(row.size) } : undefined;
     },
     async linkBlob(repository, digest, size) {
-      await commitLink({ repositoryId: await ensureId(repository), digest, size });
+      const link: PendingLink = { repositoryId: await ensureId(repository), digest, size, refused: false };
+      await commitLink(link);
+      return !link.refused;
+    },
+    async reserveBlob(digest, size) {
+      return db.transaction().execute((trx) => touchBlob(trx, digest, size, now()));
     },
     async unlinkBlob(repository, digest) {
       const id = await findId(repository);
@@ -90,7 +105,12 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       return Number(result.numDeletedRows) > 0;
     },
     async storedBlob(digest) {
-      const row = await db.selectFrom("blobs").select("size").where("digest", "=", digest).executeTakeFirst();
+      const row = await db
+        .selectFrom("blobs")
+        .select("size")
+        .where("digest", "=", digest)
+        .where("deleting_at", "is", null)
+        .executeTakeFirst();
       return row ? { size: Number(row.size) } : undefined;
     },
     async repositoriesLinking(digest, limit) {
@@ -122,7 +142,7 @@ export function createRegistryMetadata(db: Kysely<Database>): RegistryMetadata {
       if (Number(removed.row.numDeletedRows) === 0) return undefined;
       return { tags: removed.tags, manifests: removed.manifests };
     },
-    ...manifestMethods(db, findId, ensureId),
+    ...manifestMethods(db, findId, ensureId, now),
   };
 }
 
@@ -147,19 +167,82 @@ async function missingFrom(
   return digests.filter((d) => !found.has(d));
 }
 
-/** Records a blob (once) and links it into a repository (idempotent). */
-async function insertLink(trx: Transaction<Database>, repositoryId: number, digest: string, size: number) {
-  const now = Date.now();
+interface PendingLink {
+  readonly repositoryId: number;
+  readonly digest: string;
+  readonly size: number;
+  refused: boolean;
+}
+
+/**
+ * Records a blob (once) and raises its `last_referenced_at`, unless the
+ * garbage collector has claimed it (`deleting_at`): then false. The update
+ * takes the row's lock, so a claim and a touch are ordered one way or the
+ * other on SQLite and PostgreSQL alike (see src/gc/ for the argument).
+ */
+async function touchBlob(trx: Transaction<Database>, digest: string, size: number, now: number): Promise<boolean> {
   await trx
     .insertInto("blobs")
-    .values({ digest, size, created_at: now })
+    .values({ digest, size, created_at: now, last_referenced_at: now, deleting_at: null })
     .onConflict((c) => c.column("digest").doNothing())
     .execute();
+  const touched = await trx
+    .updateTable("blobs")
+    .set({ last_referenced_at: now })
+    .where("digest", "=", digest)
+    .where("deleting_at", "is", null)
+    .executeTakeFirst();
+  return Number(touched.numUpdatedRows) > 0;
+}
+
+/** Records a blob (once) and links it into a repository (idempotent); false when the blob is being collected. */
+async function insertLink(trx: Transaction<Database>, repositoryId: number, digest: string, size: number, now: number) {
+  if (!(await touchBlob(trx, digest, size, now))) return false;
   await trx
     .insertInto("repository_blobs")
-    .values({ repository_id: repositoryId, digest, created_at: now })
-    .onConflict((c) => c.columns(["repository_id", "digest"]).doNothing())
+    .values({ repository_id: repositoryId, digest, created_at: now, last_referenced_at: now })
+    .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: now }))
     .execute();
+  return true;
+}
+
+/**
+ * Raises `last_referenced_at` of the rows of `table` in the repository named
+ * by `digests`, inside the manifest's transaction, and returns the digests
+ * that had no row. A collector's delete of one of them either happened
+ * before (the row is missing: the push is refused) or waits for this
+ * transaction and then sees a fresh reference (it keeps the row).
+ */
+async function touchReferences(
+  trx: Transaction<Database>,
+  table: "repository_blobs" | "manifests",
+  repositoryId: number,
+  digests: readonly string[],
+  now: number,
+): Promise<string[]> {
+  const wanted = [...new Set(digests)];
+  let touched = 0;
+  for (const part of chunks(wanted)) {
+    const result = await trx
+      .updateTable(table)
+      .set({ last_referenced_at: now })
+      .where("repository_id", "=", repositoryId)
+      .where("digest", "in", part)
+      .executeTakeFirst();
+    touched += Number(result.numUpdatedRows);
+  }
+  if (touched === wanted.length) return [];
+  const found = new Set<string>();
+  for (const part of chunks(wanted)) {
+    const rows = await trx
+      .selectFrom(table)
+      .select("digest")
+      .where("repository_id", "=", repositoryId)
+      .where("digest", "in", part)
+      .execute();
+    for (const row of rows) found.add(row.digest);
+  }
+  return wanted.filter((d) => !found.has(d));
 }
 
 type IdLookup = (name: string) => Promise<number | undefined>;
@@ -190,7 +273,12 @@ function compileManifestLookups(db: Kysely<Database>) {
   };
 }
 
-function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: string) => Promise<number>) {
+function manifestMethods(
+  db: Kysely<Database>,
+  findId: IdLookup,
+  ensureId: (n: string) => Promise<number>,
+  clock: () => number,
+) {
   const lookups = compileManifestLookups(db);
   return {
     async getManifest(repository: string, reference: string): Promise<StoredManifest | undefined> {
@@ -207,10 +295,20 @@ function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: s
         content: row.content,
       };
     },
-    async putManifest(repository: string, manifest: NewManifest, tag: string | undefined): Promise<void> {
+    async putManifest(
+      repository: string,
+      manifest: NewManifest,
+      tag: string | undefined,
+      references?: ManifestReferences,
+    ): Promise<string[]> {
       const id = await ensureId(repository);
-      const now = Date.now();
-      await db.transaction().execute(async (trx) => {
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        const missing = [
+          ...(await touchReferences(trx, "repository_blobs", id, references?.blobs ?? [], now)),
+          ...(await touchReferences(trx, "manifests", id, references?.manifests ?? [], now)),
+        ];
+        if (missing.length > 0) return missing;
         await trx
           .insertInto("manifests")
           .values({
@@ -223,10 +321,11 @@ function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: s
             subject_digest: manifest.subjectDigest ?? null,
             annotations: manifest.annotations ? JSON.stringify(manifest.annotations) : null,
             created_at: now,
+            last_referenced_at: now,
           })
-          .onConflict((c) => c.columns(["repository_id", "digest"]).doNothing())
+          .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: now }))
           .execute();
-        if (tag === undefined) return;
+        if (tag === undefined) return [];
         await trx
           .insertInto("tags")
           .values({
@@ -239,6 +338,7 @@ function manifestMethods(db: Kysely<Database>, findId: IdLookup, ensureId: (n: s
             c.columns(["repository_id", "name"]).doUpdateSet({ manifest_digest: manifest.digest, updated_at: now }),
           )
           .execute();
+        return [];
       });
     },
     async missingManifests(repository: string, digests: readonly string[]): Promise<string[]> {

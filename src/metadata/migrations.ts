@@ -8,6 +8,7 @@ import type { Kysely, Migration } from "kysely";
 import { accountsMigration } from "./accounts-migration.ts";
 import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
+import { gcMigration } from "./gc-migration.ts";
 import { licenseSealedIdMigration } from "./license-sealed-id-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
 import { releasesMigration } from "./releases-migration.ts";
@@ -84,5 +85,6 @@ export const migrations: Record<string, Migration> = {
   "0006_users_credentials_epoch": credentialsEpochMigration,
   "0007_releases": releasesMigration,
   "0008_license_sealed_id": licenseSealedIdMigration,
+  "0009_garbage_collection": gcMigration,
   "0011_token_signing_keys": signingKeysMigration,
 };

@@ -22,6 +22,12 @@ export interface NewManifest extends StoredManifest {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** What a manifest needs in its repository: blobs (config, layers) and child manifests. */
+export interface ManifestReferences {
+  readonly blobs: readonly string[];
+  readonly manifests: readonly string[];
+}
+
 /** One referrer of a subject, as the referrers API lists it. */
 export interface ReferrerRow {
   readonly digest: string;
@@ -41,8 +47,18 @@ export interface RepositoryCatalog {
 export interface BlobLinks {
   /** The blob's size when it is linked into `repository`, else undefined. */
   linkedBlob(repository: string, digest: string): Promise<{ size: number } | undefined>;
-  /** Records a verified blob (once) and links it into `repository` (idempotent). */
-  linkBlob(repository: string, digest: string, size: number): Promise<void>;
+  /**
+   * Records a verified blob (once) and links it into `repository`
+   * (idempotent), raising both rows' last reference time. False, and no
+   * link, while the garbage collector is deleting the blob (retry later).
+   */
+  linkBlob(repository: string, digest: string, size: number): Promise<boolean>;
+  /**
+   * Records the blob (once) and raises its last reference time before its
+   * file is written, so a collector started later keeps it for the grace
+   * window; false while the collector is deleting it.
+   */
+  reserveBlob(digest: string, size: number): Promise<boolean>;
   /** Removes the link; false when there was none. The blob's bytes stay for GC. */
   unlinkBlob(repository: string, digest: string): Promise<boolean>;
   /** A verified blob's size when it is stored anywhere, else undefined. */
@@ -56,8 +72,18 @@ export interface BlobLinks {
 export interface ManifestIndex {
   /** A manifest by tag or digest (a digest reference starts with an algorithm and ':'). */
   getManifest(repository: string, reference: string): Promise<StoredManifest | undefined>;
-  /** Stores a manifest and, when given, points `tag` at it — one transaction. */
-  putManifest(repository: string, manifest: NewManifest, tag: string | undefined): Promise<void>;
+  /**
+   * Stores a manifest and, when given, points `tag` at it — one transaction
+   * that first raises the last reference time of each of `references` in the
+   * repository. Returns the references that were missing (then nothing is
+   * stored), empty on success.
+   */
+  putManifest(
+    repository: string,
+    manifest: NewManifest,
+    tag: string | undefined,
+    references?: ManifestReferences,
+  ): Promise<string[]>;
   /** The subset of `digests` that are not manifests in `repository`. */
   missingManifests(repository: string, digests: readonly string[]): Promise<string[]>;
   /** Deletes a manifest and every tag pointing at it; false when it was not there. */

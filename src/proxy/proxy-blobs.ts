@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { type Readable, Transform } from "node:stream";
 import type { Digest } from "../digest/digest.ts";
+import { commitBlob } from "../registry/commit-blob.ts";
 import type { OpenedBlob, RepositoryBlobs } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryFailure } from "../registry-client/registry-result.ts";
@@ -64,8 +65,7 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     const temporary = uploadDataPath(target.name, randomUUID());
     try {
       const size = await driver.write(temporary, bytes, { append: true, durable: false });
-      await driver.move(temporary, blobDataPath(digest));
-      await metadata.linkBlob(target.name, digest.value, size);
+      await commitBlob(driver, metadata, target.name, temporary, digest, size);
     } catch (error) {
       await driver.delete(temporary);
       throw error;
@@ -88,8 +88,8 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     metrics.upstreamFetches.inc(labels);
     const head = await target.client.headBlob(target.ref, digest.value);
     if (!head.ok || head.value.size !== stored.size) return undefined;
-    await metadata.linkBlob(target.name, digest.value, stored.size);
-    return stored;
+    // False while the garbage collector deletes the blob: then it is downloaded again.
+    return (await metadata.linkBlob(target.name, digest.value, stored.size)) ? stored : undefined;
   }
 
   /** Joins the download of `digest` in progress, or starts it. */

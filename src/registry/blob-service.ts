@@ -31,6 +31,8 @@ export interface BlobServiceOptions {
   readonly redirectTtlMs?: number;
   /** When set, {@link BlobService.offload} names blobs under this internal prefix (`storage.filesystem.accelRedirect`). */
   readonly offloadPrefix?: string;
+  /** Refuses a mount its namespace has no room for (quota/create-quotas.ts); none by default. */
+  readonly checkQuota?: (repository: string, digest: string, size: number) => Promise<void>;
 }
 
 /** Creates the blob service over a driver and the blob links. */
@@ -90,8 +92,9 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
         const linked = await links.linkedBlob(source, digest.value);
         if (!linked || !(await canPull(source))) continue;
         if (!(await driver.stat(blobDataPath(digest)))) return false;
-        await links.linkBlob(repository, digest.value, linked.size);
-        return true;
+        await options.checkQuota?.(repository, digest.value, linked.size);
+        // False while the garbage collector deletes the blob: the client uploads it instead.
+        return links.linkBlob(repository, digest.value, linked.size);
       }
       return false;
     },

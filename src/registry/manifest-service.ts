@@ -17,6 +17,7 @@ import type {
 import { requiredReferences } from "../oci/descriptor-references.ts";
 import { parseManifest } from "../oci/parse-manifest.ts";
 import { isValidTag } from "../reference/grammar.ts";
+import { describeRule, type ImmutableTagRule, type ImmutableTags } from "./immutable-tags.ts";
 
 /** A manifest reference from a URL: a tag or a digest. */
 export type ManifestReference = { readonly tag: string } | { readonly digest: Digest };
@@ -43,11 +44,45 @@ export interface PushedManifest {
   readonly subject: string | undefined;
 }
 
+/** What happened to a manifest (for webhooks): pushed (with its tag, if any) or deleted. */
+export interface ManifestEvent {
+  readonly event: "push" | "delete";
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
 /** The manifest service. */
 export type ManifestService = ReturnType<typeof createManifestService>;
 
 /** Creates the manifest service over the metadata port. */
-export function createManifestService(metadata: ManifestIndex & BlobLinks & RepositoryCatalog) {
+export function createManifestService(
+  metadata: ManifestIndex & BlobLinks & RepositoryCatalog,
+  immutable: ImmutableTags = () => undefined,
+  onEvent: (event: ManifestEvent) => void = () => undefined,
+) {
+  function immutableTag(repository: string, tag: string, rule: ImmutableTagRule, what: string): WharfError {
+    return new WharfError(
+      "DENIED",
+      `tag ${tag} of ${repository} is immutable (immutableTags rule ${describeRule(rule)}): ${what}; push under a new tag`,
+      { detail: { tag, rule: rule.repositories, patterns: rule.tags } },
+    );
+  }
+
+  /** Refuses to move or delete an immutable tag (see immutable-tags.ts). */
+  async function ensureMutable(repository: string, tag: string, digest: string | undefined): Promise<void> {
+    const rule = immutable(repository, tag);
+    if (!rule) return;
+    const current = await metadata.getManifest(repository, tag);
+    if (!current || current.digest === digest) return;
+    throw immutableTag(
+      repository,
+      tag,
+      rule,
+      digest === undefined ? "it cannot be deleted" : `it points at ${current.digest} and cannot be moved`,
+    );
+  }
+
   async function ensureReferencesExist(repository: string, blobs: readonly string[], manifests: readonly string[]) {
     const missingBlobs = blobs.length > 0 ? await metadata.missingBlobs(repository, blobs) : [];
     const missingManifests = manifests.length > 0 ? await metadata.missingManifests(repository, manifests) : [];
@@ -82,8 +117,9 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
         );
       }
       const required = requiredReferences(parsed);
+      if ("tag" in reference) await ensureMutable(repository, reference.tag, digest);
       await ensureReferencesExist(repository, required.blobs, required.manifests);
-      await metadata.putManifest(
+      const missing = await metadata.putManifest(
         repository,
         {
           digest,
@@ -95,7 +131,18 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
           annotations: parsed.annotations,
         },
         "tag" in reference ? reference.tag : undefined,
+        required,
       );
+      // Checked again inside the transaction: the garbage collector may have removed a reference since.
+      if (missing.length > 0) {
+        const blobs = new Set(required.blobs);
+        await ensureReferencesExist(
+          repository,
+          missing.filter((d) => blobs.has(d)),
+          missing.filter((d) => !blobs.has(d)),
+        );
+      }
+      onEvent({ event: "push", repository, digest, ...("tag" in reference && { tag: reference.tag }) });
       return { digest, subject: parsed.subject?.digest };
     },
 
@@ -113,6 +160,7 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
 
     /** Deletes a manifest by digest (with its tags) or one tag; MANIFEST_UNKNOWN when absent. */
     async delete(repository: string, reference: ManifestReference): Promise<void> {
+      if ("tag" in reference) await ensureMutable(repository, reference.tag, undefined);
       const deleted =
         "tag" in reference
           ? await metadata.deleteTag(repository, reference.tag)
@@ -123,6 +171,11 @@ export function createManifestService(metadata: ManifestIndex & BlobLinks & Repo
           `manifest ${referenceText(reference)} is not in repository ${repository}`,
         );
       }
+      onEvent({
+        event: "delete",
+        repository,
+        ...("tag" in reference ? { tag: reference.tag } : { digest: reference.digest.value }),
+      });
     },
 
     /** One page of tags; NAME_UNKNOWN when the repository does not exist. */

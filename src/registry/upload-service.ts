@@ -16,8 +16,9 @@ import { randomUUID } from "node:crypto";
 import { createDigestHash, type Digest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
-import { blobDataPath, uploadDataPath, uploadsRoot } from "../storage/blob-paths.ts";
+import { uploadDataPath, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { commitBlob } from "./commit-blob.ts";
 import { hashingSource } from "./hashing-source.ts";
 import { createKeyedMutex } from "./keyed-mutex.ts";
 import type { UploadQuota } from "./upload-quota.ts";
@@ -59,6 +60,8 @@ export interface UploadServiceDeps {
   readonly quota: UploadQuota;
   /** Largest blob accepted (`limits.maxBlobBytes`). */
   readonly maxBlobBytes: number;
+  /** Refuses a verified blob its namespace has no room for (quota/create-quotas.ts); none by default. */
+  readonly checkQuota?: (repository: string, digest: string, size: number) => Promise<void>;
 }
 
 /** The upload service; see the module comment. */
@@ -89,7 +92,8 @@ function blobTooLarge(max: number): WharfError {
 }
 
 /** Creates the upload service. */
-export function createUploadService({ driver, links, expireAfterMs, quota, maxBlobBytes }: UploadServiceDeps) {
+export function createUploadService(deps: UploadServiceDeps) {
+  const { driver, links, expireAfterMs, quota, maxBlobBytes, checkQuota } = deps;
   const running = new Map<string, RunningHash>();
   const exclusive = createKeyedMutex();
 
@@ -152,13 +156,13 @@ export function createUploadService({ driver, links, expireAfterMs, quota, maxBl
   }
 
   /**
-   * Moves verified bytes durably into place, then links them. A blob that is
-   * already stored is simply replaced by identical bytes (an atomic rename),
-   * which costs less than asking first.
+   * Moves verified bytes durably into place, then links them (commit-blob.ts,
+   * safe against the garbage collector). A blob that is already stored is
+   * simply replaced by identical bytes (an atomic rename), which costs less
+   * than asking first.
    */
   async function commit(repository: string, path: string, digest: Digest, size: number): Promise<CommittedBlob> {
-    await driver.move(path, blobDataPath(digest));
-    await links.linkBlob(repository, digest.value, size);
+    await commitBlob(driver, links, repository, path, digest, size);
     return { digest: digest.value, size };
   }
 
@@ -231,6 +235,12 @@ export function createUploadService({ driver, links, expireAfterMs, quota, maxBl
           await discard(path);
           throw digestMismatch(digest, actual);
         }
+        try {
+          await checkQuota?.(repository, digest.value, status.size);
+        } catch (error) {
+          await discard(path);
+          throw error;
+        }
         const committed = await commit(repository, path, digest, status.size);
         await quota.close(path);
         return committed;
@@ -256,6 +266,7 @@ export function createUploadService({ driver, links, expireAfterMs, quota, maxBl
         const size = await driver.write(path, source, { append: true, durable: false });
         const actual = `${digest.algorithm}:${hash.digest("hex")}`;
         if (actual !== digest.value) throw digestMismatch(digest, actual);
+        await checkQuota?.(repository, digest.value, size);
         return await commit(repository, path, digest, size);
       } catch (error) {
         await driver.delete(path);

@@ -17,10 +17,12 @@ import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import type { Management } from "../../accounts/management-service.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import type { ExternalRegistryService } from "../../external/create-external-registries.ts";
+import type { GarbageCollector } from "../../gc/create-garbage-collector.ts";
 import { BoundedJsonError } from "../../json/bounded-json-error.ts";
 import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json.ts";
 import type { LicensingServices } from "../../licensing/create-licensing.ts";
 import type { Logger } from "../../log/create-logger.ts";
+import type { Quotas } from "../../quota/create-quotas.ts";
 import type { ReleaseService } from "../../releases/release-service.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
@@ -32,7 +34,9 @@ import { type ApiRoute, route } from "./api-route.ts";
 import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
+import { gcRoutes } from "./gc-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
+import { quotaRoutes } from "./quota-routes.ts";
 import { releaseRoutes } from "./release-routes.ts";
 
 /** What the API needs. */
@@ -50,6 +54,10 @@ export interface ApiHandlerDeps {
   readonly licensing?: LicensingServices;
   /** Releases of applications. */
   readonly releases?: ReleaseService;
+  /** The garbage collector, when wired. */
+  readonly gc?: GarbageCollector;
+  /** Namespace quotas, when wired. */
+  readonly quotas?: Quotas;
 }
 
 /** An API body is a flat object with a few small lists. */
@@ -124,6 +132,8 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   if (deps.external !== undefined) routes.push(...externalRegistryRoutes(deps.external));
   if (deps.licensing) routes.push(...licensingRoutes(deps.licensing));
   if (deps.releases) routes.push(...releaseRoutes(deps.releases));
+  if (deps.gc) routes.push(...gcRoutes(deps.gc));
+  if (deps.quotas) routes.push(...quotaRoutes(deps.quotas));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {

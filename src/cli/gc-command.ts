@@ -1,0 +1,59 @@
+/**
+ * @module
+ * `wharf gc [--dry-run] [--grace <duration>]`: runs garbage collection on
+ * the server now (server administrators) and prints what went — or, with
+ * `--dry-run`, what would go and how many bytes.
+ */
+import type { Command } from "commander";
+import { formatByteSize } from "../quota/byte-size.ts";
+import { type ApiOptions, connect } from "./cli-api.ts";
+import { action, emit, table, withApiOptions } from "./cli-output.ts";
+
+interface GcOptions extends ApiOptions {
+  readonly dryRun?: boolean;
+  readonly grace?: string;
+}
+
+interface GcAnswer {
+  readonly dryRun: boolean;
+  readonly repositories: number;
+  readonly tags: number;
+  readonly manifests: number;
+  readonly links: number;
+  readonly blobs: number;
+  readonly bytes: number;
+  readonly resumed: number;
+  readonly durationMs: number;
+  readonly deletedBlobs: readonly { digest: string; size: number }[];
+  readonly deletedManifests: readonly { repository: string; digest: string }[];
+  readonly deletedTags: readonly { repository: string; tag: string }[];
+}
+
+async function gc(options: GcOptions): Promise<void> {
+  const body = { dryRun: options.dryRun === true, ...(options.grace && { grace: options.grace }) };
+  const answer = (await (await connect(options)).request("POST", "/gc", body)) as GcAnswer;
+  const verb = answer.dryRun ? "would delete" : "deleted";
+  const lines = [
+    ...table(
+      ["kind", "digest", "where / size"],
+      [
+        ...answer.deletedTags.map((t) => ["tag", t.tag, t.repository]),
+        ...answer.deletedManifests.map((m) => ["manifest", m.digest, m.repository]),
+        ...answer.deletedBlobs.map((b) => ["blob", b.digest, formatByteSize(b.size)]),
+      ],
+    ),
+    `${verb} ${answer.blobs} blobs (${formatByteSize(answer.bytes)}, ${answer.bytes} bytes), ${answer.tags} tags, ${answer.manifests} manifests and ${answer.links} blob links in ${answer.repositories} repositories${answer.resumed > 0 ? `; finished ${answer.resumed} blobs of an interrupted run` : ""}`,
+  ];
+  emit(options, answer, lines);
+}
+
+/** Registers `gc`. */
+export function registerGcCommand(program: Command): void {
+  withApiOptions(
+    program
+      .command("gc")
+      .description("run garbage collection on the server now (server administrators)")
+      .option("--dry-run", "delete nothing; print what would be deleted and how many bytes")
+      .option("--grace <duration>", "keep what was referenced within this window (default: the server's gc.grace)"),
+  ).action(action(gc));
+}

@@ -1,0 +1,62 @@
+/**
+ * @module
+ * Namespace quotas over Kysely. A namespace's repositories are the names in
+ * the range [`ns/`, `ns0`) (`0` follows `/`), which both databases answer
+ * from the name index.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "./database-schema.ts";
+import type { QuotaMetadata } from "./quota-metadata.ts";
+
+/** Creates the quota store over `db`; `now` stamps changes. */
+export function createQuotaMetadata(db: Kysely<Database>, now: () => number = Date.now): QuotaMetadata {
+  const linked = (namespace: string) =>
+    db
+      .selectFrom("repository_blobs as l")
+      .innerJoin("repositories as r", "r.id", "l.repository_id")
+      .select("l.digest")
+      .where("r.name", ">=", `${namespace}/`)
+      .where("r.name", "<", `${namespace}0`);
+  return {
+    async limit(namespace) {
+      const row = await db
+        .selectFrom("namespace_quotas")
+        .select("max_bytes")
+        .where("namespace", "=", namespace)
+        .executeTakeFirst();
+      return row ? Number(row.max_bytes) : undefined;
+    },
+    async limits() {
+      const rows = await db
+        .selectFrom("namespace_quotas")
+        .select(["namespace", "max_bytes"])
+        .orderBy("namespace")
+        .execute();
+      return rows.map((r) => ({ namespace: r.namespace, maxBytes: Number(r.max_bytes) }));
+    },
+    async setLimit(namespace, maxBytes) {
+      const updated = now();
+      await db
+        .insertInto("namespace_quotas")
+        .values({ namespace, max_bytes: maxBytes, updated_at: updated })
+        .onConflict((c) => c.column("namespace").doUpdateSet({ max_bytes: maxBytes, updated_at: updated }))
+        .execute();
+    },
+    async removeLimit(namespace) {
+      const result = await db.deleteFrom("namespace_quotas").where("namespace", "=", namespace).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async usage(namespace) {
+      const row = await db
+        .selectFrom("blobs")
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("size"), eb.lit(0)).as("bytes"))
+        .where("digest", "in", linked(namespace))
+        .executeTakeFirst();
+      return Number(row?.bytes ?? 0);
+    },
+    async holds(namespace, digest) {
+      const row = await linked(namespace).where("l.digest", "=", digest).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
