@@ -3,7 +3,9 @@
  * The web portal end to end: headless Debian Chromium driven by
  * playwright-core against a real Wharf with accounts on. The admin signs in,
  * creates an organization, sees an image pushed with skopeo on its
- * repository page (tag, digest, pull line), creates an application, a pull
+ * repository page (tag, digest, pull line), switches it public and private
+ * (anonymous pulls follow), adds a member and a team with a role, creates
+ * an application, a pull
  * secret (a bad name shows the server's rule first), a customer and a
  * license (its id shown once), revokes the license (the registry refuses it
  * at once) and signs out (the session's token no longer works). CSRF: a
@@ -164,6 +166,52 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     await row.getByText(image.manifest.digest).waitFor();
     await row.getByText(`docker pull ${wharf.host}/acme/web:1.0`).waitFor();
     await row.getByRole("cell", { name: "kB" }).waitFor();
+  });
+
+  test("a repository's visibility switch: public pulls need no sign-in, private ones do", async () => {
+    await page.getByRole("button", { name: "Make public" }).click();
+    await page.getByRole("status").filter({ hasText: "acme/web is public" }).waitFor();
+    const open = await fetch(`${wharf.url}/v2/acme/web/tags/list`);
+    assert.equal(open.status, 200, "anonymous pulls of a public repository");
+    await open.arrayBuffer();
+    await page.getByRole("button", { name: "Make private" }).click();
+    await page.getByRole("status").filter({ hasText: "acme/web is private" }).waitFor();
+    const closed = await fetch(`${wharf.url}/v2/acme/web/tags/list`);
+    assert.equal(closed.status, 401);
+    await closed.arrayBuffer();
+  });
+
+  test("members and teams: add a member, create a team with a role, put the member in it", async () => {
+    const { cookie, csrf } = await cookieHeader();
+    const made = await fetch(`${wharf.url}/api/v1/users`, {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bob", password: "bob-password-1" }),
+    });
+    assert.equal(made.status, 201);
+    await made.arrayBuffer();
+    await page.goto(`${wharf.url}/orgs/acme`);
+    const members = page.getByRole("list", { name: "Members" });
+    await members.getByText("admin (owner)").waitFor();
+    await page.getByLabel("Member user name").fill("nobody");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await page.getByRole("alert").filter({ hasText: "nobody" }).waitFor();
+    await page.getByLabel("Member user name").fill("bob");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await members.getByText("bob (member)").waitFor();
+    await page.getByLabel("Team name").fill("devs");
+    await page.getByLabel("Team role").selectOption("write");
+    await page.getByRole("button", { name: "Create team" }).click();
+    const row = page.getByRole("row").filter({ hasText: "devs" });
+    await row.getByRole("cell", { name: "write" }).waitFor();
+    await page.getByLabel("Team", { exact: true }).selectOption("devs");
+    await page.getByLabel("User to add to the team").fill("bob");
+    await page.getByRole("button", { name: "Add to team" }).click();
+    await row.getByRole("cell", { name: "bob" }).waitFor();
+    const { cookie: c2 } = await cookieHeader();
+    const teams = await fetch(`${wharf.url}/api/v1/orgs/acme/teams`, { headers: { cookie: c2 } });
+    const listed = (await teams.json()) as { teams: { name: string; role: string; members: string[] }[] };
+    assert.deepEqual(listed.teams, [{ name: "devs", role: "write", members: ["bob"] }]);
   });
 
   test("pull secrets: a bad name shows the server's rule, a good one is listed without its password", async () => {

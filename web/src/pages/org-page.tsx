@@ -1,13 +1,14 @@
 /**
  * @module
- * One organization: its repositories, applications, pull secrets and
- * external registries.
+ * One organization: its repositories, applications, members and teams,
+ * pull secrets and external registries.
  */
 import { type FormEvent, useState } from "react";
 import { api, seg } from "../api.ts";
 import { ErrorBanner, Link, useLoad } from "../ui.tsx";
 import { ExternalRegistriesSection } from "./external-registries-section.tsx";
 import { SecretsSection } from "./secrets-section.tsx";
+import { TeamsSection } from "./teams-section.tsx";
 
 interface OrgDetail {
   readonly namespaces: readonly { name: string; kind: string; public: boolean }[];
@@ -91,6 +92,7 @@ export function OrgPage(props: { org: string }) {
       <h1>{props.org}</h1>
       <RepositoriesSection org={props.org} />
       <AppsSection org={props.org} />
+      <TeamsSection org={props.org} />
       <SecretsSection org={props.org} />
       <ExternalRegistriesSection org={props.org} />
     </>

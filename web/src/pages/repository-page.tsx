@@ -1,10 +1,11 @@
 /**
  * @module
  * One repository: its tags with digest, size, platforms, push time and a
- * copyable `docker pull` line each.
+ * copyable `docker pull` line each; the public/private switch.
  */
 import { api } from "../api.ts";
 import { bytes, CopyLine, ErrorBanner, useLoad } from "../ui.tsx";
+import { VisibilitySwitch } from "./visibility-switch.tsx";
 
 interface Tags {
   readonly tags: readonly {
@@ -26,6 +27,7 @@ export function RepositoryPage(props: { name: string }) {
     <section aria-labelledby="repo-title">
       <h1 id="repo-title">{props.name}</h1>
       <ErrorBanner error={tags.error} />
+      <VisibilitySwitch name={props.name} />
       {tags.value?.tags.length === 0 && <p>No tags: push one with docker push {`${host}/${props.name}:TAG`}.</p>}
       <table>
         <thead>
