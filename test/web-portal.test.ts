@@ -5,10 +5,11 @@
  * creates an organization, sees an image pushed with skopeo on its
  * repository page (tag, digest, pull line), switches it public and private
  * (anonymous pulls follow), adds a member and a team with a role, creates
- * an application, a pull
- * secret (a bad name shows the server's rule first), a customer and a
- * license (its id shown once), revokes the license (the registry refuses it
- * at once) and signs out (the session's token no longer works). CSRF: a
+ * an application, a pull secret (a bad name shows the server's rule first),
+ * a customer and a license (its id shown once), revokes the license (the
+ * registry refuses it at once), sees a release with its channel and pinned
+ * digests and a license that follows the channel, and signs out (the
+ * session's token no longer works). CSRF: a
  * state-changing call with the session cookie but without `X-CSRF-Token` is
  * refused, from Node and from the page itself. External registries: add
  * one, test it, see the one-line answer. Static files: CSP, content types,
@@ -94,6 +95,16 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
       cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
       csrf: cookies.find((c) => c.name === "wharf_csrf")?.value ?? "",
     };
+  }
+
+  /** A management API call from Node with the browser's session (cookie and CSRF token). */
+  async function sessionCall(method: string, path: string, body?: unknown): Promise<Response> {
+    const { cookie, csrf } = await cookieHeader();
+    return fetch(`${wharf.url}/api/v1${path}`, {
+      method,
+      headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   test("serves the portal with a strict CSP, content types, immutable assets and SPA fallback", async () => {
@@ -182,12 +193,7 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
   });
 
   test("members and teams: add a member, create a team with a role, put the member in it", async () => {
-    const { cookie, csrf } = await cookieHeader();
-    const made = await fetch(`${wharf.url}/api/v1/users`, {
-      method: "POST",
-      headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
-      body: JSON.stringify({ name: "bob", password: "bob-password-1" }),
-    });
+    const made = await sessionCall("POST", "/users", { name: "bob", password: "bob-password-1" });
     assert.equal(made.status, 201);
     await made.arrayBuffer();
     await page.goto(`${wharf.url}/orgs/acme`);
@@ -208,8 +214,7 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     await page.getByLabel("User to add to the team").fill("bob");
     await page.getByRole("button", { name: "Add to team" }).click();
     await row.getByRole("cell", { name: "bob" }).waitFor();
-    const { cookie: c2 } = await cookieHeader();
-    const teams = await fetch(`${wharf.url}/api/v1/orgs/acme/teams`, { headers: { cookie: c2 } });
+    const teams = await sessionCall("GET", "/orgs/acme/teams");
     const listed = (await teams.json()) as { teams: { name: string; role: string; members: string[] }[] };
     assert.deepEqual(listed.teams, [{ name: "devs", role: "write", members: ["bob"] }]);
   });
@@ -284,6 +289,41 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     const afterRevoke = await token("repository:shop/app:pull");
     assert.equal(afterRevoke.status, 401);
     await afterRevoke.arrayBuffer();
+  });
+
+  test("releases: listed with their channels, shown with their digests; a license follows a channel", async () => {
+    await box.skopeoOk([
+      "copy",
+      "--preserve-digests",
+      "--dest-tls-verify=false",
+      "--dest-creds",
+      `admin:${adminPassword}`,
+      `oci:${join(scratch, "source")}:app`,
+      `docker://${wharf.host}/shop/app:1.0`,
+    ]);
+    const made = await sessionCall("POST", "/apps/shop/releases", {
+      version: "1.0.0",
+      channels: ["stable"],
+      images: [{ source: "shop", name: "app", tag: "1.0" }],
+    });
+    assert.equal(made.status, 201, await made.text());
+    await page.goto(`${wharf.url}/apps/shop`);
+    const row = page.getByRole("row").filter({ hasText: "1.0.0" });
+    await row.getByRole("cell", { name: "stable" }).waitFor();
+    await row.getByRole("link", { name: "1.0.0" }).click();
+    await page.getByRole("heading", { name: "shop 1.0.0", level: 1 }).waitFor();
+    const pinned = page.getByRole("row").filter({ hasText: "app" });
+    await pinned.getByText(image.manifest.digest).waitFor();
+    await pinned.getByRole("cell", { name: "1.0", exact: true }).waitFor();
+    await page.getByRole("link", { name: "Download the airgap bundle" }).waitFor();
+    await shot("release");
+    await page.getByRole("link", { name: "← shop" }).click();
+    await page.getByLabel("For customer").fill("globex");
+    await page.getByLabel("Release channel (optional, e.g. stable)").fill("stable");
+    await page.getByRole("button", { name: "Create license" }).click();
+    await page.getByRole("status").getByRole("button", { name: "Done" }).click();
+    const license = page.getByRole("row").filter({ hasText: "globex" }).filter({ hasText: "stable" });
+    await license.getByRole("cell", { name: "active" }).waitFor();
   });
 
   test("CSRF: the session cookie without the X-CSRF-Token header changes nothing", async () => {

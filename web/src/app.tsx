@@ -8,6 +8,7 @@ import { api } from "./api.ts";
 import { AppPage } from "./pages/app-page.tsx";
 import { OrgPage } from "./pages/org-page.tsx";
 import { OrgsPage } from "./pages/orgs-page.tsx";
+import { ReleasePage } from "./pages/release-page.tsx";
 import { RepositoryPage } from "./pages/repository-page.tsx";
 import { navigate, usePath } from "./router.ts";
 import { ErrorBanner, Link } from "./ui.tsx";
@@ -65,6 +66,8 @@ function Page(props: { path: string; session: Session }) {
   const parts = props.path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "orgs" && parts[1]) return <OrgPage org={parts[1]} />;
   if (parts[0] === "repositories" && parts.length > 1) return <RepositoryPage name={parts.slice(1).join("/")} />;
+  if (parts[0] === "apps" && parts[1] && parts[2] === "releases" && parts[3])
+    return <ReleasePage app={parts[1]} version={parts[3]} />;
   if (parts[0] === "apps" && parts[1]) return <AppPage app={parts[1]} />;
   return <OrgsPage isAdmin={props.session.isAdmin === true} />;
 }

@@ -3,11 +3,13 @@
  * One application: its customers and their licenses. A new license's id (the
  * customer's credential) is shown once, right after creation, with what the
  * customer needs: the entitlements, the `docker login` line and the
- * Kubernetes pull Secret; a license can be revoked.
+ * Kubernetes pull Secret; a license can be revoked. A license may follow a
+ * release channel; the application's releases are listed.
  */
 import { type FormEvent, useState } from "react";
 import { api, seg } from "../api.ts";
 import { CopyLine, ErrorBanner, useLoad } from "../ui.tsx";
+import { ReleasesSection } from "./releases-section.tsx";
 
 interface Created {
   readonly id: string;
@@ -20,6 +22,7 @@ interface License {
   readonly id: string;
   readonly customer: string;
   readonly state: string;
+  readonly channel: string | null;
   readonly expiresAt: string | null;
 }
 
@@ -35,6 +38,7 @@ export function AppPage(props: { app: string }) {
   const [customer, setCustomer] = useState("");
   const [licensee, setLicensee] = useState("");
   const [expires, setExpires] = useState("");
+  const [channel, setChannel] = useState("");
   const [created, setCreated] = useState<Created>();
   const [error, setError] = useState<unknown>();
   const run = async (work: () => Promise<void>) => {
@@ -60,6 +64,7 @@ export function AppPage(props: { app: string }) {
       const made = await api<{ id: string; licenseId: string; entitlements: string[] }>("POST", `${base}/licenses`, {
         customer: licensee,
         ...(expires ? { expires } : {}),
+        ...(channel ? { channel } : {}),
       });
       // The id is known only now: render the customer's pull Secret while it is.
       const secret = await api<{ yaml: string }>("POST", `${base}/licenses/${seg(made.id)}/pull-secret`, {
@@ -128,6 +133,7 @@ export function AppPage(props: { app: string }) {
             <tr>
               <th scope="col">License</th>
               <th scope="col">Customer</th>
+              <th scope="col">Channel</th>
               <th scope="col">State</th>
               <th scope="col">Expires</th>
               <th scope="col">Actions</th>
@@ -140,6 +146,7 @@ export function AppPage(props: { app: string }) {
                   <code>{l.id}</code>
                 </td>
                 <td>{l.customer}</td>
+                <td>{l.channel ?? "—"}</td>
                 <td>{l.state}</td>
                 <td>{l.expiresAt ? new Date(l.expiresAt).toLocaleString() : "never"}</td>
                 <td>
@@ -166,9 +173,14 @@ export function AppPage(props: { app: string }) {
             Expires after (e.g. 30d; empty: never)
             <input name="expires" value={expires} onChange={(e) => setExpires(e.target.value)} />
           </label>
+          <label>
+            Release channel (optional, e.g. stable)
+            <input name="channel" value={channel} onChange={(e) => setChannel(e.target.value)} />
+          </label>
           <button type="submit">Create license</button>
         </form>
       </section>
+      <ReleasesSection app={props.app} />
     </>
   );
 }
