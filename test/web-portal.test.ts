@@ -6,9 +6,11 @@
  * repository page (tag, digest, pull line), switches it public and private
  * (anonymous pulls follow), adds a member and a team with a role, creates
  * an application, a pull secret (a bad name shows the server's rule first),
- * a customer and a license (its id shown once), revokes the license (the
- * registry refuses it at once), sees a release with its channel and pinned
- * digests and a license that follows the channel, and signs out (the
+ * checks a pull secret against this registry (the one-line answer) and
+ * downloads it as a Kubernetes Secret, a customer and a license (its id
+ * shown once), revokes the license (the registry refuses it at once), sees
+ * a release with its channel and pinned digests and a license that follows
+ * the channel, a license's pull history and its extension, and signs out (the
  * session's token no longer works). CSRF: a
  * state-changing call with the session cookie but without `X-CSRF-Token` is
  * refused, from Node and from the page itself. External registries: add
@@ -24,8 +26,9 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { loopbackCidrs } from "../src/net/testing/allow-loopback.ts";
 import { type ClientSandbox, createClientSandbox } from "./support/container-clients.ts";
-import { type BuiltImage, buildImage, seededBytes, writeOciLayout } from "./support/oci-layout.ts";
+import { type BuiltImage, buildImage, mediaTypes, seededBytes, writeOciLayout } from "./support/oci-layout.ts";
 import { basicAuth, requestToken } from "./support/registry-auth.ts";
 import { skipOption } from "./support/skip-missing-tool.ts";
 import { adminPassword, repoRoot, useWharf } from "./support/start-wharf.ts";
@@ -50,7 +53,8 @@ function missingTool(): string | undefined {
 }
 
 describe("web portal", { skip: skipOption(missingTool()) }, () => {
-  const wharf = useWharf({ auth: true });
+  // Loopback allowed: the pull-secret check talks to this very Wharf.
+  const wharf = useWharf({ auth: true, outboundAllow: loopbackCidrs });
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -228,19 +232,48 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     await page.getByRole("alert").filter({ hasText: 'secret name "Bad_Name" is invalid' }).waitFor();
     await page.getByLabel("Secret name").fill("hub-creds");
     await page.getByRole("button", { name: "Create secret" }).click();
-    await page.getByRole("cell", { name: "hub-creds" }).waitFor();
+    await page.getByRole("cell", { name: "hub-creds", exact: true }).waitFor();
     assert.doesNotMatch(await page.content(), /hub-password-1/);
   });
 
+  test("pull secrets: check against this registry (the one-line answer) and download as a Kubernetes Secret", async () => {
+    await page.getByLabel("Secret name").fill("wharf-self");
+    await page.getByLabel("Kind").selectOption("private-registry");
+    await page.getByLabel("Registry (private registries)").fill(`http://${wharf.host}`);
+    await page.getByLabel("Plain HTTP registry (insecure)").check();
+    await page.getByLabel("Username", { exact: true }).fill("admin");
+    await page.getByLabel("Password", { exact: true }).fill(adminPassword);
+    await page.getByRole("button", { name: "Create secret" }).click();
+    const row = page.getByRole("row").filter({ hasText: "wharf-self" });
+    await row.getByLabel("Image to pull with wharf-self").fill(`${wharf.host}/acme/web:1.0`);
+    await row.getByRole("button", { name: "Check wharf-self" }).click();
+    await row.locator("output").filter({ hasText: /^ok: / }).waitFor();
+    await row.getByLabel("Image to pull with wharf-self").fill(`${wharf.host}/acme/nothing:1.0`);
+    await row.getByRole("button", { name: "Check wharf-self" }).click();
+    await row
+      .locator("output")
+      .filter({ hasText: /^E_[A-Z_]+: \S/ })
+      .waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      row.getByRole("button", { name: "Download wharf-self as a Kubernetes Secret" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "wharf-self-secret.yaml");
+    const yaml = await readFile(await download.path(), "utf8");
+    assert.match(yaml, /kind: Secret/);
+    assert.match(yaml, /type: kubernetes\.io\/dockerconfigjson/);
+    assert.doesNotMatch(await page.content(), new RegExp(adminPassword), "the password never lands on the page");
+  });
+
   test("external registries: add one and test it, with the server's one-line answer", async () => {
-    await page.getByLabel("Registry host or URL").fill("127.0.0.1:9");
+    await page.getByLabel("Registry host or URL").fill("169.254.169.254:9");
     await page.getByLabel("Short name (optional)").fill("dead");
-    await page.getByLabel("Plain HTTP").check();
+    await page.getByLabel("Plain HTTP", { exact: true }).check();
     await page.getByRole("button", { name: "Add registry" }).click();
     const row = page.getByRole("row").filter({ hasText: "dead" });
     await row.getByRole("cell", { name: "anonymous" }).waitFor();
     await row.getByRole("button", { name: "Test dead" }).click();
-    // Nothing listens on port 9 and loopback is not allowed: a failure code and what to change, never a blank.
+    // Link-local (cloud metadata) is never allowed by default: a failure code and what to change, never a blank.
     await row
       .locator("output")
       .filter({ hasText: /^[A-Z][A-Z_]+: \S/ })
@@ -324,6 +357,55 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     await page.getByRole("status").getByRole("button", { name: "Done" }).click();
     const license = page.getByRole("row").filter({ hasText: "globex" }).filter({ hasText: "stable" });
     await license.getByRole("cell", { name: "active" }).waitFor();
+  });
+
+  test("licenses: pull history shows what a license pulled; extend sets a new expiry", async () => {
+    await page.getByLabel("Customer name").fill("initech");
+    await page.getByRole("button", { name: "Add customer" }).click();
+    await page.getByLabel("For customer").fill("initech");
+    await page.getByLabel("Release channel (optional, e.g. stable)").fill("");
+    await page.getByRole("button", { name: "Create license" }).click();
+    const shown = page.getByRole("status");
+    const licenseId = (await shown.locator("code").first().textContent()) ?? "";
+    await shown.getByRole("button", { name: "Done" }).click();
+    const row = page.getByRole("row").filter({ hasText: "initech" });
+    const handle = (await row.locator("code").first().textContent()) ?? "";
+    assert.match(handle, /^lic_/);
+    const granted = await requestToken(
+      wharf.url,
+      [
+        ["service", "wharf"],
+        ["scope", "repository:shop/app:pull"],
+      ],
+      basicAuth(licenseId, licenseId),
+    );
+    const { token } = (await granted.json()) as { token: string };
+    const manifest = await fetch(`${wharf.url}/v2/shop/app/manifests/1.0`, {
+      headers: { authorization: `Bearer ${token}`, accept: mediaTypes.manifest },
+    });
+    assert.equal(manifest.status, 200, await manifest.text());
+    // The pull is recorded once the response is written: ask until it is there (bounded, no clock).
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const answer = await sessionCall("GET", `/apps/shop/licenses/${handle}/pulls`);
+      if (((await answer.json()) as { pulls: unknown[] }).pulls.length > 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await row.getByRole("button", { name: `Pull history of ${handle}` }).click();
+    const pulls = page.getByRole("table", { name: `Pulls of ${handle}` });
+    await pulls.getByText(image.manifest.digest).waitFor();
+    await pulls.getByText("shop/app:1.0").waitFor();
+    await row.getByRole("cell", { name: "never" }).waitFor();
+    await row.getByLabel(`New lifetime of ${handle} (e.g. 90d, never)`).fill("soon");
+    await row.getByRole("button", { name: `Extend ${handle}` }).click();
+    await page.getByRole("alert").filter({ hasText: "soon" }).waitFor();
+    await row.getByLabel(`New lifetime of ${handle} (e.g. 90d, never)`).fill("90d");
+    await row.getByRole("button", { name: `Extend ${handle}` }).click();
+    await row.getByRole("cell", { name: "never" }).waitFor({ state: "detached" });
+    const shownLicense = (await (await sessionCall("GET", `/apps/shop/licenses/${handle}`)).json()) as {
+      expiresAt: string | null;
+    };
+    assert.ok(shownLicense.expiresAt, "the license now expires");
+    await shot("licenses");
   });
 
   test("CSRF: the session cookie without the X-CSRF-Token header changes nothing", async () => {

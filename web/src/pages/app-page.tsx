@@ -3,12 +3,14 @@
  * One application: its customers and their licenses. A new license's id (the
  * customer's credential) is shown once, right after creation, with what the
  * customer needs: the entitlements, the `docker login` line and the
- * Kubernetes pull Secret; a license can be revoked. A license may follow a
+ * Kubernetes pull Secret; a license can be revoked, extended and its pull
+ * history shown. A license may follow a
  * release channel; the application's releases are listed.
  */
 import { type FormEvent, useState } from "react";
 import { api, seg } from "../api.ts";
 import { CopyLine, ErrorBanner, useLoad } from "../ui.tsx";
+import { LicenseActions } from "./license-actions.tsx";
 import { ReleasesSection } from "./releases-section.tsx";
 
 interface Created {
@@ -159,6 +161,7 @@ export function AppPage(props: { app: string }) {
                       Revoke
                     </button>
                   )}
+                  <LicenseActions app={props.app} id={l.id} onChanged={licenses.reload} />
                 </td>
               </tr>
             ))}

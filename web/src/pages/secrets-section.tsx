@@ -2,10 +2,13 @@
  * @module
  * An organization's pull secrets: the list (never a password) and the create
  * form; the server validates with the same rules and messages as the CLI.
+ * Each row can be checked against an image and downloaded as a Kubernetes
+ * Secret.
  */
 import { type FormEvent, useState } from "react";
 import { api, seg } from "../api.ts";
 import { ErrorBanner, useLoad } from "../ui.tsx";
+import { SecretActions } from "./secret-actions.tsx";
 
 interface Secrets {
   readonly secrets: readonly { name: string; kind: string; registry: string; username: string }[];
@@ -17,6 +20,7 @@ const empty = { name: "", kind: "docker-hub", registry: "", username: "", passwo
 export function SecretsSection(props: { org: string }) {
   const secrets = useLoad(() => api<Secrets>("GET", `/orgs/${seg(props.org)}/secrets`), [props.org]);
   const [form, setForm] = useState(empty);
+  const [insecure, setInsecure] = useState(false);
   const [error, setError] = useState<unknown>();
   const field = (key: keyof typeof empty) => ({
     name: key,
@@ -28,8 +32,12 @@ export function SecretsSection(props: { org: string }) {
     setError(undefined);
     const { registry, ...rest } = form;
     try {
-      await api("POST", `/orgs/${seg(props.org)}/secrets`, registry ? form : rest);
+      await api("POST", `/orgs/${seg(props.org)}/secrets`, {
+        ...(registry ? form : rest),
+        ...(insecure ? { insecure } : {}),
+      });
       setForm(empty);
+      setInsecure(false);
       secrets.reload();
     } catch (e) {
       setError(e);
@@ -46,6 +54,7 @@ export function SecretsSection(props: { org: string }) {
             <th scope="col">Kind</th>
             <th scope="col">Registry</th>
             <th scope="col">Username</th>
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -55,6 +64,9 @@ export function SecretsSection(props: { org: string }) {
               <td>{s.kind}</td>
               <td>{s.registry}</td>
               <td>{s.username}</td>
+              <td>
+                <SecretActions org={props.org} name={s.name} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -74,6 +86,10 @@ export function SecretsSection(props: { org: string }) {
         <label>
           Registry (private registries)
           <input {...field("registry")} />
+        </label>
+        <label>
+          <input type="checkbox" name="insecure" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />{" "}
+          Plain HTTP registry (insecure)
         </label>
         <label>
           Username
