@@ -15,7 +15,11 @@
  * state-changing call with the session cookie but without `X-CSRF-Token` is
  * refused, from Node and from the page itself. External registries: add
  * one, test it, see the one-line answer. Static files: CSP, content types,
- * immutable hashed assets, SPA fallback, at most 200 KB of gzipped JS. Skips (fails under CI) when
+ * immutable hashed assets, SPA fallback, at most 200 KB of gzipped JS.
+ * Accessibility (axe-core is not installed; own checks over the ARIA
+ * snapshot): keyboard sign-in in tab order, a skip link, every control named
+ * and labelled, landmarks and one h1 per main page, focus moved on
+ * navigation. Skips (fails under CI) when
  * Chromium or skopeo is missing.
  */
 import assert from "node:assert/strict";
@@ -446,5 +450,86 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     assert.equal(stale.status, 401);
     await stale.arrayBuffer();
     assert.equal((await context.cookies(wharf.url)).filter((c) => c.value !== "").length, 0);
+  });
+
+  /**
+   * What an accessibility scan of the current page finds (axe-core is not
+   * installed, so these are our own checks over Playwright's ARIA snapshot,
+   * which computes roles and accessible names as browsers do): form controls
+   * and buttons without a name, missing landmarks, not exactly one level-1
+   * heading.
+   */
+  async function accessibilityProblems(): Promise<string[]> {
+    const tree = await page.locator("body").ariaSnapshot();
+    const problems: string[] = [];
+    for (const line of tree.split("\n")) {
+      if (/^\s*- (textbox|combobox|checkbox|radio|button|link|spinbutton|listbox)(\s*\[.*\])?:?\s*$/.test(line)) {
+        problems.push(`no accessible name: ${line.trim()}`);
+      }
+    }
+    for (const landmark of [/^\s*- banner/m, /^\s*- main/m, /^\s*- navigation "Main"/m]) {
+      if (!landmark.test(tree)) problems.push(`missing landmark ${landmark.source}`);
+    }
+    const h1 = tree.split("\n").filter((l) => /- heading .*\[level=1\]/.test(l)).length;
+    if (h1 !== 1) problems.push(`${h1} level-1 headings`);
+    // Strings, not functions: the tests compile without the DOM library.
+    const unlabelled = (await page.evaluate(
+      `[...document.querySelectorAll("input, select, textarea")]
+        .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label"))
+        .map((el) => el.outerHTML.slice(0, 80))`,
+    )) as string[];
+    for (const el of unlabelled) problems.push(`no <label>: ${el}`);
+    return problems;
+  }
+
+  /** The accessible name of the focused element, after pressing Tab. */
+  async function tabTo(): Promise<string> {
+    await page.keyboard.press("Tab");
+    return page.evaluate(`(() => {
+      const el = document.activeElement;
+      if (!el) return "";
+      return el.labels?.[0]?.textContent?.trim() || el.getAttribute("aria-label") || el.textContent?.trim() || "";
+    })()`);
+  }
+
+  test("accessibility: keyboard sign-in in tab order, a skip link, labels and landmarks on every main page", async () => {
+    await page.goto(wharf.url);
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    assert.equal(await tabTo(), "Username");
+    await page.keyboard.type("admin");
+    assert.equal(await tabTo(), "Password");
+    await page.keyboard.type(adminPassword);
+    assert.equal(await tabTo(), "Sign in");
+    await page.keyboard.press("Enter");
+    await page.getByText("Signed in as").waitFor();
+    await page.goto(`${wharf.url}/orgs/acme`);
+    await page.getByRole("heading", { name: "acme", level: 1 }).waitFor();
+    await page.getByRole("link", { name: "acme/web" }).waitFor();
+    assert.equal(await tabTo(), "Skip to content");
+    assert.equal(await tabTo(), "Wharf");
+    assert.equal(await tabTo(), "Sign out");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter");
+    assert.equal(await tabTo(), "acme/web", "after the skip link, the first stop is the page's first link");
+    const pages = [
+      ["/", "Organizations"],
+      ["/orgs/acme", "acme"],
+      ["/repositories/acme/web", "acme/web"],
+      ["/apps/shop", "shop"],
+      ["/apps/shop/releases/1.0.0", "shop 1.0.0"],
+    ] as const;
+    for (const [path, heading] of pages) {
+      await page.goto(`${wharf.url}${path}`);
+      await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+      await page.getByRole("row").or(page.getByRole("listitem")).first().waitFor();
+      assert.deepEqual(await accessibilityProblems(), [], `accessibility problems on ${path}`);
+    }
+    // Navigating inside the portal moves the focus to the new page's main region.
+    await page.goto(`${wharf.url}/`);
+    await page.getByRole("link", { name: "acme", exact: true }).click();
+    await page.getByRole("heading", { name: "acme", level: 1 }).waitFor();
+    assert.equal(await page.evaluate("document.activeElement?.id"), "main");
+    assert.equal(await page.title(), "orgs/acme · Wharf");
   });
 });

@@ -1,9 +1,12 @@
 /**
  * @module
  * The portal's shell: asks who is signed in, shows the sign-in form or the
- * pages with a header (user, sign out) and routes by path.
+ * pages with a header (user, sign out) and routes by path. Accessibility:
+ * a "Skip to content" link first in the tab order, landmarks (banner,
+ * navigation, main), and on every navigation the focus moves to the new
+ * page's main region and the document title follows the path.
  */
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { api } from "./api.ts";
 import { AppPage } from "./pages/app-page.tsx";
 import { OrgPage } from "./pages/org-page.tsx";
@@ -80,7 +83,22 @@ export function App() {
   useEffect(() => {
     api<Session>("GET", "/session").then(setSession, () => setSession(null));
   }, []);
-  if (session === undefined) return <p aria-busy="true">Loading…</p>;
+  const mainRef = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = path === "/" ? "Wharf" : `${decodeURIComponent(path.slice(1))} · Wharf`;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    mainRef.current?.focus();
+  }, [path]);
+  if (session === undefined)
+    return (
+      <main aria-busy="true">
+        <p>Loading…</p>
+      </main>
+    );
   if (session === null) return <SignIn onSignedIn={setSession} />;
   const signOut = async () => {
     try {
@@ -94,6 +112,9 @@ export function App() {
   return (
     <>
       <header>
+        <a href="#main" className="skip">
+          Skip to content
+        </a>
         <nav aria-label="Main">
           <Link to="/">Wharf</Link>
         </nav>
@@ -105,7 +126,7 @@ export function App() {
         </button>
       </header>
       <ErrorBanner error={error} />
-      <main>
+      <main id="main" tabIndex={-1} ref={mainRef}>
         <Page path={path} session={session} />
       </main>
     </>

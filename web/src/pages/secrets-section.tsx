@@ -5,7 +5,7 @@
  * Each row can be checked against an image and downloaded as a Kubernetes
  * Secret.
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { api, seg } from "../api.ts";
 import { ErrorBanner, useLoad } from "../ui.tsx";
 import { SecretActions } from "./secret-actions.tsx";
@@ -21,6 +21,7 @@ export function SecretsSection(props: { org: string }) {
   const secrets = useLoad(() => api<Secrets>("GET", `/orgs/${seg(props.org)}/secrets`), [props.org]);
   const [form, setForm] = useState(empty);
   const [insecure, setInsecure] = useState(false);
+  const kindId = useId();
   const [error, setError] = useState<unknown>();
   const field = (key: keyof typeof empty) => ({
     name: key,
@@ -76,13 +77,11 @@ export function SecretsSection(props: { org: string }) {
           Secret name
           <input {...field("name")} />
         </label>
-        <label>
-          Kind
-          <select {...field("kind")}>
-            <option value="docker-hub">Docker Hub</option>
-            <option value="private-registry">Private registry</option>
-          </select>
-        </label>
+        <label htmlFor={kindId}>Kind</label>
+        <select id={kindId} {...field("kind")}>
+          <option value="docker-hub">Docker Hub</option>
+          <option value="private-registry">Private registry</option>
+        </select>
         <label>
           Registry (private registries)
           <input {...field("registry")} />
