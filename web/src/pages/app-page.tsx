@@ -161,7 +161,12 @@ export function AppPage(props: { app: string }) {
                       Revoke
                     </button>
                   )}
-                  <LicenseActions app={props.app} id={l.id} onChanged={licenses.reload} />
+                  <LicenseActions
+                    app={props.app}
+                    id={l.id}
+                    revoked={l.state === "revoked"}
+                    onChanged={licenses.reload}
+                  />
                 </td>
               </tr>
             ))}

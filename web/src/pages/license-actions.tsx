@@ -19,8 +19,8 @@ interface Pull {
   readonly remote: string | null;
 }
 
-/** Extend form and pull history of license `id` of `app`; `onChanged` after an extension. */
-export function LicenseActions(props: { app: string; id: string; onChanged: () => void }) {
+/** Extend form (not for revoked licenses) and pull history of license `id` of `app`; `onChanged` after an extension. */
+export function LicenseActions(props: { app: string; id: string; revoked: boolean; onChanged: () => void }) {
   const base = `/apps/${seg(props.app)}/licenses/${seg(props.id)}`;
   const [expires, setExpires] = useState("");
   const [pulls, setPulls] = useState<readonly Pull[]>();
@@ -46,13 +46,15 @@ export function LicenseActions(props: { app: string; id: string; onChanged: () =
   };
   return (
     <>
-      <form onSubmit={extend} aria-label={`Extend ${props.id}`} className="inline">
-        <label>
-          New lifetime of {props.id} (e.g. 90d, never)
-          <input name="extend" value={expires} onChange={(e) => setExpires(e.target.value)} />
-        </label>
-        <button type="submit">Extend {props.id}</button>
-      </form>
+      {!props.revoked && (
+        <form onSubmit={extend} aria-label={`Extend ${props.id}`} className="inline">
+          <label>
+            New lifetime of {props.id} (e.g. 90d, never)
+            <input name="extend" value={expires} onChange={(e) => setExpires(e.target.value)} />
+          </label>
+          <button type="submit">Extend {props.id}</button>
+        </form>
+      )}
       <button type="button" onClick={() => void showPulls()} aria-expanded={pulls !== undefined}>
         Pull history of {props.id}
       </button>
