@@ -83,6 +83,35 @@ export function licensingRoutes({ customers, licenses }: LicensingServices): Api
       response: a.yaml,
       handle: (i) => w(() => licenses.pullSecret(i.caller, i.params.app, i.params.license, i.body)),
     }),
+    route("GET", "/apps/{app}/license-fields", {
+      summary: "An application's custom license fields (owners and admins)",
+      response: a.fields,
+      handle: (i) => w(async () => ({ fields: await licenses.fieldDefinitions(i.caller, i.params.app) })),
+    }),
+    route("POST", "/apps/{app}/license-fields", {
+      summary: "Define a custom license field: integer, string, boolean, enum (with choices) or secret",
+      body: s.newField,
+      response: a.field,
+      handle: (i) => w(() => licenses.defineField(i.caller, i.params.app, i.body)),
+    }),
+    route("POST", `${licensePath}/fields`, {
+      summary: "Set custom field values of a license, checked against the application's fields",
+      body: s.setFields,
+      status: 200,
+      response: a.license,
+      handle: (i) => w(() => licenses.setFields(i.caller, i.params.app, i.params.license, i.body.fields)),
+    }),
+    route("GET", `${licensePath}/document`, {
+      summary: "The license's signed document (Ed25519 JWS) for offline verification (owners and admins)",
+      response: a.document,
+      handle: (i) => w(() => licenses.document(i.caller, i.params.app, i.params.license)),
+    }),
+    route("GET", "/license-signing-key", {
+      summary: "The public key (JWK) signed license documents verify with; public",
+      auth: false,
+      response: a.signingKey,
+      handle: () => w(() => licenses.signingKey()),
+    }),
     route("GET", "/licenses/{license}", {
       summary: "Find a license of any application the caller manages by its public handle",
       response: a.license,
