@@ -7,7 +7,9 @@
  * (secret ones redacted); a chart pulled with skopeo through the license
  * carries them under `global.wharf.licenseFields`; the signed document
  * verifies offline (`wharf license verify --key`) and is refused after one
- * flipped byte.
+ * flipped byte. Chart channels: once chart tags are promoted, a license's
+ * tag list (and pull by tag) covers only its channel's tags; the vendor
+ * still sees all.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -20,6 +22,7 @@ import { type ClientSandbox, createClientSandbox } from "./support/container-cli
 import { buildChart, unpackChart } from "./support/helm-chart.ts";
 import { type Credentials, createManagementClient } from "./support/management-client.ts";
 import { readOciLayout, taggedDescriptor, writeOciLayout } from "./support/oci-layout.ts";
+import { basicAuth } from "./support/registry-auth.ts";
 import { adminPassword, removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
 import { createWharfCli, type WharfCli } from "./support/wharf-cli.ts";
 
@@ -185,5 +188,67 @@ describe("custom license fields", () => {
     bytes[Math.floor(text.indexOf(".") + 20)]! ^= 1;
     await writeFile(file, bytes);
     assert.match(await cli.fails(["license", "verify", file, "--key", key]), /refused/);
+  });
+});
+
+describe("chart channels", () => {
+  const tagsOf = async (credentials: string, name: string) => {
+    const res = await fetch(`${wharf.url}/v2/${name}/tags/list`, {
+      headers: { authorization: basicAuth(credentials, credentials) },
+    });
+    assert.equal(res.status, 200, name);
+    return ((await res.json()) as { tags: string[] }).tags;
+  };
+  let beta: string;
+
+  before(async () => {
+    const created = await api.expect(201, "POST", "/apps/myapp/licenses", {
+      as: vendor,
+      body: { customer: "globex", channel: "beta" },
+    });
+    beta = created.body.licenseId;
+    api.secret(beta);
+    await box.skopeoOk([
+      "copy",
+      "--dest-tls-verify=false",
+      "--dest-creds",
+      vendor.join(":"),
+      `oci:${join(scratch, "source")}:chart`,
+      `docker://${wharf.host}/myapp/web:2.0.0-beta.1`,
+    ]);
+  });
+
+  test("without promotions every license sees every tag", async () => {
+    assert.deepEqual(await tagsOf(licenseId, "myapp/web"), ["1.0.0", "2.0.0-beta.1"]);
+  });
+
+  test("promoted tags: each license lists and pulls only its channel's; the vendor sees all", async () => {
+    await cli.ok(["chart", "promote", "web:1.0.0", "--app", "myapp", "--channel", "stable"]);
+    await cli.ok(["chart", "promote", "web:2.0.0-beta.1", "--app", "myapp", "--channel", "beta"]);
+    await cli.ok(["chart", "promote", "web:1.0.0", "--app", "myapp", "--channel", "beta"]);
+    assert.match(await cli.ok(["chart", "channels", "--app", "myapp"]), /web\s+beta\s+2\.0\.0-beta\.1/);
+    assert.deepEqual(await tagsOf(licenseId, "myapp/web"), ["1.0.0"], "a license without a channel follows stable");
+    assert.deepEqual(await tagsOf(licenseId, "myapp/stable/web"), ["1.0.0"]);
+    assert.deepEqual(await tagsOf(beta, "myapp/beta/web"), ["1.0.0", "2.0.0-beta.1"]);
+    const vendorTags = await fetch(`${wharf.url}/v2/myapp/web/tags/list`, {
+      headers: { authorization: basicAuth(...vendor) },
+    });
+    assert.deepEqual(((await vendorTags.json()) as { tags: string[] }).tags, ["1.0.0", "2.0.0-beta.1"]);
+    const hidden = await fetch(`${wharf.url}/v2/myapp/web/manifests/2.0.0-beta.1`, {
+      headers: { authorization: basicAuth(licenseId, licenseId), accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
+    assert.equal(hidden.status, 404, "another channel's version is not pulled by tag");
+    assert.equal(((await hidden.json()) as { errors: { code: string }[] }).errors[0]!.code, "MANIFEST_UNKNOWN");
+    const shown = await fetch(`${wharf.url}/v2/myapp/beta/web/manifests/2.0.0-beta.1`, {
+      headers: { authorization: basicAuth(beta, beta), accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
+    assert.equal(shown.status, 200);
+    await cli.ok(["chart", "demote", "web:1.0.0", "--app", "myapp", "--channel", "beta"]);
+    assert.deepEqual(await tagsOf(beta, "myapp/beta/web"), ["2.0.0-beta.1"]);
+    assert.match(
+      await cli.fails(["chart", "demote", "web:1.0.0", "--app", "myapp", "--channel", "beta"]),
+      /not promoted/,
+    );
+    assert.match(await cli.fails(["chart", "promote", "web", "--app", "myapp", "--channel", "beta"]), /<chart>:<tag>/);
   });
 });

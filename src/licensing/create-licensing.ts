@@ -8,12 +8,13 @@
  * license management services.
  */
 import type { Kysely } from "kysely";
-import type { ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "../metadata/database-schema.ts";
-import { createLicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
+import { createChartChannelStore, createLicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import { createLicensingStore } from "../metadata/kysely-licensing-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
+import { createChartChannels, type PromotionInput } from "./chart-channels.ts";
 import { createCustomerService } from "./customer-service.ts";
 import { createLicenseAuthority } from "./license-authority.ts";
 import { createLicenseFacts } from "./license-facts.ts";
@@ -51,6 +52,7 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
   const pulls = createPullRecorder(store, options.log, clock);
   const fieldsStore = createLicenseFieldsStore(db);
   const fields = createLicenseFields(fieldsStore, createLicenseSigner(fieldsStore, clock), clock);
+  const chartChannels = createChartChannels(createChartChannelStore(db), clock);
   return {
     /** What accounts authenticate and authorize licenses through. */
     authority,
@@ -58,6 +60,8 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
     channelOf: async (id: number) => (await store.findLicenseById(id))?.channel,
     /** The facts a license's charts are rendered with (the chart delivery reads them per pull). */
     facts: createLicenseFacts(store, clock, options.keyRing, fields.valuesOf),
+    /** The tags of a chart repository a license's channel sees (undefined: the repository is not gated). */
+    visibleTags: chartChannels.visibleTags,
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */
@@ -72,7 +76,13 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
         keyRing: options.keyRing,
         fields,
       });
-      return { customers, licenses };
+      const charts = {
+        list: (caller: Caller, app: string) => chartChannels.list(deps, caller, app),
+        promote: (caller: Caller, app: string, input: PromotionInput) =>
+          chartChannels.promote(deps, caller, app, input),
+        demote: (caller: Caller, app: string, input: PromotionInput) => chartChannels.demote(deps, caller, app, input),
+      };
+      return { customers, licenses, charts };
     },
   };
 }

@@ -291,6 +291,14 @@ export interface LicenseSigningKeysTable {
   private_jwk: string;
 }
 
+/** A chart tag promoted to a channel (migration 0012); `repository` is `<app>/<chart>`. */
+export interface ChartChannelTagsTable {
+  repository: string;
+  channel: string;
+  tag: string;
+  promoted_at: number;
+}
+
 /** The whole metadata database. */
 export interface Database {
   token_signing_keys: TokenSigningKeysTable;
@@ -322,4 +330,5 @@ export interface Database {
   license_field_definitions: LicenseFieldDefinitionsTable;
   license_field_values: LicenseFieldValuesTable;
   license_signing_keys: LicenseSigningKeysTable;
+  chart_channel_tags: ChartChannelTagsTable;
 }

@@ -94,3 +94,61 @@ export function createLicenseFieldsStore(db: Kysely<Database>) {
     },
   };
 }
+
+/** A chart tag promoted to a channel. */
+export interface ChartChannelTagRow {
+  readonly repository: string;
+  readonly channel: string;
+  readonly tag: string;
+  readonly promotedAt: number;
+}
+
+/** Chart promotions to channels (table `chart_channel_tags`). */
+export function createChartChannelStore(db: Kysely<Database>) {
+  return {
+    /** Promotions in the application's repositories (`<app>/…`), by repository, channel, tag. */
+    async list(app: string): Promise<ChartChannelTagRow[]> {
+      const rows = await db
+        .selectFrom("chart_channel_tags")
+        .selectAll()
+        // `<app>/` up to, not including, `<app>0` ('0' follows '/'): the application's names.
+        .where("repository", ">=", `${app}/`)
+        .where("repository", "<", `${app}0`)
+        .orderBy("repository")
+        .orderBy("channel")
+        .orderBy("tag")
+        .execute();
+      return rows.map((r) => ({
+        repository: r.repository,
+        channel: r.channel,
+        tag: r.tag,
+        promotedAt: Number(r.promoted_at),
+      }));
+    },
+    /** Every promotion of one repository. */
+    async ofRepository(repository: string): Promise<{ channel: string; tag: string }[]> {
+      return db
+        .selectFrom("chart_channel_tags")
+        .select(["channel", "tag"])
+        .where("repository", "=", repository)
+        .execute();
+    },
+    async promote(row: ChartChannelTagRow): Promise<void> {
+      await db
+        .insertInto("chart_channel_tags")
+        .values({ repository: row.repository, channel: row.channel, tag: row.tag, promoted_at: row.promotedAt })
+        .onConflict((c) => c.columns(["repository", "channel", "tag"]).doNothing())
+        .execute();
+    },
+    /** Removes a promotion; false when there was none. */
+    async demote(repository: string, channel: string, tag: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom("chart_channel_tags")
+        .where("repository", "=", repository)
+        .where("channel", "=", channel)
+        .where("tag", "=", tag)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

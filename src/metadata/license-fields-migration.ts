@@ -6,11 +6,13 @@
  * - `license_field_values`: one license's value of one field, as text in
  *   the field's canonical form (deleted with the license);
  * - `license_signing_keys`: the Ed25519 key (private JWK) Wharf signs
- *   license documents with, shared by every node through the database.
+ *   license documents with, shared by every node through the database;
+ * - `chart_channel_tags`: which tags of a vendor chart repository are
+ *   promoted to which channel (charts/chart-channels.ts).
  */
 import type { Kysely, Migration } from "kysely";
 
-/** Creates the three tables; `down` drops them. */
+/** Creates the four tables; `down` drops them. */
 export const licenseFieldsMigration: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
@@ -35,9 +37,22 @@ export const licenseFieldsMigration: Migration = {
       .addColumn("created_at", "bigint", (c) => c.notNull())
       .addColumn("private_jwk", "text", (c) => c.notNull())
       .execute();
+    await db.schema
+      .createTable("chart_channel_tags")
+      .addColumn("repository", "text", (c) => c.notNull())
+      .addColumn("channel", "text", (c) => c.notNull())
+      .addColumn("tag", "text", (c) => c.notNull())
+      .addColumn("promoted_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("chart_channel_tags_pk", ["repository", "channel", "tag"])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const table of ["license_signing_keys", "license_field_values", "license_field_definitions"]) {
+    for (const table of [
+      "chart_channel_tags",
+      "license_signing_keys",
+      "license_field_values",
+      "license_field_definitions",
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

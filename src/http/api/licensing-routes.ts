@@ -16,7 +16,7 @@ const licensesPath = "/apps/{app}/licenses";
 const licensePath = `${licensesPath}/{license}`;
 
 /** The routes over the licensing services. */
-export function licensingRoutes({ customers, licenses }: LicensingServices): ApiRoute[] {
+export function licensingRoutes({ customers, licenses, charts }: LicensingServices): ApiRoute[] {
   return [
     route("GET", customersPath, {
       summary: "List an application's customers (owners and admins)",
@@ -111,6 +111,24 @@ export function licensingRoutes({ customers, licenses }: LicensingServices): Api
       auth: false,
       response: a.signingKey,
       handle: () => w(() => licenses.signingKey()),
+    }),
+    route("GET", "/apps/{app}/chart-channels", {
+      summary: "Chart tags promoted to channels (owners and admins)",
+      response: a.promotions,
+      handle: (i) => w(async () => ({ promotions: await charts.list(i.caller, i.params.app) })),
+    }),
+    route("POST", "/apps/{app}/chart-channels/promote", {
+      summary: "Promote a chart tag to a channel: licenses then see only their channel's tags of that chart",
+      body: s.promotion,
+      status: 200,
+      response: a.promotion,
+      handle: (i) => w(() => charts.promote(i.caller, i.params.app, i.body)),
+    }),
+    route("POST", "/apps/{app}/chart-channels/demote", {
+      summary: "Take a chart tag off a channel",
+      body: s.promotion,
+      status: 204,
+      handle: (i) => w(() => charts.demote(i.caller, i.params.app, i.body)),
     }),
     route("GET", "/licenses/{license}", {
       summary: "Find a license of any application the caller manages by its public handle",

@@ -35,6 +35,12 @@ const fieldDefinition = z.object({
   type: z.enum(["integer", "string", "boolean", "enum", "secret"]),
   choices: z.array(z.string()).nullable(),
 });
+const promotion = z.object({
+  chart: z.string(),
+  channel: z.string(),
+  tag: z.string(),
+  promotedAt: z.string(),
+});
 const customer = z.object({
   name: z.string(),
   app: z.string(),
@@ -61,6 +67,11 @@ export const licensingSchemas = {
     fields: fieldValues.optional(),
   }),
   setFields: z.strictObject({ fields: fieldValues }),
+  promotion: z.strictObject({
+    chart: text(200, "the chart's repository under the application, e.g. web"),
+    channel: text(100, "the channel, e.g. stable or beta"),
+    tag: text(128, "the chart version's tag, e.g. 1.0.0"),
+  }),
   newField: z.strictObject({
     name: text(100, "field name: a lower-case letter, then letters, digits or '_', up to 63"),
     type: text(20, "integer, string, boolean, enum or secret"),
@@ -102,6 +113,8 @@ export const licensingAnswers = {
       }),
     ),
   }),
+  promotion,
+  promotions: z.object({ promotions: z.array(promotion) }),
   field: fieldDefinition,
   fields: z.object({ fields: z.array(fieldDefinition) }),
   document: z.object({
