@@ -388,7 +388,9 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const services = {
     // Licenses pull Helm charts rendered with their own values (charts/).
     repositories: auth
-      ? createChartDelivery({ facts: auth.licensing.facts })(routeRepositories(local, proxy))
+      ? createChartDelivery({ facts: auth.licensing.facts, visibleTags: auth.licensing.visibleTags })(
+          routeRepositories(local, proxy),
+        )
       : routeRepositories(local, proxy),
     catalog: metadata,
     authorizer,

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { LicensePrincipal } from "../accounts/license-authority.ts";
 import { type Digest, tryParseDigest } from "../digest/digest.ts";
+import { channelOf } from "../licensing/channel-path.ts";
 import type { FindLicenseFacts } from "../licensing/license-facts.ts";
 import type { ManifestReference } from "../registry/manifest-service.ts";
 import type { OpenedBlob, Repository, ServedManifest } from "../registry/repository.ts";
@@ -28,12 +29,21 @@ import { maxChartBytes, rewriteChartArchive } from "./rewrite-chart-archive.ts";
 export interface ChartDeliveryDeps {
   readonly facts: FindLicenseFacts;
   readonly cache: RenderCache;
+  readonly visibleTags: VisibleTags;
 }
+
+/** The tags of vendor repository `repository` a license on `channel` sees; undefined: every tag. */
+export type VisibleTags = (repository: string, channel: string) => Promise<ReadonlySet<string> | undefined>;
+
+/** How many of a gated repository's tags are looked at for a tag list. */
+const maxGatedTags = 10_000;
 
 /** Who pulls, and through which registry host (`host[:port]`, the `imageRegistry` value). */
 export interface ChartReader {
   readonly principal: LicensePrincipal;
   readonly registry: string;
+  /** The vendor repository the license's name stands for (`<app>/<chart>`). */
+  readonly sourceName: string;
 }
 
 const sha256 = (bytes: Uint8Array | string) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
@@ -89,7 +99,15 @@ export function chartDeliveryRepository(
     return chart && chart.layer.digest === digest.value ? chart : undefined;
   };
 
+  const visible = () => deps.visibleTags(reader.sourceName, channelOf(reader.principal));
+
   async function get(reference: ManifestReference): Promise<ServedManifest> {
+    if ("tag" in reference) {
+      const tags = await visible();
+      if (tags && !tags.has(reference.tag)) {
+        throw new RepositoryError("manifest-unknown", `${name}:${reference.tag} is not on your channel`);
+      }
+    }
     if ("digest" in reference) {
       const cached = deps.cache.byDigest(license, reference.digest.value);
       if (cached && cached.manifest.digest === reference.digest.value) return cached.manifest;
@@ -121,9 +139,18 @@ export function chartDeliveryRepository(
     }
   }
 
+  async function tags(last: string | undefined, limit: number) {
+    const shown = await visible();
+    if (!shown) return source.tags(last, limit);
+    const page = await source.tags(undefined, maxGatedTags);
+    const list = page.tags.filter((tag) => shown.has(tag) && (last === undefined || tag > last));
+    return { ...page, tags: list.slice(0, limit) };
+  }
+
   return {
     ...source,
     name,
+    tags,
     blobs: {
       async stat(digest) {
         const chart = layerOf(digest);

@@ -19,7 +19,7 @@ export interface WharfValues {
   readonly expiresAt: string;
   readonly channel: string;
   readonly entitlements: readonly string[];
-  /** Custom license fields (none are defined yet: always an empty map). */
+  /** Custom license fields the license sets, typed (integer, string, boolean; enum and secret as strings). */
   readonly licenseFields: Readonly<Record<string, unknown>>;
   /** The registry host customers pull from, e.g. `registry.example.com`. */
   readonly imageRegistry: string;
@@ -49,7 +49,7 @@ export function wharfValues(facts: LicenseFacts, registry: string): WharfValues 
     expiresAt: facts.expiresAt ?? "",
     channel: facts.channel,
     entitlements: [...facts.entitlements],
-    licenseFields: {},
+    licenseFields: { ...facts.fields },
     imageRegistry: registry,
     proxyPrefix: `${registry}/proxy/${facts.app}`,
     appPrefix: `${registry}/${facts.app}`,

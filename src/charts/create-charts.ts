@@ -6,13 +6,14 @@
  * (licensing/channel-path.ts) — resolve to the vendor's repository seen
  * through the chart delivery repository, which renders Helm charts with the
  * license's values; every other reader, and every other name, resolves as
- * before. Wired only in server.ts.
+ * before. Tags a repository's promotions (licensing/chart-channels.ts) keep
+ * from the license's channel are hidden from it. Wired only in server.ts.
  */
 
 import { channelSourceName } from "../licensing/channel-path.ts";
 import type { FindLicenseFacts } from "../licensing/license-facts.ts";
 import type { RepositoryResolver } from "../registry/repository.ts";
-import { chartDeliveryRepository } from "./chart-delivery-repository.ts";
+import { chartDeliveryRepository, type VisibleTags } from "./chart-delivery-repository.ts";
 import { createRenderCache } from "./render-cache.ts";
 
 /** What the chart delivery is built from. */
@@ -21,15 +22,22 @@ export interface ChartDeliveryOptions {
   readonly facts: FindLicenseFacts;
   /** Bytes of rendered charts kept in memory (64 MiB by default). */
   readonly cacheBytes?: number;
+  /** The tags of a vendor repository a channel sees (undefined: all); every tag when not given. */
+  readonly visibleTags?: VisibleTags;
 }
 
 /** Wraps a resolver so that licenses pull charts rendered for them. */
 export function createChartDelivery(options: ChartDeliveryOptions): (inner: RepositoryResolver) => RepositoryResolver {
-  const deps = { facts: options.facts, cache: createRenderCache(options.cacheBytes ?? 64 * 1024 * 1024) };
+  const deps = {
+    facts: options.facts,
+    cache: createRenderCache(options.cacheBytes ?? 64 * 1024 * 1024),
+    visibleTags: options.visibleTags ?? (async () => undefined),
+  };
   return (inner) => async (name, reader) => {
     const principal = reader?.principal;
     if (principal?.kind !== "license" || !name.startsWith(`${principal.appSlug}/`)) return inner(name, reader);
-    const source = await inner(channelSourceName(principal, name), reader);
-    return chartDeliveryRepository(source, name, { principal, registry: reader!.host }, deps);
+    const sourceName = channelSourceName(principal, name);
+    const source = await inner(sourceName, reader);
+    return chartDeliveryRepository(source, name, { principal, registry: reader!.host, sourceName }, deps);
   };
 }

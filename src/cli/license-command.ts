@@ -12,6 +12,7 @@ import type { Command } from "commander";
 import { hashLicenseId, looksLikeLicenseId, publicIdOf } from "../licensing/license-id.ts";
 import { type ApiClient, type ApiOptions, CliError, connect } from "./cli-api.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
+import { fieldLines, parseFieldAssignments, registerLicenseFieldCommands } from "./license-field-commands.ts";
 import { type LicenseRecord, licenseRows, licenseTableHeaders } from "./license-table.ts";
 import { readSecret } from "./read-secret.ts";
 
@@ -37,14 +38,23 @@ async function locate(given: string, options: Options): Promise<{ client: ApiCli
 }
 
 async function create(
-  options: ApiOptions & { app: string; customer: string; expires?: string; entitle?: string[]; channel?: string },
+  options: ApiOptions & {
+    app: string;
+    customer: string;
+    expires?: string;
+    entitle?: string[];
+    channel?: string;
+    field?: string[];
+  },
 ) {
+  const fields = options.field === undefined ? undefined : parseFieldAssignments(options.field);
   const client = await connect(options);
   const body = {
     customer: options.customer,
     ...(options.expires !== undefined && { expires: options.expires }),
     ...(options.entitle !== undefined && { entitlements: options.entitle }),
     ...(options.channel !== undefined && { channel: options.channel }),
+    ...(fields !== undefined && { fields }),
   };
   const license = (await client.request("POST", licensesPath(options.app), body)) as LicenseRecord & {
     licenseId: string;
@@ -78,6 +88,7 @@ function describe(l: LicenseRecord): string[] {
     `entitled  ${l.entitlements.join(" ")}`,
     `created   ${l.createdAt}`,
     ...(l.revokedAt ? [`revoked   ${l.revokedAt}`] : []),
+    ...fieldLines(l.fields),
   ];
 }
 
@@ -151,7 +162,8 @@ export function registerLicenseCommands(program: Command): void {
       .requiredOption("--customer <name>", "the customer")
       .option("--expires <duration>", "lifetime such as 30d, 1y, or never (the default)")
       .option("--entitle <pattern>", "<app>/<path> or <registry-short-name>/<path>, '*' wildcards; repeatable", collect)
-      .option("--channel <label>", "release channel or label"),
+      .option("--channel <label>", "release channel or label")
+      .option("--field <name=value>", "a custom license field value; repeatable", collect),
   ).action(action(create));
   withApiOptions(
     license
@@ -193,4 +205,5 @@ export function registerLicenseCommands(program: Command): void {
       .option("--name <name>", "the Secret's name (default <app>-registry)")
       .option(appOption, appHelp),
   ).action(action(pullSecret));
+  registerLicenseFieldCommands(license, locate);
 }

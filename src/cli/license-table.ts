@@ -14,6 +14,8 @@ export interface LicenseRecord {
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
   readonly createdAt: string;
+  /** Custom field values (secret ones as ********). */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 /** Column headers of {@link licenseRows}. */

@@ -8,16 +8,20 @@
  * license management services.
  */
 import type { Kysely } from "kysely";
-import type { ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "../metadata/database-schema.ts";
+import { createChartChannelStore, createLicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import { createLicensingStore } from "../metadata/kysely-licensing-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
+import { createChartChannels, type PromotionInput } from "./chart-channels.ts";
 import { createCustomerService } from "./customer-service.ts";
 import { createLicenseAuthority } from "./license-authority.ts";
 import { createLicenseFacts } from "./license-facts.ts";
+import { createLicenseFields } from "./license-fields.ts";
 import { createLicensePolicy, type ResolveUpstreamName } from "./license-policy.ts";
 import { createLicenseService } from "./license-service.ts";
+import { createLicenseSigner } from "./license-signer.ts";
 import { createPullRecorder } from "./pull-recorder.ts";
 
 /** Options of {@link createLicensing}. */
@@ -46,13 +50,18 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
   const policy = createLicensePolicy(options.resolveUpstreamName);
   const authority = createLicenseAuthority({ store, policy, clock });
   const pulls = createPullRecorder(store, options.log, clock);
+  const fieldsStore = createLicenseFieldsStore(db);
+  const fields = createLicenseFields(fieldsStore, createLicenseSigner(fieldsStore, clock), clock);
+  const chartChannels = createChartChannels(createChartChannelStore(db), clock);
   return {
     /** What accounts authenticate and authorize licenses through. */
     authority,
     /** The channel of license row `id` (null: none, so every channel); undefined when the license is gone. */
     channelOf: async (id: number) => (await store.findLicenseById(id))?.channel,
     /** The facts a license's charts are rendered with (the chart delivery reads them per pull). */
-    facts: createLicenseFacts(store, clock, options.keyRing),
+    facts: createLicenseFacts(store, clock, options.keyRing, fields.valuesOf),
+    /** The tags of a chart repository a license's channel sees (undefined: the repository is not gated). */
+    visibleTags: chartChannels.visibleTags,
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */
@@ -65,8 +74,15 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
         pulls,
         publicUrl: options.publicUrl,
         keyRing: options.keyRing,
+        fields,
       });
-      return { customers, licenses };
+      const charts = {
+        list: (caller: Caller, app: string) => chartChannels.list(deps, caller, app),
+        promote: (caller: Caller, app: string, input: PromotionInput) =>
+          chartChannels.promote(deps, caller, app, input),
+        demote: (caller: Caller, app: string, input: PromotionInput) => chartChannels.demote(deps, caller, app, input),
+      };
+      return { customers, licenses, charts };
     },
   };
 }

@@ -30,6 +30,8 @@ export interface LicenseFacts {
    * A credential: never log it.
    */
   readonly secretId?: string;
+  /** Custom license fields by name, secret ones included (license-fields.ts). */
+  readonly fields?: Readonly<Record<string, number | string | boolean>>;
 }
 
 /** Facts of license row `id`, or undefined when it is deleted, revoked or expired. */
@@ -40,6 +42,7 @@ export function createLicenseFacts(
   store: Pick<LicenseStore, "findLicenseById"> & Pick<CustomerStore, "findCustomer">,
   clock: () => number,
   keyRing?: () => KeyRing | undefined,
+  fieldsOf?: (row: LicenseRow, redact: false) => Promise<Readonly<Record<string, number | string | boolean>>>,
 ): FindLicenseFacts {
   const unseal = (row: LicenseRow): string | undefined => {
     const ring = keyRing?.();
@@ -64,6 +67,7 @@ export function createLicenseFacts(
       entitlements: row.entitlements,
       expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
       ...(secretId !== undefined && { secretId }),
+      ...(fieldsOf && { fields: await fieldsOf(row, false) }),
     };
   };
 }

@@ -16,6 +16,7 @@ import type { KeyRing } from "../secrets/key-ring.ts";
 import { encryptSecret } from "../secrets/secret-cipher.ts";
 import type { CustomerService, LicensingServiceDeps } from "./customer-service.ts";
 import { parseEntitlements } from "./entitlements.ts";
+import type { LicenseFields, LicenseFieldValues } from "./license-fields.ts";
 import { hashLicenseId, licenseIdMatches, newLicenseId, publicIdOf } from "./license-id.ts";
 import { renderLicensePullSecret } from "./license-pull-secret.ts";
 import { type LicenseView, licenseView, requireApplication } from "./licensing-access.ts";
@@ -29,7 +30,12 @@ export interface NewLicenseInput {
   readonly expires?: string;
   readonly entitlements?: readonly string[];
   readonly channel?: string;
+  /** Custom field values by name, checked against the application's fields. */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
+
+/** A license view with its custom field values (secret ones redacted). */
+export type LicenseWithFields = LicenseView & { fields: LicenseFieldValues };
 
 /** A pull record as the API shows it. */
 export interface PullView {
@@ -88,6 +94,7 @@ export function createLicenseService(
     publicUrl: string | undefined;
     /** When given, the new license's id is also kept encrypted under it (bound to its public handle). */
     keyRing?: (() => KeyRing | undefined) | undefined;
+    fields: LicenseFields;
   },
 ) {
   const { licensing: store, now: clock } = deps;
@@ -101,6 +108,11 @@ export function createLicenseService(
     return row;
   }
 
+  const withFields = async (row: LicenseRow, now: number): Promise<LicenseWithFields> => ({
+    ...licenseView(row, now),
+    fields: await deps.fields.valuesOf(row, true),
+  });
+
   async function managed(caller: Caller, app: string, id: string): Promise<LicenseRow> {
     await requireApplication(deps, caller, app);
     return requireLicense(app, id);
@@ -108,7 +120,11 @@ export function createLicenseService(
 
   return {
     /** Creates a license; its secret id is in the answer and nowhere else, ever. */
-    async create(caller: Caller, app: string, input: NewLicenseInput): Promise<LicenseView & { licenseId: string }> {
+    async create(
+      caller: Caller,
+      app: string,
+      input: NewLicenseInput,
+    ): Promise<LicenseWithFields & { licenseId: string }> {
       await requireApplication(deps, caller, app);
       const customer = await deps.customers.requireCustomer(app, input.customer);
       const entitlements = parseEntitlements(app, input.entitlements ?? []);
@@ -118,6 +134,7 @@ export function createLicenseService(
       }
       const now = clock();
       const expiresAt = expiryFrom(input.expires, now);
+      const fieldValues = await deps.fields.check(app, input.fields ?? {});
       const licenseId = newLicenseId();
       const secretHash = hashLicenseId(licenseId);
       const publicId = publicIdOf(secretHash);
@@ -132,8 +149,9 @@ export function createLicenseService(
         expiresAt,
         createdAt: now,
       });
+      await deps.fields.store(row.id, fieldValues);
       recordChange(deps, caller, "license.create", `license:${row.publicId}`, { customer: customer.name, app });
-      return { ...licenseView(row, now), licenseId };
+      return { ...(await withFields(row, now)), licenseId };
     },
 
     /** The application's licenses, optionally one customer's. */
@@ -145,21 +163,43 @@ export function createLicenseService(
     },
 
     /** One license. */
-    async show(caller: Caller, app: string, id: string): Promise<LicenseView> {
-      return licenseView(await managed(caller, app, id), clock());
+    async show(caller: Caller, app: string, id: string): Promise<LicenseWithFields> {
+      return withFields(await managed(caller, app, id), clock());
     },
+
+    /** Sets custom field values of a license (`invalid` names a field or value that does not fit). */
+    async setFields(caller: Caller, app: string, id: string, values: Readonly<Record<string, unknown>>) {
+      const row = await managed(caller, app, id);
+      const fields = await deps.fields.set(deps, caller, row, values);
+      return { ...licenseView(row, clock()), fields } satisfies LicenseWithFields;
+    },
+
+    /** The license's signed document (a compact JWS), for the customer's app to verify offline. */
+    async document(caller: Caller, app: string, id: string): Promise<{ document: string }> {
+      return { document: await deps.fields.document(await managed(caller, app, id)) };
+    },
+
+    /** The application's custom license fields. */
+    fieldDefinitions: (caller: Caller, app: string) => deps.fields.list(deps, caller, app),
+
+    /** Defines a custom license field of the application. */
+    defineField: (caller: Caller, app: string, input: { name: string; type: string; choices?: string[] | undefined }) =>
+      deps.fields.define(deps, caller, app, input),
+
+    /** The public key license documents verify with (a JWK; public, not a secret). */
+    signingKey: () => deps.fields.publicKey(),
 
     /**
      * The license `id` of any application the caller manages (for commands
      * that name only the license); `not-found` also when the caller may not
      * manage it, so the answer does not reveal other vendors' licenses.
      */
-    async find(caller: Caller, id: string): Promise<LicenseView> {
+    async find(caller: Caller, id: string): Promise<LicenseWithFields> {
       const row = publicIdPattern.test(id) ? await store.findLicenseByPublicId(id) : undefined;
       try {
         if (row) {
           await requireApplication(deps, caller, row.appSlug);
-          return licenseView(row, clock());
+          return await withFields(row, clock());
         }
       } catch (error) {
         if (!isWharfError(error, "DENIED")) throw error;

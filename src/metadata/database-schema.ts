@@ -268,6 +268,37 @@ export interface TokenSigningKeysTable {
   private_jwk: string;
 }
 
+/** A custom license field of an application (migration 0012); `choices` is JSON text for enums. */
+export interface LicenseFieldDefinitionsTable {
+  app_slug: string;
+  name: string;
+  type: string;
+  choices: string | null;
+  created_at: number;
+}
+
+/** One license's value of one custom field, in the field's canonical text form. */
+export interface LicenseFieldValuesTable {
+  license_id: number;
+  name: string;
+  value: string;
+}
+
+/** The Ed25519 key license documents are signed with (migration 0012). */
+export interface LicenseSigningKeysTable {
+  kid: string;
+  created_at: number;
+  private_jwk: string;
+}
+
+/** A chart tag promoted to a channel (migration 0012); `repository` is `<app>/<chart>`. */
+export interface ChartChannelTagsTable {
+  repository: string;
+  channel: string;
+  tag: string;
+  promoted_at: number;
+}
+
 /** The whole metadata database. */
 export interface Database {
   token_signing_keys: TokenSigningKeysTable;
@@ -296,4 +327,8 @@ export interface Database {
   licenses: LicensesTable;
   license_pulls: LicensePullsTable;
   releases: ReleasesTable;
+  license_field_definitions: LicenseFieldDefinitionsTable;
+  license_field_values: LicenseFieldValuesTable;
+  license_signing_keys: LicenseSigningKeysTable;
+  chart_channel_tags: ChartChannelTagsTable;
 }

@@ -9,6 +9,7 @@ import { accountsMigration } from "./accounts-migration.ts";
 import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
 import { gcMigration } from "./gc-migration.ts";
+import { licenseFieldsMigration } from "./license-fields-migration.ts";
 import { licenseSealedIdMigration } from "./license-sealed-id-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
 import { releasesMigration } from "./releases-migration.ts";
@@ -87,4 +88,5 @@ export const migrations: Record<string, Migration> = {
   "0008_license_sealed_id": licenseSealedIdMigration,
   "0009_garbage_collection": gcMigration,
   "0011_token_signing_keys": signingKeysMigration,
+  "0012_license_fields": licenseFieldsMigration,
 };

@@ -16,7 +16,7 @@ const licensesPath = "/apps/{app}/licenses";
 const licensePath = `${licensesPath}/{license}`;
 
 /** The routes over the licensing services. */
-export function licensingRoutes({ customers, licenses }: LicensingServices): ApiRoute[] {
+export function licensingRoutes({ customers, licenses, charts }: LicensingServices): ApiRoute[] {
   return [
     route("GET", customersPath, {
       summary: "List an application's customers (owners and admins)",
@@ -82,6 +82,53 @@ export function licensingRoutes({ customers, licenses }: LicensingServices): Api
       status: 200,
       response: a.yaml,
       handle: (i) => w(() => licenses.pullSecret(i.caller, i.params.app, i.params.license, i.body)),
+    }),
+    route("GET", "/apps/{app}/license-fields", {
+      summary: "An application's custom license fields (owners and admins)",
+      response: a.fields,
+      handle: (i) => w(async () => ({ fields: await licenses.fieldDefinitions(i.caller, i.params.app) })),
+    }),
+    route("POST", "/apps/{app}/license-fields", {
+      summary: "Define a custom license field: integer, string, boolean, enum (with choices) or secret",
+      body: s.newField,
+      response: a.field,
+      handle: (i) => w(() => licenses.defineField(i.caller, i.params.app, i.body)),
+    }),
+    route("POST", `${licensePath}/fields`, {
+      summary: "Set custom field values of a license, checked against the application's fields",
+      body: s.setFields,
+      status: 200,
+      response: a.license,
+      handle: (i) => w(() => licenses.setFields(i.caller, i.params.app, i.params.license, i.body.fields)),
+    }),
+    route("GET", `${licensePath}/document`, {
+      summary: "The license's signed document (Ed25519 JWS) for offline verification (owners and admins)",
+      response: a.document,
+      handle: (i) => w(() => licenses.document(i.caller, i.params.app, i.params.license)),
+    }),
+    route("GET", "/license-signing-key", {
+      summary: "The public key (JWK) signed license documents verify with; public",
+      auth: false,
+      response: a.signingKey,
+      handle: () => w(() => licenses.signingKey()),
+    }),
+    route("GET", "/apps/{app}/chart-channels", {
+      summary: "Chart tags promoted to channels (owners and admins)",
+      response: a.promotions,
+      handle: (i) => w(async () => ({ promotions: await charts.list(i.caller, i.params.app) })),
+    }),
+    route("POST", "/apps/{app}/chart-channels/promote", {
+      summary: "Promote a chart tag to a channel: licenses then see only their channel's tags of that chart",
+      body: s.promotion,
+      status: 200,
+      response: a.promotion,
+      handle: (i) => w(() => charts.promote(i.caller, i.params.app, i.body)),
+    }),
+    route("POST", "/apps/{app}/chart-channels/demote", {
+      summary: "Take a chart tag off a channel",
+      body: s.promotion,
+      status: 204,
+      handle: (i) => w(() => charts.demote(i.caller, i.params.app, i.body)),
     }),
     route("GET", "/licenses/{license}", {
       summary: "Find a license of any application the caller manages by its public handle",

@@ -21,6 +21,25 @@ const license = z.object({
   expiresAt: time,
   revokedAt: time,
   createdAt: z.string(),
+  fields: z
+    .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+    .optional()
+    .meta({ description: "custom license fields by name; secret ones shown as ********" }),
+});
+const fieldValues = z
+  .record(z.string().max(63), z.union([z.number(), z.string().max(4096), z.boolean()]))
+  .refine((v) => Object.keys(v).length <= 100, "at most 100 fields")
+  .meta({ description: "custom field values by name, checked against the application's license fields" });
+const fieldDefinition = z.object({
+  name: z.string(),
+  type: z.enum(["integer", "string", "boolean", "enum", "secret"]),
+  choices: z.array(z.string()).nullable(),
+});
+const promotion = z.object({
+  chart: z.string(),
+  channel: z.string(),
+  tag: z.string(),
+  promotedAt: z.string(),
 });
 const customer = z.object({
   name: z.string(),
@@ -45,6 +64,18 @@ export const licensingSchemas = {
       .optional()
       .meta({ description: "`<app-slug>/<path>` or `<registry-short-name>/<path>` with `*`; default `<app-slug>/*`" }),
     channel: text(100, "release channel or label, e.g. stable").optional(),
+    fields: fieldValues.optional(),
+  }),
+  setFields: z.strictObject({ fields: fieldValues }),
+  promotion: z.strictObject({
+    chart: text(200, "the chart's repository under the application, e.g. web"),
+    channel: text(100, "the channel, e.g. stable or beta"),
+    tag: text(128, "the chart version's tag, e.g. 1.0.0"),
+  }),
+  newField: z.strictObject({
+    name: text(100, "field name: a lower-case letter, then letters, digits or '_', up to 63"),
+    type: text(20, "integer, string, boolean, enum or secret"),
+    choices: z.array(text(100, "an allowed value")).max(100).optional().meta({ description: "enum fields only" }),
   }),
   licenseQuery: z.strictObject({ customer: text(256, "only this customer's licenses").optional() }),
   extend: z.strictObject({ expires: text(20, "new lifetime from now such as 90d, or never") }),
@@ -82,5 +113,15 @@ export const licensingAnswers = {
       }),
     ),
   }),
+  promotion,
+  promotions: z.object({ promotions: z.array(promotion) }),
+  field: fieldDefinition,
+  fields: z.object({ fields: z.array(fieldDefinition) }),
+  document: z.object({
+    document: z.string().meta({ description: "the signed license document: a compact JWS (EdDSA, Ed25519)" }),
+  }),
+  signingKey: z
+    .object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() })
+    .meta({ description: "the Ed25519 public key (JWK) license documents verify with" }),
   yaml: z.object({ yaml: z.string().meta({ description: "Kubernetes Secret(s), multi-document YAML" }) }),
 };
