@@ -75,8 +75,8 @@ function match(routes: readonly ApiRoute[], method: string, path: string) {
   if (candidates.length === 0) throw new WharfError("NOT_FOUND", `no API endpoint at ${path.slice(0, 200)}`);
   const found = candidates.find((r) => r.method === method);
   if (!found) {
-    const allow = candidates.map((r) => r.method).join(", ");
-    throw new WharfError("UNSUPPORTED", `use ${allow} on ${path.slice(0, 200)}`, { headers: { Allow: allow } });
+    const allow = candidates.map((r) => r.method);
+    throw new WharfError("UNSUPPORTED", `use ${allow.join(", ")} on ${path.slice(0, 200)}`, { allow });
   }
   return found;
 }

@@ -67,10 +67,8 @@ export async function dispatchRegistry(
     if (!found) throw new WharfError("NOT_FOUND", `no registry endpoint at ${path.slice(0, 200)}`);
     const method = found.route.methods[req.method ?? ""];
     if (!method) {
-      const allowed = Object.keys(found.route.methods).join(", ");
-      throw new WharfError("UNSUPPORTED", `${req.method} is not supported here; use ${allowed}`, {
-        headers: { Allow: allowed },
-      });
+      const allow = Object.keys(found.route.methods);
+      throw new WharfError("UNSUPPORTED", `${req.method} is not supported here; use ${allow.join(", ")}`, { allow });
     }
     const name = found.route.named ? validName(found.groups[0]!) : "";
     const segment = decodeSegment(found.groups[found.route.named ? 1 : 0] ?? "");
