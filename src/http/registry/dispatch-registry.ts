@@ -107,7 +107,7 @@ export async function dispatchRegistry(
       log.debug({ err: error }, "client closed the connection");
       res.destroy();
     } else {
-      writeError(res, toWharfError(wireErrorFor(error, res), log), head);
+      writeError(res, toWharfError(wireErrorFor(error), log), head);
     }
   }
   return found?.route.id ?? "unmatched";
