@@ -6,7 +6,7 @@
  * lose at most the last second. Nothing secret is ever recorded.
  */
 import type { Logger } from "../log/create-logger.ts";
-import type { AccountsMetadata, AuditEvent } from "../metadata/accounts-metadata.ts";
+import type { AuditEvent, AuditStore } from "../metadata/accounts-metadata.ts";
 
 const flushEveryMs = 1000;
 const flushAtEvents = 200;
@@ -15,7 +15,7 @@ const flushAtEvents = 200;
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
 /** Creates the buffered audit log over the store. */
-export function createAuditLog(store: AccountsMetadata, log: Logger) {
+export function createAuditLog(store: AuditStore, log: Logger) {
   let buffer: { event: AuditEvent; at: number }[] = [];
   let flushing: Promise<void> = Promise.resolve();
 

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { AccountsMetadata } from "../metadata/accounts-metadata.ts";
+import type { NamespaceStore, UserStore } from "../metadata/accounts-metadata.ts";
 import { hashPassword } from "./password-hash.ts";
 
 /** What bootstrapping did: nothing, or created admin (with where its password is). */
@@ -17,14 +17,14 @@ export type Bootstrap =
 
 /** Creates `admin` when there are no users yet (once, when several nodes start at once). */
 export async function bootstrapAdmin(
-  store: AccountsMetadata,
+  store: UserStore & Pick<NamespaceStore, "createNamespace">,
   dataDir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<Bootstrap> {
   if ((await store.countUsers()) > 0) return { created: false };
   const given = env.WHARF_ADMIN_PASSWORD;
   const password = given && given.length > 0 ? given : randomBytes(18).toString("base64url");
-  let user: Awaited<ReturnType<AccountsMetadata["createUser"]>>;
+  let user: Awaited<ReturnType<UserStore["createUser"]>>;
   try {
     user = await store.createUser("admin", null, await hashPassword(password), true);
   } catch (error) {

@@ -12,7 +12,7 @@
  * known ones so timing does not reveal which exist.
  */
 import { createHash } from "node:crypto";
-import type { AccountsMetadata, UserRow } from "../metadata/accounts-metadata.ts";
+import type { RobotStore, TokenStore, UserRow, UserStore } from "../metadata/accounts-metadata.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { Principal } from "./access.ts";
 import type { LicenseAuthority } from "./license-authority.ts";
@@ -46,7 +46,7 @@ export interface VerifierOptions {
 
 /** Creates the verifier over the accounts store and the login rate limiter. */
 export function createCredentialVerifier(
-  store: AccountsMetadata,
+  store: UserStore & TokenStore & RobotStore,
   limiter: LoginRateLimiter,
   options: VerifierOptions = {},
 ) {

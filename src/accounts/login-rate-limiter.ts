@@ -13,7 +13,7 @@
  * real user out: the user's own address stays clean, and API tokens and
  * robots (which cannot be guessed) are never limited by a username's failures.
  */
-import type { AccountsMetadata } from "../metadata/accounts-metadata.ts";
+import type { LoginLimitStore } from "../metadata/accounts-metadata.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 
 /** Limits for {@link createLoginRateLimiter}. */
@@ -59,7 +59,7 @@ export type LoginRateLimiter = ReturnType<typeof createLoginRateLimiter>;
 
 /** Creates the limiter over the store's failure counters; `clock` is the time source. */
 export function createLoginRateLimiter(
-  store: AccountsMetadata,
+  store: LoginLimitStore,
   limits: RateLimits = defaultRateLimits,
   clock: Clock = systemClock,
 ) {

@@ -6,7 +6,7 @@
  * are revoked, so none issued before works again. Tokens a user created
  * deliberately (`wharf token create`) are theirs to revoke and stay.
  */
-import type { AccountsMetadata, TokenRow } from "../metadata/accounts-metadata.ts";
+import type { TokenRow, TokenStore } from "../metadata/accounts-metadata.ts";
 
 const sessionName = /^cli-\d{8}-\d{6}(-\d+)?$/;
 const sessionScopes = ["api", "*:pull,push,delete"];
@@ -25,7 +25,7 @@ export function isLoginSession(token: TokenRow): boolean {
  * `keepTokenId` (the session the change was made with). Returns how many.
  */
 export async function revokeLoginSessions(
-  store: AccountsMetadata,
+  store: TokenStore,
   userId: number,
   now: number,
   keepTokenId?: number,

@@ -7,7 +7,7 @@
  * CONFLICT instead of a 500, without knowing any driver's error format.
  */
 import { WharfError } from "../errors/wharf-error.ts";
-import type { AccountsMetadata } from "../metadata/accounts-metadata.ts";
+import type { NamespaceStore } from "../metadata/accounts-metadata.ts";
 import { assertNamespaceName } from "./account-names.ts";
 
 /** The CONFLICT for a taken name. */
@@ -16,7 +16,11 @@ export function nameTaken(name: string, what = "name"): WharfError {
 }
 
 /** Throws INVALID_REQUEST for a bad namespace name, CONFLICT when a user, organization or application holds it. */
-export async function assertNamespaceFree(store: AccountsMetadata, name: string, what: string): Promise<void> {
+export async function assertNamespaceFree(
+  store: Pick<NamespaceStore, "findNamespace">,
+  name: string,
+  what: string,
+): Promise<void> {
   assertNamespaceName(name, what);
   if (await store.findNamespace(name)) throw nameTaken(name);
 }

@@ -18,7 +18,7 @@
  * any team role) pull them, so the vendor can test — tokens and robots
  * within their scopes on the proxy name, robots only of that organization.
  */
-import type { AccountsMetadata } from "../metadata/accounts-metadata.ts";
+import type { NamespaceStore, OrganizationStore, TeamStore } from "../metadata/accounts-metadata.ts";
 import type { Action, Principal } from "./access.ts";
 import type { LicenseAuthority } from "./license-authority.ts";
 import { actionsOf, type Role, strongerRole } from "./roles.ts";
@@ -45,7 +45,10 @@ export function proxyAppOf(repository: string): string | undefined {
 }
 
 /** Creates the resolver over the accounts store; `licenses` (optional) decides what licenses may pull. */
-export function createPermissionResolver(store: AccountsMetadata, licenses?: LicenseAuthority) {
+export function createPermissionResolver(
+  store: NamespaceStore & Pick<OrganizationStore, "membership"> & Pick<TeamStore, "teamsOfUser">,
+  licenses?: LicenseAuthority,
+) {
   async function isPublic(repository: string): Promise<boolean> {
     const own = await store.repositoryPublic(repository);
     if (own !== undefined) return own;

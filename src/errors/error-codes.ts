@@ -11,12 +11,23 @@
 export interface ErrorDescriptor {
   readonly status: number;
   readonly message: string;
+  /**
+   * The code written on the wire when it differs from the registered name: a
+   * spec code the spec answers with a second status (e.g. BLOB_UPLOAD_INVALID
+   * with 416 for an out-of-order chunk) is registered again under its own name.
+   */
+  readonly wire?: string;
 }
 
 /** The registry of wire codes. Add a code here, nowhere else. */
 export const errorCodes = {
   BLOB_UNKNOWN: { status: 404, message: "blob unknown to registry" },
   BLOB_UPLOAD_INVALID: { status: 400, message: "blob upload invalid" },
+  BLOB_UPLOAD_RANGE_INVALID: {
+    status: 416,
+    wire: "BLOB_UPLOAD_INVALID",
+    message: "blob upload chunk does not start where the upload ends",
+  },
   BLOB_UPLOAD_UNKNOWN: { status: 404, message: "blob upload unknown to registry" },
   DIGEST_INVALID: { status: 400, message: "provided digest did not match uploaded content" },
   MANIFEST_BLOB_UNKNOWN: {
@@ -24,6 +35,7 @@ export const errorCodes = {
     message: "manifest references a manifest or blob unknown to registry",
   },
   MANIFEST_INVALID: { status: 400, message: "manifest invalid" },
+  MANIFEST_TOO_LARGE: { status: 413, wire: "MANIFEST_INVALID", message: "manifest too large" },
   MANIFEST_UNKNOWN: { status: 404, message: "manifest unknown to registry" },
   NAME_INVALID: { status: 400, message: "invalid repository name" },
   NAME_UNKNOWN: { status: 404, message: "repository name not known to registry" },

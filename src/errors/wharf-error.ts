@@ -1,36 +1,60 @@
 /**
  * @module
  * The one error type domain code throws for a failure a client can act on.
- * It names a registered wire code; the HTTP edge turns it into the spec's JSON
- * envelope. Expected absence is a return value, never a WharfError.
+ * It names a registered wire code, which alone sets the HTTP status; the HTTP
+ * edge turns it into the spec's JSON envelope and turns its {@link ErrorHints}
+ * into response headers. Expected absence is a return value, never a WharfError.
  */
-import { type ErrorCode, errorCodes } from "./error-codes.ts";
+import { type ErrorCode, type ErrorDescriptor, errorCodes } from "./error-codes.ts";
+
+/**
+ * Facts about the failure a client needs to retry or resume. Domain code states
+ * them as data; only the HTTP edge knows which header carries each.
+ */
+export interface ErrorHints {
+  /** Seconds after which a retry may succeed (rate limits). */
+  readonly retryAfterSeconds?: number;
+  /** The methods the addressed resource supports (for an unsupported method). */
+  readonly allow?: readonly string[];
+  /** The authentication challenge, scheme and parameters (e.g. `Basic realm="wharf"`). */
+  readonly challenge?: string;
+  /** An upload's progress: bytes received so far and, when known, its session id. */
+  readonly upload?: { readonly received: number; readonly id?: string };
+  /** The size of the resource a requested byte range fell outside of. */
+  readonly resourceSize?: number;
+}
 
 /** Options that refine how the error is written. */
-export interface WharfErrorOptions {
+export interface WharfErrorOptions extends ErrorHints {
   /** Structured detail for the envelope's `detail` field (never a secret). */
   readonly detail?: unknown;
-  /** Overrides the code's registered status (e.g. 416 for an out-of-order chunk). */
-  readonly status?: number;
-  /** Extra response headers (e.g. `Range`, `Retry-After`). */
-  readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
 }
 
 /** A client-visible failure with a registered wire code and a message saying what to change. */
 export class WharfError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
   readonly detail: unknown;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly hints: ErrorHints;
 
   constructor(code: ErrorCode, message?: string, options: WharfErrorOptions = {}) {
     super(message ?? errorCodes[code].message, { cause: options.cause });
     this.name = "WharfError";
     this.code = code;
-    this.status = options.status ?? errorCodes[code].status;
     this.detail = options.detail;
-    this.headers = options.headers ?? {};
+    const { detail: _detail, cause: _cause, ...hints } = options;
+    this.hints = hints;
+  }
+
+  /** The HTTP status registered for the code. */
+  get status(): number {
+    return errorCodes[this.code].status;
+  }
+
+  /** The code written in the envelope (the registered name unless it names a spec code's second status). */
+  get wireCode(): string {
+    const descriptor: ErrorDescriptor = errorCodes[this.code];
+    return descriptor.wire ?? this.code;
   }
 }
 

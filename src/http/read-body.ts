@@ -11,11 +11,8 @@ export async function readBody(req: IncomingMessage, limit: number, what: string
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   const tooLarge = () =>
     new WharfError(
-      what === "manifest" ? "MANIFEST_INVALID" : "REQUEST_TOO_LARGE",
+      what === "manifest" ? "MANIFEST_TOO_LARGE" : "REQUEST_TOO_LARGE",
       `${what} is larger than the limit of ${limit} bytes`,
-      {
-        status: 413,
-      },
     );
   if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];

@@ -8,8 +8,9 @@
  */
 import type { ServerResponse } from "node:http";
 import { errorCodes } from "../errors/error-codes.ts";
-import { isWharfError, WharfError } from "../errors/wharf-error.ts";
+import { type ErrorHints, isWharfError, WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
+import { uploadRange } from "../registry/upload-service.ts";
 import { StorageBackendError } from "../storage/storage-driver.ts";
 
 /** Converts anything thrown into the WharfError that will be written. */
@@ -32,17 +33,31 @@ export function writeError(res: ServerResponse, error: WharfError, head = false)
   const body = JSON.stringify({
     errors: [
       {
-        code: error.code,
+        code: error.wireCode,
         message: error.message,
         ...(error.detail === undefined ? {} : { detail: error.detail }),
       },
     ],
   });
   res.statusCode = error.status;
-  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(hintHeaders(error.hints))) res.setHeader(name, value);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("Content-Length", Buffer.byteLength(body));
   res.end(head ? undefined : body);
+}
+
+/** The response headers that carry an error's hints; the one place each hint meets its header name. */
+export function hintHeaders(hints: ErrorHints): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (hints.retryAfterSeconds !== undefined) headers["Retry-After"] = String(hints.retryAfterSeconds);
+  if (hints.allow !== undefined) headers.Allow = hints.allow.join(", ");
+  if (hints.challenge !== undefined) headers["WWW-Authenticate"] = hints.challenge;
+  if (hints.upload !== undefined) {
+    headers.Range = uploadRange(hints.upload.received);
+    if (hints.upload.id !== undefined) headers["Docker-Upload-UUID"] = hints.upload.id;
+  }
+  if (hints.resourceSize !== undefined) headers["Content-Range"] = `bytes */${hints.resourceSize}`;
+  return headers;
 }
 
 /** Writes a JSON body with `status`. */

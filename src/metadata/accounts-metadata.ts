@@ -83,8 +83,8 @@ export interface AuditEvent {
   readonly remote?: string;
 }
 
-/** Everything the accounts services store. Absence is `undefined`, never an exception. */
-export interface AccountsMetadata {
+/** People: local user accounts. Absence is `undefined`, never an exception. */
+export interface UserStore {
   createUser(name: string, email: string | null, passwordHash: string, isAdmin: boolean): Promise<UserRow>;
   findUser(name: string): Promise<UserRow | undefined>;
   findUserById(id: number): Promise<UserRow | undefined>;
@@ -94,7 +94,10 @@ export interface AccountsMetadata {
   /** Disabling also bumps the user's credentials epoch (re-enabling does not). */
   setUserDisabled(id: number, disabled: boolean): Promise<void>;
   countUsers(): Promise<number>;
+}
 
+/** Organizations and their members (owners or plain members). */
+export interface OrganizationStore {
   createOrganization(name: string, ownerId: number): Promise<OrganizationRow>;
   findOrganization(name: string): Promise<OrganizationRow | undefined>;
   listOrganizations(userId?: number): Promise<OrganizationRow[]>;
@@ -103,7 +106,10 @@ export interface AccountsMetadata {
   setMembership(orgId: number, userId: number, owner: boolean): Promise<void>;
   removeMember(orgId: number, userId: number): Promise<void>;
   listMembers(orgId: number): Promise<{ name: string; owner: boolean }[]>;
+}
 
+/** Teams of an organization, their role and their members. */
+export interface TeamStore {
   createTeam(orgId: number, name: string, role: Role): Promise<TeamRow>;
   findTeam(orgId: number, name: string): Promise<TeamRow | undefined>;
   listTeams(orgId: number): Promise<(TeamRow & { members: string[] })[]>;
@@ -113,7 +119,10 @@ export interface AccountsMetadata {
   removeTeamMember(teamId: number, userId: number): Promise<void>;
   /** The teams of `orgId` that `userId` belongs to. */
   teamsOfUser(orgId: number, userId: number): Promise<TeamRow[]>;
+}
 
+/** Namespaces, repository visibility and per-repository grants to teams or users. */
+export interface NamespaceStore {
   createNamespace(row: Omit<NamespaceRow, "public">): Promise<void>;
   findNamespace(name: string): Promise<NamespaceRow | undefined>;
   listNamespaces(orgId: number): Promise<NamespaceRow[]>;
@@ -124,7 +133,10 @@ export interface AccountsMetadata {
   grantsFor(repository: string): Promise<GrantRow[]>;
   setGrant(grant: GrantRow): Promise<void>;
   removeGrant(repository: string, teamId: number | null, userId: number | null): Promise<void>;
+}
 
+/** Users' API tokens, stored by hash only. */
+export interface TokenStore {
   createToken(
     userId: number,
     name: string,
@@ -137,17 +149,26 @@ export interface AccountsMetadata {
   listTokens(userId: number): Promise<TokenRow[]>;
   revokeToken(id: number, at: number): Promise<void>;
   touchToken(id: number, at: number): Promise<void>;
+}
 
+/** An organization's robot accounts, stored by secret hash only. */
+export interface RobotStore {
   createRobot(orgId: number, name: string, secretHash: string, scopes: string[]): Promise<RobotRow>;
   findRobotByHash(secretHash: string): Promise<RobotRow | undefined>;
   findRobotById(id: number): Promise<RobotRow | undefined>;
   listRobots(orgId: number): Promise<RobotRow[]>;
   revokeRobot(id: number, at: number): Promise<void>;
+}
 
+/** The append-only audit log. */
+export interface AuditStore {
   /** Writes a batch of events in one transaction. */
   appendAudit(events: readonly { readonly event: AuditEvent; readonly at: number }[]): Promise<void>;
   listAudit(since: number, limit: number, actor?: string): Promise<AuditRow[]>;
+}
 
+/** Login-failure windows per key (account, address), shared by every node. */
+export interface LoginLimitStore {
   /** Failures counted under `key` since `windowStart`; older windows restart at zero. */
   countFailure(key: string, now: number, windowMs: number): Promise<number>;
   /** The failures and window start under `key`, when its window started at or after `windowStart`. */
@@ -169,3 +190,18 @@ export interface AccountsMetadata {
   /** Takes back one counted attempt under each key (never below zero). */
   releaseAttempt(keys: readonly string[]): Promise<void>;
 }
+
+/**
+ * Everything the accounts services store: the role stores combined. A service
+ * takes the smallest role (or intersection of roles) it uses; only the wiring
+ * in `create-accounts.ts` and tests hold the whole.
+ */
+export interface AccountsMetadata
+  extends UserStore,
+    OrganizationStore,
+    TeamStore,
+    NamespaceStore,
+    TokenStore,
+    RobotStore,
+    AuditStore,
+    LoginLimitStore {}

@@ -5,14 +5,21 @@
  */
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { Role } from "../accounts/roles.ts";
-import type { AccountsMetadata, NamespaceRow, RobotRow, TokenRow } from "./accounts-metadata.ts";
+import type {
+  AuditStore,
+  LoginLimitStore,
+  NamespaceRow,
+  NamespaceStore,
+  RobotRow,
+  RobotStore,
+  TokenRow,
+  TokenStore,
+} from "./accounts-metadata.ts";
 import type { ApiTokensTable, Database, NamespacesTable } from "./database-schema.ts";
 import { lockKeys } from "./sql-dialect.ts";
 
-type AccessStore = Omit<
-  AccountsMetadata,
-  keyof ReturnType<typeof import("./kysely-people-store.ts").createPeopleStore>
->;
+/** The access roles: namespaces and grants, tokens, robots, audit, login limits. */
+type AccessStore = NamespaceStore & TokenStore & RobotStore & AuditStore & LoginLimitStore;
 
 function toNamespace(row: Selectable<NamespacesTable>): NamespaceRow {
   return {
@@ -295,7 +302,7 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
         .where("key", "in", [...keys])
         .execute();
     },
-  };
+  } satisfies AccessStore;
 }
 
 async function removeGrantIn(

@@ -4,34 +4,11 @@
  */
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { Role } from "../accounts/roles.ts";
-import type { AccountsMetadata, TeamRow, UserRow } from "./accounts-metadata.ts";
+import type { OrganizationStore, TeamRow, TeamStore, UserRow, UserStore } from "./accounts-metadata.ts";
 import type { Database, TeamsTable, UsersTable } from "./database-schema.ts";
 
-type PeopleStore = Pick<
-  AccountsMetadata,
-  | "createUser"
-  | "findUser"
-  | "findUserById"
-  | "listUsers"
-  | "setUserPassword"
-  | "setUserDisabled"
-  | "countUsers"
-  | "createOrganization"
-  | "findOrganization"
-  | "listOrganizations"
-  | "membership"
-  | "setMembership"
-  | "removeMember"
-  | "listMembers"
-  | "createTeam"
-  | "findTeam"
-  | "listTeams"
-  | "setTeamRole"
-  | "deleteTeam"
-  | "addTeamMember"
-  | "removeTeamMember"
-  | "teamsOfUser"
->;
+/** The people roles: users, organizations and members, teams. */
+type PeopleStore = UserStore & OrganizationStore & TeamStore;
 
 function toUser(row: Selectable<UsersTable>): UserRow {
   return {
@@ -228,5 +205,5 @@ export function createPeopleStore(db: Kysely<Database>): PeopleStore {
         .execute();
       return rows.map(toTeam);
     },
-  };
+  } satisfies PeopleStore;
 }

@@ -72,8 +72,8 @@ export function uploadRange(size: number): string {
   return `0-${Math.max(size - 1, 0)}`;
 }
 
-function rangeHeaders(status: UploadStatus): Record<string, string> {
-  return { Range: uploadRange(status.size), "Docker-Upload-UUID": status.id };
+function progress(status: UploadStatus): { upload: { received: number; id: string } } {
+  return { upload: { received: status.size, id: status.id } };
 }
 
 function digestMismatch(expected: Digest, actual: string): WharfError {
@@ -200,9 +200,9 @@ export function createUploadService(deps: UploadServiceDeps) {
         const status = await session(repository, id);
         if (range && range.start !== status.size) {
           throw new WharfError(
-            "BLOB_UPLOAD_INVALID",
+            "BLOB_UPLOAD_RANGE_INVALID",
             `chunk starts at byte ${range.start} but ${status.size} bytes were received so far; send the chunk that starts at ${status.size}`,
-            { status: 416, headers: rangeHeaders(status) },
+            progress(status),
           );
         }
         const next = await append(status, body, owner, length);
@@ -210,7 +210,7 @@ export function createUploadService(deps: UploadServiceDeps) {
           throw new WharfError(
             "BLOB_UPLOAD_INVALID",
             `Content-Range declared ${range.end - range.start + 1} bytes but the body had ${next.size - status.size}`,
-            { headers: rangeHeaders(next) },
+            progress(next),
           );
         }
         return next;

@@ -18,7 +18,7 @@ import { WharfError } from "../../errors/wharf-error.ts";
 import { clientAddress, readCredentials } from "../auth/request-credentials.ts";
 import { csrfMatches, decodeSession, readCookies, sessionCookie } from "./session-cookie.ts";
 
-const challenge = { "WWW-Authenticate": 'Basic realm="wharf"' };
+const challenge = 'Basic realm="wharf"';
 
 /** The principal behind the request's Basic credentials; UNAUTHORIZED (401) or TOOMANYREQUESTS (429) otherwise. */
 export async function authenticateApiRequest(
@@ -36,7 +36,7 @@ export async function authenticateApiRequest(
       credentials.kind === "none"
         ? "authentication required: send Basic credentials (username and password or API token)"
         : "send Basic credentials (username and password or API token)";
-    throw new WharfError("UNAUTHORIZED", message, { headers: challenge });
+    throw new WharfError("UNAUTHORIZED", message, { challenge });
   }
   const remote = clientAddress(req);
   const result = await verifier.verify(credentials.username, credentials.secret, remote);
@@ -50,10 +50,10 @@ export async function authenticateApiRequest(
   });
   if (result.reason === "rate-limited") {
     throw new WharfError("TOOMANYREQUESTS", `too many failed logins; retry in ${result.retryAfterSeconds} s`, {
-      headers: { "Retry-After": String(result.retryAfterSeconds) },
+      retryAfterSeconds: result.retryAfterSeconds,
     });
   }
-  throw new WharfError("UNAUTHORIZED", "the username, password or token is not valid", { headers: challenge });
+  throw new WharfError("UNAUTHORIZED", "the username, password or token is not valid", { challenge });
 }
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -70,7 +70,7 @@ export function createSessionHandler(deps: SessionDeps) {
       });
       if (!result.ok && result.reason === "rate-limited") {
         throw new WharfError("TOOMANYREQUESTS", `too many failed logins; retry in ${result.retryAfterSeconds} s`, {
-          headers: { "Retry-After": String(result.retryAfterSeconds) },
+          retryAfterSeconds: result.retryAfterSeconds,
         });
       }
       throw new WharfError("UNAUTHORIZED", "the username or password is not valid");
@@ -96,7 +96,7 @@ export function createSessionHandler(deps: SessionDeps) {
     if (req.method === "POST") return create(req, res);
     if (req.method !== "GET" && req.method !== "DELETE") {
       throw new WharfError("UNSUPPORTED", "use GET, POST or DELETE on /api/v1/session", {
-        headers: { Allow: "GET, POST, DELETE" },
+        allow: ["GET", "POST", "DELETE"],
       });
     }
     const session = decodeSession(readCookies(req).get(sessionCookie));

@@ -27,6 +27,7 @@ import type { ReleaseService } from "../../releases/release-service.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
 import { readBody } from "../read-body.ts";
+import { createRouteMatcher, type RouteMatch } from "../route-matcher.ts";
 import { writeJson } from "../write-error.ts";
 import { authenticateApiRequest } from "./api-authenticate.ts";
 import { openApiDocument } from "./api-openapi.ts";
@@ -70,19 +71,16 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   throw new WharfError("INVALID_REQUEST", `invalid ${what}: ${problems.join("; ")}`.slice(0, 1000));
 }
 
-function match(routes: readonly ApiRoute[], method: string, path: string) {
-  const candidates = routes.filter((r) => r.pattern.test(path));
-  if (candidates.length === 0) throw new WharfError("NOT_FOUND", `no API endpoint at ${path.slice(0, 200)}`);
-  const found = candidates.find((r) => r.method === method);
-  if (!found) {
-    const allow = candidates.map((r) => r.method).join(", ");
-    throw new WharfError("UNSUPPORTED", `use ${allow} on ${path.slice(0, 200)}`, { headers: { Allow: allow } });
+function matchedRoute(match: RouteMatch<ApiRoute>, path: string): { route: ApiRoute; groups: readonly string[] } {
+  if (match.kind === "no-route") throw new WharfError("NOT_FOUND", `no API endpoint at ${path.slice(0, 200)}`);
+  if (match.kind === "no-method") {
+    const { allow } = match;
+    throw new WharfError("UNSUPPORTED", `use ${allow.join(", ")} on ${path.slice(0, 200)}`, { allow });
   }
-  return found;
+  return match;
 }
 
-function pathParams(found: ApiRoute, path: string): Record<string, string> {
-  const groups = found.pattern.exec(path)!.slice(1);
+function pathParams(found: ApiRoute, groups: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   found.paramNames.forEach((name, index) => {
     let value: string;
@@ -146,13 +144,15 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     }),
   );
 
+  const match = createRouteMatcher(routes, (r) => ({ pattern: r.pattern, methods: [r.method] }));
+
   return async (req: IncomingMessage, res: ServerResponse, query: URLSearchParams, path: string): Promise<void> => {
     res.setHeader("Cache-Control", "no-store");
-    const found = match(routes, req.method ?? "", path);
+    const { route: found, groups } = matchedRoute(match(req.method ?? "", path), path);
     const principal = found.auth
       ? await authenticateApiRequest(req, deps.verifier, deps.audit)
       : ({ kind: "anonymous", name: "anonymous" } as const);
-    const params = pathParams(found, path);
+    const params = pathParams(found, groups);
     const queryValues = found.query ? validate(found.query, Object.fromEntries(query), "query") : {};
     const body = found.body ? await jsonBody(req, found, found.body) : undefined;
     const caller = { principal, remote: clientAddress(req) };

@@ -59,7 +59,7 @@ export function createBundleDownload(deps: BundleDownloadDeps) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     res.setHeader("Cache-Control", "no-store");
     if (req.method !== "GET" && req.method !== "HEAD") {
-      throw new WharfError("UNSUPPORTED", "use GET or HEAD on a release bundle", { headers: { Allow: "GET, HEAD" } });
+      throw new WharfError("UNSUPPORTED", "use GET or HEAD on a release bundle", { allow: ["GET", "HEAD"] });
     }
     const [, rawApp, rawVersion] = pattern.exec(path)!;
     const app = paramSchemas.app!.parse(decodeURIComponent(rawApp!));

@@ -52,7 +52,7 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
     if (scope) parts.push(`scope="${scope}"`);
     if (error) parts.push(`error="${error}"`);
     return new WharfError("UNAUTHORIZED", "authentication required: log in (docker login / skopeo login) and retry", {
-      headers: { "WWW-Authenticate": `Bearer ${parts.join(",")}` },
+      challenge: `Bearer ${parts.join(",")}`,
       detail: needed.length > 0 ? needed : undefined,
     });
   }
@@ -108,9 +108,7 @@ export function createTokenAuthorizer(deps: TokenAuthorizerDeps): Authorizer {
       const error = new WharfError(
         "TOOMANYREQUESTS",
         `too many failed logins; retry in ${result.retryAfterSeconds} s`,
-        {
-          headers: { "Retry-After": String(result.retryAfterSeconds) },
-        },
+        { retryAfterSeconds: result.retryAfterSeconds },
       );
       return { ok: false, error };
     }

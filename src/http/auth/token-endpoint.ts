@@ -43,11 +43,11 @@ function checkService(service: string | null, expected: string): void {
 function loginFailure(result: Exclude<Verification, { ok: true }>): WharfError {
   if (result.reason === "rate-limited") {
     return new WharfError("TOOMANYREQUESTS", `too many failed logins; retry in ${result.retryAfterSeconds} s`, {
-      headers: { "Retry-After": String(result.retryAfterSeconds) },
+      retryAfterSeconds: result.retryAfterSeconds,
     });
   }
   return new WharfError("UNAUTHORIZED", "the username, password or token is not valid", {
-    headers: { "WWW-Authenticate": 'Basic realm="wharf"' },
+    challenge: 'Basic realm="wharf"',
   });
 }
 
@@ -132,6 +132,6 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> => {
     if (req.method === "GET") return viaGet(req, res, query);
     if (req.method === "POST") return viaPost(req, res);
-    throw new WharfError("UNSUPPORTED", "use GET or POST on /auth/token", { headers: { Allow: "GET, POST" } });
+    throw new WharfError("UNSUPPORTED", "use GET or POST on /auth/token", { allow: ["GET", "POST"] });
   };
 }

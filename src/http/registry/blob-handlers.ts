@@ -24,7 +24,7 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
   res.setHeader("Content-Type", "application/octet-stream");
   if (range === "unsatisfiable") {
     throw new WharfError("RANGE_INVALID", `the blob has ${size} bytes; the requested range is outside it`, {
-      headers: { "Content-Range": `bytes */${size}` },
+      resourceSize: size,
     });
   }
   res.statusCode = range ? 206 : 200;

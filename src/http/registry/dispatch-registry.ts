@@ -13,18 +13,16 @@ import type { Logger } from "../../log/create-logger.ts";
 import { isValidRepositoryName, maxRepositoryNameLength } from "../../reference/grammar.ts";
 import type { Access } from "../authorizer.ts";
 import { requestOrigin } from "../request-origin.ts";
+import { createRouteMatcher } from "../route-matcher.ts";
 import { toWharfError, writeError } from "../write-error.ts";
 import type { RegistryServices } from "./registry-context.ts";
 import { type RegistryRoute, registryRoutes } from "./registry-routes.ts";
 import { wireErrorFor } from "./repository-error-codes.ts";
 
-function match(path: string): { route: RegistryRoute; groups: string[] } | undefined {
-  for (const route of registryRoutes) {
-    const found = route.pattern.exec(path);
-    if (found) return { route, groups: found.slice(1) };
-  }
-  return undefined;
-}
+const match = createRouteMatcher(registryRoutes, (route) => ({
+  pattern: route.pattern,
+  methods: Object.keys(route.methods),
+}));
 
 function validName(raw: string): string {
   if (!isValidRepositoryName(raw)) {
@@ -62,16 +60,14 @@ export async function dispatchRegistry(
 ): Promise<string> {
   res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
   const head = req.method === "HEAD";
-  const found = match(path);
+  const found = match(req.method ?? "", path);
   try {
-    if (!found) throw new WharfError("NOT_FOUND", `no registry endpoint at ${path.slice(0, 200)}`);
-    const method = found.route.methods[req.method ?? ""];
-    if (!method) {
-      const allowed = Object.keys(found.route.methods).join(", ");
-      throw new WharfError("UNSUPPORTED", `${req.method} is not supported here; use ${allowed}`, {
-        headers: { Allow: allowed },
-      });
+    if (found.kind === "no-route") throw new WharfError("NOT_FOUND", `no registry endpoint at ${path.slice(0, 200)}`);
+    if (found.kind === "no-method") {
+      const { allow } = found;
+      throw new WharfError("UNSUPPORTED", `${req.method} is not supported here; use ${allow.join(", ")}`, { allow });
     }
+    const method = found.route.methods[req.method ?? ""]!;
     const name = found.route.named ? validName(found.groups[0]!) : "";
     const segment = decodeSegment(found.groups[found.route.named ? 1 : 0] ?? "");
     const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
@@ -109,8 +105,8 @@ export async function dispatchRegistry(
       log.debug({ err: error }, "client closed the connection");
       res.destroy();
     } else {
-      writeError(res, toWharfError(wireErrorFor(error, res), log), head);
+      writeError(res, toWharfError(wireErrorFor(error), log), head);
     }
   }
-  return found?.route.id ?? "unmatched";
+  return found.kind === "no-route" ? "unmatched" : found.route.id;
 }

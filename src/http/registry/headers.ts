@@ -36,11 +36,8 @@ export function readContentRange(req: IncomingMessage): { start: number; end: nu
   const end = Number(match?.[2]);
   if (!match || end < start) {
     throw new WharfError(
-      "BLOB_UPLOAD_INVALID",
+      "BLOB_UPLOAD_RANGE_INVALID",
       `Content-Range must be "<start>-<end>" with end >= start, not ${JSON.stringify(header.slice(0, 60))}`,
-      {
-        status: 416,
-      },
     );
   }
   const declared = req.headers["content-length"];

@@ -2,10 +2,9 @@
  * @module
  * The one table from repository failure kinds to registered wire codes, and
  * the header that marks content served from cache while its source failed.
- * The code alone sets the status; a rate limit's `Retry-After` is set on the
- * response here, where HTTP is known.
+ * The code alone sets the status; a rate limit's wait travels as the error's
+ * `retryAfterSeconds` hint, which write-error turns into `Retry-After`.
  */
-import type { ServerResponse } from "node:http";
 import type { ErrorCode } from "../../errors/error-codes.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
 import { RepositoryError, type RepositoryErrorKind } from "../../registry/repository-error.ts";
@@ -23,11 +22,9 @@ const codes = {
   unavailable: "UNAVAILABLE",
 } as const satisfies Record<RepositoryErrorKind, ErrorCode>;
 
-/** A RepositoryError as the WharfError to write (setting Retry-After on `res`); anything else unchanged. */
-export function wireErrorFor(error: unknown, res: ServerResponse): unknown {
+/** A RepositoryError as the WharfError to write (a rate limit's wait as its Retry-After hint); anything else unchanged. */
+export function wireErrorFor(error: unknown): unknown {
   if (!(error instanceof RepositoryError)) return error;
-  if (error.retryAfterSeconds !== undefined && !res.headersSent) {
-    res.setHeader("Retry-After", String(error.retryAfterSeconds));
-  }
-  return new WharfError(codes[error.kind], error.message);
+  const { retryAfterSeconds } = error;
+  return new WharfError(codes[error.kind], error.message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
 }

@@ -92,12 +92,9 @@ export async function completeUpload(ctx: RegistryContext): Promise<void> {
     const status = await ctx.repository.uploads.status(ctx.segment);
     if (range.start !== status.size) {
       throw new WharfError(
-        "BLOB_UPLOAD_INVALID",
+        "BLOB_UPLOAD_RANGE_INVALID",
         `chunk starts at byte ${range.start} but ${status.size} bytes were received so far`,
-        {
-          status: 416,
-          headers: { Range: uploadRange(status.size) },
-        },
+        { upload: { received: status.size } },
       );
     }
   }
