@@ -68,10 +68,13 @@ export async function call(
   }
 }
 
-/** Starts Wharf with auth on and creates the `acme` organization with its `shop` application. */
-export async function startCampaignWharf(options: StartOptions = {}): Promise<WharfProcess> {
+/** Starts Wharf with auth on and (on a new data directory, or with `setUp`) creates the `acme` organization with its `shop` application. */
+export async function startCampaignWharf(
+  options: StartOptions = {},
+  setUp = options.dataDir === undefined,
+): Promise<WharfProcess> {
   const wharf = await startWharf({ auth: true, ...options });
-  if (!options.dataDir) {
+  if (setUp) {
     const api = createManagementClient(wharf.url);
     await api.expect(201, "POST", "/orgs", { as: ["admin", adminPassword], body: { name: "acme" } });
     await api.expect(201, "POST", "/orgs/acme/apps", { as: ["admin", adminPassword], body: { slug: "shop" } });
