@@ -88,7 +88,10 @@ if (wanted("disk-full")) {
   log("== disk-full campaign");
   const result = await runDiskFullCampaign({ log });
   if (!result.ok) failed = true;
-  sections.set("disk-full", `## 4. Disk full during an upload\n\nRun ${stamp()}: ${result.summary}\n\nFound by this campaign and fixed on the same branch: before, both pushes ended in a connection reset (the body iterator destroyed the request when the store failed, and the dispatcher took that for a client gone away) and ENOSPC was an unexpected error; now the upload body is read without destroying the request (src/http/registry/upload-body.ts) and a full disk is a StorageBackendError (src/storage/filesystem-driver.ts), answered 503 UNAVAILABLE. Regression tests: test/upload-refusals.test.ts, src/storage/filesystem-driver-full.test.ts.\n`);
+  sections.set(
+    "disk-full",
+    `## 4. Disk full during an upload\n\nRun ${stamp()}: ${result.summary}\n\nFound by this campaign and fixed on the same branch: before, both pushes ended in a connection reset (the body iterator destroyed the request when the store failed, and the dispatcher took that for a client gone away) and ENOSPC was an unexpected error; now the upload body is read without destroying the request (src/http/registry/upload-body.ts) and a full disk is a StorageBackendError (src/storage/filesystem-driver.ts), answered 503 UNAVAILABLE. Regression tests: test/upload-refusals.test.ts, src/storage/filesystem-driver-full.test.ts.\n`,
+  );
 }
 
 const order = ["crash", "gc", "fuzz", "disk-full"];
