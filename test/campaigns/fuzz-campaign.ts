@@ -89,9 +89,9 @@ export async function runFuzzCampaign(options: { seed: number; requests: number;
       serverErrors.push(`${category} ${what}: ${outcome.status} ${outcome.body.toString().slice(0, 200)}`);
   };
   const plan: FuzzRequest[] = Array.from({ length: options.requests }, () => nextFuzzRequest(random));
-  let rssMiddle = 0;
+  const rssSamples: string[] = [];
   await eachLimited([...plan.entries()], 8, async ([index, request]) => {
-    if (index === Math.floor(plan.length / 2)) rssMiddle = await rssKib(pid);
+    if (index > 0 && index % Math.ceil(plan.length / 10) === 0) rssSamples.push(`${index}: ${await rssKib(pid)}`);
     if (request.method === "CHUNKS")
       return chunkSequence(base, random, (outcome, what) => record("chunks", outcome, what));
     const path = request.path.replace("{layer}", layerDigest);
@@ -125,7 +125,7 @@ export async function runFuzzCampaign(options: { seed: number; requests: number;
     `seed ${options.seed}, ${sent} requests sent (${options.requests} planned; a chunk sequence is several requests), 8 at a time, to one server with auth on.`,
     "",
     `- 5xx answers: ${serverErrors.length - transportErrors}; transport errors (reset, refused): ${transportErrors}; server alive afterwards: ${alive ? "yes" : "NO"}; still serves a pushed blob byte-identically: ${stillServes ? "yes" : "NO"}`,
-    `- server RSS (VmRSS of pid ${pid}): before ${rssBefore} KiB, halfway ${rssMiddle} KiB, after ${rssAfter} KiB`,
+    `- server RSS (VmRSS of pid ${pid}): before ${rssBefore} KiB, after ${rssAfter} KiB; every tenth of the run (request: KiB) ${rssSamples.join(", ")}`,
     "",
     "| category | requests | statuses |",
     "|---|---|---|",

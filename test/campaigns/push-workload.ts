@@ -33,7 +33,10 @@ export interface Ledger {
   /** digest → repository and size of every blob any client started to push. */
   readonly attempted: Map<string, AckedBlob>;
   /** Counts per kind of push: acknowledged, refused with a 4xx, 5xx, cut by the crash. */
-  readonly counts: Record<string, { acked: number; refused: number; errors5xx: number; cut: number }>;
+  readonly counts: Record<
+    string,
+    { acked: number; refused: number; errors5xx: number; cut: number; codes: Record<string, number> }
+  >;
 }
 
 /** An empty ledger. */
@@ -45,12 +48,17 @@ const kinds = ["monolithic", "chunked", "mount", "manifest"] as const;
 const repositories = Array.from({ length: 8 }, (_, i) => `shop/r${i}`);
 
 function tally(ledger: Ledger, kind: string, outcome: Outcome, acked: boolean): void {
-  ledger.counts[kind] ??= { acked: 0, refused: 0, errors5xx: 0, cut: 0 };
+  ledger.counts[kind] ??= { acked: 0, refused: 0, errors5xx: 0, cut: 0, codes: {} };
   const count = ledger.counts[kind];
   if (acked) count.acked++;
   else if ("error" in outcome) count.cut++;
   else if (outcome.status >= 500) count.errors5xx++;
-  else count.refused++;
+  else {
+    count.refused++;
+    const code = /"code":"([A-Z_]+)"/.exec(outcome.body.toString())?.[1] ?? "";
+    const key = `${outcome.status} ${code}`.trim();
+    count.codes[key] = (count.codes[key] ?? 0) + 1;
+  }
 }
 
 async function monolithic(base: string, repository: string, data: Buffer, ledger: Ledger): Promise<Outcome> {

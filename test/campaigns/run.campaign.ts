@@ -20,7 +20,7 @@ const rounds = env("CAMPAIGN_ROUNDS", 20);
 const pushes = env("CAMPAIGN_PUSHES", 200);
 const clients = env("CAMPAIGN_CLIENTS", 16);
 const fuzzRequests = env("CAMPAIGN_FUZZ_REQUESTS", 10_000);
-const resultsFile = join(import.meta.dirname, "RESULTS.md");
+const resultsFile = process.env.CAMPAIGN_RESULTS ?? join(import.meta.dirname, "RESULTS.md");
 const log = (line: string) => console.log(line);
 
 const selected = process.argv.slice(2);
@@ -40,7 +40,14 @@ const crashTable = (result: Awaited<ReturnType<typeof runCrashCampaign>>, gc: bo
     "Pushes by kind over the whole campaign (acknowledged 201 / refused 4xx / 5xx / cut by the kill):",
     "",
     ...Object.entries(result.counts).map(
-      ([kind, c]) => `- ${kind}: ${c.acked} acked, ${c.refused} refused, ${c.errors5xx} × 5xx, ${c.cut} cut`,
+      ([kind, c]) =>
+        `- ${kind}: ${c.acked} acked, ${c.refused} refused${
+          c.refused
+            ? ` (${Object.entries(c.codes)
+                .map(([k, n]) => `${k} × ${n}`)
+                .join(", ")})`
+            : ""
+        }, ${c.errors5xx} × 5xx, ${c.cut} cut`,
     ),
   ];
   const problems = result.rounds.flatMap((r) => r.problems.map((p) => `- round ${r.round}: ${p}`));
