@@ -64,7 +64,7 @@ if (wanted("crash")) {
   const result = await runCrashCampaign({ seed, rounds, pushesPerRound: pushes, clients, log });
   sections.set(
     "crash",
-    `## 1. SIGKILL during pushes\n\nRun ${stamp()}: seed ${seed}, ${rounds} rounds, at most ${pushes} pushes per round from ${clients} concurrent clients (monolithic, chunked, mounts, manifests), SIGKILL after a random number of started pushes (between a quarter and all of them) plus 0–150 ms, restart on the same data directory, then every acknowledged manifest (by tag and digest) and blob pulled and compared byte for byte, every attempted blob fetched (a 200 must carry exactly its digest's bytes), \`PRAGMA integrity_check\` on wharf.db before the restart.\n\n${crashTable(result, false)}\n`,
+    `## 1. SIGKILL during pushes\n\nRun ${stamp()}: seed ${seed}, ${rounds} rounds, at most ${pushes} pushes per round from ${clients} concurrent clients (monolithic, chunked, mounts, manifests), SIGKILL after a random number of started pushes (between a quarter and all of them) plus 0–150 ms, restart on the same data directory, then every acknowledged manifest (by tag and digest) and blob pulled and compared byte for byte, every attempted blob fetched (a 200 must carry exactly its digest's bytes), \`PRAGMA integrity_check\` on wharf.db before the restart. All pushes use one principal (admin with a personal access token), so chunked sessions cut by the kills stay open (resumable, until the upload sweeper removes them after \`uploads.maxAge\`) and count against \`limits.maxOpenUploadsPerPrincipal\` (100): new sessions beyond it are refused with \`DENIED\`, as designed.\n\n${crashTable(result, false)}\n`,
   );
 }
 
