@@ -46,7 +46,11 @@ export async function runCrashCampaign(options: CrashOptions) {
   const random = seededRandom(options.seed);
   const ledger = createLedger();
   const rounds: CrashRound[] = [];
-  let wharf: WharfProcess = await startCampaignWharf();
+  // One principal pushes everything, and sessions cut by kills stay open
+  // (resumable): lift the per-principal session limit so it does not end
+  // up throttling the chunked pushes this campaign is about.
+  const env = { WHARF_LIMITS__MAX_OPEN_UPLOADS_PER_PRINCIPAL: "1000000" };
+  let wharf: WharfProcess = await startCampaignWharf({ env });
   const dataDir = wharf.dataDir;
   try {
     for (let round = 1; round <= options.rounds; round++) {
@@ -102,7 +106,7 @@ export async function runCrashCampaign(options: CrashOptions) {
       if (killing) await killing;
       else await server.kill();
       const integrity = integrityCheck(dataDir);
-      wharf = await startCampaignWharf({ dataDir });
+      wharf = await startCampaignWharf({ dataDir, env });
       const check = await checkLedger(wharf.url, ledger, options.gcGrace === undefined);
       problems.push(...check.lost.slice(0, 5), ...check.partial.slice(0, 5));
       const serverErrors = /"level":(50|60)[^\n]*/g.exec(server.output());

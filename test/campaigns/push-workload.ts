@@ -128,6 +128,9 @@ export async function runPushClients(options: {
         );
         const acked = !("error" in answer) && answer.status === 201;
         if (acked) ledger.blobs.push({ ...source, repository });
+        // 202: the source is gone (collected), the server opened an upload instead; close it.
+        if (!("error" in answer) && answer.status === 202)
+          await call(new URL(answer.headers.get("location") ?? "", base).href, { method: "DELETE" });
         tally(ledger, kind, answer, acked);
       } else {
         const tag = `${options.round}-c${id}-${serial++}`;
