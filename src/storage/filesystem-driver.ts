@@ -23,6 +23,7 @@ import {
   type FileInfo,
   PathNotFoundError,
   type ReadRange,
+  StorageBackendError,
   type StorageDriver,
   type WriteOptions,
 } from "./storage-driver.ts";
@@ -46,13 +47,27 @@ export function createFilesystemDriver(root: string): StorageDriver {
     name: "filesystem",
     stat: async (path) => statFile(full(path)),
     read: async (path, range) => openReader(full(path), path, range),
-    write: async (path, source, options) => writeFile(full(path), source, options),
+    write: async (path, source, options) => writeFile(full(path), source, options).catch(whenFull(path)),
     getContent: async (path) => readOptional(full(path)),
-    putContent: async (path, content) => writeFile(full(path), [content], {}).then(() => undefined),
+    putContent: async (path, content) => writeFile(full(path), [content], {}).then(() => undefined, whenFull(path)),
     move: async (from, to) => moveFile(full(from), full(to), from),
     delete: async (path) => rm(full(path), { recursive: true, force: true }),
     list: async (prefix) => listNames(full(prefix)),
   } satisfies StorageDriver;
+}
+
+/**
+ * Rethrows a write that failed for lack of space (ENOSPC, EDQUOT) as a
+ * {@link StorageBackendError} naming the cause (the client gets a retryable
+ * UNAVAILABLE, not an unexpected error); other errors unchanged.
+ */
+function whenFull(path: string): (error: unknown) => never {
+  return (error) => {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === "ENOSPC" || code === "EDQUOT")
+      throw new StorageBackendError(`no space left on the blob store writing ${path} (${code})`, { cause: error });
+    throw error;
+  };
 }
 
 async function statFile(file: string): Promise<FileInfo | undefined> {

@@ -11,6 +11,7 @@ import { type UploadStatus, uploadRange } from "../../registry/upload-service.ts
 import type { Subject } from "../authorizer.ts";
 import { readContentRange } from "./headers.ts";
 import type { RegistryContext } from "./registry-context.ts";
+import { uploadBody } from "./upload-body.ts";
 
 function sendUploadStatus(res: ServerResponse, status: UploadStatus, code: number): void {
   res.statusCode = code;
@@ -61,7 +62,11 @@ export async function startUpload(ctx: RegistryContext): Promise<void> {
   }
   const digestParam = mount === null ? query.get("digest") : null;
   if (digestParam !== null) {
-    const blob = await repository.uploads.monolithic(parseDigest(digestParam), ctx.req, declaredLength(ctx));
+    const blob = await repository.uploads.monolithic(
+      parseDigest(digestParam),
+      uploadBody(ctx.req),
+      declaredLength(ctx),
+    );
     services.metrics.bytesReceived.inc(blob.size);
     return sendCreated(res, name, blob.digest);
   }
@@ -73,7 +78,13 @@ export async function startUpload(ctx: RegistryContext): Promise<void> {
 export async function patchUpload(ctx: RegistryContext): Promise<void> {
   const range = readContentRange(ctx.req);
   const owner = uploadOwner(ctx.subject);
-  const status = await ctx.repository.uploads.append(ctx.segment, owner, ctx.req, range, declaredLength(ctx));
+  const status = await ctx.repository.uploads.append(
+    ctx.segment,
+    owner,
+    uploadBody(ctx.req),
+    range,
+    declaredLength(ctx),
+  );
   sendUploadStatus(ctx.res, status, 202);
 }
 
@@ -98,7 +109,7 @@ export async function completeUpload(ctx: RegistryContext): Promise<void> {
       );
     }
   }
-  const body = hasBody(ctx) ? ctx.req : undefined;
+  const body = hasBody(ctx) ? uploadBody(ctx.req) : undefined;
   if (!body) ctx.req.resume();
   const owner = uploadOwner(ctx.subject);
   const blob = await ctx.repository.uploads.complete(ctx.segment, owner, digest, body, declaredLength(ctx));
