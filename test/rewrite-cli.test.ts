@@ -20,7 +20,8 @@ import {
   distributionUnavailable,
   startDistribution,
 } from "../src/registry-client/testing/distribution-server.ts";
-import { pushTestImage } from "../src/registry-client/testing/test-image.ts";
+import { pushManifest, pushTestImage } from "../src/registry-client/testing/test-image.ts";
+import { createManagementClient } from "./support/management-client.ts";
 import { basicAuth } from "./support/registry-auth.ts";
 import { runOk } from "./support/run-command.ts";
 import { adminPassword, useWharf } from "./support/start-wharf.ts";
@@ -187,6 +188,35 @@ describe("wharf rewrite against real registries", { skip: distributionUnavailabl
     await cli().ok(["rewrite", input, "-o", out, ...common(), "--pin"]);
     const rendered = await runOk("/usr/bin/kubectl", ["kustomize", out]);
     assert.match(images(rendered)[0]!, new RegExp(`^${via}/admin/public-img@sha256:[0-9a-f]{64}$`));
+  });
+
+  test("--pin warns when a tag moved since the application's last release", async () => {
+    const wharfHost = new URL(wharf.url).host;
+    const api = createManagementClient(wharf.url);
+    const as = ["admin", adminPassword] as const;
+    await api.expect(201, "POST", "/orgs", { as, body: { name: "vend" } });
+    await api.expect(201, "POST", "/orgs/vend/apps", { as, body: { slug: "shop" } });
+    const target = { host: wharfHost, authorization: basicAuth(...as) };
+    const image = await pushTestImage(target, "shop/tool", ["1.0"]);
+    const release = { version: "1.0", images: [{ name: "tool", source: "shop", tag: "1.0" }] };
+    await api.expect(201, "POST", "/apps/shop/releases", { as, body: release });
+    await api.expect(201, "POST", "/apps/shop/customers", { as, body: { name: "globex" } });
+    const created = await api.expect(201, "POST", "/apps/shop/licenses", { as, body: { customer: "globex" } });
+    const shopLicense = (created.body as { licenseId: string }).licenseId;
+    const input = await manifests("drift", [`${wharfHost}/shop/tool:1.0`]);
+    const args = ["rewrite", input, "-o", join(work, "out-drift"), "--app", "shop", "--license", shopLicense];
+    const hostArgs = ["--proxy", wharfHost, "--insecure-registry", wharfHost, "--pin"];
+    const unmoved = await cli().run([...args, ...hostArgs]);
+    assert.equal(unmoved.code, 0, describeRun(args, unmoved));
+    assert.doesNotMatch(unmoved.stderr, /moved since release/);
+    // The vendor moves the tag after the release: the next pinned rewrite says so.
+    await pushManifest(target, "shop/tool", "1.0", image.arm64.bytes, "application/vnd.oci.image.manifest.v1+json");
+    const moved = await cli().run([...args.slice(0, 3), join(work, "out-drift-2"), ...args.slice(4), ...hostArgs]);
+    assert.equal(moved.code, 0, describeRun(args, moved));
+    assert.match(
+      moved.stderr,
+      new RegExp(`tag 1\\.0 moved since release 1\\.0 \\(released ${image.amd64.digest}, now ${image.arm64.digest}\\)`),
+    );
   });
 
   test("airgap mode rewrites every image to the customer's registry without probing and warns about Always", async () => {

@@ -23,6 +23,7 @@ import {
   readManifestStream,
 } from "../rewrite/manifest-input.ts";
 import { parseObjectPath } from "../rewrite/pod-specs.ts";
+import type { ReleaseSummary } from "../rewrite/release-drift.ts";
 import { RewriteError } from "../rewrite/rewrite-error.ts";
 import { rewriteManifests } from "../rewrite/rewrite-manifests.ts";
 import { assertNoProblems, type RewritePlan, type RewriteTarget } from "../rewrite/rewrite-plan.ts";
@@ -118,6 +119,8 @@ async function runRewrite(input: string | undefined, options: RewriteOptions): P
   const { plan, inventory } = await rewriteManifests(request, {
     classify,
     resolveDigest: digestReader(target, license, insecureHosts),
+    ...(target.kind === "proxy" &&
+      license && { lastRelease: lastReleaseReader(target.host, options.app, license, insecureHosts) }),
   });
   report(plan, options);
   assertNoProblems(plan);
@@ -165,6 +168,33 @@ function digestReader(target: RewriteTarget, license: string | undefined, insecu
   return async (ref: Parameters<typeof client.headManifest>[0]) => {
     const head = await client.headManifest(ref);
     return head.ok ? head.value.digest : undefined;
+  };
+}
+
+/**
+ * The newest release of `app` the license may see, read from the Wharf
+ * host's management API with the license as credentials; undefined (with a
+ * note) when the server has none or cannot be asked.
+ */
+function lastReleaseReader(host: string, app: string, license: string, insecureHosts: readonly string[]) {
+  return async (): Promise<ReleaseSummary | undefined> => {
+    const scheme = insecureHosts.includes(host) ? "http" : "https";
+    const authorization = `Basic ${Buffer.from(`${license}:${license}`).toString("base64")}`;
+    try {
+      const res = await fetch(`${scheme}://${host}/api/v1/apps/${encodeURIComponent(app)}/releases`, {
+        headers: { authorization, accept: "application/json" },
+        signal: AbortSignal.timeout(15_000),
+      });
+      if (!res.ok) return undefined;
+      const body = (await res.json()) as { releases?: (ReleaseSummary & { createdAt: string })[] };
+      const releases = [...(body.releases ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return releases.at(-1);
+    } catch (error) {
+      process.stderr.write(
+        `note: the releases of ${app} could not be read from ${host}: ${(error as Error).message}\n`,
+      );
+      return undefined;
+    }
   };
 }
 

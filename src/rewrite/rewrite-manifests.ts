@@ -12,6 +12,7 @@ import { proxyName } from "./image-names.ts";
 import { findImageUses, type ImageInventory } from "./image-uses.ts";
 import type { ManifestFile } from "./manifest-input.ts";
 import type { ObjectPath } from "./pod-specs.ts";
+import { type ReleaseSummary, releaseDriftWarnings } from "./release-drift.ts";
 import { distinctImages, isVendorImage, type PlanOptions, planRewrite, type RewritePlan } from "./rewrite-plan.ts";
 
 /** What to rewrite and how. */
@@ -27,6 +28,8 @@ export interface RewriteRequest extends PlanOptions {
 export interface RewriteDeps {
   /** Anonymous probe of an image (see createRegistryClassifier). */
   readonly classify: Classifier;
+  /** The application's newest release the license may see, for `--pin`'s drift warnings; none when unknown. */
+  readonly lastRelease?: () => Promise<ReleaseSummary | undefined>;
   /** The digest of an image on the Wharf host, read with the license (for `--pin`). */
   readonly resolveDigest?: (ref: ImageReference) => Promise<string | undefined>;
 }
@@ -66,6 +69,8 @@ export async function rewriteManifests(request: RewriteRequest, deps: RewriteDep
         plan.warnings.push(`${image} could not be pinned: its digest could not be read`);
       }
     }
+    const release = await deps.lastRelease?.();
+    if (release !== undefined) plan.warnings.push(...releaseDriftWarnings(images, pins, release));
   }
   return { inventory, plan };
 }
