@@ -77,11 +77,11 @@ export async function writeBundle(
     };
     if (!have.has("oci-layout"))
       await addEntry("oci-layout", Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" })));
-    const todo = plan.blobs.filter((blob) => !have.has(blobPath(blob.digest)));
+    const missing = plan.blobs.filter((blob) => !have.has(blobPath(blob.digest)));
     const total = plan.blobs.reduce((sum, b) => sum + b.size, 0);
-    const left = todo.reduce((sum, b) => sum + b.size, 0);
-    progress.start(total, plan.blobs.length, total - left, plan.blobs.length - todo.length);
-    for (const blob of todo) {
+    const left = missing.reduce((sum, b) => sum + b.size, 0);
+    progress.start(total, plan.blobs.length, total - left, plan.blobs.length - missing.length);
+    for (const blob of missing) {
       const download = await client.getBlob(blob.repo, blob.digest);
       if (!download.ok) throw new BundleError("source", `blob ${blob.digest}: ${download.failure.message}`);
       await append(tarHeader(blobPath(blob.digest), blob.size));

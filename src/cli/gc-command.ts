@@ -5,6 +5,7 @@
  * `--dry-run`, what would go and how many bytes.
  */
 import type { Command } from "commander";
+import type { GcReport } from "../gc/create-garbage-collector.ts";
 import { formatByteSize } from "../quota/byte-size.ts";
 import { type ApiOptions, connect } from "./cli-api.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
@@ -14,20 +15,8 @@ interface GcOptions extends ApiOptions {
   readonly grace?: string;
 }
 
-interface GcAnswer {
-  readonly dryRun: boolean;
-  readonly repositories: number;
-  readonly tags: number;
-  readonly manifests: number;
-  readonly links: number;
-  readonly blobs: number;
-  readonly bytes: number;
-  readonly resumed: number;
-  readonly durationMs: number;
-  readonly deletedBlobs: readonly { digest: string; size: number }[];
-  readonly deletedManifests: readonly { repository: string; digest: string }[];
-  readonly deletedTags: readonly { repository: string; tag: string }[];
-}
+/** What `POST /api/v1/gc` answers: the collector's report. */
+type GcAnswer = GcReport;
 
 async function gc(options: GcOptions): Promise<void> {
   const body = { dryRun: options.dryRun === true, ...(options.grace && { grace: options.grace }) };

@@ -12,13 +12,12 @@ import type { Caller } from "../accounts/management-access.ts";
 import type { ExternalRegistryRow } from "../metadata/external-registries-metadata.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
 import { MasterKeyError } from "../secrets/master-key-error.ts";
+import { rotateInPages } from "../secrets/rotate-in-pages.ts";
 import { reencrypt } from "../secrets/secret-cipher.ts";
 import type { RotationReport } from "../secrets/secret-rotation.ts";
 import type { SecretStoreService } from "../secrets/secret-store-service.ts";
 import { type ExternalRegistryDeps, ringOf } from "./external-registry-deps.ts";
 import { externalAssociatedData } from "./external-registry-vault.ts";
-
-const batchSize = 100;
 
 async function rotateRow(
   deps: Pick<ExternalRegistryDeps, "store">,
@@ -46,21 +45,11 @@ export async function rotateExternalRegistries(
   caller?: Caller,
 ): Promise<RotationReport> {
   const ring = ringOf(deps);
-  const failed: { orgId: number; secret: string; reason: string }[] = [];
-  let reencrypted = 0;
-  let changedMeanwhile = 0;
-  let afterId = 0;
-  for (;;) {
-    const batch = await deps.store.staleExternalRegistries(ring.currentVersion, afterId, batchSize);
-    if (batch.length === 0) break;
-    for (const row of batch) {
-      afterId = row.id;
-      const outcome = await rotateRow(deps, ring, row);
-      if (outcome === "reencrypted") reencrypted += 1;
-      else if (outcome === "changed") changedMeanwhile += 1;
-      else failed.push({ orgId: row.orgId, secret: `external registry ${row.name}`, reason: outcome.reason });
-    }
-  }
+  const { reencrypted, changedMeanwhile, failed } = await rotateInPages(
+    (afterId, limit) => deps.store.staleExternalRegistries(ring.currentVersion, afterId, limit),
+    (row) => rotateRow(deps, ring, row),
+    (row) => `external registry ${row.name}`,
+  );
   deps.audit.record({
     actor: caller?.principal.name ?? "operator",
     action: "external.rotate",

@@ -9,6 +9,7 @@
  */
 import type { Principal } from "../accounts/access.ts";
 import type { Logger } from "../log/create-logger.ts";
+import { createBatchedWriter } from "../metadata/batched-writer.ts";
 import type { LicensePull, LicensePullStore } from "../metadata/licensing-metadata.ts";
 
 /** One manifest or blob the registry served, as the pipeline reports it. */
@@ -24,38 +25,20 @@ export interface ServedPull {
   readonly remote: string | undefined;
 }
 
-const flushEveryMs = 1000;
-const flushAtPulls = 200;
-
 /** The recorder. */
 export type PullRecorder = ReturnType<typeof createPullRecorder>;
 
 /** Creates the buffered recorder over the store. */
 export function createPullRecorder(store: LicensePullStore, log: Pick<Logger, "error">, clock: () => number) {
-  let buffer: LicensePull[] = [];
-  let flushing: Promise<void> = Promise.resolve();
-
-  function flush(): Promise<void> {
-    if (buffer.length === 0) return flushing;
-    const batch = buffer;
-    buffer = [];
-    flushing = flushing.then(async () => {
-      try {
-        await store.appendPulls(batch);
-      } catch (error) {
-        log.error({ err: error, pulls: batch.length }, "could not write license pull records");
-      }
-    });
-    return flushing;
-  }
-
-  const timer = setInterval(() => void flush(), flushEveryMs).unref();
-
+  const writer = createBatchedWriter<LicensePull>(
+    (batch) => store.appendPulls(batch),
+    (error, pulls) => log.error({ err: error, pulls }, "could not write license pull records"),
+  );
   return {
     /** Records `pull` when a license made it (anything else is ignored). */
     record(pull: ServedPull): void {
       if (pull.subject.kind !== "license") return;
-      buffer.push({
+      writer.push({
         licenseId: pull.subject.licenseId,
         at: clock(),
         repository: pull.repository,
@@ -65,14 +48,10 @@ export function createPullRecorder(store: LicensePullStore, log: Pick<Logger, "e
         bytes: pull.bytes,
         remote: pull.remote ?? null,
       });
-      if (buffer.length >= flushAtPulls) void flush();
     },
     /** Writes everything recorded so far. */
-    flush,
+    flush: writer.flush,
     /** Flushes and stops the timer (shutdown). */
-    async close(): Promise<void> {
-      clearInterval(timer);
-      await flush();
-    },
+    close: writer.close,
   };
 }

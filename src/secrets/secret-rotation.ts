@@ -14,6 +14,7 @@ import { requireAdmin } from "../accounts/management-access.ts";
 import type { DockerSecretRow } from "../metadata/secrets-metadata.ts";
 import type { KeyRing } from "./key-ring.ts";
 import { MasterKeyError } from "./master-key-error.ts";
+import { rotateInPages } from "./rotate-in-pages.ts";
 import { reencrypt } from "./secret-cipher.ts";
 import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { secretAssociatedData } from "./secret-vault.ts";
@@ -28,8 +29,6 @@ export interface RotationReport {
   /** Secrets that could not be opened (wrong or missing key version, altered data), without any secret value. */
   readonly failed: readonly { readonly orgId: number; readonly secret: string; readonly reason: string }[];
 }
-
-const batchSize = 100;
 
 /** Re-encrypts one row; what happened, or why it could not be opened. */
 async function rotateRow(
@@ -62,21 +61,11 @@ export function createSecretRotation(deps: SecretServiceDeps) {
       if (caller !== undefined) requireAdmin(caller, "re-encrypt every pull secret");
       await deps.reloadKeyRing?.();
       const ring = currentRing(deps);
-      const failed: { orgId: number; secret: string; reason: string }[] = [];
-      let reencrypted = 0;
-      let changedMeanwhile = 0;
-      let afterId = 0;
-      for (;;) {
-        const batch = await deps.store.staleSecrets(ring.currentVersion, afterId, batchSize);
-        if (batch.length === 0) break;
-        for (const row of batch) {
-          afterId = row.id;
-          const outcome = await rotateRow(deps, ring, row);
-          if (outcome === "reencrypted") reencrypted += 1;
-          else if (outcome === "changed") changedMeanwhile += 1;
-          else failed.push({ orgId: row.orgId, secret: row.name, reason: outcome.reason });
-        }
-      }
+      const { reencrypted, changedMeanwhile, failed } = await rotateInPages(
+        (afterId, limit) => deps.store.staleSecrets(ring.currentVersion, afterId, limit),
+        (row) => rotateRow(deps, ring, row),
+        (row) => row.name,
+      );
       const report = { keyVersion: ring.currentVersion, reencrypted, changedMeanwhile, failed };
       deps.audit.record({
         actor: caller?.principal.name ?? "operator",
