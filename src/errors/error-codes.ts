@@ -49,6 +49,7 @@ export const errorCodes = {
   RANGE_INVALID: { status: 416, message: "requested range not satisfiable" },
   REQUEST_TOO_LARGE: { status: 413, message: "request entity too large" },
   REQUEST_TIMEOUT: { status: 408, message: "the request was not received in time" },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, message: "request header fields too large" },
   INVALID_REQUEST: { status: 400, message: "the request is invalid" },
   NOT_FOUND: { status: 404, message: "not found" },
   CONFLICT: { status: 409, message: "conflict" },

@@ -12,6 +12,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { SecureContextOptions } from "node:tls";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
+import { answerClientErrors } from "./client-error.ts";
 import { guardRequestBody } from "./guard-request-body.ts";
 import type { HttpLimits } from "./http-limits.ts";
 import { limitConnections } from "./limit-connections.ts";
@@ -164,6 +165,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
         });
     },
   );
+  answerClientErrors(server, deps.maxHeaderBytes);
   server.headersTimeout = 30_000;
   // A request may stream for hours (a big push), but a connection on which
   // nothing moves for five minutes is a stalled or hostile client: drop it.

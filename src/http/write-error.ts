@@ -12,6 +12,7 @@ import { type ErrorHints, isWharfError, WharfError } from "../errors/wharf-error
 import type { Logger } from "../log/create-logger.ts";
 import { uploadRange } from "../registry/upload-service.ts";
 import { StorageBackendError } from "../storage/storage-driver.ts";
+import { boundUnreadBody } from "./bounded-drain.ts";
 
 /** Converts anything thrown into the WharfError that will be written. */
 export function toWharfError(error: unknown, log: Logger): WharfError {
@@ -43,6 +44,7 @@ export function writeError(res: ServerResponse, error: WharfError, head = false)
   for (const [name, value] of Object.entries(hintHeaders(error.hints))) res.setHeader(name, value);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("Content-Length", Buffer.byteLength(body));
+  boundUnreadBody(res);
   res.end(head ? undefined : body);
 }
 
