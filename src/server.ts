@@ -56,8 +56,9 @@ import type { RegistryClientOptions } from "./registry-client/registry-client-op
 import { createReleases } from "./releases/create-releases.ts";
 import type { LocalRepositories } from "./releases/local-source.ts";
 import type { KeyRing } from "./secrets/key-ring.ts";
-import { openMasterKeySource } from "./secrets/master-key-source.ts";
+import { type MasterKeySource, openMasterKeySource } from "./secrets/master-key-source.ts";
 import { createKeyRotation } from "./secrets/rotate-master-key.ts";
+import { type SealCounts, sumSeals, withSealing } from "./secrets/seal-counts.ts";
 import { createSecretStoreService } from "./secrets/secret-store-service.ts";
 import { createStorageDriver } from "./storage/create-storage-driver.ts";
 import { lockDataDir } from "./storage/data-dir-lock.ts";
@@ -112,8 +113,13 @@ function isLoopback(host: string): boolean {
  * server listens: a missing or wrong key stops the start with a
  * MasterKeyError saying what to do, rather than failing requests later.
  */
-async function createDeploy(db: Kysely<Database>, config: Config, accounts: Accounts, outbound: OutboundGuard) {
-  const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
+async function createDeploy(
+  db: Kysely<Database>,
+  accounts: Accounts,
+  outbound: OutboundGuard,
+  keys: MasterKeySource,
+  sealOthers: (ring: KeyRing) => Promise<SealCounts>,
+) {
   const deps = {
     accounts: accounts.store,
     resolver: accounts.resolver,
@@ -126,7 +132,7 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
   const secrets = createSecretStoreService(deps);
   const services = createServiceManager({ ...deps, secrets });
   const external = createExternalRegistries({ ...deps, store: createExternalRegistryStore(db) });
-  const rotation = external.withRotation(secrets);
+  const rotation = withSealing(external.withRotation(secrets), () => sealOthers(keys.ring()));
   return {
     secrets,
     services,
@@ -152,16 +158,18 @@ async function createAuth(
   // proxy path may use the host instead. The directory exists once deploy is built.
   let upstreams: UpstreamDirectory | undefined;
   const resolveUpstreamName = async (app: string, segment: string) => (await upstreams?.find(app, segment))?.name;
-  // New license ids are sealed under the master key, loaded with deploy below.
-  let keyRing: (() => KeyRing) | undefined;
+  // The master key seals pull secrets, license ids, license-signing keys and
+  // secret license fields, and (shared database) the token-signing keys.
+  const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
   const licensing = createLicensing(db, {
     log,
     clock: () => clock.now(),
     publicUrl: config.publicUrl,
     resolveUpstreamName,
-    keyRing: () => keyRing?.(),
+    keyRing: keys.ring,
   });
   const accounts = await createAccounts(db, config, log, {
+    keyRing: keys.ring,
     clock,
     onPasswordCheck: (matched) => metrics.passwordChecks.inc({ result: matched ? "match" : "mismatch" }),
     licenses: licensing.authority,
@@ -189,9 +197,17 @@ async function createAuth(
     contents: createRepositoryContents(db),
     removal: createAccountRemoval(db),
   });
-  const deploy = await createDeploy(db, config, accounts, outbound);
+  const sealOthers = async (ring: KeyRing) =>
+    sumSeals([await licensing.sealValues(ring), await accounts.resealKeys(ring)]);
+  const deploy = await createDeploy(db, accounts, outbound, keys, sealOthers);
   upstreams = parts.upstreams ?? deploy.external.directory;
-  keyRing = deploy.keyRing;
+  const sealedAtStart = await sealOthers(keys.ring());
+  if (sealedAtStart.sealed > 0 || sealedAtStart.failed.length > 0) {
+    log.info(
+      { sealed: sealedAtStart.sealed, failed: sealedAtStart.failed },
+      "sealed stored keys and values under the master key",
+    );
+  }
   const licensingServices = licensing.services({
     store: accounts.store,
     resolver: accounts.resolver,

@@ -189,6 +189,43 @@ describe("custom license fields", () => {
     await writeFile(file, bytes);
     assert.match(await cli.fails(["license", "verify", file, "--key", key]), /refused/);
   });
+
+  test("secret field values and the signing key are sealed in the database, never in clear", async () => {
+    const bytes = await readFile(join(wharf.dataDir, "wharf.db"));
+    const wal = await readFile(join(wharf.dataDir, "wharf.db-wal")).catch(() => Buffer.alloc(0));
+    for (const [what, text] of [
+      ["the secret field value", "k-123"],
+      ["a private key", '"d":'],
+    ]) {
+      assert.ok(!bytes.includes(text!) && !wal.includes(text!), `the database holds ${what} in clear`);
+    }
+  });
+
+  test("a rotated signing key signs new documents; older ones verify with the key set; only admins rotate", async () => {
+    const before = join(scratch, "before.jws");
+    await cli.ok(["license", "document", handle, "--out", before]);
+    const oldKid = JSON.parse(await cli.ok(["license", "public-key"])).kid;
+    assert.match(await cli.fails(["license", "rotate-key"]), /DENIED|administrator/i);
+    const adminCli = createWharfCli(join(scratch, "admin"));
+    await adminCli.ok(["login", wharf.url, "-u", admin[0], "--password-stdin"], `${admin[1]}\n`);
+    assert.match(await adminCli.ok(["license", "rotate-key"]), /New license-signing key lsk_/);
+    const set = join(scratch, "keys.json");
+    await cli.ok(["license", "public-key", "--all", "--out", set]);
+    const keys = JSON.parse(await readFile(set, "utf8")).keys as { kid: string }[];
+    assert.equal(keys.length, 2);
+    assert.equal(keys[0]!.kid, oldKid);
+    const after = join(scratch, "after.jws");
+    await cli.ok(["license", "document", handle, "--out", after]);
+    const newKid = JSON.parse(Buffer.from((await readFile(after, "utf8")).split(".")[0]!, "base64url").toString()).kid;
+    assert.equal(newKid, keys[1]!.kid, "the newest key signs");
+    for (const file of [before, after]) {
+      assert.match(await cli.ok(["license", "verify", file, "--key", set]), /Valid license/);
+      assert.match(await cli.ok(["license", "verify", file]), /Valid license/, "fetched key set");
+    }
+    const oldKey = join(scratch, "old.jwk");
+    await writeFile(oldKey, JSON.stringify(keys[0]));
+    assert.match(await cli.fails(["license", "verify", after, "--key", oldKey]), /signature does not match/);
+  });
 });
 
 describe("chart channels", () => {

@@ -10,6 +10,8 @@ import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "../metadata/database-schema.ts";
 import { createAccountsMetadata } from "../metadata/kysely-accounts-metadata.ts";
 import { createSigningKeyStore } from "../metadata/kysely-signing-key-store.ts";
+import type { KeyRing } from "../secrets/key-ring.ts";
+import type { SealCounts } from "../secrets/seal-counts.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { createAuditLog } from "./audit-log.ts";
 import { createCredentialVerifier } from "./credential-verifier.ts";
@@ -17,7 +19,7 @@ import type { LicenseAuthority } from "./license-authority.ts";
 import { createLoginRateLimiter, defaultRateLimits } from "./login-rate-limiter.ts";
 import { createPermissionResolver } from "./permission-resolver.ts";
 import { createRegistryTokens } from "./registry-tokens.ts";
-import { loadSigningKeys, loadSigningKeysFrom } from "./signing-keys.ts";
+import { loadSigningKeys, loadSigningKeysFrom, resealSigningKeysIn } from "./signing-keys.ts";
 
 /** Every accounts service. */
 export type Accounts = Awaited<ReturnType<typeof createAccounts>>;
@@ -35,6 +37,8 @@ export async function createAccounts(
     readonly clock?: Clock;
     readonly onPasswordCheck?: (matched: boolean) => void;
     readonly licenses?: LicenseAuthority;
+    /** The master-key ring: token-signing keys in a shared database are sealed under it. */
+    readonly keyRing?: () => KeyRing;
   } = {},
 ) {
   const clock = options.clock ?? systemClock;
@@ -47,10 +51,14 @@ export async function createAccounts(
     ...(options.licenses && { licenses: options.licenses }),
   });
   // Stateless nodes share the ring through PostgreSQL; the embedded setup keeps its key file.
+  const keyStore = config.database.driver === "postgres" ? createSigningKeyStore(db) : undefined;
+  const keyRing = options.keyRing;
+  if (keyStore && !keyRing) throw new Error("token-signing keys in the database need the master key");
   const keys =
-    config.database.driver === "postgres"
-      ? await loadSigningKeysFrom(createSigningKeyStore(db))
-      : await loadSigningKeys(config.dataDir);
+    keyStore && keyRing ? await loadSigningKeysFrom(keyStore, keyRing) : await loadSigningKeys(config.dataDir);
+  /** Seals the token-signing keys in the database under `ring` (none in the embedded setup's key file). */
+  const resealKeys = async (ring: KeyRing): Promise<SealCounts> =>
+    keyStore ? resealSigningKeysIn(keyStore, ring) : { sealed: 0, changedMeanwhile: 0, failed: [] };
   const tokens = createRegistryTokens(
     keys,
     {
@@ -62,5 +70,5 @@ export async function createAccounts(
     clock,
   );
   const audit = createAuditLog(store, log);
-  return { store, resolver, limiter, verifier, tokens, audit, clock };
+  return { store, resolver, limiter, verifier, tokens, audit, clock, resealKeys };
 }

@@ -6,13 +6,17 @@
  * signed until those expire (the last three keys are kept). Other nodes and
  * running servers pick up a rotation when they meet an unknown key id. With
  * PostgreSQL the ring lives in the database instead, shared by every node
- * ({@link loadSigningKeysFrom}).
+ * ({@link loadSigningKeysFrom}), each private key sealed under the master key.
  */
 import { randomBytes } from "node:crypto";
 import { chmod, open, readFile, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { SigningKeyStore } from "../metadata/signing-key-store.ts";
+import type { KeyRing } from "../secrets/key-ring.ts";
+import { MasterKeyError } from "../secrets/master-key-error.ts";
+import type { SealCounts } from "../secrets/seal-counts.ts";
+import { needsSealing, openAtRest, plainJson, sealAtRest } from "../secrets/sealed-at-rest.ts";
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
@@ -82,9 +86,18 @@ function fileSource(file: string): KeySource {
   return { read: () => readKeys(file), marker: async () => String((await stat(file)).mtimeMs) };
 }
 
-function storeSource(store: SigningKeyStore): KeySource {
+/** The associated data that binds a sealed token-signing key to its key id. */
+const tokenKeyData = (kid: string) => `token-signing-key:${kid}`;
+
+function storeSource(store: SigningKeyStore, keyRing: () => KeyRing): KeySource {
   const read = async () =>
-    (await store.list()).map((r) => ({ kid: r.kid, createdAt: r.createdAt, privateJwk: JSON.parse(r.privateJwk) }));
+    (await store.list()).map((r) => ({
+      kid: r.kid,
+      createdAt: r.createdAt,
+      privateJwk: JSON.parse(
+        openAtRest(keyRing(), r.privateJwk, tokenKeyData(r.kid), `token-signing key ${r.kid}`, plainJson),
+      ),
+    }));
   return { read, marker: async () => (await store.list()).at(-1)?.kid ?? "" };
 }
 
@@ -141,21 +154,45 @@ export async function loadSigningKeys(dataDir: string): Promise<SigningKeys> {
  * must sign and verify alike), adding the first one when there is none; two
  * nodes starting at once agree on the newest.
  */
-export async function loadSigningKeysFrom(store: SigningKeyStore): Promise<SigningKeys> {
-  const source = storeSource(store);
+export async function loadSigningKeysFrom(store: SigningKeyStore, keyRing: () => KeyRing): Promise<SigningKeys> {
+  const source = storeSource(store, keyRing);
   let keys = await source.read();
   if (!keys || keys.length === 0) {
-    await rotateSigningKeysIn(store);
+    await rotateSigningKeysIn(store, keyRing());
     keys = (await source.read())!;
   }
   return toRing(source, keys);
 }
 
-/** Adds a new signing key to the database (keeping the last {@link keep}); returns its key id. */
-export async function rotateSigningKeysIn(store: SigningKeyStore): Promise<string> {
+/** Adds a new signing key, sealed under `ring`, to the database (keeping the last {@link keep}); returns its key id. */
+export async function rotateSigningKeysIn(store: SigningKeyStore, ring: KeyRing): Promise<string> {
   const key = await newKey();
-  await store.add({ kid: key.kid, createdAt: key.createdAt, privateJwk: JSON.stringify(key.privateJwk) }, keep);
+  const sealed = sealAtRest(ring, JSON.stringify(key.privateJwk), tokenKeyData(key.kid));
+  await store.add({ kid: key.kid, createdAt: key.createdAt, privateJwk: sealed }, keep);
   return key.kid;
+}
+
+/**
+ * Seals under `ring`'s current version every key in the database that is not
+ * yet (plain ones from before keys were sealed, ones under an older master key).
+ */
+export async function resealSigningKeysIn(store: SigningKeyStore, ring: KeyRing): Promise<SealCounts> {
+  const counts = { sealed: 0, changedMeanwhile: 0, failed: [] as { target: string; reason: string }[] };
+  for (const row of await store.list()) {
+    if (!needsSealing(ring, row.privateJwk)) continue;
+    const data = tokenKeyData(row.kid);
+    let next: string;
+    try {
+      next = sealAtRest(ring, openAtRest(ring, row.privateJwk, data, `token-signing key ${row.kid}`, plainJson), data);
+    } catch (error) {
+      if (!(error instanceof MasterKeyError)) throw error;
+      counts.failed.push({ target: `token-signing key ${row.kid}`, reason: error.message });
+      continue;
+    }
+    if (await store.replace(row.kid, row.privateJwk, next)) counts.sealed += 1;
+    else counts.changedMeanwhile += 1;
+  }
+  return counts;
 }
 
 /** Adds a new signing key (keeping the last {@link keep}); returns its key id. */

@@ -31,9 +31,11 @@ export function registerKeysCommand(program: Command): void {
       if (config.database.driver === "postgres") {
         const { openDatabase } = await import("../metadata/open-database.ts");
         const { createSigningKeyStore } = await import("../metadata/kysely-signing-key-store.ts");
+        const { openMasterKeySource } = await import("../secrets/master-key-source.ts");
+        const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
         const db = await openDatabase(config);
         try {
-          kid = await rotateSigningKeysIn(createSigningKeyStore(db));
+          kid = await rotateSigningKeysIn(createSigningKeyStore(db), keys.ring());
         } finally {
           await db.destroy();
         }

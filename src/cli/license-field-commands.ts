@@ -1,10 +1,11 @@
 /**
  * @module
  * `wharf license field define|list`, `license set-field`, `license
- * document`, `license public-key` and `license verify`: custom license
- * fields and signed license documents. `verify` checks a document offline
- * with a public key file (`--key`, the JWK `public-key` prints); without
- * `--key` it fetches the key from the server, and still verifies locally.
+ * document`, `license public-key [--all]`, `license rotate-key` and `license
+ * verify`: custom license fields and signed license documents. `verify`
+ * checks a document offline with a public key file (`--key`: the JWK
+ * `public-key` prints, or the JWK Set `public-key --all` prints); without
+ * `--key` it fetches every key from the server, and still verifies locally.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
@@ -111,24 +112,42 @@ export function registerLicenseFieldCommands(license: Command, locate: Locate): 
     license
       .command("public-key")
       .description("print the public key (JWK) license documents verify with")
+      .option("--all", "every key since the first (a JWK Set): documents signed before a rotation verify too")
       .option("--out <file>", "write it to this file"),
   ).action(
-    action(async (options: ApiOptions & { out?: string }) => {
-      const key = await (await connect(options)).request("GET", "/license-signing-key");
+    action(async (options: ApiOptions & { out?: string; all?: boolean }) => {
+      const path = options.all ? "/license-signing-keys" : "/license-signing-key";
+      const key = await (await connect(options)).request("GET", path);
       await output(`${JSON.stringify(key)}\n`, options.out);
+    }),
+  );
+  withApiOptions(
+    license
+      .command("rotate-key")
+      .description("add a license-signing key that signs from now on (documents signed before keep verifying)"),
+  ).action(
+    action(async (options: ApiOptions) => {
+      const key = (await (await connect(options)).request("POST", "/license-signing-keys")) as { kid: string };
+      emit(options, key, [
+        `New license-signing key ${key.kid}: documents are signed with it from now on.`,
+        "Publish the new key set to your apps: wharf license public-key --all",
+      ]);
     }),
   );
   withApiOptions(
     license
       .command("verify <file>")
       .description("verify a signed license document offline; refuses any edited byte")
-      .option("--key <file>", "the public key (JWK) from license public-key; else fetched from the server"),
+      .option(
+        "--key <file>",
+        "the public key (JWK) or key set (license public-key --all); else every key, fetched from the server",
+      ),
   ).action(
     action(async (file: string, options: ApiOptions & { key?: string }) => {
       const text = await readFile(file, "utf8");
       const key = options.key
         ? JSON.parse(await readFile(options.key, "utf8"))
-        : await (await connect(options)).request("GET", "/license-signing-key");
+        : await (await connect(options)).request("GET", "/license-signing-keys");
       try {
         const document = verifyLicenseDocument(text, key);
         emit(options, document, [

@@ -23,6 +23,7 @@ import { createLicensePolicy, type ResolveUpstreamName } from "./license-policy.
 import { createLicenseService } from "./license-service.ts";
 import { createLicenseSigner } from "./license-signer.ts";
 import { createPullRecorder } from "./pull-recorder.ts";
+import { sealLicensingValues } from "./seal-licensing-values.ts";
 
 /** Options of {@link createLicensing}. */
 export interface LicensingOptions {
@@ -51,7 +52,9 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
   const authority = createLicenseAuthority({ store, policy, clock });
   const pulls = createPullRecorder(store, options.log, clock);
   const fieldsStore = createLicenseFieldsStore(db);
-  const fields = createLicenseFields(fieldsStore, createLicenseSigner(fieldsStore, clock), clock);
+  const keyRing = options.keyRing ?? (() => undefined);
+  const signer = createLicenseSigner(fieldsStore, clock, keyRing);
+  const fields = createLicenseFields(fieldsStore, signer, clock, keyRing);
   const chartChannels = createChartChannels(createChartChannelStore(db), clock);
   return {
     /** What accounts authenticate and authorize licenses through. */
@@ -62,6 +65,8 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
     facts: createLicenseFacts(store, clock, options.keyRing, fields.valuesOf),
     /** The tags of a chart repository a license's channel sees (undefined: the repository is not gated). */
     visibleTags: chartChannels.visibleTags,
+    /** Seals every licensing value not under `ring`'s current version (at start, and in a master-key rotation). */
+    sealValues: (ring: KeyRing) => sealLicensingValues(fieldsStore, signer, ring),
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */

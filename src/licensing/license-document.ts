@@ -42,17 +42,27 @@ function part(text: string): Buffer {
   return bytes;
 }
 
+/** A JWK Set: the keys of every rotation, a document picks its own by `kid`. */
+export interface JsonWebKeySet {
+  readonly keys: readonly (JsonWebKey & { kid?: string })[];
+}
+
 /**
- * The document in `text`, verified with `publicKey` (an Ed25519 public JWK or
- * KeyObject). Throws LicensingError `invalid` when the text is not a license
- * document or its signature does not match — one edited byte is enough.
+ * The document in `text`, verified with `publicKey` (an Ed25519 public JWK, a
+ * KeyObject, or a JWK Set whose key with the document's `kid` is used). Throws
+ * LicensingError `invalid` when the text is not a license document, no key of
+ * the set has its `kid`, or its signature does not match — one edited byte is
+ * enough.
  */
-export function verifyLicenseDocument(text: string, publicKey: JsonWebKey | KeyObject): LicenseDocument {
+export function verifyLicenseDocument(
+  text: string,
+  publicKey: JsonWebKey | KeyObject | JsonWebKeySet,
+): LicenseDocument {
   const refused = (why: string) => new LicensingError("invalid", `the license document is refused: ${why}`);
   const token = text.endsWith("\n") ? text.slice(0, -1) : text;
   const parts = token.split(".");
   if (parts.length !== 3 || !/^[A-Za-z0-9_.-]+$/.test(token)) throw refused("it is not a compact JWS");
-  let header: { alg?: unknown; typ?: unknown };
+  let header: { alg?: unknown; typ?: unknown; kid?: unknown };
   let signature: Buffer;
   let payload: Buffer;
   try {
@@ -63,6 +73,11 @@ export function verifyLicenseDocument(text: string, publicKey: JsonWebKey | KeyO
     throw refused("it is not a compact JWS");
   }
   if (header.alg !== "EdDSA" || header.typ !== licenseDocumentType) throw refused("it is not a Wharf license");
+  if ("keys" in publicKey && Array.isArray(publicKey.keys)) {
+    const chosen = publicKey.keys.find((k) => k.kid === header.kid);
+    if (!chosen) throw refused(`no published key has its key id ${JSON.stringify(String(header.kid).slice(0, 40))}`);
+    publicKey = chosen;
+  }
   const key =
     "type" in publicKey && typeof publicKey.type === "string" && "export" in publicKey
       ? (publicKey as KeyObject)

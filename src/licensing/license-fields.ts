@@ -5,13 +5,15 @@
  * the license's signed document (license-document.ts) stating its handle,
  * customer, channel, expiry, entitlements and fields. Management views show
  * secret values as `********`; the chart values and the signed document
- * carry them (the customer receives both). Values of fields a license does
- * not set are absent.
+ * carry them (the customer receives both); at rest they are sealed under the
+ * master key (secret-field-seal.ts). Values of fields a license does not set
+ * are absent.
  */
 import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
-import { recordChange } from "../accounts/management-access.ts";
+import { recordChange, requireAdmin } from "../accounts/management-access.ts";
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { LicenseRow } from "../metadata/licensing-metadata.ts";
+import type { KeyRing } from "../secrets/key-ring.ts";
 import { channelOf } from "./channel-path.ts";
 import {
   canonicalFieldValue,
@@ -23,6 +25,7 @@ import {
 import type { LicenseSigner } from "./license-signer.ts";
 import { requireApplication } from "./licensing-access.ts";
 import { LicensingError } from "./licensing-error.ts";
+import { openSecretField, requireRing, sealSecretField } from "./secret-field-seal.ts";
 
 /** Typed values by field name. */
 export type LicenseFieldValues = Record<string, LicenseFieldValue>;
@@ -34,7 +37,12 @@ export const redacted = "********";
 export type LicenseFields = ReturnType<typeof createLicenseFields>;
 
 /** Creates it over the fields store and the signer. */
-export function createLicenseFields(store: LicenseFieldsStore, signer: LicenseSigner, clock: () => number) {
+export function createLicenseFields(
+  store: LicenseFieldsStore,
+  signer: LicenseSigner,
+  clock: () => number,
+  keyRing: () => KeyRing | undefined,
+) {
   const definitions = async (app: string): Promise<Map<string, LicenseFieldDefinition>> =>
     new Map((await store.listFields(app)).map((f) => [f.name, f as LicenseFieldDefinition]));
 
@@ -60,18 +68,30 @@ export function createLicenseFields(store: LicenseFieldsStore, signer: LicenseSi
   async function valuesOf(row: Pick<LicenseRow, "id" | "appSlug">, redact: boolean): Promise<LicenseFieldValues> {
     const fields = await definitions(row.appSlug);
     const values: LicenseFieldValues = {};
-    for (const [name, text] of Object.entries(await store.values(row.id))) {
+    for (const [name, stored] of Object.entries(await store.values(row.id))) {
       const field = fields.get(name);
-      if (field) values[name] = redact && field.type === "secret" ? redacted : typedFieldValue(field, text);
+      if (!field) continue;
+      if (field.type !== "secret") values[name] = typedFieldValue(field, stored);
+      else values[name] = redact ? redacted : openSecretField(keyRing(), row.id, name, stored);
     }
     return values;
+  }
+
+  /** Stores checked values (from {@link check}) on license row `row`, secret ones sealed. */
+  async function persist(row: Pick<LicenseRow, "id" | "appSlug">, checked: Readonly<Record<string, string>>) {
+    const fields = await definitions(row.appSlug);
+    const stored: Record<string, string> = {};
+    for (const [name, text] of Object.entries(checked)) {
+      stored[name] =
+        fields.get(name)?.type === "secret" ? sealSecretField(requireRing(keyRing), row.id, name, text) : text;
+    }
+    await store.setValues(row.id, stored);
   }
 
   return {
     check,
     valuesOf,
-    /** Stores checked values (from {@link check}) for license row `id`. */
-    store: (id: number, values: Readonly<Record<string, string>>) => store.setValues(id, values),
+    persist,
     /** The application's fields. */
     async list(deps: ManagementDeps, caller: Caller, app: string): Promise<LicenseFieldDefinition[]> {
       await requireApplication(deps, caller, app);
@@ -95,7 +115,7 @@ export function createLicenseFields(store: LicenseFieldsStore, signer: LicenseSi
     /** Sets values on license row `row` (already checked as managed by the caller). */
     async set(deps: ManagementDeps, caller: Caller, row: LicenseRow, values: Readonly<Record<string, unknown>>) {
       const checked = await check(row.appSlug, values);
-      await store.setValues(row.id, checked);
+      await persist(row, checked);
       recordChange(deps, caller, "license.set-field", `license:${row.publicId}`, { fields: Object.keys(checked) });
       return valuesOf(row, true);
     },
@@ -112,7 +132,16 @@ export function createLicenseFields(store: LicenseFieldsStore, signer: LicenseSi
         fields: await valuesOf(row, false),
       });
     },
-    /** The public key documents verify with. */
+    /** The current public key documents are signed with. */
     publicKey: () => signer.publicJwk(),
+    /** Every public key (a JWK Set): documents signed before a rotation verify with theirs. */
+    publicKeys: () => signer.publicJwks(),
+    /** Adds a license-signing key (server administrators only); its public half. */
+    async rotateKey(deps: ManagementDeps, caller: Caller) {
+      requireAdmin(caller, "rotate the license-signing key");
+      const key = await signer.rotate();
+      recordChange(deps, caller, "license.key.rotate", "license-signing-keys", { kid: key.kid });
+      return key;
+    },
   };
 }

@@ -149,7 +149,7 @@ export function createLicenseService(
         expiresAt,
         createdAt: now,
       });
-      await deps.fields.store(row.id, fieldValues);
+      await deps.fields.persist(row, fieldValues);
       recordChange(deps, caller, "license.create", `license:${row.publicId}`, { customer: customer.name, app });
       return { ...(await withFields(row, now)), licenseId };
     },
@@ -188,6 +188,10 @@ export function createLicenseService(
 
     /** The public key license documents verify with (a JWK; public, not a secret). */
     signingKey: () => deps.fields.publicKey(),
+    /** Every public key license documents verify with (a JWK Set; public). */
+    signingKeys: () => deps.fields.publicKeys(),
+    /** Adds a license-signing key that signs from now on (server administrators only). */
+    rotateSigningKey: (caller: Caller) => deps.fields.rotateKey(deps, caller),
 
     /**
      * The license `id` of any application the caller manages (for commands

@@ -2,7 +2,8 @@
  * @module
  * Custom license fields and the license-signing key in the database
  * (migration 0012): field definitions per application, values per license,
- * and the one Ed25519 key, created by whichever node needs it first.
+ * and the Ed25519 license-signing keys (sealed under the master key; the
+ * newest signs, every one keeps verifying).
  */
 import type { Kysely } from "kysely";
 import type { Database } from "./database-schema.ts";
@@ -73,24 +74,95 @@ export function createLicenseFieldsStore(db: Kysely<Database>) {
         }
       });
     },
-    /** The license-signing key (oldest first wins), or undefined. */
-    async signingKey(): Promise<{ kid: string; privateJwk: string } | undefined> {
-      const row = await db
+    /** Sets value `name` of license `licenseId` to `next` only while it is still `expected` (false otherwise). */
+    async replaceValue(licenseId: number, name: string, expected: string, next: string): Promise<boolean> {
+      const result = await db
+        .updateTable("license_field_values")
+        .set({ value: next })
+        .where("license_id", "=", licenseId)
+        .where("name", "=", name)
+        .where("value", "=", expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    /**
+     * Values of secret-typed fields after (`licenseId`, `name`), in that
+     * order, `limit` at most: what a seal pass or a master-key rotation walks.
+     */
+    async secretValues(
+      after: { licenseId: number; name: string },
+      limit: number,
+    ): Promise<{ licenseId: number; name: string; value: string }[]> {
+      const rows = await db
+        .selectFrom("license_field_values as v")
+        .innerJoin("licenses as l", "l.id", "v.license_id")
+        .innerJoin("customers as c", "c.id", "l.customer_id")
+        .innerJoin("license_field_definitions as d", (j) =>
+          j.onRef("d.app_slug", "=", "c.app_slug").onRef("d.name", "=", "v.name"),
+        )
+        .select(["v.license_id", "v.name", "v.value"])
+        .where("d.type", "=", "secret")
+        .where((eb) =>
+          eb.or([
+            eb("v.license_id", ">", after.licenseId),
+            eb.and([eb("v.license_id", "=", after.licenseId), eb("v.name", ">", after.name)]),
+          ]),
+        )
+        .orderBy("v.license_id")
+        .orderBy("v.name")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ licenseId: Number(r.license_id), name: r.name, value: r.value }));
+    },
+    /** Licenses whose id is kept sealed, after row `afterId` by id, `limit` at most (for master-key rotation). */
+    async sealedIds(afterId: number, limit: number): Promise<{ id: number; publicId: string; sealedId: string }[]> {
+      const rows = await db
+        .selectFrom("licenses")
+        .select(["id", "public_id", "sealed_id"])
+        .where("id", ">", afterId)
+        .where("sealed_id", "is not", null)
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: Number(r.id), publicId: r.public_id, sealedId: r.sealed_id! }));
+    },
+    /** Replaces license `id`'s sealed id only while it is still `expected` (false otherwise). */
+    async replaceSealedId(id: number, expected: string, next: string): Promise<boolean> {
+      const result = await db
+        .updateTable("licenses")
+        .set({ sealed_id: next })
+        .where("id", "=", id)
+        .where("sealed_id", "=", expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    /** Every license-signing key, oldest first (by creation time, then id); the newest signs. */
+    async signingKeys(): Promise<{ kid: string; privateJwk: string; createdAt: number }[]> {
+      const rows = await db
         .selectFrom("license_signing_keys")
         .selectAll()
         .orderBy("created_at")
         .orderBy("kid")
-        .limit(1)
-        .executeTakeFirst();
-      return row && { kid: row.kid, privateJwk: row.private_jwk };
+        .execute();
+      return rows.map((r) => ({ kid: r.kid, privateJwk: r.private_jwk, createdAt: Number(r.created_at) }));
     },
-    /** Stores a new key unless one exists (the caller re-reads `signingKey` afterwards). */
+    /** Stores a new key (its private JWK as stored: sealed); a kid already present is left alone. */
     async addSigningKey(kid: string, privateJwk: string, createdAt: number): Promise<void> {
       await db
         .insertInto("license_signing_keys")
         .values({ kid, private_jwk: privateJwk, created_at: createdAt })
         .onConflict((c) => c.column("kid").doNothing())
         .execute();
+    },
+    /** Replaces key `kid`'s stored private JWK only while it is still `expected` (false otherwise). */
+    async replaceSigningKey(kid: string, expected: string, next: string): Promise<boolean> {
+      const result = await db
+        .updateTable("license_signing_keys")
+        .set({ private_jwk: next })
+        .where("kid", "=", kid)
+        .where("private_jwk", "=", expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

@@ -40,5 +40,14 @@ export function createSigningKeyStore(db: Kysely<Database>) {
           .execute();
       });
     },
+    async replace(kid, expected, next) {
+      const result = await db
+        .updateTable("token_signing_keys")
+        .set({ private_jwk: next })
+        .where("kid", "=", kid)
+        .where("private_jwk", "=", expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   } satisfies SigningKeyStore;
 }

@@ -13,6 +13,7 @@ import { licenseFieldsMigration } from "./license-fields-migration.ts";
 import { licenseSealedIdMigration } from "./license-sealed-id-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
 import { releasesMigration } from "./releases-migration.ts";
+import { sealedValuesMigration } from "./sealed-values-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
 import { signingKeysMigration } from "./signing-keys-migration.ts";
 
@@ -89,4 +90,5 @@ export const migrations: Record<string, Migration> = {
   "0009_garbage_collection": gcMigration,
   "0011_token_signing_keys": signingKeysMigration,
   "0012_license_fields": licenseFieldsMigration,
+  "0016_sealed_values": sealedValuesMigration,
 };

@@ -112,6 +112,19 @@ export function licensingRoutes({ customers, licenses, charts }: LicensingServic
       response: a.signingKey,
       handle: () => w(() => licenses.signingKey()),
     }),
+    route("GET", "/license-signing-keys", {
+      summary: "Every public key license documents verify with (a JWK Set, oldest first); public",
+      auth: false,
+      response: a.signingKeys,
+      handle: () => w(() => licenses.signingKeys()),
+    }),
+    route("POST", "/license-signing-keys", {
+      summary:
+        "Add a license-signing key that signs from now on; documents signed before keep verifying (server administrators)",
+      status: 201,
+      response: a.signingKey,
+      handle: (i) => w(() => licenses.rotateSigningKey(i.caller)),
+    }),
     route("GET", "/apps/{app}/chart-channels", {
       summary: "Chart tags promoted to channels (owners and admins)",
       response: a.promotions,

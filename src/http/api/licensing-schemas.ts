@@ -123,5 +123,19 @@ export const licensingAnswers = {
   signingKey: z
     .object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() })
     .meta({ description: "the Ed25519 public key (JWK) license documents verify with" }),
+  signingKeys: z
+    .object({
+      keys: z.array(
+        z.object({
+          kty: z.string(),
+          crv: z.string(),
+          x: z.string(),
+          kid: z.string(),
+          alg: z.string(),
+          use: z.string(),
+        }),
+      ),
+    })
+    .meta({ description: "every license-signing public key, oldest first (a JWK Set; documents pick theirs by kid)" }),
   yaml: z.object({ yaml: z.string().meta({ description: "Kubernetes Secret(s), multi-document YAML" }) }),
 };

@@ -1,0 +1,51 @@
+/**
+ * @module
+ * One pass over every value licensing keeps sealed under the master key —
+ * license-signing keys, secret license field values, the sealed license ids
+ * chart delivery renders pull secrets from — sealing under the ring's current
+ * version whatever is not yet (plain values from before 0016, values under an
+ * older master key). The server runs it once at start and as part of a
+ * master-key rotation; running it twice does nothing the second time.
+ */
+import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
+import type { KeyRing } from "../secrets/key-ring.ts";
+import { MasterKeyError } from "../secrets/master-key-error.ts";
+import { type SealCounts, sumSeals } from "../secrets/seal-counts.ts";
+import { needsSealing, openAtRest, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import type { LicenseSigner } from "./license-signer.ts";
+import { sealSecretFields } from "./secret-field-seal.ts";
+
+type Store = Pick<LicenseFieldsStore, "secretValues" | "replaceValue" | "sealedIds" | "replaceSealedId">;
+
+/** Re-seals the sealed license ids not under the current version (bound to the public handle, as written). */
+async function resealLicenseIds(store: Store, ring: KeyRing): Promise<SealCounts> {
+  const counts = { sealed: 0, changedMeanwhile: 0, failed: [] as { target: string; reason: string }[] };
+  let afterId = 0;
+  for (;;) {
+    const batch = await store.sealedIds(afterId, 100);
+    if (batch.length === 0) return counts;
+    for (const row of batch) {
+      afterId = row.id;
+      if (!needsSealing(ring, row.sealedId)) continue;
+      let next: string;
+      try {
+        next = sealAtRest(ring, openAtRest(ring, row.sealedId, row.publicId, `license ${row.publicId}`), row.publicId);
+      } catch (error) {
+        if (!(error instanceof MasterKeyError)) throw error;
+        counts.failed.push({ target: `license ${row.publicId}`, reason: error.message });
+        continue;
+      }
+      if (await store.replaceSealedId(row.id, row.sealedId, next)) counts.sealed += 1;
+      else counts.changedMeanwhile += 1;
+    }
+  }
+}
+
+/** Seals every licensing value not under `ring`'s current version; the summed counts. */
+export async function sealLicensingValues(store: Store, signer: LicenseSigner, ring: KeyRing): Promise<SealCounts> {
+  return sumSeals([
+    await signer.reseal(ring),
+    await sealSecretFields(store, ring),
+    await resealLicenseIds(store, ring),
+  ]);
+}

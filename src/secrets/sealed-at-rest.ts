@@ -1,0 +1,59 @@
+/**
+ * @module
+ * Values other than pull secrets that Wharf keeps sealed under the master key
+ * (license-signing keys, token-signing keys in a shared database, secret
+ * license fields): sealing, opening, and telling a value written before it
+ * was sealed. Such a legacy value is plain text marked by its writer's own
+ * form — a JSON object for keys (`{`), the `plain:` prefix migration 0016
+ * puts on secret field values — so a sealed value (`v<n>:…`) and a legacy one
+ * are never confused; readers accept both, and the next seal pass or
+ * master-key rotation seals what is still plain.
+ */
+import type { KeyRing } from "./key-ring.ts";
+import { MasterKeyError } from "./master-key-error.ts";
+import { decryptSecret, encryptSecret, keyVersionOf } from "./secret-cipher.ts";
+
+/** The prefix of a secret value written before values were sealed (migration 0016). */
+export const plainPrefix = "plain:";
+
+/** `plaintext` sealed under the ring's current key, bound to `associatedData`. */
+export function sealAtRest(ring: KeyRing, plaintext: string, associatedData: string): string {
+  return encryptSecret(ring, plaintext, associatedData);
+}
+
+/** True when `stored` is a sealed value (`v<n>:…`). */
+export function isSealed(stored: string): boolean {
+  return keyVersionOf(stored) !== undefined;
+}
+
+/**
+ * The plaintext of `stored`: opened when sealed, the text after `plain:` for a
+ * legacy value, and `stored` itself when `legacy(stored)` says it is plain in
+ * its writer's own form. Throws MasterKeyError (`malformed`, `unknown-version`,
+ * `authentication`) naming `label` when it cannot be opened.
+ */
+export function openAtRest(
+  ring: KeyRing | undefined,
+  stored: string,
+  associatedData: string,
+  label: string,
+  legacy: (stored: string) => boolean = () => false,
+): string {
+  if (stored.startsWith(plainPrefix)) return stored.slice(plainPrefix.length);
+  if (legacy(stored)) return stored;
+  if (!ring) throw new MasterKeyError("malformed", `${label}: the master key is not loaded`);
+  try {
+    return decryptSecret(ring, stored, associatedData);
+  } catch (error) {
+    if (!(error instanceof MasterKeyError)) throw error;
+    throw new MasterKeyError(error.reason, `${label}: ${error.message}`, { cause: error });
+  }
+}
+
+/** True when `stored` is not sealed under the ring's current version (plain, or an older key). */
+export function needsSealing(ring: KeyRing, stored: string): boolean {
+  return keyVersionOf(stored) !== ring.currentVersion;
+}
+
+/** A legacy key is a JSON object in plain text. */
+export const plainJson = (stored: string): boolean => stored.startsWith("{");
