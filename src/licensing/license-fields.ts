@@ -8,7 +8,7 @@
  * carry them (the customer receives both). Values of fields a license does
  * not set are absent.
  */
-import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import { recordChange } from "../accounts/management-access.ts";
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { LicenseRow } from "../metadata/licensing-metadata.ts";
@@ -73,13 +73,13 @@ export function createLicenseFields(store: LicenseFieldsStore, signer: LicenseSi
     /** Stores checked values (from {@link check}) for license row `id`. */
     store: (id: number, values: Readonly<Record<string, string>>) => store.setValues(id, values),
     /** The application's fields. */
-    async list(deps: ManagementDeps, caller: Caller, app: string): Promise<LicenseFieldDefinition[]> {
+    async list(deps: ManagedNamespaceDeps, caller: Caller, app: string): Promise<LicenseFieldDefinition[]> {
       await requireApplication(deps, caller, app);
       return [...(await definitions(app)).values()].map(({ name, type, choices }) => ({ name, type, choices }));
     },
     /** Defines a field; `conflict` when the name is taken (fields are not redefined: values depend on them). */
     async define(
-      deps: ManagementDeps,
+      deps: ManagedNamespaceDeps,
       caller: Caller,
       app: string,
       input: { name: string; type: string; choices?: readonly string[] | undefined },
@@ -93,7 +93,7 @@ export function createLicenseFields(store: LicenseFieldsStore, signer: LicenseSi
       return field;
     },
     /** Sets values on license row `row` (already checked as managed by the caller). */
-    async set(deps: ManagementDeps, caller: Caller, row: LicenseRow, values: Readonly<Record<string, unknown>>) {
+    async set(deps: ManagedNamespaceDeps, caller: Caller, row: LicenseRow, values: Readonly<Record<string, unknown>>) {
       const checked = await check(row.appSlug, values);
       await store.setValues(row.id, checked);
       recordChange(deps, caller, "license.set-field", `license:${row.publicId}`, { fields: Object.keys(checked) });
