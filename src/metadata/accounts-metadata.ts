@@ -119,7 +119,7 @@ export interface TeamStore {
   deleteTeam(teamId: number): Promise<void>;
   addTeamMember(teamId: number, userId: number): Promise<void>;
   removeTeamMember(teamId: number, userId: number): Promise<void>;
-  /** The teams of `orgId` that `userId` belongs to. */
+  /** The teams of `orgId` that `userId` belongs to, by name. */
   teamsOfUser(orgId: number, userId: number): Promise<TeamRow[]>;
 }
 

@@ -80,6 +80,18 @@ export function runTeamStoreConformance(name: string, create: RoleFixtureFactory
       assert.deepEqual(await store.teamsOfUser(beta, ann), [other]);
     });
 
+    test("a user's teams in an organization list by name", async ({ store, orgs, users }) => {
+      const [acme] = orgs as [number];
+      const [ann] = users as [number];
+      const teams = [];
+      for (const name of ["zeta", "alpha", "mid"]) teams.push(await store.createTeam(acme, name, "read"));
+      for (const team of teams) await store.addTeamMember(team.id, ann);
+      assert.deepEqual(
+        (await store.teamsOfUser(acme, ann)).map((t) => t.name),
+        ["alpha", "mid", "zeta"],
+      );
+    });
+
     test("deleting a team drops its members and grants, and nothing else", async ({ store, orgs, users }) => {
       const [acme] = orgs as [number];
       const [ann, bob] = users as [number, number];
