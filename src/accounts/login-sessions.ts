@@ -25,7 +25,7 @@ export function isLoginSession(token: TokenRow): boolean {
  * `keepTokenId` (the session the change was made with). Returns how many.
  */
 export async function revokeLoginSessions(
-  store: TokenStore,
+  store: Pick<TokenStore, "listTokens" | "revokeToken">,
   userId: number,
   now: number,
   keepTokenId?: number,

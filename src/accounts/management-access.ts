@@ -7,16 +7,27 @@
  * CI credential that leaks cannot create users, tokens or grants.
  */
 import { WharfError } from "../errors/wharf-error.ts";
-import type { AccountsMetadata, NamespaceRow, OrganizationRow } from "../metadata/accounts-metadata.ts";
+import type {
+  AccountsMetadata,
+  NamespaceRow,
+  NamespaceStore,
+  OrganizationRow,
+  OrganizationStore,
+} from "../metadata/accounts-metadata.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Principal } from "./access.ts";
 import type { AuditLog } from "./audit-log.ts";
 import type { Verification } from "./credential-verifier.ts";
 import type { PermissionResolver } from "./permission-resolver.ts";
 
-/** What every management service is built from. */
-export interface ManagementDeps {
-  readonly store: AccountsMetadata;
+/**
+ * What the management services are built from. `S` is the part of the
+ * accounts store a service uses: each service declares the smallest one
+ * (`Pick`s of the role stores) together with the other fields it reads;
+ * only the wiring holds the whole.
+ */
+export interface ManagementDeps<S = AccountsMetadata> {
+  readonly store: S;
   readonly resolver: PermissionResolver;
   readonly audit: AuditLog;
   /**
@@ -30,6 +41,19 @@ export interface ManagementDeps {
   /** Who may create organizations (`accounts.organizationCreation`); only admins when absent. */
   readonly organizationCreation?: "everyone" | "admins";
 }
+
+/** What {@link requireOrganization} reads. */
+export type OrganizationCheckDeps = Pick<ManagementDeps<Pick<OrganizationStore, "findOrganization">>, "store"> & {
+  readonly resolver: Pick<PermissionResolver, "organizationRole">;
+};
+
+/** What {@link requireNamespaceManager} reads. */
+export type NamespaceCheckDeps = Pick<ManagementDeps<Pick<NamespaceStore, "findNamespace">>, "store"> & {
+  readonly resolver: Pick<PermissionResolver, "organizationRole">;
+};
+
+/** What checking a namespace's manager and recording the change read (features managed per application). */
+export type ManagedNamespaceDeps = NamespaceCheckDeps & Pick<ManagementDeps, "audit">;
 
 /** The authenticated principal of a management request and the address it came from. */
 export interface Caller {
@@ -76,7 +100,7 @@ export function requireAdmin(caller: Caller, what: string): Manager {
  * Server administrators count as owners everywhere.
  */
 export async function requireOrganization(
-  deps: ManagementDeps,
+  deps: OrganizationCheckDeps,
   caller: Caller,
   name: string,
   needed: OrganizationRole,
@@ -99,7 +123,7 @@ export async function requireOrganization(
  * server administrators everywhere. NOT_FOUND when it does not exist.
  */
 export async function requireNamespaceManager(
-  deps: ManagementDeps,
+  deps: NamespaceCheckDeps,
   caller: Caller,
   name: string,
 ): Promise<NamespaceRow> {
@@ -121,7 +145,7 @@ export async function requireNamespaceManager(
 
 /** Records a change made by `caller` in the audit log (never pass a secret in `detail`). */
 export function recordChange(
-  deps: ManagementDeps,
+  deps: Pick<ManagementDeps, "audit">,
   caller: Caller,
   action: string,
   target: string,

@@ -5,7 +5,8 @@
  * organization's teams push to (`<host>/<slug>/<image>:<tag>`). Slugs share
  * one space with user and organization names, so they are unique server-wide.
  */
-import { type Caller, type ManagementDeps, recordChange, requireOrganization } from "./management-access.ts";
+import { type Caller, recordChange, requireOrganization } from "./management-access.ts";
+import type { ApplicationManagementDeps } from "./management-deps.ts";
 import { assertNamespaceFree, nameTaken, orConflict } from "./management-names.ts";
 
 /** An application as the API shows it. */
@@ -19,7 +20,7 @@ export interface ApplicationView {
 export type ApplicationManagement = ReturnType<typeof createApplicationManagement>;
 
 /** Creates the application management service. */
-export function createApplicationManagement(deps: ManagementDeps) {
+export function createApplicationManagement(deps: ApplicationManagementDeps) {
   const { store } = deps;
   return {
     /** Creates an application and its namespace. INVALID_REQUEST for a bad slug, CONFLICT when taken. */

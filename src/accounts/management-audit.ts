@@ -6,7 +6,8 @@
  * Recent events are flushed first, so a change shows up at once.
  */
 import { WharfError } from "../errors/wharf-error.ts";
-import { type Caller, type ManagementDeps, requireManager } from "./management-access.ts";
+import { type Caller, requireManager } from "./management-access.ts";
+import type { AuditReaderDeps } from "./management-deps.ts";
 import { parseSince } from "./management-duration.ts";
 
 /** Filters for {@link createAuditReader}'s `list`. */
@@ -32,7 +33,7 @@ export interface AuditView {
 export type AuditReader = ReturnType<typeof createAuditReader>;
 
 /** Creates the audit reader. */
-export function createAuditReader(deps: ManagementDeps) {
+export function createAuditReader(deps: AuditReaderDeps) {
   return {
     /** Events newest first. DENIED when a non-administrator asks for someone else's. */
     async list(caller: Caller, query: AuditQuery): Promise<AuditView[]> {

@@ -23,6 +23,7 @@ import {
   requireManager,
   requireNamespaceManager,
 } from "./management-access.ts";
+import type { ContentManagementDeps } from "./management-deps.ts";
 import { namespaceOf } from "./permission-resolver.ts";
 
 /** What browsing and removing repositories needs beyond the accounts services. */
@@ -73,7 +74,7 @@ function assertRepositoryName(name: string): void {
 export type ContentManagement = ReturnType<typeof createContentManagement>;
 
 /** Creates the repository browsing and removal service. */
-export function createContentManagement(deps: ContentDeps) {
+export function createContentManagement(deps: ContentManagementDeps) {
   const { contents, registry, removal, resolver } = deps;
 
   async function summaryOf(name: string): Promise<RepositorySummaryRow | undefined> {

@@ -20,7 +20,7 @@
  */
 import { WharfError } from "../errors/wharf-error.ts";
 import { type Caller, recordChange, requireAdmin, requireOrganization } from "./management-access.ts";
-import type { ContentDeps } from "./management-content.ts";
+import type { DeleteManagementDeps } from "./management-deps.ts";
 
 /** How a delete runs. */
 export interface DeleteOptions {
@@ -36,7 +36,7 @@ const maxNamed = 50;
 export type DeleteManagement = ReturnType<typeof createDeleteManagement>;
 
 /** Creates the delete services. */
-export function createDeleteManagement(deps: ContentDeps) {
+export function createDeleteManagement(deps: DeleteManagementDeps) {
   const { store, contents, registry, removal } = deps;
 
   async function repositoriesIn(namespaces: readonly string[]): Promise<string[]> {

@@ -8,13 +8,8 @@
  */
 import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow, UserRow } from "../metadata/accounts-metadata.ts";
-import {
-  type Caller,
-  type ManagementDeps,
-  recordChange,
-  requireManager,
-  requireOrganization,
-} from "./management-access.ts";
+import { type Caller, recordChange, requireManager, requireOrganization } from "./management-access.ts";
+import type { OrganizationManagementDeps } from "./management-deps.ts";
 import { assertNamespaceFree, nameTaken, orConflict } from "./management-names.ts";
 
 /** An organization in a list, with the caller's role in it. */
@@ -27,7 +22,7 @@ export interface OrganizationSummary {
 export type OrganizationManagement = ReturnType<typeof createOrganizationManagement>;
 
 /** Creates the organization management service. */
-export function createOrganizationManagement(deps: ManagementDeps) {
+export function createOrganizationManagement(deps: OrganizationManagementDeps) {
   const { store } = deps;
 
   async function userOrFail(name: string): Promise<UserRow> {

@@ -13,7 +13,8 @@ import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
 import { systemClock } from "../time/clock.ts";
 import { revokeLoginSessions } from "./login-sessions.ts";
-import { type Caller, type ManagementDeps, recordChange, requireAdmin, requireManager } from "./management-access.ts";
+import { type Caller, recordChange, requireAdmin, requireManager } from "./management-access.ts";
+import type { PasswordManagementDeps } from "./management-deps.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
 import { checkPasswordPolicy } from "./password-policy.ts";
 
@@ -28,7 +29,7 @@ export interface PasswordChanged {
 export type PasswordManagement = ReturnType<typeof createPasswordManagement>;
 
 /** Creates the password management service. */
-export function createPasswordManagement(deps: ManagementDeps) {
+export function createPasswordManagement(deps: PasswordManagementDeps) {
   const { store } = deps;
 
   async function apply(caller: Caller, user: UserRow, password: string, by: "self" | "admin", keep?: number) {

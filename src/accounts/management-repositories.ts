@@ -10,7 +10,8 @@
 import { WharfError } from "../errors/wharf-error.ts";
 import type { NamespaceRow } from "../metadata/accounts-metadata.ts";
 import { isValidRepositoryName } from "../reference/grammar.ts";
-import { type Caller, type ManagementDeps, recordChange, requireNamespaceManager } from "./management-access.ts";
+import { type Caller, recordChange, requireNamespaceManager } from "./management-access.ts";
+import type { RepositoryManagementDeps } from "./management-deps.ts";
 import { namespaceOf } from "./permission-resolver.ts";
 import type { Role } from "./roles.ts";
 
@@ -26,7 +27,7 @@ export type Grantee =
 export type RepositoryManagement = ReturnType<typeof createRepositoryManagement>;
 
 /** Creates the repository management service. */
-export function createRepositoryManagement(deps: ManagementDeps) {
+export function createRepositoryManagement(deps: RepositoryManagementDeps) {
   const { store } = deps;
 
   async function manageRepository(caller: Caller, repository: string): Promise<NamespaceRow> {

@@ -10,7 +10,8 @@
 import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow, RobotRow } from "../metadata/accounts-metadata.ts";
 import { assertAccountName } from "./account-names.ts";
-import { type Caller, type ManagementDeps, recordChange, requireOrganization } from "./management-access.ts";
+import { type Caller, recordChange, requireOrganization } from "./management-access.ts";
+import type { RobotManagementDeps } from "./management-deps.ts";
 import { orConflict } from "./management-names.ts";
 import { namespaceOf } from "./permission-resolver.ts";
 import { formatScope, parseScopePattern } from "./scope-pattern.ts";
@@ -43,7 +44,7 @@ function view(row: RobotRow): RobotView {
 export type RobotManagement = ReturnType<typeof createRobotManagement>;
 
 /** Creates the robot management service. */
-export function createRobotManagement(deps: ManagementDeps) {
+export function createRobotManagement(deps: RobotManagementDeps) {
   const { store } = deps;
 
   /** Parses scopes and refuses any that reach outside the organization's namespaces. */

@@ -9,7 +9,8 @@
 import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow, TeamRow } from "../metadata/accounts-metadata.ts";
 import { assertAccountName } from "./account-names.ts";
-import { type Caller, type ManagementDeps, recordChange, requireOrganization } from "./management-access.ts";
+import { type Caller, recordChange, requireOrganization } from "./management-access.ts";
+import type { TeamManagementDeps } from "./management-deps.ts";
 import { orConflict } from "./management-names.ts";
 import type { Role } from "./roles.ts";
 
@@ -24,7 +25,7 @@ export interface TeamView {
 export type TeamManagement = ReturnType<typeof createTeamManagement>;
 
 /** Creates the team management service. */
-export function createTeamManagement(deps: ManagementDeps) {
+export function createTeamManagement(deps: TeamManagementDeps) {
   const { store } = deps;
 
   async function teamOrFail(org: OrganizationRow, name: string): Promise<TeamRow> {

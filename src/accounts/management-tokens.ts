@@ -10,7 +10,8 @@
 import { WharfError } from "../errors/wharf-error.ts";
 import type { TokenRow } from "../metadata/accounts-metadata.ts";
 import { systemClock } from "../time/clock.ts";
-import { type Caller, type ManagementDeps, recordChange, requireManager } from "./management-access.ts";
+import { type Caller, recordChange, requireManager } from "./management-access.ts";
+import type { TokenManagementDeps } from "./management-deps.ts";
 import { parseDuration } from "./management-duration.ts";
 import { formatScope, parseScopePattern } from "./scope-pattern.ts";
 import { hashSecret, newSecret } from "./secret-token.ts";
@@ -73,7 +74,7 @@ function loginTokenName(now: number): string {
 export type TokenManagement = ReturnType<typeof createTokenManagement>;
 
 /** Creates the token management service. */
-export function createTokenManagement(deps: ManagementDeps) {
+export function createTokenManagement(deps: TokenManagementDeps) {
   const { store } = deps;
   const clockNow = () => (deps.clock ?? systemClock).now();
 

@@ -13,7 +13,8 @@ import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
 import { systemClock } from "../time/clock.ts";
 import { revokeLoginSessions } from "./login-sessions.ts";
-import { type Caller, type ManagementDeps, recordChange, requireAdmin, requireManager } from "./management-access.ts";
+import { type Caller, recordChange, requireAdmin, requireManager } from "./management-access.ts";
+import type { UserManagementDeps } from "./management-deps.ts";
 import { assertNamespaceFree, nameTaken, orConflict } from "./management-names.ts";
 import { hashPassword } from "./password-hash.ts";
 import { checkPasswordPolicy } from "./password-policy.ts";
@@ -42,7 +43,7 @@ function view(user: UserRow): UserView {
 export type UserManagement = ReturnType<typeof createUserManagement>;
 
 /** Creates the user management service. */
-export function createUserManagement(deps: ManagementDeps) {
+export function createUserManagement(deps: UserManagementDeps) {
   const { store } = deps;
 
   async function findOrFail(name: string): Promise<UserRow> {

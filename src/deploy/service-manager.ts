@@ -13,7 +13,7 @@ import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { ServiceRow } from "../metadata/secrets-metadata.ts";
 import { recordAudit, requireOrganizationAccess } from "../secrets/organization-access.ts";
-import type { SecretServiceDeps } from "../secrets/secret-service-deps.ts";
+import type { DeployStore, SecretServiceDeps } from "../secrets/secret-service-deps.ts";
 import type { SecretStoreService } from "../secrets/secret-store-service.ts";
 import { renderService } from "./render-service.ts";
 import { parseServiceDefinition, type ServiceDefinition, type ServiceInput } from "./service-definition.ts";
@@ -36,7 +36,7 @@ export interface RenderStoredServiceOptions {
 }
 
 /** The dependencies: the secrets deps, and the secret service that renders pull secrets. */
-export interface ServiceManagerDeps extends SecretServiceDeps {
+export interface ServiceManagerDeps extends SecretServiceDeps<DeployStore> {
   readonly secrets: Pick<SecretStoreService, "render">;
 }
 

@@ -7,7 +7,7 @@
  * and no other tag is pulled by name. A repository with no promotions is
  * not gated: every license entitled to it sees every tag, as before.
  */
-import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import { recordChange } from "../accounts/management-access.ts";
 import type { ChartChannelTagRow, createChartChannelStore } from "../metadata/kysely-license-fields-store.ts";
 import { requireApplication } from "./licensing-access.ts";
@@ -69,12 +69,17 @@ export function createChartChannels(store: Store, clock: () => number) {
       return new Set(rows.filter((r) => r.channel === channel).map((r) => r.tag));
     },
     /** The application's promotions. */
-    async list(deps: ManagementDeps, caller: Caller, app: string): Promise<ChartPromotion[]> {
+    async list(deps: ManagedNamespaceDeps, caller: Caller, app: string): Promise<ChartPromotion[]> {
       await requireApplication(deps, caller, app);
       return (await store.list(app)).map((row) => view(app, row));
     },
     /** Promotes a tag to a channel (again: no change). */
-    async promote(deps: ManagementDeps, caller: Caller, app: string, input: PromotionInput): Promise<ChartPromotion> {
+    async promote(
+      deps: ManagedNamespaceDeps,
+      caller: Caller,
+      app: string,
+      input: PromotionInput,
+    ): Promise<ChartPromotion> {
       await requireApplication(deps, caller, app);
       const { chart, channel, tag } = checked(input);
       const row = { repository: `${app}/${chart}`, channel, tag, promotedAt: clock() };
@@ -83,7 +88,7 @@ export function createChartChannels(store: Store, clock: () => number) {
       return view(app, row);
     },
     /** Removes a promotion; `not-found` when there is none. */
-    async demote(deps: ManagementDeps, caller: Caller, app: string, input: PromotionInput): Promise<void> {
+    async demote(deps: ManagedNamespaceDeps, caller: Caller, app: string, input: PromotionInput): Promise<void> {
       await requireApplication(deps, caller, app);
       const { chart, channel, tag } = checked(input);
       if (!(await store.demote(`${app}/${chart}`, channel, tag))) {

@@ -8,7 +8,7 @@
  * license management services.
  */
 import type { Kysely } from "kysely";
-import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { Database } from "../metadata/database-schema.ts";
 import { createChartChannelStore, createLicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
@@ -70,7 +70,7 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */
-    services(accounts: ManagementDeps) {
+    services(accounts: ManagedNamespaceDeps) {
       const deps = { ...accounts, licensing: store, now: clock };
       const customers = createCustomerService(deps);
       const licenses = createLicenseService({

@@ -5,7 +5,7 @@
  * `license:<customer>`) and an optional contact e-mail. Deleting a customer
  * deletes its licenses, which stop working at once.
  */
-import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import { recordChange } from "../accounts/management-access.ts";
 import type { CustomerRow, LicensingMetadata } from "../metadata/licensing-metadata.ts";
 import { type LicenseView, licenseView, requireApplication } from "./licensing-access.ts";
@@ -22,7 +22,7 @@ export interface CustomerView {
 }
 
 /** What the customer service needs. */
-export interface LicensingServiceDeps extends ManagementDeps {
+export interface LicensingServiceDeps extends ManagedNamespaceDeps {
   readonly licensing: LicensingMetadata;
   /** The time licenses and customers are stamped with (milliseconds). */
   readonly now: () => number;

@@ -9,7 +9,7 @@
  * master key (secret-field-seal.ts). Values of fields a license does not set
  * are absent.
  */
-import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import { recordChange, requireAdmin } from "../accounts/management-access.ts";
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { LicenseRow } from "../metadata/licensing-metadata.ts";
@@ -93,13 +93,13 @@ export function createLicenseFields(
     valuesOf,
     persist,
     /** The application's fields. */
-    async list(deps: ManagementDeps, caller: Caller, app: string): Promise<LicenseFieldDefinition[]> {
+    async list(deps: ManagedNamespaceDeps, caller: Caller, app: string): Promise<LicenseFieldDefinition[]> {
       await requireApplication(deps, caller, app);
       return [...(await definitions(app)).values()].map(({ name, type, choices }) => ({ name, type, choices }));
     },
     /** Defines a field; `conflict` when the name is taken (fields are not redefined: values depend on them). */
     async define(
-      deps: ManagementDeps,
+      deps: ManagedNamespaceDeps,
       caller: Caller,
       app: string,
       input: { name: string; type: string; choices?: readonly string[] | undefined },
@@ -113,7 +113,7 @@ export function createLicenseFields(
       return field;
     },
     /** Sets values on license row `row` (already checked as managed by the caller). */
-    async set(deps: ManagementDeps, caller: Caller, row: LicenseRow, values: Readonly<Record<string, unknown>>) {
+    async set(deps: ManagedNamespaceDeps, caller: Caller, row: LicenseRow, values: Readonly<Record<string, unknown>>) {
       const checked = await check(row.appSlug, values);
       await persist(row, checked);
       recordChange(deps, caller, "license.set-field", `license:${row.publicId}`, { fields: Object.keys(checked) });
@@ -137,7 +137,7 @@ export function createLicenseFields(
     /** Every public key (a JWK Set): documents signed before a rotation verify with theirs. */
     publicKeys: () => signer.publicJwks(),
     /** Adds a license-signing key (server administrators only); its public half. */
-    async rotateKey(deps: ManagementDeps, caller: Caller) {
+    async rotateKey(deps: ManagedNamespaceDeps, caller: Caller) {
       requireAdmin(caller, "rotate the license-signing key");
       const key = await signer.rotate();
       recordChange(deps, caller, "license.key.rotate", "license-signing-keys", { kid: key.kid });

@@ -7,7 +7,7 @@
  * vendor's commercial records. Also the views the API shows — never a
  * license id, only the public handle.
  */
-import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, NamespaceCheckDeps } from "../accounts/management-access.ts";
 import { requireNamespaceManager } from "../accounts/management-access.ts";
 import type { LicenseRow } from "../metadata/licensing-metadata.ts";
 import { licenseActive } from "./license-authority.ts";
@@ -50,7 +50,7 @@ export function licenseView(row: LicenseRow, now: number): LicenseView {
  * `not-found` when `slug` is not an application; the accounts' WharfError
  * (DENIED, UNAUTHORIZED) when the caller may not manage it.
  */
-export async function requireApplication(deps: ManagementDeps, caller: Caller, slug: string): Promise<void> {
+export async function requireApplication(deps: NamespaceCheckDeps, caller: Caller, slug: string): Promise<void> {
   const namespace = await deps.store.findNamespace(slug);
   if (namespace?.kind !== "application") {
     throw new LicensingError("not-found", `application ${JSON.stringify(slug.slice(0, 100))} does not exist`);

@@ -12,10 +12,18 @@
 export interface AccountRemoval {
   /** The user with their API tokens, memberships, team memberships, grants and personal namespace. */
   deleteUser(userId: number): Promise<void>;
-  /** The organization with its members, teams, grants to its teams, robots, namespaces, pull secrets and services. */
+  /**
+   * The organization with its members, teams, grants to its teams, robots,
+   * namespaces (applications with their customers, licenses and license
+   * field definitions), pull secrets and services.
+   */
   deleteOrganization(orgId: number): Promise<void>;
-  /** One namespace (an application's). */
+  /** One namespace (an application's), with its customers, licenses and license field definitions. */
   deleteNamespace(name: string): Promise<void>;
-  /** Visibility settings and grants of `repository`, or with `namespace: true` of every repository under it. */
+  /**
+   * Visibility settings, grants and chart channel promotions of `name` (scope
+   * `repository`), or of `name` and every repository under `name/` (scope
+   * `namespace`), so a repository pushed again later starts without them.
+   */
   forgetRepositories(name: string, scope: "repository" | "namespace"): Promise<void>;
 }

@@ -104,6 +104,7 @@ export interface OrganizationStore {
   /** `owner`, `member` or undefined for a non-member. */
   membership(orgId: number, userId: number): Promise<"owner" | "member" | undefined>;
   setMembership(orgId: number, userId: number, owner: boolean): Promise<void>;
+  /** Removes the member and, in the same transaction, from every team of the organization; a non-member is a no-op. */
   removeMember(orgId: number, userId: number): Promise<void>;
   listMembers(orgId: number): Promise<{ name: string; owner: boolean }[]>;
 }
@@ -114,10 +115,11 @@ export interface TeamStore {
   findTeam(orgId: number, name: string): Promise<TeamRow | undefined>;
   listTeams(orgId: number): Promise<(TeamRow & { members: string[] })[]>;
   setTeamRole(teamId: number, role: Role): Promise<void>;
+  /** Deletes the team with its memberships and its repository grants. */
   deleteTeam(teamId: number): Promise<void>;
   addTeamMember(teamId: number, userId: number): Promise<void>;
   removeTeamMember(teamId: number, userId: number): Promise<void>;
-  /** The teams of `orgId` that `userId` belongs to. */
+  /** The teams of `orgId` that `userId` belongs to, by name. */
   teamsOfUser(orgId: number, userId: number): Promise<TeamRow[]>;
 }
 
@@ -131,6 +133,7 @@ export interface NamespaceStore {
   repositoryPublic(repository: string): Promise<boolean | undefined>;
   setRepositoryPublic(repository: string, open: boolean): Promise<void>;
   grantsFor(repository: string): Promise<GrantRow[]>;
+  /** Grants `grant.role` to its team or user on its repository, replacing their earlier grant there (one row each, also under concurrency). */
   setGrant(grant: GrantRow): Promise<void>;
   removeGrant(repository: string, teamId: number | null, userId: number | null): Promise<void>;
 }

@@ -119,6 +119,9 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
     },
     async setGrant(grant) {
       await db.transaction().execute(async (trx) => {
+        // NULLs never collide in the unique index, so without this lock two
+        // concurrent settings on PostgreSQL both delete nothing and both insert.
+        await lockKeys(trx, [`grant ${grant.repository} ${grant.teamId ?? "-"} ${grant.userId ?? "-"}`]);
         await removeGrantIn(trx, grant.repository, grant.teamId, grant.userId);
         await trx
           .insertInto("repository_grants")

@@ -31,16 +31,22 @@ export function createAccountRemoval(db: Kysely<Database>): AccountRemoval {
         await trx.deleteFrom("team_members").where("team_id", "in", teams).execute();
         await trx.deleteFrom("teams").where("org_id", "=", orgId).execute();
         await trx.deleteFrom("organization_members").where("org_id", "=", orgId).execute();
+        const namespaces = trx.selectFrom("namespaces").select("name").where("org_id", "=", orgId);
+        await trx.deleteFrom("license_field_definitions").where("app_slug", "in", namespaces).execute();
         await trx.deleteFrom("namespaces").where("org_id", "=", orgId).execute();
         await trx.deleteFrom("organizations").where("id", "=", orgId).execute();
       });
     },
     async deleteNamespace(name) {
-      await db.deleteFrom("namespaces").where("name", "=", name).execute();
+      await db.transaction().execute(async (trx) => {
+        // Keyed by slug without a foreign key: a later application of the same slug must not inherit them.
+        await trx.deleteFrom("license_field_definitions").where("app_slug", "=", name).execute();
+        await trx.deleteFrom("namespaces").where("name", "=", name).execute();
+      });
     },
     async forgetRepositories(name, scope) {
       await db.transaction().execute(async (trx) => {
-        for (const table of ["repository_settings", "repository_grants"] as const) {
+        for (const table of ["repository_settings", "repository_grants", "chart_channel_tags"] as const) {
           const column = table === "repository_settings" ? "name" : "repository";
           let query = trx.deleteFrom(table).where(column, "=", name);
           if (scope === "namespace") {

@@ -202,6 +202,7 @@ export function createPeopleStore(db: Kysely<Database>): PeopleStore {
         .selectAll("t")
         .where("t.org_id", "=", orgId)
         .where("tm.user_id", "=", userId)
+        .orderBy("t.name")
         .execute();
       return rows.map(toTeam);
     },

@@ -7,7 +7,7 @@
  * them only when a bundle is built.
  */
 import type { Kysely } from "kysely";
-import type { ManagementDeps } from "../accounts/management-access.ts";
+import type { ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import type { UpstreamDirectory } from "../external/upstream-registry.ts";
 import type { Database } from "../metadata/database-schema.ts";
 import { createReleaseStore } from "../metadata/kysely-release-store.ts";
@@ -21,7 +21,7 @@ import { createReleaseService } from "./release-service.ts";
 
 /** Options of {@link createReleases}. */
 export interface ReleasesOptions {
-  readonly accounts: ManagementDeps;
+  readonly accounts: ManagedNamespaceDeps;
   readonly directory: UpstreamDirectory;
   readonly ownManifest: (repository: string, reference: string) => Promise<StoredManifest | undefined>;
   /** Registry clients with the server's outbound guard. */

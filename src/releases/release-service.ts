@@ -8,7 +8,7 @@
  * resolves every tag to a digest before the row is written, so a release
  * never changes afterwards. Creations and bundle requests are audited.
  */
-import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
+import type { Caller, ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import { recordChange, requireNamespaceManager } from "../accounts/management-access.ts";
 import type { ReleaseRow, ReleaseStore } from "../metadata/releases-metadata.ts";
 import type { BundleCache, CachedBundle } from "./bundle-cache.ts";
@@ -18,7 +18,7 @@ import { type ResolveDeps, resolveImages } from "./resolve-images.ts";
 
 /** What the service needs. */
 export interface ReleaseServiceDeps extends ResolveDeps {
-  readonly accounts: ManagementDeps;
+  readonly accounts: ManagedNamespaceDeps;
   readonly store: ReleaseStore;
   /** The channel of license row `id` (null: every channel); undefined when the license is gone. */
   readonly licenseChannel: (id: number) => Promise<string | null | undefined>;

@@ -15,7 +15,7 @@ import { type ImportedCredential, importDockerConfig } from "./docker-config-imp
 import { recordAudit, requireOrganizationAccess } from "./organization-access.ts";
 import { registryFields } from "./secret-registry.ts";
 import { insertSecret, secretLabel } from "./secret-rows.ts";
-import type { SecretServiceDeps } from "./secret-service-deps.ts";
+import type { PullSecretStore, SecretServiceDeps } from "./secret-service-deps.ts";
 import type { SecretView } from "./secret-view.ts";
 import { toSecretView } from "./secret-view.ts";
 import { suggestSecretName } from "./suggest-secret-name.ts";
@@ -27,7 +27,9 @@ export interface SecretImportResult {
 }
 
 /** The import operation. */
-export function createSecretImport(deps: SecretServiceDeps) {
+export function createSecretImport(
+  deps: SecretServiceDeps<Pick<PullSecretStore, "findSecret" | "createSecret" | "listSecrets">>,
+) {
   async function importOne(caller: Caller, org: OrganizationRow, found: ImportedCredential, name: string) {
     const fields = {
       ...registryFields(found.registry, found.insecure),

@@ -16,7 +16,7 @@ import type { KeyRing } from "./key-ring.ts";
 import { MasterKeyError } from "./master-key-error.ts";
 import { rotateInPages } from "./rotate-in-pages.ts";
 import { reencrypt } from "./secret-cipher.ts";
-import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
+import { currentRing, type PullSecretStore, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { secretAssociatedData } from "./secret-vault.ts";
 
 /** What a rotation did. */
@@ -32,7 +32,7 @@ export interface RotationReport {
 
 /** Re-encrypts one row; what happened, or why it could not be opened. */
 async function rotateRow(
-  deps: Pick<SecretServiceDeps, "store">,
+  deps: Pick<SecretServiceDeps<Pick<PullSecretStore, "replaceCiphertext">>, "store">,
   ring: KeyRing,
   row: DockerSecretRow,
 ): Promise<"reencrypted" | "changed" | { reason: string }> {
@@ -48,7 +48,9 @@ async function rotateRow(
 }
 
 /** The rotation operation. */
-export function createSecretRotation(deps: SecretServiceDeps) {
+export function createSecretRotation(
+  deps: SecretServiceDeps<Pick<PullSecretStore, "staleSecrets" | "replaceCiphertext">>,
+) {
   return {
     /**
      * Re-encrypts every secret not under the current key version (the ring

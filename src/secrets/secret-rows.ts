@@ -9,7 +9,7 @@ import { orConflict } from "../accounts/management-names.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { DockerSecretFields, DockerSecretRow } from "../metadata/secrets-metadata.ts";
-import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
+import { currentRing, type PullSecretStore, type SecretLookup, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { sealSecretValue } from "./secret-vault.ts";
 
 /** `org/name`, as messages and audit targets name a secret. */
@@ -19,7 +19,7 @@ export function secretLabel(org: OrganizationRow, name: string): string {
 
 /** The secret `name` of `org`; WharfError NOT_FOUND when there is none. */
 export async function requireSecret(
-  deps: Pick<SecretServiceDeps, "store">,
+  deps: Pick<SecretServiceDeps<SecretLookup>, "store">,
   org: OrganizationRow,
   name: string,
 ): Promise<DockerSecretRow> {
@@ -47,7 +47,7 @@ export function secretNameTaken(org: OrganizationRow, name: string): WharfError 
  * Inputs must be validated already. Throws CONFLICT when the name is taken.
  */
 export async function insertSecret(
-  deps: Pick<SecretServiceDeps, "store" | "keyRing">,
+  deps: Pick<SecretServiceDeps<Pick<PullSecretStore, "findSecret" | "createSecret">>, "store" | "keyRing">,
   org: OrganizationRow,
   name: string,
   fields: DockerSecretFields,

@@ -21,7 +21,7 @@ import { requireOrganizationAccess } from "./organization-access.ts";
 import { createSecretImport } from "./secret-import.ts";
 import { createSecretRotation } from "./secret-rotation.ts";
 import { requireSecret } from "./secret-rows.ts";
-import type { SecretServiceDeps } from "./secret-service-deps.ts";
+import type { PullSecretStore, SecretServiceDeps } from "./secret-service-deps.ts";
 import { createSecretUse } from "./secret-use.ts";
 import { type SecretView, toSecretView } from "./secret-view.ts";
 import { createSecretWrites } from "./secret-writes.ts";
@@ -41,7 +41,7 @@ export type SecretStoreService = ReturnType<typeof createSecretStoreService>;
  * - `check(caller, org, name, image, { allPlatforms })`: owners and admins; a SecretCheckResult.
  * - `rotateAll(caller?)`: re-encrypt under the current key; server admin or operator.
  */
-export function createSecretStoreService(deps: SecretServiceDeps) {
+export function createSecretStoreService(deps: SecretServiceDeps<PullSecretStore>) {
   return {
     /** The organization's secrets by name, without passwords. Any member. */
     async list(caller: Caller, orgName: string): Promise<SecretView[]> {

@@ -19,7 +19,7 @@ import { renderDockerConfigJson } from "./render-docker-config.ts";
 import { renderKubernetesSecret } from "./render-kubernetes-secret.ts";
 import { storedLocation } from "./secret-registry.ts";
 import { requireSecret, secretLabel } from "./secret-rows.ts";
-import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
+import { currentRing, type SecretLookup, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { credentialOf, openSecretValue } from "./secret-vault.ts";
 
 /** How to render. */
@@ -39,7 +39,7 @@ export interface RenderedSecret {
 }
 
 /** The secret-opening operations. */
-export function createSecretUse(deps: SecretServiceDeps) {
+export function createSecretUse(deps: SecretServiceDeps<SecretLookup>) {
   /** The credential of `row`; reloads the ring once when the row names a key version it lacks. */
   async function open(org: OrganizationRow, row: DockerSecretRow): Promise<RegistryCredential> {
     const attempt = () => credentialOf(row, openSecretValue(currentRing(deps), row, secretLabel(org, row.name)));

@@ -22,7 +22,7 @@ import {
 import { validateSecretName } from "./secret-name.ts";
 import { registryFields, resolveSecretRegistry } from "./secret-registry.ts";
 import { insertSecret, requireSecret, secretLabel, secretNameTaken } from "./secret-rows.ts";
-import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
+import { currentRing, type PullSecretStore, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { sealSecretValue } from "./secret-vault.ts";
 import { type SecretView, toSecretView } from "./secret-view.ts";
 
@@ -59,7 +59,14 @@ function planUpdate(row: DockerSecretRow, changes: UpdateSecretInput) {
 }
 
 /** The secret-changing operations. */
-export function createSecretWrites(deps: SecretServiceDeps) {
+export function createSecretWrites(
+  deps: SecretServiceDeps<
+    Pick<
+      PullSecretStore,
+      "findSecret" | "createSecret" | "updateSecret" | "renameSecret" | "deleteSecret" | "servicesUsingSecret"
+    >
+  >,
+) {
   return {
     /** Creates a secret; CONFLICT when the name is taken. Audited as `secret.create`. */
     async create(caller: Caller, orgName: string, input: CreateSecretInput): Promise<SecretView> {

@@ -67,6 +67,9 @@ export interface RouteSpec<S extends string, B extends z.ZodType, Q extends z.Zo
 /** The body limit of a route that does not set one: ample for names, grants and passwords. */
 export const defaultMaxBodyBytes = 64 * 1024;
 
+/** The body bound of routes that carry a document (a Docker config.json, a service's env and command). */
+export const documentBodyBytes = 1024 * 1024;
+
 /** Compiles a path template into a pattern over the raw path and its parameter names. */
 function compile(path: string): { pattern: RegExp; paramNames: string[] } {
   const paramNames: string[] = [];

@@ -32,13 +32,9 @@ import { writeJson } from "../write-error.ts";
 import { authenticateApiRequest } from "./api-authenticate.ts";
 import { openApiDocument } from "./api-openapi.ts";
 import { type ApiRoute, route } from "./api-route.ts";
-import { apiRoutes, type DeployServices } from "./api-routes.ts";
+import { apiRoutes } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
-import { externalRegistryRoutes } from "./external-registry-routes.ts";
-import { gcRoutes } from "./gc-routes.ts";
-import { licensingRoutes } from "./licensing-routes.ts";
-import { quotaRoutes } from "./quota-routes.ts";
-import { releaseRoutes } from "./release-routes.ts";
+import type { DeployServices } from "./deploy-services.ts";
 
 /** What the API needs. */
 export interface ApiHandlerDeps {
@@ -126,12 +122,7 @@ async function masterKeyUnavailable<T>(log: ApiHandlerDeps["log"], handle: () =>
 
 /** Creates the `/api/v1` mount handler. */
 export function createApiHandler(deps: ApiHandlerDeps) {
-  const routes: ApiRoute[] = apiRoutes(deps.management, deps.deploy);
-  if (deps.external !== undefined) routes.push(...externalRegistryRoutes(deps.external));
-  if (deps.licensing) routes.push(...licensingRoutes(deps.licensing));
-  if (deps.releases) routes.push(...releaseRoutes(deps.releases));
-  if (deps.gc) routes.push(...gcRoutes(deps.gc));
-  if (deps.quotas) routes.push(...quotaRoutes(deps.quotas));
+  const routes: ApiRoute[] = apiRoutes(deps);
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {
