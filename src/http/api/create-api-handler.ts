@@ -36,6 +36,7 @@ import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
 import { gcRoutes } from "./gc-routes.ts";
+import { licenseSelfRoutes } from "./license-self-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
 import { quotaRoutes } from "./quota-routes.ts";
 import { releaseRoutes } from "./release-routes.ts";
@@ -132,6 +133,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   if (deps.releases) routes.push(...releaseRoutes(deps.releases));
   if (deps.gc) routes.push(...gcRoutes(deps.gc));
   if (deps.quotas) routes.push(...quotaRoutes(deps.quotas));
+  if (deps.licensing) routes.push(...licenseSelfRoutes);
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {
