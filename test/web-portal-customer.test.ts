@@ -163,6 +163,7 @@ describe("web portal: tokens, robots, services, audit, customer view, axe", {
     await row.getByText("docker.io/spaceuptech/basic-service:latest").waitFor();
     await row.getByRole("cell", { name: "8080/TCP, 53/UDP" }).waitFor();
     await row.getByRole("button", { name: "Render YAML of basic" }).click();
+    await page.getByRole("button", { name: "Copy the YAML of basic" }).waitFor();
     const yaml = (await page.getByRole("region", { name: "Kubernetes YAML of basic" }).textContent()) ?? "";
     assert.match(yaml, /kind: Deployment/);
     assert.match(yaml, /replicas: 3/);
@@ -170,7 +171,6 @@ describe("web portal: tokens, robots, services, audit, customer view, axe", {
     assert.match(yaml, /imagePullSecrets:/);
     assert.match(yaml, /MODE/);
     assert.doesNotMatch(yaml, /hub-password-1/, "the Secret is base64, never the password in clear");
-    await row.getByRole("button", { name: "Copy the YAML of basic" }).waitFor();
     await shot(page, "services");
   });
 

@@ -46,30 +46,16 @@ function envOf(text: string): Record<string, string> {
   return env;
 }
 
+/** The rendered YAML of service `name` (Secret, Deployment, Service), to copy. */
 function Rendered(props: { org: string; name: string }) {
-  const [yaml, setYaml] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const render = async () => {
-    setError(undefined);
-    try {
-      const path = `/orgs/${seg(props.org)}/services/${seg(props.name)}/render`;
-      setYaml((await api<{ yaml: string }>("GET", path)).yaml);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const path = `/orgs/${seg(props.org)}/services/${seg(props.name)}/render`;
+  const rendered = useLoad(() => api<{ yaml: string }>("GET", path), [path]);
   return (
-    <>
-      <button type="button" onClick={() => void render()} aria-expanded={yaml !== undefined}>
-        Render YAML of {props.name}
-      </button>
-      <ErrorBanner error={error} />
-      {yaml !== undefined && (
-        <section aria-label={`Kubernetes YAML of ${props.name}`}>
-          <CopyBlock text={yaml} label={`Copy the YAML of ${props.name}`} />
-        </section>
-      )}
-    </>
+    <section aria-label={`Kubernetes YAML of ${props.name}`}>
+      <h2>Kubernetes YAML of {props.name}</h2>
+      <ErrorBanner error={rendered.error} />
+      {rendered.value && <CopyBlock text={rendered.value.yaml} label={`Copy the YAML of ${props.name}`} />}
+    </section>
   );
 }
 
@@ -82,6 +68,7 @@ export function ServicesPage(props: { org: string }) {
     [props.org],
   );
   const [form, setForm] = useState(empty);
+  const [shown, setShown] = useState<string>();
   const [error, setError] = useState<unknown>();
   const field = (key: keyof typeof empty) => ({
     name: key,
@@ -110,6 +97,7 @@ export function ServicesPage(props: { org: string }) {
     setError(undefined);
     try {
       await api("DELETE", `${base}/${seg(name)}`);
+      if (shown === name) setShown(undefined);
       services.reload();
     } catch (e) {
       setError(e);
@@ -181,7 +169,9 @@ export function ServicesPage(props: { org: string }) {
               <td>{Object.keys(s.env).join(", ")}</td>
               <td>{s.replicas}</td>
               <td>
-                <Rendered org={props.org} name={s.name} />
+                <button type="button" onClick={() => setShown(s.name)} aria-pressed={shown === s.name}>
+                  Render YAML of {s.name}
+                </button>{" "}
                 <button type="button" onClick={() => void remove(s.name)}>
                   Delete {s.name}
                 </button>
@@ -190,6 +180,7 @@ export function ServicesPage(props: { org: string }) {
           ))}
         </tbody>
       </table>
+      {shown && <Rendered key={shown} org={props.org} name={shown} />}
     </section>
   );
 }
