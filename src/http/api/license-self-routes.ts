@@ -54,6 +54,7 @@ export const licenseSelfRoutes: readonly ApiRoute[] = [
     summary:
       "A license holder's own license: what it may pull, releases and bundles, the pull Secret and kubectl/helm lines (licenses only)",
     query: selfQuery,
+    licenses: true,
     handle: async () => {
       throw new WharfError("UNAVAILABLE", "the license view is not wired on this server");
     },
