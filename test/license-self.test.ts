@@ -202,6 +202,9 @@ describe("license self API", () => {
       assert.equal(refused.status, 403, `${method} ${path}`);
       await refused.arrayBuffer();
     }
+    const signOut = await withCookie("DELETE", "/session");
+    assert.equal(signOut.status, 204);
+    assert.match(signOut.headers.getSetCookie().join("\n"), /wharf_session=;.*Max-Age=0/);
     await api.expect(200, "POST", `/apps/shop/licenses/${handle}/revoke`, { as: admin });
     const afterRevoke = await withCookie("GET", "/session");
     assert.equal(afterRevoke.status, 401);

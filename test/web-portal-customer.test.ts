@@ -97,6 +97,7 @@ describe("web portal: tokens, robots, services, audit, customer view, axe", {
   test("API tokens: the token is shown once with a copy button, works, and is refused once revoked", async () => {
     await page.getByRole("link", { name: "API tokens" }).click();
     await page.getByRole("heading", { name: "API tokens", level: 1 }).waitFor();
+    await page.getByText("(this session: revoking it signs you out)").waitFor();
     await page.getByLabel("Token name").fill("ci");
     await page.getByLabel("Token scopes (comma-separated)").fill("api, acme/*:pull");
     await page.getByRole("button", { name: "Create token" }).click();

@@ -56,6 +56,8 @@ export interface SelfRepository {
 
 const maxRepositories = 200;
 const maxTags = 10;
+/** Tags read per repository to find the newest (tag details are read by name, not by time). */
+const maxTagsRead = 200;
 const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
 
 function isChart(content: Uint8Array): boolean {
@@ -75,7 +77,9 @@ export function createLicenseSelf(deps: LicenseSelfDeps) {
     const found: SelfRepository[] = [];
     for (const row of rows) {
       if (row.tags === 0 || !own.some((pattern) => entitlementCovers(pattern, row.name))) continue;
-      const tags = [...((await deps.contents.tagDetails(row.name, 500)) ?? [])].sort((a, b) => b.pushedAt - a.pushedAt);
+      const tags = [...((await deps.contents.tagDetails(row.name, maxTagsRead)) ?? [])].sort(
+        (a, b) => b.pushedAt - a.pushedAt,
+      );
       const kind = tags[0] && isChart(tags[0].content) ? "chart" : "image";
       const pull = kind === "chart" ? `oci://${registry}/${row.name}` : `${registry}/${row.name}`;
       found.push({ name: row.name, kind, tags: tags.slice(0, maxTags).map((t) => t.tag), pull });

@@ -24,6 +24,8 @@ import { ErrorBanner, Link } from "./ui.tsx";
 interface Session {
   readonly user: string;
   readonly isAdmin?: boolean;
+  /** The session's token name (users). */
+  readonly session?: string;
   /** Present when a license holder signed in with its license. */
   readonly license?: { readonly id: string; readonly app: string; readonly customer: string };
 }
@@ -79,7 +81,7 @@ function Page(props: { path: string; session: Session }) {
   if (props.session.license) return <CustomerPage />;
   const parts = props.path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "audit") return <AuditPage isAdmin={props.session.isAdmin === true} />;
-  if (parts[0] === "tokens") return <TokensPage />;
+  if (parts[0] === "tokens") return <TokensPage session={props.session.session} />;
   if (parts[0] === "orgs" && parts[1] && parts[2] === "robots") return <RobotsPage org={parts[1]} />;
   if (parts[0] === "orgs" && parts[1] && parts[2] === "services") return <ServicesPage org={parts[1]} />;
   if (parts[0] === "orgs" && parts[1]) return <OrgPage org={parts[1]} />;

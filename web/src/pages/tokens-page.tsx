@@ -26,8 +26,8 @@ export function scopeList(text: string): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
 }
 
-/** The API tokens page. */
-export function TokensPage() {
+/** The API tokens page; `session` names the token of this very session. */
+export function TokensPage(props: { session?: string | undefined }) {
   const tokens = useLoad(() => api<{ tokens: Token[] }>("GET", "/tokens"), []);
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState("api");
@@ -99,7 +99,10 @@ export function TokensPage() {
         <tbody>
           {tokens.value?.tokens.map((t) => (
             <tr key={t.name}>
-              <td>{t.name}</td>
+              <td>
+                {t.name}
+                {t.name === props.session && <small> (this session: revoking it signs you out)</small>}
+              </td>
               <td>{t.scopes.join(" ")}</td>
               <td>{t.state}</td>
               <td>{when(t.createdAt, "—")}</td>
