@@ -12,6 +12,7 @@
  * session opened with the license reads the same view, is refused elsewhere
  * even with its CSRF token, and ends with the license: after a revocation
  * both Basic and session requests are refused, the session saying why.
+ * An expired license (the server's test clock moved on) is refused too.
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
@@ -25,7 +26,7 @@ const admin: Credentials = ["admin", adminPassword];
 const email = "ops@globex.example";
 
 describe("license self API", () => {
-  const wharf = useWharf({ auth: true });
+  const wharf = useWharf({ auth: true, clock: true });
   let api: ReturnType<typeof createManagementClient>;
   let licenseId: string;
   let handle: string;
@@ -215,5 +216,17 @@ describe("license self API", () => {
     await selfAfter.arrayBuffer();
     await api.refuse(401, "UNAUTHORIZED", "GET", "/license/self", { as: asLicense });
     assert.ok(!wharf.output().includes(licenseId), "the id never reaches the server's log");
+  });
+
+  test("an expired license is refused on its next request, saying what to do", async () => {
+    const made = await api.expect(201, "POST", "/apps/shop/licenses", {
+      as: admin,
+      body: { customer: "globex", expires: "1d" },
+    });
+    const shortLived: Credentials = [made.body.licenseId, made.body.licenseId];
+    const before = await api.expect(200, "GET", "/license/self", { as: shortLived });
+    assert.ok(before.body.expiresAt, "the view shows when it expires");
+    await wharf.advanceClock(2 * 86_400_000);
+    await api.refuse(401, "UNAUTHORIZED", "GET", "/license/self", { as: shortLived });
   });
 });
