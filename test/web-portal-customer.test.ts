@@ -20,6 +20,7 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
@@ -235,6 +236,12 @@ describe("web portal: tokens, robots, services, audit, customer view, axe", {
     await customer.getByLabel("Kubernetes namespace").fill("shop-prod");
     await customer.getByRole("button", { name: "Use namespace" }).click();
     await customer.getByText("kubectl apply -n shop-prod -f shop-registry.yaml").waitFor();
+    const [saved] = await Promise.all([
+      customer.waitForEvent("download"),
+      customer.getByRole("button", { name: "Download shop-registry.yaml" }).click(),
+    ]);
+    assert.equal(saved.suggestedFilename(), "shop-registry.yaml");
+    assert.match(await readFile(await saved.path(), "utf8"), /namespace: shop-prod/);
     const bundle = customer.getByRole("link", { name: "Download the bundle of 1.0.0" });
     const href = (await bundle.getAttribute("href")) ?? "";
     assert.equal(href, "/api/v1/apps/shop/releases/1.0.0/bundle");
