@@ -189,6 +189,13 @@ describe("license self API", () => {
         headers: { cookie, "x-csrf-token": signedIn.csrfToken, "content-type": "application/json" },
         body: method === "GET" ? undefined : JSON.stringify({ name: "forged" }),
       });
+    const audit = await api.expect(200, "GET", "/audit?actor=license:globex", { as: admin });
+    assert.ok(!audit.text.includes(licenseId));
+    assert.deepEqual(
+      audit.body.events.map((e: { action: string; target: string }) => `${e.action} ${e.target}`),
+      ["login portal", "release.bundle release:shop/1.0.0"],
+      "the sign-in is audited (after the bundle download of the first test), without the id",
+    );
     const self = await withCookie("GET", "/license/self");
     assert.equal(self.status, 200);
     assert.equal(((await self.json()) as { customer: string }).customer, "globex");

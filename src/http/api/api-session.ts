@@ -76,6 +76,7 @@ export function createSessionHandler(deps: SessionDeps) {
     const result = await deps.verifier.verify(username, password, remote);
     if (result.ok && result.principal.kind === "license") {
       // A license holder's session carries the license id itself, re-checked on every request.
+      deps.audit.record({ actor: result.principal.name, action: "login", target: "portal", remote });
       res.setHeader("Set-Cookie", sessionCookies(req, { username, token: password }, sessionLifetimeMs / 1000));
       writeJson(res, 201, { ...licenseSession(result.principal), csrfToken: csrfTokenFor(password) });
       return;
