@@ -241,7 +241,7 @@ async function createAuth(
   const licenseSelf = createLicenseSelf({
     facts: licensing.facts,
     contents: createRepositoryContents(db),
-    releases: (principal) => releases.service.list({ principal, remote: "" }, principal.appSlug),
+    releases: (principal) => releases.service.list({ principal }, principal.appSlug),
   });
   const selfHandler = createLicenseSelfHandler({
     verifier: accounts.verifier,
