@@ -18,6 +18,7 @@ import { createExternalRegistries } from "./external/create-external-registries.
 import { createGarbageCollector, type GarbageCollector } from "./gc/create-garbage-collector.ts";
 import { createSessionHandler } from "./http/api/api-session.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
+import { createLicenseSelfHandler, licenseSelfPrefix } from "./http/api/license-self-routes.ts";
 import { createBundleDownload, isBundlePath } from "./http/api/release-bundle-download.ts";
 import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
@@ -28,6 +29,7 @@ import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.
 import { webMount } from "./http/serve-web.ts";
 import { loadTlsFiles, reloadTlsOnChange } from "./http/tls-files.ts";
 import { createLicensing } from "./licensing/create-licensing.ts";
+import { createLicenseSelf } from "./licensing/license-self.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
@@ -252,6 +254,17 @@ async function createAuth(
     tokens: management.tokens,
   });
   mounts.push({ prefix: "/api/v1/session", id: "session", handle: session });
+  const licenseSelf = createLicenseSelf({
+    facts: licensing.facts,
+    contents: createRepositoryContents(db),
+    releases: (principal) => releases.service.list({ principal }, principal.appSlug),
+  });
+  const selfHandler = createLicenseSelfHandler({
+    verifier: accounts.verifier,
+    audit: accounts.audit,
+    self: licenseSelf,
+  });
+  mounts.push({ prefix: licenseSelfPrefix, id: "license-self", handle: selfHandler });
   mounts.push({
     prefix: "/api/v1",
     id: "api",

@@ -16,10 +16,10 @@
  * refused, from Node and from the page itself. External registries: add
  * one, test it, see the one-line answer. Static files: CSP, content types,
  * immutable hashed assets, SPA fallback, at most 200 KB of gzipped JS.
- * Accessibility (axe-core is not installed; own checks over the ARIA
- * snapshot): keyboard sign-in in tab order, a skip link, every control named
- * and labelled, landmarks and one h1 per main page, focus moved on
- * navigation. Skips (fails under CI) when
+ * Accessibility (own checks over the ARIA snapshot; the axe-core scan is in
+ * web-portal-customer.test.ts): keyboard sign-in in tab order, a skip link,
+ * every control named and labelled, landmarks and one h1 per main page,
+ * focus moved on navigation. Skips (fails under CI) when
  * Chromium or skopeo is missing.
  */
 import assert from "node:assert/strict";
@@ -29,26 +29,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loopbackCidrs } from "../src/net/testing/allow-loopback.ts";
 import { type ClientSandbox, createClientSandbox } from "./support/container-clients.ts";
 import { type BuiltImage, buildImage, mediaTypes, seededBytes, writeOciLayout } from "./support/oci-layout.ts";
+import { chromiumPath, launchChromium, webDir } from "./support/portal-browser.ts";
 import { basicAuth, requestToken } from "./support/registry-auth.ts";
 import { skipOption } from "./support/skip-missing-tool.ts";
-import { adminPassword, repoRoot, useWharf } from "./support/start-wharf.ts";
-
-const chromiumPath = "/usr/bin/chromium";
-/** Flags for Chromium as root on a machine without a network (see the env notes). */
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const webDir = join(repoRoot, "dist", "web");
+import { adminPassword, useWharf } from "./support/start-wharf.ts";
 
 function missingTool(): string | undefined {
   if (!existsSync(chromiumPath)) return "chromium is not installed (Debian package chromium)";
@@ -68,7 +56,7 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
 
   before(async () => {
     assert.ok(existsSync(join(webDir, "index.html")), "dist/web is missing: run npm run build (scripts/build.sh)");
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
     box = await createClientSandbox("wharf-portal-box-");
@@ -453,8 +441,8 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
   });
 
   /**
-   * What an accessibility scan of the current page finds (axe-core is not
-   * installed, so these are our own checks over Playwright's ARIA snapshot,
+   * What our own accessibility checks of the current page find (beside the
+   * axe-core scan of web-portal-customer.test.ts: checks over Playwright's ARIA snapshot,
    * which computes roles and accessible names as browsers do): form controls
    * and buttons without a name, missing landmarks, not exactly one level-1
    * heading.
@@ -507,11 +495,12 @@ describe("web portal", { skip: skipOption(missingTool()) }, () => {
     await page.getByRole("link", { name: "acme/web" }).waitFor();
     assert.equal(await tabTo(), "Skip to content");
     assert.equal(await tabTo(), "Wharf");
+    assert.equal(await tabTo(), "API tokens");
+    assert.equal(await tabTo(), "Audit log");
     assert.equal(await tabTo(), "Sign out");
-    await page.keyboard.press("Shift+Tab");
-    await page.keyboard.press("Shift+Tab");
+    for (let back = 0; back < 4; back++) await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("Enter");
-    assert.equal(await tabTo(), "acme/web", "after the skip link, the first stop is the page's first link");
+    assert.equal(await tabTo(), "Services", "after the skip link, the first stop is the page's first link");
     const pages = [
       ["/", "Organizations"],
       ["/orgs/acme", "acme"],

@@ -1,6 +1,7 @@
 /**
  * @module
- * Small shared pieces: links, error banners, loading, copy buttons, byte sizes.
+ * Small shared pieces: links, error banners, loading, copy buttons (a line or
+ * a block), byte sizes.
  */
 import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { ApiError } from "./api.ts";
@@ -73,6 +74,30 @@ export function CopyLine(props: { text: string; label: string }) {
         {copied ? "Copied" : "Copy"}
       </button>
     </span>
+  );
+}
+
+/** A block of text (YAML) with a button that copies it. */
+export function CopyBlock(props: { text: string; label: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="copy-block">
+      {/* Focusable: a long block scrolls, and keyboard users must reach it. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region needs keyboard access (axe scrollable-region-focusable) */}
+      <pre tabIndex={0}>{props.text}</pre>
+      <button
+        type="button"
+        aria-label={props.label}
+        onClick={() => {
+          void navigator.clipboard?.writeText(props.text).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          );
+        }}
+      >
+        {copied ? "Copied" : "Copy"}
+      </button>
+    </div>
   );
 }
 

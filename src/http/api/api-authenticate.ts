@@ -8,6 +8,9 @@
  * Without an Authorization header, the portal's session cookie stands for
  * its token (session-cookie.ts); then every request but GET and HEAD must
  * carry the session's CSRF token in `X-CSRF-Token`, or it is refused (403).
+ * A license holder's session holds the license id itself (api-session.ts),
+ * checked like Basic credentials on every request: revoked, it fails with
+ * a message saying so and what to do.
  */
 import type { IncomingMessage } from "node:http";
 import type { Principal } from "../../accounts/access.ts";
@@ -15,6 +18,7 @@ import type { AuditLog } from "../../accounts/audit-log.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import { auditableUsername } from "../../accounts/secret-token.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
+import { looksLikeLicenseId as licenseSession } from "../../licensing/license-id.ts";
 import { clientAddress, readCredentials } from "../auth/request-credentials.ts";
 import { csrfMatches, decodeSession, readCookies, sessionCookie } from "./session-cookie.ts";
 
@@ -65,7 +69,13 @@ async function authenticateSession(
   verifier: CredentialVerifier,
 ): Promise<Principal> {
   const result = await verifier.verify(session.username, session.token, clientAddress(req));
-  if (!result.ok || result.via !== "token") {
+  if (!result.ok && licenseSession(session.token)) {
+    throw new WharfError(
+      "UNAUTHORIZED",
+      "the license of this session is revoked or expired: ask your vendor for a new license, then sign in with it",
+    );
+  }
+  if (!result.ok || (result.via !== "token" && result.via !== "license")) {
     throw new WharfError("UNAUTHORIZED", "the portal session has expired or was revoked: sign in again");
   }
   if (!safeMethods.has(req.method ?? "") && !csrfMatches(req, session.token)) {

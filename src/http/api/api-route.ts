@@ -39,6 +39,8 @@ export interface ApiRoute {
   readonly status: 200 | 201 | 204;
   /** False only for routes anyone may call (the OpenAPI document). */
   readonly auth: boolean;
+  /** True when a license may call the route at all (its service still decides what it sees); the dispatcher refuses licenses elsewhere. */
+  readonly licenses: boolean;
   readonly body?: z.ZodType;
   /** The largest JSON body accepted, in bytes (413 beyond it). */
   readonly maxBodyBytes: number;
@@ -61,6 +63,8 @@ export interface RouteSpec<S extends string, B extends z.ZodType, Q extends z.Zo
   readonly response?: z.ZodType;
   readonly status?: 200 | 201 | 204;
   readonly auth?: boolean;
+  /** Open the route to licenses (default false: a license is refused before the handler runs). */
+  readonly licenses?: boolean;
   readonly handle: (input: RouteInput<PathParams<S>, z.output<B>, z.output<Q>>) => Promise<unknown>;
 }
 
@@ -93,6 +97,7 @@ export function route<S extends string, B extends z.ZodType = z.ZodUnknown, Q ex
     tag: path.split("/")[1] ?? "",
     status: spec.status ?? (method === "POST" ? 201 : 200),
     auth: spec.auth ?? true,
+    licenses: spec.licenses ?? false,
     body: spec.body,
     maxBodyBytes: spec.maxBodyBytes ?? defaultMaxBodyBytes,
     query: spec.query,

@@ -12,6 +12,7 @@ import { contentRoutes } from "./content-routes.ts";
 import type { ApiHandlerDeps } from "./create-api-handler.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
 import { gcRoutes } from "./gc-routes.ts";
+import { licenseSelfRoutes } from "./license-self-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
 import { quotaRoutes } from "./quota-routes.ts";
 import { releaseRoutes } from "./release-routes.ts";
@@ -33,5 +34,6 @@ export function apiRoutes(deps: ApiRouteDeps): ApiRoute[] {
     ...(deps.releases ? releaseRoutes(deps.releases) : []),
     ...(deps.gc ? gcRoutes(deps.gc) : []),
     ...(deps.quotas ? quotaRoutes(deps.quotas) : []),
+    ...(deps.licensing ? licenseSelfRoutes : []),
   ];
 }

@@ -9,12 +9,18 @@
  * and the CSRF token; `DELETE` (cookie and CSRF token) revokes the token and
  * clears the cookies. A session is an ordinary token: `wharf token list` shows
  * it and `DELETE /api/v1/tokens/{name}` ends it.
+ * A license holder signs in with the license (the id as password; the id or
+ * the customer's e-mail as username, as for `docker login`): the session
+ * cookie then holds the id itself, checked on every request, so revoking
+ * the license ends the session; `GET` answers `license` (public handle,
+ * application, customer) instead of `isAdmin`.
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { AuditLog } from "../../accounts/audit-log.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
+import type { LicensePrincipal } from "../../accounts/license-authority.ts";
 import type { Management } from "../../accounts/management-service.ts";
 import { auditableUsername } from "../../accounts/secret-token.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
@@ -54,12 +60,27 @@ async function readSignIn(req: IncomingMessage) {
   return parsed.data;
 }
 
+/** What the portal learns about a license holder's session (never the id). */
+function licenseSession(principal: LicensePrincipal) {
+  return {
+    user: principal.customer,
+    license: { id: principal.publicId, app: principal.appSlug, customer: principal.customer },
+  };
+}
+
 /** Creates the `/api/v1/session` mount handler. */
 export function createSessionHandler(deps: SessionDeps) {
   async function create(req: IncomingMessage, res: ServerResponse) {
     const { username, password } = await readSignIn(req);
     const remote = clientAddress(req);
     const result = await deps.verifier.verify(username, password, remote);
+    if (result.ok && result.principal.kind === "license") {
+      // A license holder's session carries the license id itself, re-checked on every request.
+      deps.audit.record({ actor: result.principal.name, action: "login", target: "portal", remote });
+      res.setHeader("Set-Cookie", sessionCookies(req, { username, token: password }, sessionLifetimeMs / 1000));
+      writeJson(res, 201, { ...licenseSession(result.principal), csrfToken: csrfTokenFor(password) });
+      return;
+    }
     if (!result.ok || result.via !== "password" || result.principal.kind !== "user") {
       deps.audit.record({
         actor: auditableUsername(username),
@@ -104,6 +125,16 @@ export function createSessionHandler(deps: SessionDeps) {
       throw new WharfError("UNAUTHORIZED", "no portal session: sign in with POST /api/v1/session");
     }
     const principal = await authenticateApiRequest(req, deps.verifier, deps.audit);
+    if (principal.kind === "license") {
+      if (req.method === "GET") {
+        writeJson(res, 200, { ...licenseSession(principal), csrfToken: csrfTokenFor(session.token) });
+        return;
+      }
+      res.setHeader("Set-Cookie", sessionCookies(req, undefined, 0));
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
     if (principal.kind !== "token") throw new WharfError("UNAUTHORIZED", "no portal session: sign in again");
     if (req.method === "GET") {
       writeJson(res, 200, {

@@ -4,7 +4,9 @@
  * authenticates the caller, validates path parameters, query and JSON body
  * (bounded in size per route and in shape, see parse-bounded-json.ts)
  * against the route's schemas, runs the handler and writes
- * its result as JSON. Every failure is a WharfError the HTTP edge writes in
+ * its result as JSON. A license is refused (403) on every route not
+ * opened to licenses (`licenses: true`), before its input is read. Every
+ * failure is a WharfError the HTTP edge writes in
  * the one error envelope; a master key that cannot open a pull secret is the
  * operator's problem, not the client's, so it becomes 503 UNAVAILABLE with
  * the operator's instructions (and a warning in the log). Responses are
@@ -143,6 +145,12 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     const principal = found.auth
       ? await authenticateApiRequest(req, deps.verifier, deps.audit)
       : ({ kind: "anonymous", name: "anonymous" } as const);
+    if (principal.kind === "license" && !found.licenses) {
+      throw new WharfError(
+        "DENIED",
+        "a license may only pull images, read its releases and GET /api/v1/license/self; sign in as a user for the rest",
+      );
+    }
     const params = pathParams(found, groups);
     const queryValues = found.query ? validate(found.query, Object.fromEntries(query), "query") : {};
     const body = found.body ? await jsonBody(req, found, found.body) : undefined;

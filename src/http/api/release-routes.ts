@@ -19,6 +19,7 @@ export function releaseRoutes(releases: ReleaseService): ApiRoute[] {
   return [
     route("GET", releasesPath, {
       summary: "List an application's releases (managers; a license sees its channel's)",
+      licenses: true,
       response: a.releases,
       handle: (i) => w(async () => ({ releases: await releases.list(i.caller, i.params.app) })),
     }),
@@ -31,6 +32,7 @@ export function releaseRoutes(releases: ReleaseService): ApiRoute[] {
     }),
     route("GET", `${releasesPath}/{version}`, {
       summary: "One release with its images and digests",
+      licenses: true,
       response: a.release,
       handle: (i) => w(() => releases.show(i.caller, i.params.app, i.params.version)),
     }),
@@ -39,6 +41,7 @@ export function releaseRoutes(releases: ReleaseService): ApiRoute[] {
     route("GET", `${releasesPath}/{version}/bundle`, {
       summary:
         "The release's airgap bundle (application/x-tar), built on first request and cached; Range and If-Range resume downloads; a license only for its channel's releases",
+      licenses: true,
       handle: async () => {
         throw new WharfError("UNAVAILABLE", "the bundle download is not wired on this server");
       },

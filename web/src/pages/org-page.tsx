@@ -1,7 +1,8 @@
 /**
  * @module
  * One organization: its repositories, applications, members and teams,
- * pull secrets and external registries.
+ * pull secrets and external registries, with links to its services and
+ * robots pages.
  */
 import { type FormEvent, useState } from "react";
 import { api, seg } from "../api.ts";
@@ -90,6 +91,10 @@ export function OrgPage(props: { org: string }) {
   return (
     <>
       <h1>{props.org}</h1>
+      <nav aria-label={`More of ${props.org}`}>
+        <Link to={`/orgs/${seg(props.org)}/services`}>Services</Link> ·{" "}
+        <Link to={`/orgs/${seg(props.org)}/robots`}>Robots</Link>
+      </nav>
       <RepositoriesSection org={props.org} />
       <AppsSection org={props.org} />
       <TeamsSection org={props.org} />
