@@ -144,6 +144,7 @@ describe("license self API", () => {
       "GET /apps/{app}/releases/{version}/bundle",
       "GET /openapi.json",
       "GET /license-signing-key",
+      "GET /license-signing-keys",
     ]);
     let checked = 0;
     const statuses = new Map<number, string[]>();
