@@ -15,6 +15,7 @@ import { licensingMigration } from "./licensing-migration.ts";
 import { releasesMigration } from "./releases-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
 import { signingKeysMigration } from "./signing-keys-migration.ts";
+import { webhooksMigration } from "./webhooks-migration.ts";
 
 const registryCore: Migration = {
   async up(db: Kysely<unknown>) {
@@ -89,4 +90,5 @@ export const migrations: Record<string, Migration> = {
   "0009_garbage_collection": gcMigration,
   "0011_token_signing_keys": signingKeysMigration,
   "0012_license_fields": licenseFieldsMigration,
+  "0013_webhooks": webhooksMigration,
 };
