@@ -25,6 +25,7 @@ import type { Logger } from "../../log/create-logger.ts";
 import type { Quotas } from "../../quota/create-quotas.ts";
 import type { ReleaseService } from "../../releases/release-service.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
+import type { WebhookService } from "../../webhooks/webhook-service.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
 import { readBody } from "../read-body.ts";
 import { createRouteMatcher, type RouteMatch } from "../route-matcher.ts";
@@ -39,6 +40,7 @@ import { gcRoutes } from "./gc-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
 import { quotaRoutes } from "./quota-routes.ts";
 import { releaseRoutes } from "./release-routes.ts";
+import { webhookRoutes } from "./webhook-routes.ts";
 
 /** What the API needs. */
 export interface ApiHandlerDeps {
@@ -59,6 +61,8 @@ export interface ApiHandlerDeps {
   readonly gc?: GarbageCollector;
   /** Namespace quotas, when wired. */
   readonly quotas?: Quotas;
+  /** Organizations' webhooks, when wired. */
+  readonly webhooks?: WebhookService;
 }
 
 /** An API body is a flat object with a few small lists. */
@@ -132,6 +136,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   if (deps.releases) routes.push(...releaseRoutes(deps.releases));
   if (deps.gc) routes.push(...gcRoutes(deps.gc));
   if (deps.quotas) routes.push(...quotaRoutes(deps.quotas));
+  if (deps.webhooks) routes.push(...webhookRoutes(deps.webhooks));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {
