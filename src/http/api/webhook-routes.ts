@@ -2,7 +2,7 @@
  * @module
  * The webhook routes, one table: an organization's webhooks
  * (`/orgs/{org}/webhooks`), one webhook and its delivery log
- * (`/webhooks/{id}`), redelivery (`/webhook-deliveries/{delivery}/redeliver`).
+ * (`/webhooks/{webhook}`), redelivery (`/webhook-deliveries/{delivery}/redeliver`).
  * Owners of the organization only; the service decides, and its failures
  * become wire codes here. Only the creating answer holds the secret.
  */
@@ -88,23 +88,23 @@ export function webhookRoutes(webhooks: WebhookService): ApiRoute[] {
       response: webhook.extend({ secret: z.string() }),
       handle: (i) => mapped(() => webhooks.add(i.caller, i.params.org, i.body)),
     }),
-    route("GET", "/webhooks/{id}", {
+    route("GET", "/webhooks/{webhook}", {
       summary: "A webhook, without its secret (owners of its organization)",
       response: webhook,
-      handle: (i) => mapped(() => webhooks.show(i.caller, i.params.id)),
+      handle: (i) => mapped(() => webhooks.show(i.caller, i.params.webhook)),
     }),
-    route("DELETE", "/webhooks/{id}", {
+    route("DELETE", "/webhooks/{webhook}", {
       summary: "Remove a webhook and its delivery log (owners of its organization)",
       status: 204,
-      handle: (i) => mapped(() => webhooks.remove(i.caller, i.params.id)),
+      handle: (i) => mapped(() => webhooks.remove(i.caller, i.params.webhook)),
     }),
-    route("GET", "/webhooks/{id}/deliveries", {
+    route("GET", "/webhooks/{webhook}/deliveries", {
       summary:
         "A webhook's newest deliveries with every attempt: event, status code, attempts, duration, next retry, error (owners)",
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
       response: z.object({ deliveries: z.array(delivery) }),
       handle: (i) =>
-        mapped(async () => ({ deliveries: await webhooks.deliveries(i.caller, i.params.id, i.query.limit) })),
+        mapped(async () => ({ deliveries: await webhooks.deliveries(i.caller, i.params.webhook, i.query.limit) })),
     }),
     route("POST", "/webhook-deliveries/{delivery}/redeliver", {
       summary: "Send a delivery's body again, as a new delivery (owners of the webhook's organization)",
