@@ -104,7 +104,7 @@ after(async () => {
 });
 
 test("an owner adds a webhook with the CLI; the secret is shown once and never again", async () => {
-  const events = "push,delete,pull,license,gc";
+  const events = "push,delete,pull,quota,license,gc";
   const out = await cli.ok(["webhook", "add", "acme", "--url", `${receiver.url}/hook`, "--events", events, "--json"]);
   const added = JSON.parse(out) as { id: number; secret: string; events: string[] };
   hookId = String(added.id);
@@ -202,6 +202,34 @@ test("a license created and revoked arrives as license events", { timeout: 30_00
   assert.deepEqual([body(hook).app, body(hook).customer, body(hook).org], ["shop", "globex", "acme"]);
   await receiver.waitFor(ofType("license.created", (b) => b.license === handle));
   assert.ok(!receiver.received.some((h) => h.body.includes(created.body.licenseId)), "the license id is never sent");
+});
+
+test("a license past its expiry arrives as license.expired, once", { timeout: 30_000 }, async () => {
+  const a = api();
+  const created = await a.expect(201, "POST", "/apps/shop/licenses", {
+    as: admin,
+    body: { customer: "globex", expires: "1d" },
+  });
+  const handle = created.body.id as string;
+  await wharf.advanceClock(2 * 86_400_000);
+  const hook = await receiver.waitFor(ofType("license.expired", (b) => b.license === handle));
+  assertSigned(hook);
+  assert.deepEqual([body(hook).app, body(hook).customer], ["shop", "globex"]);
+  await wharf.advanceClock(2 * 86_400_000);
+  await pushImageAs(wharf.url, basicAuth(...admin), "shop/after-expiry", "1");
+  await receiver.waitFor(ofType("push", (b) => b.repository === "shop/after-expiry"));
+  assert.equal(receiver.received.filter(ofType("license.expired", (b) => b.license === handle)).length, 1);
+});
+
+test("a blob refused by the namespace quota arrives as quota.exceeded", { timeout: 30_000 }, async () => {
+  const a = api();
+  await a.expect(200, "PUT", "/quotas/shop", { as: admin, body: { size: 1 } });
+  await assert.rejects(pushImageAs(wharf.url, basicAuth(...admin), "shop/too-big", "1"));
+  const hook = await receiver.waitFor(ofType("quota.exceeded", (b) => b.namespace === "shop"));
+  assertSigned(hook);
+  assert.equal(body(hook).limit, 1);
+  assert.equal(typeof body(hook).used, "number");
+  await a.expect(204, "DELETE", "/quotas/shop", { as: admin });
 });
 
 test("a garbage collection arrives with its totals", { timeout: 60_000 }, async () => {
