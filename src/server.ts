@@ -339,6 +339,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       retryMaxMs: config.webhooks.retryMax,
       attempts: config.webhooks.attempts,
       pullWindowMs: config.webhooks.pullWindow,
+      keepDeliveriesMs: config.webhooks.keepDeliveries,
     },
     guard: outbound,
     log,
@@ -458,6 +459,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   });
   // SIGHUP re-reads the TLS files; without TLS it must still not end the process (systemctl reload).
   const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : ignoreHangup(log);
+  webhooks.start();
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   // Without publicUrl, bundles name the server's own images by the address it answers on.

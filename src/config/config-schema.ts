@@ -356,8 +356,20 @@ export const configSchema = z.strictObject({
         description:
           "Pulls are counted per repository and digest over this window, then sent as one `pull` event each.",
       }),
+      keepDeliveries: durationBetween("1h", "3650d")
+        .default(30 * 86_400_000)
+        .meta({
+          description: "How long the delivery log keeps a delivered or failed delivery (`wharf webhook deliveries`).",
+        }),
     })
-    .default({ endpoints: [], retryBase: 1000, attempts: 6, retryMax: 3_600_000, pullWindow: 60_000 }),
+    .default({
+      endpoints: [],
+      retryBase: 1000,
+      attempts: 6,
+      retryMax: 3_600_000,
+      pullWindow: 60_000,
+      keepDeliveries: 30 * 86_400_000,
+    }),
   immutableTags: z
     .array(
       z.strictObject({

@@ -182,6 +182,20 @@ export function createWebhookStore(db: Kysely<Database>): WebhookStore & Deliver
         .execute();
       return rows.map(toDelivery);
     },
+    async pruneDeliveries(before, limit) {
+      const old = await db
+        .selectFrom(deliveries)
+        .select("id")
+        .where("state", "<>", "pending")
+        .where("updated_at", "<", before)
+        .limit(limit)
+        .execute();
+      if (old.length === 0) return 0;
+      const ids = old.map((r) => r.id);
+      await db.deleteFrom("webhook_attempts").where("delivery_id", "in", ids).execute();
+      const result = await db.deleteFrom(deliveries).where("id", "in", ids).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async listAttempts(id) {
       const rows = await db
         .selectFrom("webhook_attempts")

@@ -128,6 +128,18 @@ export function runWebhookStoreConformance(name: string, create: () => Promise<W
       );
     });
 
+    it("prunes only finished deliveries older than the cut", async () => {
+      const [row] = await store.listWebhooks(acme);
+      await store.enqueueDelivery({ id: "p-1", webhookId: row!.id, url: row!.url, event: "gc", body: "{}", at: t0 });
+      assert.equal(await store.pruneDeliveries(t0 + 100, 10), 0, "d-1 finished at t0 + 100: not before the cut");
+      assert.equal(await store.pruneDeliveries(t0 + 101, 10), 1);
+      assert.equal(await store.pruneDeliveries(t0 + 1_000_000, 10), 0, "pending deliveries stay");
+      assert.equal(await store.findDelivery("d-1"), undefined);
+      assert.deepEqual(await store.listAttempts("d-1"), []);
+      assert.ok(await store.findDelivery("p-1"));
+      assert.ok(await store.findDelivery("d-3"));
+    });
+
     it("moves a cursor only from the value expected", async () => {
       assert.equal(await store.readCursor("watch"), undefined);
       assert.equal(await store.moveCursor("watch", undefined, 5), true);
@@ -141,8 +153,8 @@ export function runWebhookStoreConformance(name: string, create: () => Promise<W
       const [row] = await store.listWebhooks(acme);
       assert.equal(await store.deleteWebhook(row!.id), true);
       assert.equal(await store.deleteWebhook(row!.id), false);
-      assert.equal(await store.findDelivery("d-1"), undefined);
-      assert.deepEqual(await store.listAttempts("d-1"), []);
+      assert.equal(await store.findDelivery("d-3"), undefined);
+      assert.equal(await store.findDelivery("p-1"), undefined);
       assert.ok(await store.findDelivery("d-2"), "a configuration endpoint's delivery stays");
     });
   });

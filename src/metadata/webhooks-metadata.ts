@@ -111,6 +111,8 @@ export interface DeliveryStore {
   findDelivery(id: string): Promise<DeliveryRow | undefined>;
   /** A webhook's newest deliveries first. */
   listDeliveries(webhookId: number, limit: number): Promise<DeliveryRow[]>;
+  /** Deletes up to `limit` finished (delivered or failed) deliveries last changed before `before`; how many. */
+  pruneDeliveries(before: number, limit: number): Promise<number>;
   /** A delivery's attempts, first first. */
   listAttempts(id: string): Promise<AttemptRow[]>;
   /** The mark `name`, or undefined when never set. */

@@ -32,13 +32,13 @@ import { type ConfiguredEndpoint, createPublisher } from "./webhook-publisher.ts
 import { createWebhookService, type WebhookServiceDeps } from "./webhook-service.ts";
 import { openWebhookSecret } from "./webhook-vault.ts";
 
-export { webhookSignature } from "./webhook-signature.ts";
-
 /** Settings of the webhooks (`webhooks.*`). */
 export interface WebhookSettings extends RetrySettings {
   readonly endpoints: readonly ConfiguredEndpoint[];
   /** The window pulls are counted in before one `pull` event per repository and digest. */
   readonly pullWindowMs: number;
+  /** Finished deliveries (and their attempts) older than this are deleted. */
+  readonly keepDeliveriesMs: number;
 }
 
 /** What the module is built from. */
@@ -50,10 +50,12 @@ export interface WebhookDeps {
   readonly clock: () => number;
 }
 
+const pruneEveryMs = 3_600_000;
+
 /** The webhook module. */
 export type Webhooks = ReturnType<typeof createWebhooks>;
 
-/** Creates the module and starts sending pending deliveries. */
+/** Creates the module; `start` begins sending. */
 export function createWebhooks(deps: WebhookDeps) {
   const { settings, clock, log } = deps;
   const store = createWebhookStore(deps.db);
@@ -105,9 +107,25 @@ export function createWebhooks(deps: WebhookDeps) {
 
   const pulls = createPullAggregator(settings.pullWindowMs, clock, publish);
   const expiry = createLicenseExpiryWatch(createLicenseExpiries(deps.db), store, clock, publish);
-  const watch = setInterval(() => void expiry.check(), 1000).unref();
+  let watch: NodeJS.Timeout | undefined;
+  let lastPrune = Number.NEGATIVE_INFINITY;
+
+  async function upkeep(): Promise<void> {
+    await expiry.check();
+    const now = clock();
+    if (now - lastPrune < pruneEveryMs) return;
+    lastPrune = now;
+    await store.pruneDeliveries(now - settings.keepDeliveriesMs, 1000).catch((error: unknown) => {
+      log.warn({ err: error }, "old webhook deliveries not pruned");
+    });
+  }
 
   return {
+    /** Starts sending pending deliveries and watching for expired licenses (call once the server listens). */
+    start(): void {
+      deliverer.start();
+      watch ??= setInterval(() => void upkeep(), 1000).unref();
+    },
     /** Publishes an event (the emitter other modules call: `publish({ type: "quota.warning", namespace, … })`). */
     publish,
     /** The registry's manifest events (push, delete). */
@@ -156,7 +174,7 @@ export function createWebhooks(deps: WebhookDeps) {
     },
     /** Flushes the pull counts, stores pending events and stops; unsent deliveries resume at the next start. */
     async close(): Promise<void> {
-      clearInterval(watch);
+      if (watch) clearInterval(watch);
       pulls.close();
       while (inFlight.size > 0) await Promise.all(inFlight);
       await deliverer.close();

@@ -33,6 +33,7 @@ after(async () => {
 });
 
 function deliverer(guard = allowLoopback, attempts = 4) {
+  // Not started: the test wakes it (no poll).
   return createDeliverer({
     store: createWebhookStore(database.db),
     guard,

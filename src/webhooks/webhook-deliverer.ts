@@ -141,10 +141,14 @@ export function createDeliverer(deps: DelivererDeps) {
     else running = loop();
   }
 
-  const poll = setInterval(() => wake(), pollMs).unref();
-  wake();
+  let poll: NodeJS.Timeout | undefined;
 
   return {
+    /** Starts polling the store (once the server listens); sends what is due now. */
+    start(): void {
+      poll ??= setInterval(() => wake(), pollMs).unref();
+      wake();
+    },
     wake,
     /** Resolves when no round is running (tests and shutdown). */
     async idle(): Promise<void> {
@@ -153,7 +157,7 @@ export function createDeliverer(deps: DelivererDeps) {
     /** Stops polling and the retry timers; waits for the tries in flight. */
     async close(): Promise<void> {
       closed = true;
-      clearInterval(poll);
+      if (poll) clearInterval(poll);
       for (const timer of timers) clearTimeout(timer);
       while (running) await running;
     },
