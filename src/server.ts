@@ -113,7 +113,13 @@ function isLoopback(host: string): boolean {
  * server listens: a missing or wrong key stops the start with a
  * MasterKeyError saying what to do, rather than failing requests later.
  */
-async function createDeploy(db: Kysely<Database>, config: Config, accounts: Accounts, outbound: OutboundGuard) {
+async function createDeploy(
+  db: Kysely<Database>,
+  config: Config,
+  accounts: Accounts,
+  outbound: OutboundGuard,
+  webhooks?: Webhooks,
+) {
   const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
   const deps = {
     accounts: accounts.store,
@@ -132,7 +138,10 @@ async function createDeploy(db: Kysely<Database>, config: Config, accounts: Acco
     secrets,
     services,
     external,
-    rotateKey: createKeyRotation({ keys, secrets: rotation }),
+    rotateKey: createKeyRotation({
+      keys,
+      secrets: webhooks ? webhooks.withRotation(rotation, accounts.audit) : rotation,
+    }),
     keyRing: keys.ring,
   };
 }
@@ -190,7 +199,7 @@ async function createAuth(
     contents: createRepositoryContents(db),
     removal: createAccountRemoval(db),
   });
-  const deploy = await createDeploy(db, config, accounts, outbound);
+  const deploy = await createDeploy(db, config, accounts, outbound, upkeep?.webhooks);
   upstreams = parts.upstreams ?? deploy.external.directory;
   keyRing = deploy.keyRing;
   upkeep?.webhooks?.useKeyRing(deploy.keyRing);

@@ -290,6 +290,16 @@ test("redeliver sends the same body again under a new delivery id", { timeout: 3
   await api().refuse(404, "NOT_FOUND", "POST", `/webhook-deliveries/${unknown}/redeliver`, { as: admin });
 });
 
+test("a master-key rotation re-encrypts webhook secrets; deliveries stay signed with the same secret", async () => {
+  const a = api();
+  const report = await a.expect(200, "POST", "/secrets/rotate-key", { as: admin });
+  assert.ok(report.body.reencrypted >= 1, report.text);
+  const shown = await a.expect(200, "GET", `/webhooks/${hookId}`, { as: admin });
+  assert.equal(shown.body.keyVersion, report.body.keyVersion);
+  await pushImageAs(wharf.url, basicAuth(...admin), "shop/rotated", "1");
+  assertSigned(await receiver.waitFor(ofType("push", (b) => b.repository === "shop/rotated")));
+});
+
 test("a pending retry survives a restart and the log keeps its attempts", { timeout: 90_000 }, async () => {
   receiver.answer(500);
   await pushImageAs(wharf.url, basicAuth(...admin), "shop/restart", "1");

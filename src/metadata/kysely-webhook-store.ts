@@ -94,6 +94,26 @@ export function createWebhookStore(db: Kysely<Database>): WebhookStore & Deliver
       const result = await db.deleteFrom(hooks).where("id", "=", id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
+    async staleWebhooks(currentVersion, afterId, limit) {
+      const rows = await db
+        .selectFrom(hooks)
+        .selectAll()
+        .where("key_version", "<>", currentVersion)
+        .where("id", ">", afterId)
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map(toWebhook);
+    },
+    async replaceWebhookCiphertext(id, expected, sealed) {
+      const result = await db
+        .updateTable(hooks)
+        .set({ secret_ciphertext: sealed.ciphertext, key_version: sealed.keyVersion })
+        .where("id", "=", id)
+        .where("secret_ciphertext", "=", expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
     async enqueueDelivery(d) {
       await db
         .insertInto(deliveries)

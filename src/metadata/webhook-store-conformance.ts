@@ -59,6 +59,23 @@ export function runWebhookStoreConformance(name: string, create: () => Promise<W
       assert.equal(await store.findWebhook(999_999), undefined);
     });
 
+    it("finds secrets under another key version and replaces a ciphertext only if unchanged", async () => {
+      const [row] = await store.listWebhooks(acme);
+      assert.deepEqual(
+        (await store.staleWebhooks(2, 0, 10)).map((w) => w.id),
+        [row!.id, ...(await store.webhooksFor("license")).map((w) => w.id)],
+      );
+      assert.deepEqual(await store.staleWebhooks(2, row!.id, 1), await store.webhooksFor("license"));
+      assert.equal(await store.replaceWebhookCiphertext(row!.id, "not it", { ciphertext: "x", keyVersion: 2 }), false);
+      assert.equal(
+        await store.replaceWebhookCiphertext(row!.id, row!.ciphertext, { ciphertext: "v2", keyVersion: 2 }),
+        true,
+      );
+      const after = (await store.findWebhook(row!.id))!;
+      assert.deepEqual([after.ciphertext, after.keyVersion], ["v2", 2]);
+      assert.ok(!(await store.staleWebhooks(2, 0, 10)).some((w) => w.id === row!.id));
+    });
+
     it("stores nothing when sealing fails", async () => {
       const broken = () => {
         throw new Error("no key");

@@ -46,6 +46,10 @@ export interface WebhookStore {
   webhooksFor(event: string): Promise<WebhookRow[]>;
   /** Removes it and its deliveries; false when there was none. */
   deleteWebhook(id: number): Promise<boolean>;
+  /** Up to `limit` webhooks whose secret is not under `currentVersion`, ids above `afterId`, by id. */
+  staleWebhooks(currentVersion: number, afterId: number, limit: number): Promise<WebhookRow[]>;
+  /** Replaces webhook `id`'s ciphertext only if it is still `expected` (compare-and-set); true when replaced. */
+  replaceWebhookCiphertext(id: number, expected: string, sealed: SealedValue): Promise<boolean>;
 }
 
 /** `pending` (waiting for its next attempt), `delivered` (a 2xx), `failed` (every attempt used). */

@@ -24,11 +24,13 @@ import type { DeliveryRow } from "../metadata/webhooks-metadata.ts";
 import type { OutboundGuard } from "../net/outbound-guard.ts";
 import type { ManifestEvent } from "../registry/manifest-service.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
+import type { SecretStoreService } from "../secrets/secret-store-service.ts";
 import { createLicenseExpiryWatch, withLicenseEvents } from "./license-events.ts";
 import { createPullAggregator } from "./pull-aggregator.ts";
 import { createDeliverer, type RetrySettings } from "./webhook-deliverer.ts";
 import type { WebhookEvent } from "./webhook-event.ts";
 import { type ConfiguredEndpoint, createPublisher } from "./webhook-publisher.ts";
+import { withWebhookRotation } from "./webhook-rotation.ts";
 import { createWebhookService, type WebhookServiceDeps } from "./webhook-service.ts";
 import { openWebhookSecret } from "./webhook-vault.ts";
 
@@ -161,6 +163,9 @@ export function createWebhooks(deps: WebhookDeps) {
     useKeyRing(ring: () => KeyRing | undefined): void {
       keyRing = ring;
     },
+    /** `rotation` (the key rotation of pull secrets and external registries) extended to webhook secrets. */
+    withRotation: (rotation: Pick<SecretStoreService, "rotateAll">, audit: { record(event: AuditEvent): void }) =>
+      withWebhookRotation(rotation, { store, keyRing: () => keyRing(), audit }),
     /** The management service over the accounts services. */
     service(accountsDeps: Pick<WebhookServiceDeps, "accounts" | "resolver" | "audit">) {
       return createWebhookService({
