@@ -328,4 +328,10 @@ test("a pending retry survives a restart and the log keeps its attempts", { time
   assert.match(text, new RegExp(`${id}\\s+push\\s+delivered\\s+204\\s+2\\s`));
   await cli.ok(["webhook", "remove", hookId]);
   await api().refuse(404, "NOT_FOUND", "GET", `/webhooks/${hookId}`, { as: admin });
+  const audit = await api().expect(200, "GET", "/audit?actor=admin&limit=1000", { as: admin });
+  const actions = new Set((audit.body.events as { action: string }[]).map((e) => e.action));
+  for (const action of ["webhook.add", "webhook.redeliver", "webhook.rotate", "webhook.remove"]) {
+    assert.ok(actions.has(action), `audited: ${action}`);
+  }
+  assert.ok(!audit.text.includes(secret), "the audit log holds no secret");
 });
