@@ -48,7 +48,7 @@ export function createQuotas(store: QuotaMetadata, events?: QuotaEvents) {
       if (limit === undefined || (await store.holds(namespace, digest))) return;
       const used = await store.usage(namespace);
       if (used + size <= limit) return;
-      events?.publish({ type: "quota.exceeded", namespace, limit, used, size, repository });
+      events?.publish({ type: "quota.exceeded", namespace, limit, used, size });
       throw new WharfError(
         "DENIED",
         `namespace ${namespace} is over its quota: it uses ${formatByteSize(used)} (${used} bytes) of its ${formatByteSize(limit)} (${limit} bytes) quota and this blob needs ${size} bytes more; delete tags or repositories and run \`wharf gc\`, or ask an administrator to raise it (\`wharf quota set ${namespace} <size>\`)`,
