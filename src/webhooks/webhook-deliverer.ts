@@ -9,7 +9,8 @@
  * injected clock. A retry is woken by a timer of its delay; besides, the
  * store is polled every second for deliveries due by the clock, which is how
  * pending retries resume after a restart (or a clock moved by a test) and how
- * a claim a crashed node held is taken over once it expires.
+ * a claim a crashed node held is taken over once it expires. Logs name the
+ * receiver's origin only: a webhook URL's path may hold a token.
  */
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../log/create-logger.ts";
@@ -43,6 +44,13 @@ const pollMs = 1000;
 const batch = 50;
 const parallel = 4;
 const maxErrorChars = 500;
+
+/** What a log line says of a failed try: the receiver's origin, never its path or query (they may hold a token). */
+function logged(d: DeliveryRow, problem: string | null) {
+  const url = new URL(d.url);
+  const hidden = (text: string) => text.replaceAll(url.href, url.origin).replaceAll(d.url, url.origin);
+  return { to: url.origin, delivery: d.id, problem: problem === null ? null : hidden(problem) };
+}
 
 /** The deliverer: `wake` sends what is due now (and the ids given); `close` stops it after the tries in flight. */
 export type Deliverer = ReturnType<typeof createDeliverer>;
@@ -95,11 +103,11 @@ export function createDeliverer(deps: DelivererDeps) {
     };
     if (outcome.error === null) return store.recordAttempt(d.id, record, "delivered", null);
     if (n >= settings.attempts || "problem" in key) {
-      log.error({ url: d.url, delivery: d.id, attempts: n, problem: record.error }, "webhook delivery given up");
+      log.error({ ...logged(d, record.error), attempts: n }, "webhook delivery given up");
       return store.recordAttempt(d.id, record, "failed", null);
     }
     const delay = Math.min(settings.retryBaseMs * 2 ** (n - 1), settings.retryMaxMs);
-    log.warn({ url: d.url, delivery: d.id, attempt: n, problem: record.error }, "webhook delivery failed");
+    log.warn({ ...logged(d, record.error), attempt: n }, "webhook delivery failed");
     await store.recordAttempt(d.id, record, "pending", at + delay);
     if (!closed) {
       const timer = setTimeout(() => {
