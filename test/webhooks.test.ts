@@ -191,7 +191,7 @@ test("pulls are aggregated: one event per repository and digest per window, with
   assert.equal(pulls.length, 1, "never one POST per pull");
 });
 
-test("a license created and revoked arrives as license events", { timeout: 30_000 }, async () => {
+test("a license created, revoked or extended arrives as license events", { timeout: 30_000 }, async () => {
   const a = api();
   await a.expect(201, "POST", "/apps/shop/customers", { as: admin, body: { name: "globex" } });
   const created = await a.expect(201, "POST", "/apps/shop/licenses", { as: admin, body: { customer: "globex" } });
@@ -201,6 +201,11 @@ test("a license created and revoked arrives as license events", { timeout: 30_00
   assertSigned(hook);
   assert.deepEqual([body(hook).app, body(hook).customer, body(hook).org], ["shop", "globex", "acme"]);
   await receiver.waitFor(ofType("license.created", (b) => b.license === handle));
+  const other = await a.expect(201, "POST", "/apps/shop/licenses", { as: admin, body: { customer: "globex" } });
+  await a.expect(200, "POST", `/apps/shop/licenses/${other.body.id}/extend`, { as: admin, body: { expires: "90d" } });
+  const extended = await receiver.waitFor(ofType("license.extended", (b) => b.license === other.body.id));
+  assertSigned(extended);
+  assert.match(String(body(extended).expiresAt), /^\d{4}-\d\d-\d\dT/);
   assert.ok(!receiver.received.some((h) => h.body.includes(created.body.licenseId)), "the license id is never sent");
 });
 
