@@ -143,6 +143,7 @@ async function createDeploy(
       secrets: webhooks ? webhooks.withRotation(rotation, accounts.audit) : rotation,
     }),
     keyRing: keys.ring,
+    reloadKeyRing: keys.reload,
   };
 }
 
@@ -202,7 +203,7 @@ async function createAuth(
   const deploy = await createDeploy(db, config, accounts, outbound, upkeep?.webhooks);
   upstreams = parts.upstreams ?? deploy.external.directory;
   keyRing = deploy.keyRing;
-  upkeep?.webhooks?.useKeyRing(deploy.keyRing);
+  upkeep?.webhooks?.useKeyRing(deploy.keyRing, deploy.reloadKeyRing);
   const licensingServices = licensing.services({
     store: accounts.store,
     resolver: accounts.resolver,

@@ -24,6 +24,7 @@ import type { DeliveryRow } from "../metadata/webhooks-metadata.ts";
 import type { OutboundGuard } from "../net/outbound-guard.ts";
 import type { ManifestEvent } from "../registry/manifest-service.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
+import { MasterKeyError } from "../secrets/master-key-error.ts";
 import type { SecretStoreService } from "../secrets/secret-store-service.ts";
 import { createLicenseExpiryWatch, withLicenseEvents } from "./license-events.ts";
 import { createPullAggregator } from "./pull-aggregator.ts";
@@ -64,6 +65,7 @@ export function createWebhooks(deps: WebhookDeps) {
   const accounts = createAccountsMetadata(deps.db);
   const orgNames = new Map<number, string>();
   let keyRing: () => KeyRing | undefined = () => undefined;
+  let reloadKeyRing: (() => Promise<unknown>) | undefined;
   const inFlight = new Set<Promise<void>>();
 
   async function orgOf(namespace: string) {
@@ -75,7 +77,7 @@ export function createWebhooks(deps: WebhookDeps) {
     return { id: ns.orgId, name: orgNames.get(ns.orgId) ?? String(ns.orgId) };
   }
 
-  async function secretOf(d: DeliveryRow): Promise<{ secret: string } | { problem: string }> {
+  async function secretOf(d: DeliveryRow): Promise<{ secret: string } | { problem: string; retry?: boolean }> {
     if (d.webhookId === null) {
       const endpoint = settings.endpoints.find((e) => e.url === d.url);
       return endpoint ? { secret: endpoint.secret } : { problem: "the endpoint is no longer in webhooks.endpoints" };
@@ -83,12 +85,20 @@ export function createWebhooks(deps: WebhookDeps) {
     const row = await store.findWebhook(d.webhookId);
     const ring = keyRing();
     if (!row) return { problem: "the webhook was removed" };
-    if (!ring) return { problem: "the master key is not loaded" };
-    try {
-      return { secret: openWebhookSecret(ring, row) };
-    } catch (error) {
-      return { problem: `the signing secret cannot be opened: ${(error as Error).message}` };
-    }
+    if (!ring) return { problem: "the master key is not loaded", retry: true };
+    const open = (with_: KeyRing) => {
+      try {
+        return { secret: openWebhookSecret(with_, row) };
+      } catch (error) {
+        const stale = error instanceof MasterKeyError && error.reason === "unknown-version";
+        return { problem: `the signing secret cannot be opened: ${(error as Error).message}`, retry: stale };
+      }
+    };
+    const first = open(ring);
+    if (!("retry" in first && first.retry) || !reloadKeyRing) return first;
+    // Another node rotated the key: reload the ring once.
+    await reloadKeyRing();
+    return open(keyRing() ?? ring);
   }
 
   const deliverer = createDeliverer({ store, guard: deps.guard, log, clock, settings, secretOf });
@@ -159,9 +169,10 @@ export function createWebhooks(deps: WebhookDeps) {
     },
     /** An audit log that also publishes license events. */
     withLicenseEvents: <A extends { record(event: AuditEvent): void }>(audit: A) => withLicenseEvents(audit, publish),
-    /** Sets where the master key ring is read from (known once the secrets are loaded). */
-    useKeyRing(ring: () => KeyRing | undefined): void {
+    /** Sets where the master key ring is read from, and how it is reloaded (known once the secrets are loaded). */
+    useKeyRing(ring: () => KeyRing | undefined, reload?: () => Promise<unknown>): void {
       keyRing = ring;
+      reloadKeyRing = reload;
     },
     /** `rotation` (the key rotation of pull secrets and external registries) extended to webhook secrets. */
     withRotation: (rotation: Pick<SecretStoreService, "rotateAll">, audit: { record(event: AuditEvent): void }) =>

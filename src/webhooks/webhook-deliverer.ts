@@ -34,8 +34,11 @@ export interface DelivererDeps {
   readonly log: Pick<Logger, "warn" | "error">;
   readonly clock: () => number;
   readonly settings: RetrySettings;
-  /** The signing secret of the delivery's endpoint, or a reason it has none (removed, key missing). */
-  secretOf(delivery: DeliveryRow): Promise<{ secret: string } | { problem: string }>;
+  /**
+   * The signing secret of the delivery's endpoint, or why there is none:
+   * for good (the endpoint was removed) unless `retry` (the key is not loaded yet).
+   */
+  secretOf(delivery: DeliveryRow): Promise<{ secret: string } | { problem: string; retry?: boolean }>;
 }
 
 const timeoutMs = 10_000;
@@ -102,7 +105,7 @@ export function createDeliverer(deps: DelivererDeps) {
       error: outcome.error?.slice(0, maxErrorChars) ?? null,
     };
     if (outcome.error === null) return store.recordAttempt(d.id, record, "delivered", null);
-    if (n >= settings.attempts || "problem" in key) {
+    if (n >= settings.attempts || ("problem" in key && !key.retry)) {
       log.error({ ...logged(d, record.error), attempts: n }, "webhook delivery given up");
       return store.recordAttempt(d.id, record, "failed", null);
     }
