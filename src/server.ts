@@ -30,6 +30,7 @@ import { webMount } from "./http/serve-web.ts";
 import { loadTlsFiles, reloadTlsOnChange } from "./http/tls-files.ts";
 import { createLicensing } from "./licensing/create-licensing.ts";
 import { createLicenseSelf } from "./licensing/license-self.ts";
+import type { ServedPull } from "./licensing/pull-recorder.ts";
 import type { Logger } from "./log/create-logger.ts";
 import type { Database } from "./metadata/database-schema.ts";
 import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
@@ -66,7 +67,7 @@ import { createStorageDriver } from "./storage/create-storage-driver.ts";
 import { lockDataDir } from "./storage/data-dir-lock.ts";
 import { type Clock, systemClock } from "./time/clock.ts";
 import { offsetFileClock } from "./time/offset-file-clock.ts";
-import { createWebhooks } from "./webhooks/create-webhooks.ts";
+import { createWebhooks, type Webhooks } from "./webhooks/create-webhooks.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -121,6 +122,7 @@ async function createDeploy(
   outbound: OutboundGuard,
   keys: MasterKeySource,
   sealOthers: (ring: KeyRing) => Promise<SealCounts>,
+  webhooks?: Webhooks,
 ) {
   const deps = {
     accounts: accounts.store,
@@ -139,8 +141,12 @@ async function createDeploy(
     secrets,
     services,
     external,
-    rotateKey: createKeyRotation({ keys, secrets: rotation }),
+    rotateKey: createKeyRotation({
+      keys,
+      secrets: webhooks ? webhooks.withRotation(rotation, accounts.audit) : rotation,
+    }),
     keyRing: keys.ring,
+    reloadKeyRing: keys.reload,
   };
 }
 
@@ -153,7 +159,7 @@ async function createAuth(
   metrics: WharfMetrics,
   parts: ServerParts,
   registry: RepositoryRemoval & Pick<ManifestIndex, "getManifest">,
-  upkeep?: { readonly gc: GarbageCollector; readonly quotas: Quotas },
+  upkeep?: { readonly gc: GarbageCollector; readonly quotas: Quotas; readonly webhooks?: Webhooks },
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -201,7 +207,7 @@ async function createAuth(
   });
   const sealOthers = async (ring: KeyRing) =>
     sumSeals([await licensing.sealValues(ring), await accounts.resealKeys(ring)]);
-  const deploy = await createDeploy(db, accounts, outbound, keys, sealOthers);
+  const deploy = await createDeploy(db, accounts, outbound, keys, sealOthers, upkeep?.webhooks);
   upstreams = parts.upstreams ?? deploy.external.directory;
   const sealedAtStart = await sealOthers(keys.ring());
   if (sealedAtStart.sealed > 0 || sealedAtStart.failed.length > 0) {
@@ -210,10 +216,12 @@ async function createAuth(
       "sealed stored keys and values under the master key",
     );
   }
+  upkeep?.webhooks?.useKeyRing(deploy.keyRing, deploy.reloadKeyRing);
   const licensingServices = licensing.services({
     store: accounts.store,
     resolver: accounts.resolver,
-    audit: accounts.audit,
+    // License events (created, revoked, extended) reach webhooks through the audit records.
+    audit: upkeep?.webhooks ? upkeep.webhooks.withLicenseEvents(accounts.audit) : accounts.audit,
   });
   // Releases read the app's own images from local repositories, which exist
   // after this function; the host customers know us by is known at listen.
@@ -241,6 +249,11 @@ async function createAuth(
     releases: releases.service,
     gc: upkeep?.gc,
     quotas: upkeep?.quotas,
+    webhooks: upkeep?.webhooks?.service({
+      accounts: accounts.store,
+      resolver: accounts.resolver,
+      audit: accounts.audit,
+    }),
   });
   const bundleDownload = createBundleDownload({
     releases: releases.service,
@@ -351,7 +364,22 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const metrics = createMetrics();
   const metadata = createRegistryMetadata(db, parts.now);
-  const quotas = createQuotas(createQuotaMetadata(db, parts.now));
+  const clock = parts.now ? { now: parts.now } : serverClock(log);
+  const webhooks = createWebhooks({
+    db,
+    settings: {
+      endpoints: config.webhooks.endpoints,
+      retryBaseMs: config.webhooks.retryBase,
+      retryMaxMs: config.webhooks.retryMax,
+      attempts: config.webhooks.attempts,
+      pullWindowMs: config.webhooks.pullWindow,
+      keepDeliveriesMs: config.webhooks.keepDeliveries,
+    },
+    guard: outbound,
+    log,
+    clock: () => clock.now(),
+  });
+  const quotas = createQuotas(createQuotaMetadata(db, parts.now), webhooks);
   const gc = createGarbageCollector({
     metadata: createGcMetadata(db),
     driver,
@@ -363,11 +391,16 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       immutable: createImmutableTags(config.immutableTags),
     },
     metrics: metrics.gc,
+    onReport: webhooks.gcFinished,
     ...(parts.now && { now: parts.now }),
   });
   const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);
   const auth = config.auth.enabled
-    ? await createAuth(db, config, log, outbound, metrics, parts, metadata, { gc, quotas })
+    ? await createAuth(db, config, log, outbound, metrics, { ...parts, now: () => clock.now() }, metadata, {
+        gc,
+        quotas,
+        webhooks,
+      })
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
@@ -384,20 +417,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       offloadPrefix: config.storage.driver === "filesystem" ? config.storage.filesystem.accelRedirect : undefined,
       checkQuota: quotas.check,
     }),
-    manifests: createManifestService(
-      metadata,
-      createImmutableTags(config.immutableTags),
-      createWebhooks(
-        {
-          endpoints: config.webhooks.endpoints,
-          retryBaseMs: config.webhooks.retryBase,
-          attempts: config.webhooks.attempts,
-        },
-        outbound,
-        log,
-        parts.now,
-      ).notify,
-    ),
+    manifests: createManifestService(metadata, createImmutableTags(config.immutableTags), webhooks.manifestChanged),
     uploads,
   });
   if (auth) auth.late.local = local;
@@ -426,7 +446,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     metrics,
     maxManifestBytes: config.limits.maxManifestBytes,
     onAudited: auth?.accounts.audit.record,
-    onPulled: auth?.licensing.pulls.record,
+    onPulled: (pull: ServedPull) => {
+      auth?.licensing.pulls.record(pull);
+      webhooks.pulled(pull);
+    },
   };
   const checkReady = async () => {
     await metadata.listRepositories(undefined, 1);
@@ -470,6 +493,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   });
   // SIGHUP re-reads the TLS files; without TLS it must still not end the process (systemctl reload).
   const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : ignoreHangup(log);
+  webhooks.start();
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   // Without publicUrl, bundles name the server's own images by the address it answers on.
@@ -502,6 +526,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       clearTimeout(force);
       await auth?.accounts.audit.close();
       await auth?.licensing.pulls.close();
+      await webhooks.close();
       await db.destroy();
       await unlock();
     },

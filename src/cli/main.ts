@@ -39,6 +39,7 @@ const { registerServiceCommands } = await import("./service-command.ts");
 const { registerTeamCommands } = await import("./team-command.ts");
 const { registerTokenCommands } = await import("./token-command.ts");
 const { registerUserCommands } = await import("./user-command.ts");
+const { registerWebhookCommands } = await import("./webhook-command.ts");
 
 const program = new Command("wharf")
   .description("Wharf: a container registry for software vendors")
@@ -73,5 +74,6 @@ registerMigrateCommand(program);
 registerBackupCommands(program);
 registerGcCommand(program);
 registerQuotaCommands(program);
+registerWebhookCommands(program);
 
 await program.parseAsync(process.argv);

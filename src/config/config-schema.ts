@@ -325,10 +325,13 @@ export const configSchema = z.strictObject({
               description: "Key of the body's HMAC-SHA256 signature (`X-Wharf-Signature: sha256=…`); 16+ characters.",
             }),
             events: z
-              .array(z.enum(["push", "delete"]))
+              .array(z.enum(["push", "delete", "pull", "quota", "license", "gc"]))
               .min(1)
               .default(["push", "delete"])
-              .meta({ description: "Events sent: `push` (a manifest stored), `delete` (a tag or manifest deleted)." }),
+              .meta({
+                description:
+                  "Events sent: `push` (a manifest stored), `delete` (a tag or manifest deleted), `pull` (pulls counted per window), `quota`, `license`, `gc`.",
+              }),
             repositories: z
               .string()
               .min(1)
@@ -339,15 +342,34 @@ export const configSchema = z.strictObject({
         )
         .max(100)
         .default([])
-        .meta({ description: "Webhook endpoints for registry events." }),
+        .meta({ description: "Instance-wide webhook endpoints: they receive the events of every organization." }),
       retryBase: durationBetween("1ms", "1h").default(1000).meta({
         description: "First retry delay of a failed delivery; each next retry waits twice as long.",
       }),
       attempts: z.number().int().min(1).max(20).default(6).meta({
         description: "Deliveries tried per event and endpoint before giving up (logged).",
       }),
+      retryMax: durationBetween("1ms", "1d").default(3_600_000).meta({
+        description: "The longest wait between two tries of a delivery (the exponential backoff's cap).",
+      }),
+      pullWindow: durationBetween("1s", "1d").default(60_000).meta({
+        description:
+          "Pulls are counted per repository and digest over this window, then sent as one `pull` event each.",
+      }),
+      keepDeliveries: durationBetween("1h", "3650d")
+        .default(30 * 86_400_000)
+        .meta({
+          description: "How long the delivery log keeps a delivered or failed delivery (`wharf webhook deliveries`).",
+        }),
     })
-    .default({ endpoints: [], retryBase: 1000, attempts: 6 }),
+    .default({
+      endpoints: [],
+      retryBase: 1000,
+      attempts: 6,
+      retryMax: 3_600_000,
+      pullWindow: 60_000,
+      keepDeliveries: 30 * 86_400_000,
+    }),
   immutableTags: z
     .array(
       z.strictObject({

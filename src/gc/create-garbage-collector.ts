@@ -93,6 +93,8 @@ export interface GcDeps {
   readonly metrics?: GcMetrics;
   /** True for repositories that are a cache kept whole (the proxy's `proxy/…` names). */
   readonly isCache?: (name: string) => boolean;
+  /** Told every finished run's report (webhooks' `gc.finished`); must not throw. */
+  readonly onReport?: (report: GcReport) => void;
 }
 
 /** The collector. */
@@ -237,6 +239,7 @@ export function createGarbageCollector(deps: GcDeps) {
       deletedTags,
     };
     log.info({ ...totals, dryRun, resumed }, dryRun ? "gc: dry run finished" : "gc: finished");
+    deps.onReport?.(report);
     return report;
   }
 

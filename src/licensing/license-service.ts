@@ -231,6 +231,8 @@ export function createLicenseService(
       const expiresAt = expiryFrom(expires, now);
       await store.setLicenseExpiry(row.id, expiresAt);
       recordChange(deps, caller, "license.extend", `license:${row.publicId}`, {
+        app,
+        customer: row.customer,
         expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
       });
       return licenseView({ ...row, expiresAt }, now);

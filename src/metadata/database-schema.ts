@@ -299,6 +299,54 @@ export interface ChartChannelTagsTable {
   promoted_at: number;
 }
 
+/** An organization's webhook (migration 0013); `events` is JSON text, the secret sealed to `webhook:<org_id>:<id>`. */
+export interface WebhooksTable {
+  id: Generated<number>;
+  org_id: number;
+  url: string;
+  events: string;
+  repositories: string;
+  secret_ciphertext: string;
+  key_version: number;
+  created_by: string;
+  created_at: number;
+}
+
+/** One event for one webhook (null `webhook_id`: a configuration-file endpoint); `state` pending, delivered or failed. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: number | null;
+  url: string;
+  event: string;
+  body: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  claimed_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  redelivery_of: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One try of a delivery. */
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** A named progress mark of the webhook module (e.g. the license-expiry watch). */
+export interface WebhookCursorsTable {
+  name: string;
+  value: number;
+}
+
 /** The whole metadata database. */
 export interface Database {
   token_signing_keys: TokenSigningKeysTable;
@@ -331,4 +379,8 @@ export interface Database {
   license_field_values: LicenseFieldValuesTable;
   license_signing_keys: LicenseSigningKeysTable;
   chart_channel_tags: ChartChannelTagsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursors: WebhookCursorsTable;
 }

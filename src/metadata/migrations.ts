@@ -16,6 +16,7 @@ import { releasesMigration } from "./releases-migration.ts";
 import { sealedValuesMigration } from "./sealed-values-migration.ts";
 import { secretsMigration } from "./secrets-migration.ts";
 import { signingKeysMigration } from "./signing-keys-migration.ts";
+import { webhooksMigration } from "./webhooks-migration.ts";
 
 const registryCore: Migration = {
   async up(db: Kysely<unknown>) {
@@ -90,5 +91,6 @@ export const migrations: Record<string, Migration> = {
   "0009_garbage_collection": gcMigration,
   "0011_token_signing_keys": signingKeysMigration,
   "0012_license_fields": licenseFieldsMigration,
+  "0013_webhooks": webhooksMigration,
   "0016_sealed_values": sealedValuesMigration,
 };

@@ -29,8 +29,13 @@ function namespaceOf(repository: string): string {
   return repository.split("/", 1)[0]!;
 }
 
-/** Creates the quota service over its store. */
-export function createQuotas(store: QuotaMetadata) {
+/** Where quota events go (webhooks' `publish`): `quota.exceeded`, `quota.warning`. */
+export interface QuotaEvents {
+  publish(event: { readonly type: string; readonly namespace: string; readonly [field: string]: unknown }): void;
+}
+
+/** Creates the quota service over its store; `events` is told of refusals (and warnings). */
+export function createQuotas(store: QuotaMetadata, events?: QuotaEvents) {
   return {
     /**
      * Refuses (DENIED) storing a `size`-byte blob `digest` in `repository`
@@ -43,6 +48,7 @@ export function createQuotas(store: QuotaMetadata) {
       if (limit === undefined || (await store.holds(namespace, digest))) return;
       const used = await store.usage(namespace);
       if (used + size <= limit) return;
+      events?.publish({ type: "quota.exceeded", namespace, limit, used, size });
       throw new WharfError(
         "DENIED",
         `namespace ${namespace} is over its quota: it uses ${formatByteSize(used)} (${used} bytes) of its ${formatByteSize(limit)} (${limit} bytes) quota and this blob needs ${size} bytes more; delete tags or repositories and run \`wharf gc\`, or ask an administrator to raise it (\`wharf quota set ${namespace} <size>\`)`,

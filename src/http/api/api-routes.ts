@@ -18,6 +18,7 @@ import { quotaRoutes } from "./quota-routes.ts";
 import { releaseRoutes } from "./release-routes.ts";
 import { secretRoutes } from "./secret-routes.ts";
 import { serviceRoutes } from "./service-routes.ts";
+import { webhookRoutes } from "./webhook-routes.ts";
 
 /** The services the route tables expose; optional features add routes only when wired. */
 export type ApiRouteDeps = Omit<ApiHandlerDeps, "verifier" | "audit" | "log">;
@@ -35,5 +36,6 @@ export function apiRoutes(deps: ApiRouteDeps): ApiRoute[] {
     ...(deps.gc ? gcRoutes(deps.gc) : []),
     ...(deps.quotas ? quotaRoutes(deps.quotas) : []),
     ...(deps.licensing ? licenseSelfRoutes : []),
+    ...(deps.webhooks ? webhookRoutes(deps.webhooks) : []),
   ];
 }

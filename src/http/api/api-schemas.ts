@@ -37,6 +37,14 @@ export const paramSchemas: Readonly<Record<string, z.ZodType<string>>> = {
   license: name("public handle of a license (lic_…)"),
   version: name("release version, e.g. 1.4.0"),
   slug: name("application slug"),
+  webhook: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "a webhook id is a number (see wharf webhook list <org>)")
+    .meta({ description: "webhook id" }),
+  delivery: z
+    .string()
+    .regex(/^[0-9a-f-]{36}$/, "a delivery id is a UUID (see wharf webhook deliveries <id>)")
+    .meta({ description: "webhook delivery id" }),
   name: z
     .string()
     .max(255)

@@ -27,6 +27,7 @@ import type { Logger } from "../../log/create-logger.ts";
 import type { Quotas } from "../../quota/create-quotas.ts";
 import type { ReleaseService } from "../../releases/release-service.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
+import type { WebhookService } from "../../webhooks/webhook-service.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
 import { readBody } from "../read-body.ts";
 import { createRouteMatcher, type RouteMatch } from "../route-matcher.ts";
@@ -57,6 +58,8 @@ export interface ApiHandlerDeps {
   readonly gc?: GarbageCollector;
   /** Namespace quotas, when wired. */
   readonly quotas?: Quotas;
+  /** Organizations' webhooks, when wired. */
+  readonly webhooks?: WebhookService;
 }
 
 /** An API body is a flat object with a few small lists. */
