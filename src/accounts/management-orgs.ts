@@ -6,8 +6,9 @@
  * its members; only owners make, unmake or remove owners, and the last owner
  * cannot leave (an organization nobody can manage would be stuck).
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { OrganizationRow, UserRow } from "../metadata/accounts-metadata.ts";
+import { AccountsError } from "./accounts-error.ts";
 import {
   type Caller,
   type ManagementDeps,
@@ -32,15 +33,15 @@ export function createOrganizationManagement(deps: ManagementDeps) {
 
   async function userOrFail(name: string): Promise<UserRow> {
     const user = await store.findUser(name);
-    if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(name)} does not exist`);
+    if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(name)} does not exist`);
     return user;
   }
 
   async function assertNotLastOwner(org: OrganizationRow, userName: string): Promise<void> {
     const owners = (await store.listMembers(org.id)).filter((m) => m.owner);
     if (owners.length === 1 && owners[0]!.name === userName) {
-      throw new WharfError(
-        "INVALID_REQUEST",
+      throw new AccountsError(
+        "invalid-input",
         `${userName} is the last owner of ${org.name}; make someone else owner first`,
       );
     }
@@ -55,8 +56,8 @@ export function createOrganizationManagement(deps: ManagementDeps) {
     async create(caller: Caller, name: string): Promise<OrganizationSummary> {
       const manager = requireManager(caller);
       if (deps.organizationCreation !== "everyone" && !manager.isAdmin) {
-        throw new WharfError(
-          "DENIED",
+        throw new AccountsError(
+          "forbidden",
           'only a server administrator may create organizations on this server (accounts.organizationCreation is "admins"); ask one to create it and add you as owner',
         );
       }
@@ -112,7 +113,7 @@ export function createOrganizationManagement(deps: ManagementDeps) {
       const current = await store.membership(org.id, user.id);
       const makeOwner = owner ?? current === "owner";
       if (makeOwner !== (current === "owner") && role !== "owner") {
-        throw new WharfError("DENIED", `only an owner of ${orgName} may make or unmake owners`);
+        throw new AccountsError("forbidden", `only an owner of ${orgName} may make or unmake owners`);
       }
       if (current === "owner" && !makeOwner) await assertNotLastOwner(org, userName);
       await store.setMembership(org.id, user.id, makeOwner);
@@ -126,9 +127,9 @@ export function createOrganizationManagement(deps: ManagementDeps) {
       const { org, role } = await requireOrganization(deps, caller, orgName, self ? "member" : "admin");
       const user = await userOrFail(userName);
       const current = await store.membership(org.id, user.id);
-      if (!current) throw new WharfError("NOT_FOUND", `${userName} is not a member of ${orgName}`);
+      if (!current) throw new AccountsError("not-found", `${userName} is not a member of ${orgName}`);
       if (current === "owner" && role !== "owner") {
-        throw new WharfError("DENIED", `only an owner of ${orgName} may remove an owner`);
+        throw new AccountsError("forbidden", `only an owner of ${orgName} may remove an owner`);
       }
       if (current === "owner") await assertNotLastOwner(org, userName);
       await store.removeMember(org.id, user.id);

@@ -9,9 +9,9 @@
  * the password hash.
  */
 
-import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
 import { systemClock } from "../time/clock.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { revokeLoginSessions } from "./login-sessions.ts";
 import { type Caller, type ManagementDeps, recordChange, requireAdmin, requireManager } from "./management-access.ts";
 import { assertNamespaceFree, nameTaken, orConflict } from "./management-names.ts";
@@ -47,14 +47,14 @@ export function createUserManagement(deps: ManagementDeps) {
 
   async function findOrFail(name: string): Promise<UserRow> {
     const user = await store.findUser(name);
-    if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(name)} does not exist`);
+    if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(name)} does not exist`);
     return user;
   }
 
   async function setDisabled(caller: Caller, name: string, disabled: boolean): Promise<UserView> {
     const manager = requireAdmin(caller, disabled ? "disable users" : "enable users");
     const user = await findOrFail(name);
-    if (disabled && user.id === manager.userId) throw new WharfError("INVALID_REQUEST", "you cannot disable yourself");
+    if (disabled && user.id === manager.userId) throw new AccountsError("invalid-input", "you cannot disable yourself");
     await store.setUserDisabled(user.id, disabled);
     const sessionsRevoked = disabled ? await revokeLoginSessions(store, user.id, (deps.clock ?? systemClock).now()) : 0;
     recordChange(
