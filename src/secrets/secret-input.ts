@@ -5,7 +5,8 @@
  * fields) are applied afterwards, and every broken one is reported together,
  * so one round trip fixes a form.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** A new secret, as the product's form asks for it. */
 export interface CreateSecretInput {
@@ -61,7 +62,7 @@ export function collect<T>(problems: string[], step: () => T): T | undefined {
   try {
     return step();
   } catch (error) {
-    if (!(error instanceof WharfError) || error.code !== "INVALID_REQUEST") throw error;
+    if (!isDomainError(error, "invalid-input")) throw error;
     problems.push(error.message);
     return undefined;
   }
@@ -70,5 +71,5 @@ export function collect<T>(problems: string[], step: () => T): T | undefined {
 /** Throws INVALID_REQUEST joining every problem given ("; "); returns when there is none. */
 export function refuseAll(problems: readonly (string | undefined)[]): void {
   const found = problems.filter((p) => p !== undefined);
-  if (found.length > 0) throw new WharfError("INVALID_REQUEST", found.join("; "));
+  if (found.length > 0) throw new SecretsError("invalid-input", found.join("; "));
 }

@@ -6,18 +6,18 @@
  * already taken.
  */
 import { orConflict } from "../accounts/management-names.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { DockerSecretFields, DockerSecretRow } from "../metadata/secrets-metadata.ts";
 import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { sealSecretValue } from "./secret-vault.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** `org/name`, as messages and audit targets name a secret. */
 export function secretLabel(org: OrganizationRow, name: string): string {
   return `${org.name}/${name}`;
 }
 
-/** The secret `name` of `org`; WharfError NOT_FOUND when there is none. */
+/** The secret `name` of `org`; SecretsError `not-found` when there is none. */
 export async function requireSecret(
   deps: Pick<SecretServiceDeps, "store">,
   org: OrganizationRow,
@@ -25,8 +25,8 @@ export async function requireSecret(
 ): Promise<DockerSecretRow> {
   const row = await deps.store.findSecret(org.id, name);
   if (row === undefined) {
-    throw new WharfError(
-      "NOT_FOUND",
+    throw new SecretsError(
+      "not-found",
       `organization ${JSON.stringify(org.name)} has no pull secret ${JSON.stringify(name)}`,
     );
   }
@@ -34,9 +34,9 @@ export async function requireSecret(
 }
 
 /** The CONFLICT for a secret name `org` already uses. */
-export function secretNameTaken(org: OrganizationRow, name: string): WharfError {
-  return new WharfError(
-    "CONFLICT",
+export function secretNameTaken(org: OrganizationRow, name: string): SecretsError {
+  return new SecretsError(
+    "conflict",
     `organization ${JSON.stringify(org.name)} already has a pull secret ${JSON.stringify(name)}: choose another name, or update that one`,
   );
 }

@@ -30,9 +30,9 @@ import { createSecretWrites } from "./secret-writes.ts";
 export type SecretStoreService = ReturnType<typeof createSecretStoreService>;
 
 /**
- * Creates the pull-secret service. Methods (all async; WharfError for what a
- * client can fix — INVALID_REQUEST, NOT_FOUND, CONFLICT, DENIED,
- * UNAUTHORIZED; MasterKeyError when the master key cannot open a secret):
+ * Creates the pull-secret service. Methods (all async; SecretsError or AccountsError for what
+ * a client can fix — invalid-input, not-found, conflict, forbidden,
+ * unauthenticated; MasterKeyError when the master key cannot open a secret):
  * - `list(caller, org)`, `get(caller, org, name)`: members; SecretView, no password.
  * - `create(caller, org, CreateSecretInput)`, `update(caller, org, name, UpdateSecretInput)`,
  *   `rename(caller, org, name, newName)`, `delete(caller, org, name)`: owners and admins.

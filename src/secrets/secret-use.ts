@@ -8,7 +8,6 @@
  * who saw which secret, in which format, for which namespaces.
  */
 import type { Caller } from "../accounts/management-access.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { DockerSecretRow } from "../metadata/secrets-metadata.ts";
 import { type CheckSecretOptions, checkSecret, type SecretCheckResult } from "./check-secret.ts";
@@ -21,6 +20,7 @@ import { storedLocation } from "./secret-registry.ts";
 import { requireSecret, secretLabel } from "./secret-rows.ts";
 import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { credentialOf, openSecretValue } from "./secret-vault.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** How to render. */
 export interface RenderSecretOptions {
@@ -55,7 +55,7 @@ export function createSecretUse(deps: SecretServiceDeps) {
 
   async function rowsOf(org: OrganizationRow, names: readonly string[]): Promise<DockerSecretRow[]> {
     const unique = [...new Set(names)];
-    if (unique.length === 0) throw new WharfError("INVALID_REQUEST", "give at least one pull secret to render");
+    if (unique.length === 0) throw new SecretsError("invalid-input", "give at least one pull secret to render");
     return Promise.all(unique.map((name) => requireSecret(deps, org, name)));
   }
 
@@ -80,8 +80,8 @@ export function createSecretUse(deps: SecretServiceDeps) {
       const rows = await rowsOf(org, typeof names === "string" ? [names] : names);
       const kubernetesName = options.kubernetesName ?? (rows.length === 1 ? rows[0]!.name : undefined);
       if (options.format === "kubernetes" && kubernetesName === undefined) {
-        throw new WharfError(
-          "INVALID_REQUEST",
+        throw new SecretsError(
+          "invalid-input",
           "give the name of the Kubernetes Secret that merges several pull secrets",
         );
       }

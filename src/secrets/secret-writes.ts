@@ -7,7 +7,6 @@
  * service cannot be deleted (its deployments would stop pulling).
  */
 import type { Caller } from "../accounts/management-access.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { DockerSecretFields, DockerSecretRow } from "../metadata/secrets-metadata.ts";
 import { recordAudit, requireOrganizationAccess } from "./organization-access.ts";
 import { checkSecretFields, validateEmail, validatePassword, validateUsername } from "./secret-fields.ts";
@@ -25,6 +24,7 @@ import { insertSecret, requireSecret, secretLabel, secretNameTaken } from "./sec
 import { currentRing, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { sealSecretValue } from "./secret-vault.ts";
 import { type SecretView, toSecretView } from "./secret-view.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 const manage = "manage its pull secrets";
 
@@ -41,7 +41,7 @@ function changedRegistry(row: DockerSecretRow, changes: UpdateSecretInput) {
 function planUpdate(row: DockerSecretRow, changes: UpdateSecretInput) {
   const changed = updatableSecretFields.filter((key) => changes[key] !== undefined);
   if (changed.length === 0) {
-    throw new WharfError("INVALID_REQUEST", "nothing to change: give a username, password, email or registry");
+    throw new SecretsError("invalid-input", "nothing to change: give a username, password, email or registry");
   }
   const problems: string[] = [];
   const registry = collect(problems, () => changedRegistry(row, changes));
@@ -124,8 +124,8 @@ export function createSecretWrites(deps: SecretServiceDeps) {
       const row = await requireSecret(deps, org, name);
       const services = await deps.store.servicesUsingSecret(org.id, name);
       if (services.length > 0) {
-        throw new WharfError(
-          "CONFLICT",
+        throw new SecretsError(
+          "conflict",
           `pull secret ${JSON.stringify(name)} is used by service ${services.join(", ")}: give those services another secret (or delete them) first`,
         );
       }
