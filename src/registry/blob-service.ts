@@ -6,19 +6,19 @@
  */
 import type { Readable } from "node:stream";
 import type { Digest } from "../digest/digest.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import { PathNotFoundError, type ReadRange, type StorageDriver } from "../storage/storage-driver.ts";
+import { RepositoryError } from "./repository-error.ts";
 
 /** Answers whether the caller may pull from a repository (the mount rule). */
 export type CanPull = (repository: string) => Promise<boolean>;
 
 const mountCandidates = 50;
 
-function unknownBlob(repository: string, digest: Digest): WharfError {
-  return new WharfError("BLOB_UNKNOWN", `blob ${digest.value} is not in repository ${repository}`, {
-    detail: { digest: digest.value },
+function unknownBlob(repository: string, digest: Digest): RepositoryError {
+  return new RepositoryError("blob-unknown", `blob ${digest.value} is not in repository ${repository}`, {
+    digest: digest.value,
   });
 }
 
