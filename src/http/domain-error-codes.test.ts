@@ -5,7 +5,10 @@ import { DeployError } from "../deploy/deploy-error.ts";
 import { DomainError } from "../errors/domain-error.ts";
 import { errorCodes } from "../errors/error-codes.ts";
 import { WharfError } from "../errors/wharf-error.ts";
+import { ExternalRegistryError } from "../external/external-registry-error.ts";
+import { LicensingError } from "../licensing/licensing-error.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
+import { ReleaseError } from "../releases/release-error.ts";
 import { SecretsError } from "../secrets/secrets-error.ts";
 import { domainErrorCodes, wireErrorForDomain } from "./domain-error-codes.ts";
 
@@ -36,6 +39,9 @@ describe("the one table from domain error kinds to wire codes", () => {
     }
     assert.equal(wire(new DeployError("conflict", "taken")).code, "CONFLICT");
     assert.equal(wire(new AccountsError("unauthenticated", "log in")).status, 401);
+    assert.equal(wire(new LicensingError("invalid", "bad e-mail")).code, "INVALID_REQUEST");
+    assert.equal(wire(new ExternalRegistryError("not-found", "none")).code, "NOT_FOUND");
+    assert.equal(wire(new ReleaseError("source", "quay.io refused")).code, "UNAVAILABLE");
   });
 
   it("splits a repository error's data into detail and hints", () => {

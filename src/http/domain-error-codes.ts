@@ -2,8 +2,9 @@
  * @module
  * The one table from domain error kinds to registered wire codes. Modules
  * fail with their own typed error (AccountsError, SecretsError, DeployError,
- * RepositoryError, all DomainErrors); a kind means the same thing in every
- * module, so it maps to one code here, and the code alone sets the status.
+ * RepositoryError, LicensingError, ReleaseError, ExternalRegistryError, all
+ * DomainErrors); a kind means the same thing in every module, so it maps to
+ * one code here, and the code alone sets the status.
  * The error's message is written as is. A RepositoryError's data is split:
  * its wait and upload progress become hints (write-error.ts turns them into
  * Retry-After, Range and Docker-Upload-UUID), its other facts the `detail`.
@@ -13,11 +14,21 @@ import type { DeployErrorKind } from "../deploy/deploy-error.ts";
 import { DomainError } from "../errors/domain-error.ts";
 import type { ErrorCode } from "../errors/error-codes.ts";
 import { WharfError, type WharfErrorOptions } from "../errors/wharf-error.ts";
+import type { ExternalRegistryErrorKind } from "../external/external-registry-error.ts";
+import type { LicensingErrorKind } from "../licensing/licensing-error.ts";
 import { RepositoryError, type RepositoryErrorKind } from "../registry/repository-error.ts";
+import type { ReleaseErrorKind } from "../releases/release-error.ts";
 import type { SecretsErrorKind } from "../secrets/secrets-error.ts";
 
 /** Every kind the table maps. */
-export type MappedKind = AccountsErrorKind | SecretsErrorKind | DeployErrorKind | RepositoryErrorKind;
+export type MappedKind =
+  | AccountsErrorKind
+  | SecretsErrorKind
+  | DeployErrorKind
+  | RepositoryErrorKind
+  | LicensingErrorKind
+  | ReleaseErrorKind
+  | ExternalRegistryErrorKind;
 
 /** Kind → registered wire code. */
 export const domainErrorCodes = {
@@ -43,6 +54,11 @@ export const domainErrorCodes = {
   "upload-out-of-order": "BLOB_UPLOAD_RANGE_INVALID",
   "upload-length-mismatch": "BLOB_UPLOAD_INVALID",
   unauthorized: "UNAUTHORIZED",
+  // Licensing, releases and external registries (older spellings of the same meanings).
+  invalid: "INVALID_REQUEST",
+  denied: "DENIED",
+  // An image's registry failed or refused: the message names the image and the reason.
+  source: "UNAVAILABLE",
 } as const satisfies Record<MappedKind, ErrorCode>;
 
 function repositoryOptions(error: RepositoryError): WharfErrorOptions {
