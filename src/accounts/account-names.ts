@@ -33,13 +33,13 @@ export function checkAccountName(name: string, what: string): string | undefined
   return undefined;
 }
 
-/** Throws INVALID_REQUEST when `name` is not a valid account name. */
+/** Throws `invalid-input` when `name` is not a valid account name. */
 export function assertAccountName(name: string, what: string): void {
   const problem = checkAccountName(name, what);
   if (problem) throw new AccountsError("invalid-input", problem);
 }
 
-/** Throws INVALID_REQUEST when `name` cannot be a namespace (invalid or reserved). */
+/** Throws `invalid-input` when `name` cannot be a namespace (invalid or reserved). */
 export function assertNamespaceName(name: string, what: string): void {
   assertAccountName(name, what);
   if (reserved.has(name))

@@ -50,7 +50,7 @@ export type OrganizationRole = "member" | "admin" | "owner";
 
 const roleOrder: readonly OrganizationRole[] = ["member", "admin", "owner"];
 
-/** The user `caller` manages as; DENIED for anonymous, robots and tokens without the `api` scope. */
+/** The user `caller` manages as; `forbidden` for anonymous, robots and tokens without the `api` scope. */
 export function requireManager(caller: Caller): Manager {
   const p = caller.principal;
   if (p.kind === "user" || (p.kind === "token" && p.api)) return { userId: p.userId, name: p.name, isAdmin: p.isAdmin };
@@ -64,7 +64,7 @@ export function requireManager(caller: Caller): Manager {
   throw new AccountsError("unauthenticated", "log in to use the management API");
 }
 
-/** The manager behind `caller` when it is a server administrator; DENIED otherwise. */
+/** The manager behind `caller` when it is a server administrator; `forbidden` otherwise. */
 export function requireAdmin(caller: Caller, what: string): Manager {
   const manager = requireManager(caller);
   if (!manager.isAdmin) throw new AccountsError("forbidden", `only a server administrator may ${what}`);
@@ -73,7 +73,7 @@ export function requireAdmin(caller: Caller, what: string): Manager {
 
 /**
  * The organization `name` when `caller` holds at least `needed` in it.
- * NOT_FOUND when it does not exist; DENIED naming the missing role otherwise.
+ * `not-found` when it does not exist; `forbidden` naming the missing role otherwise.
  * Server administrators count as owners everywhere.
  */
 export async function requireOrganization(
@@ -97,7 +97,7 @@ export async function requireOrganization(
 /**
  * The namespace `name` when `caller` may manage it: its user for a personal
  * namespace, an owner or admin of the owning organization otherwise, and
- * server administrators everywhere. NOT_FOUND when it does not exist.
+ * server administrators everywhere. `not-found` when it does not exist.
  */
 export async function requireNamespaceManager(
   deps: ManagementDeps,

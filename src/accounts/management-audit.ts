@@ -34,7 +34,7 @@ export type AuditReader = ReturnType<typeof createAuditReader>;
 /** Creates the audit reader. */
 export function createAuditReader(deps: ManagementDeps) {
   return {
-    /** Events newest first. DENIED when a non-administrator asks for someone else's. */
+    /** Events newest first. `forbidden` when a non-administrator asks for someone else's. */
     async list(caller: Caller, query: AuditQuery): Promise<AuditView[]> {
       const manager = requireManager(caller);
       if (!manager.isAdmin && query.actor !== undefined && query.actor !== manager.name) {

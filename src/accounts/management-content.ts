@@ -92,7 +92,7 @@ export function createContentManagement(deps: ContentDeps) {
       return visible;
     },
 
-    /** The tags of a repository the caller may pull; NOT_FOUND for one that does not exist or is not theirs to see. */
+    /** The tags of a repository the caller may pull; `not-found` for one that does not exist or is not theirs to see. */
     async tags(caller: Caller, repository: string): Promise<TagView[]> {
       requireManager(caller);
       assertRepositoryName(repository);
@@ -104,7 +104,7 @@ export function createContentManagement(deps: ContentDeps) {
       return describeTags(rows, (digests) => contents.manifests(repository, digests));
     },
 
-    /** Deletes a repository (or with `dryRun` says what that would delete). NOT_FOUND when it does not exist. */
+    /** Deletes a repository (or with `dryRun` says what that would delete). `not-found` when it does not exist. */
     async remove(caller: Caller, repository: string, dryRun = false): Promise<RepositoryDeletion> {
       assertRepositoryName(repository);
       const manager = requireManager(caller);

@@ -14,7 +14,7 @@ const unitMs: Record<string, number> = {
   y: 365 * 86_400_000,
 };
 
-/** Milliseconds in `text` (`<number><s|m|h|d|w|y>`); INVALID_REQUEST naming `what` otherwise. */
+/** Milliseconds in `text` (`<number><s|m|h|d|w|y>`); `invalid-input` naming `what` otherwise. */
 export function parseDuration(text: string, what: string): number {
   const match = /^(\d{1,6})([smhdwy])$/.exec(text.trim());
   const ms = match ? Number(match[1]) * unitMs[match[2]!]! : 0;

@@ -50,8 +50,8 @@ export function createOrganizationManagement(deps: ManagementDeps) {
   return {
     /**
      * Creates an organization owned by the caller, with its namespace.
-     * DENIED for non-admins unless organization creation is open to everyone;
-     * CONFLICT when the name is taken.
+     * `forbidden` for non-admins unless organization creation is open to everyone;
+     * `conflict` when the name is taken.
      */
     async create(caller: Caller, name: string): Promise<OrganizationSummary> {
       const manager = requireManager(caller);

@@ -53,9 +53,9 @@ export function createPasswordManagement(deps: ManagementDeps) {
 
   return {
     /**
-     * Changes the caller's own password after confirming `current`. DENIED
+     * Changes the caller's own password after confirming `current`. `forbidden`
      * when `current` is wrong (or is a token, not the password);
-     * INVALID_REQUEST when the new one breaks the policy or equals the current.
+     * `invalid-input` when the new one breaks the policy or equals the current.
      */
     async changeOwn(caller: Caller, current: string, password: string): Promise<PasswordChanged> {
       const manager = requireManager(caller);
@@ -71,7 +71,7 @@ export function createPasswordManagement(deps: ManagementDeps) {
       return apply(caller, user, password, "self", keep);
     },
 
-    /** Sets `name`'s password (server admin). NOT_FOUND when there is no such user. */
+    /** Sets `name`'s password (server admin). `not-found` when there is no such user. */
     async reset(caller: Caller, name: string, password: string): Promise<PasswordChanged> {
       requireAdmin(caller, "set other users' passwords");
       const user = await store.findUser(name);

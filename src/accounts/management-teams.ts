@@ -46,7 +46,7 @@ export function createTeamManagement(deps: ManagementDeps) {
   }
 
   return {
-    /** Creates a team. CONFLICT when the organization already has one of that name. */
+    /** Creates a team. `conflict` when the organization already has one of that name. */
     async create(caller: Caller, orgName: string, name: string, role: Role): Promise<TeamView> {
       const { org } = await requireOrganization(deps, caller, orgName, "admin");
       assertAccountName(name, "team name");

@@ -137,7 +137,7 @@ export function createTokenManagement(deps: ManagementDeps) {
       return (await store.listTokens(manager.userId)).map((t) => view(t, now));
     },
 
-    /** Revokes the caller's token `name`; it fails on its very next use. NOT_FOUND when there is none. */
+    /** Revokes the caller's token `name`; it fails on its very next use. `not-found` when there is none. */
     async revoke(caller: Caller, name: string): Promise<void> {
       const manager = requireManager(caller);
       const token = await activeNamed(manager.userId, name);

@@ -80,7 +80,7 @@ export function createUserManagement(deps: ManagementDeps) {
       return { ...view(user), via: p.kind, ...(p.kind === "token" ? { tokenName: p.tokenName } : {}), organizations };
     },
 
-    /** Creates a user and its namespace. DENIED unless admin; CONFLICT when the name is taken. */
+    /** Creates a user and its namespace. `forbidden` unless admin; `conflict` when the name is taken. */
     async create(caller: Caller, input: NewUser): Promise<UserView> {
       requireAdmin(caller, "create users");
       await assertNamespaceFree(store, input.name, "user name");
@@ -103,7 +103,7 @@ export function createUserManagement(deps: ManagementDeps) {
       return view(user);
     },
 
-    /** Every user, by name. DENIED unless admin. */
+    /** Every user, by name. `forbidden` unless admin. */
     async list(caller: Caller): Promise<UserView[]> {
       requireAdmin(caller, "list users");
       return (await store.listUsers()).map(view);

@@ -11,7 +11,7 @@ export const minPasswordLength = 8;
 /** The longest password accepted (scrypt hashes any length; this bounds the work). */
 export const maxPasswordLength = 1024;
 
-/** INVALID_REQUEST saying what to change when `password` breaks the policy. */
+/** `invalid-input` saying what to change when `password` breaks the policy. */
 export function checkPasswordPolicy(password: string): void {
   if (password.length < minPasswordLength) {
     throw new AccountsError("invalid-input", `the password must be at least ${minPasswordLength} characters`);

@@ -18,7 +18,7 @@ export interface ScopePattern {
 
 const knownActions = new Set(["pull", "push", "delete"]);
 
-/** Parses `pattern:actions`; INVALID_REQUEST naming the problem otherwise. */
+/** Parses `pattern:actions`; `invalid-input` naming the problem otherwise. */
 export function parseScopePattern(text: string): ScopePattern {
   const at = text.lastIndexOf(":");
   const pattern = text.slice(0, at);

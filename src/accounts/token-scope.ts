@@ -20,7 +20,7 @@ function malformed(text: string, why: string): AccountsError {
   );
 }
 
-/** Parses one scope; INVALID_REQUEST (400) with a message when malformed. */
+/** Parses one scope; `invalid-input` with a message when malformed. */
 export function parseTokenScope(text: string): Access {
   const first = text.indexOf(":");
   const last = text.lastIndexOf(":");

@@ -83,7 +83,7 @@ export function createServiceManager(deps: ServiceManagerDeps) {
     );
 
   return {
-    /** Creates a service; CONFLICT when the name is taken. Audited as `service.create`. */
+    /** Creates a service; `conflict` when the name is taken. Audited as `service.create`. */
     async create(caller: Caller, orgName: string, input: ServiceInput): Promise<ServiceView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       const definition = parseServiceDefinition(input);

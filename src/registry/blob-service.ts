@@ -40,7 +40,7 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
   const { redirectTtlMs, offloadPrefix } = options;
   const presign = redirectTtlMs === undefined ? undefined : driver.presignedUrl;
   return {
-    /** The blob's size in `repository`; BLOB_UNKNOWN when it is not linked there. */
+    /** The blob's size in `repository`; `blob-unknown` when it is not linked there. */
     async stat(repository: string, digest: Digest): Promise<{ size: number }> {
       const linked = await links.linkedBlob(repository, digest.value);
       if (!linked) throw unknownBlob(repository, digest);
@@ -75,7 +75,7 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
       return offloadPrefix === undefined ? undefined : `${offloadPrefix}/${blobDataPath(digest)}`;
     },
 
-    /** Unlinks the blob from `repository`; BLOB_UNKNOWN when it was not linked. */
+    /** Unlinks the blob from `repository`; `blob-unknown` when it was not linked. */
     async delete(repository: string, digest: Digest): Promise<void> {
       if (!(await links.unlinkBlob(repository, digest.value))) throw unknownBlob(repository, digest);
     },

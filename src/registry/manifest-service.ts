@@ -144,7 +144,7 @@ export function createManifestService(
       return { digest, subject: parsed.subject?.digest };
     },
 
-    /** A stored manifest; MANIFEST_UNKNOWN when there is none. */
+    /** A stored manifest; `manifest-unknown` when there is none. */
     async get(repository: string, reference: ManifestReference): Promise<StoredManifest> {
       const manifest = await metadata.getManifest(repository, referenceText(reference));
       if (!manifest) {
@@ -156,7 +156,7 @@ export function createManifestService(
       return manifest;
     },
 
-    /** Deletes a manifest by digest (with its tags) or one tag; MANIFEST_UNKNOWN when absent. */
+    /** Deletes a manifest by digest (with its tags) or one tag; `manifest-unknown` when absent. */
     async delete(repository: string, reference: ManifestReference): Promise<void> {
       if ("tag" in reference) await ensureMutable(repository, reference.tag, undefined);
       const deleted =
@@ -176,7 +176,7 @@ export function createManifestService(
       });
     },
 
-    /** One page of tags; NAME_UNKNOWN when the repository does not exist. */
+    /** One page of tags; `name-unknown` when the repository does not exist. */
     async tags(repository: string, last: string | undefined, limit: number): Promise<string[]> {
       if (!(await metadata.repositoryExists(repository))) {
         throw new RepositoryError("name-unknown", `repository ${repository} is not known to this registry`);

@@ -87,7 +87,7 @@ export interface Repository {
   readonly name: string;
   readonly blobs: RepositoryBlobs;
   readonly manifests: RepositoryManifests;
-  /** Tags after `last`, at most `limit` (sorted); unknown repositories fail with NAME_UNKNOWN. */
+  /** Tags after `last`, at most `limit` (sorted); unknown repositories fail with `name-unknown`. */
   tags(last: string | undefined, limit: number): Promise<TagPage>;
   /** Referrers of `subject`, optionally of one artifact type. */
   referrers(subject: Digest, artifactType: string | undefined): Promise<ReferrerRow[]>;

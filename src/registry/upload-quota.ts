@@ -75,7 +75,7 @@ export function createUploadQuota(driver: StorageDriver, limits: UploadQuotaLimi
   }
 
   return {
-    /** Records a new session of `owner` at `path`; DENIED when they hold the most sessions allowed. */
+    /** Records a new session of `owner` at `path`; `quota-exceeded` when they hold the most sessions allowed. */
     async open(owner: string, path: string): Promise<void> {
       const max = limits.maxOpenUploadsPerPrincipal;
       let sessions = await load(owner);
@@ -103,7 +103,7 @@ export function createUploadQuota(driver: StorageDriver, limits: UploadQuotaLimi
       return Math.max(0, limits.maxUploadBytesPerPrincipal - held(sessions));
     },
 
-    /** The DENIED error for a session that went over its {@link allowance}. */
+    /** The `quota-exceeded` error for a session that went over its {@link allowance}. */
     overQuota(owner: string): RepositoryError {
       return new RepositoryError(
         "quota-exceeded",

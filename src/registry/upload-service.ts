@@ -191,7 +191,7 @@ export function createUploadService(deps: UploadServiceDeps) {
   }
 
   return {
-    /** Opens a session of `owner` in `repository` (an empty object in storage); DENIED over the owner's quota. */
+    /** Opens a session of `owner` in `repository` (an empty object in storage); `quota-exceeded` over the owner's quota. */
     async start(repository: string, owner: string): Promise<UploadStatus> {
       const id = randomUUID();
       await quota.open(owner, uploadDataPath(repository, id));

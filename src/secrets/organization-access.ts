@@ -23,7 +23,7 @@ export type OrganizationAccess = "read" | "manage";
  * `forbidden` for robots,
  * registry-only tokens, non-members and (for `manage`) plain members, e.g.
  * `only an owner or admin of organization "acme" may manage its pull secrets`;
- * NOT_FOUND when the organization does not exist. Server administrators
+ * `not-found` when the organization does not exist. Server administrators
  * count as owners.
  */
 export async function requireOrganizationAccess(

@@ -1,8 +1,8 @@
 /**
  * @module
  * The row-level steps every secret operation shares: finding a secret or
- * failing with NOT_FOUND, and inserting one with its password sealed to the
- * new row, a lost race for the name turned into the same CONFLICT as a name
+ * failing with `not-found`, and inserting one with its password sealed to the
+ * new row, a lost race for the name turned into the same `conflict` as a name
  * already taken.
  */
 import { orConflict } from "../accounts/management-names.ts";
@@ -33,7 +33,7 @@ export async function requireSecret(
   return row;
 }
 
-/** The CONFLICT for a secret name `org` already uses. */
+/** The `conflict` for a secret name `org` already uses. */
 export function secretNameTaken(org: OrganizationRow, name: string): SecretsError {
   return new SecretsError(
     "conflict",
@@ -44,7 +44,7 @@ export function secretNameTaken(org: OrganizationRow, name: string): SecretsErro
 /**
  * Stores a new secret of `org` whose sealed value is `value` (a password or
  * identity token), encrypted under the current key for the new row's id.
- * Inputs must be validated already. Throws CONFLICT when the name is taken.
+ * Inputs must be validated already. Throws `conflict` when the name is taken.
  */
 export async function insertSecret(
   deps: Pick<SecretServiceDeps, "store" | "keyRing">,

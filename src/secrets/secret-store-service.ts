@@ -49,7 +49,7 @@ export function createSecretStoreService(deps: SecretServiceDeps) {
       return (await deps.store.listSecrets(org.id)).map(toSecretView);
     },
 
-    /** One secret without its password; NOT_FOUND when the organization has none of that name. Any member. */
+    /** One secret without its password; `not-found` when the organization has none of that name. Any member. */
     async get(caller: Caller, orgName: string, name: string): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "read", "read its pull secrets");
       return toSecretView(await requireSecret(deps, org, name));

@@ -62,11 +62,11 @@ export function createSecretUse(deps: SecretServiceDeps) {
   return {
     /**
      * Renders secrets `names` of the organization — one, or several merged
-     * into one config (INVALID_REQUEST when two hold different credentials
+     * into one config (`invalid-input` when two hold different credentials
      * for one registry). Kubernetes format: one `Secret` of type
      * `kubernetes.io/dockerconfigjson` per namespace, named `kubernetesName`
-     * (default: the only secret's name; INVALID_REQUEST when several are
-     * merged without one). Owners and admins only; NOT_FOUND for an unknown
+     * (default: the only secret's name; `invalid-input` when several are
+     * merged without one). Owners and admins only; `not-found` for an unknown
      * secret; MasterKeyError when the master key cannot open a secret.
      * Audited as `secret.render`, once per secret.
      */
@@ -99,7 +99,7 @@ export function createSecretUse(deps: SecretServiceDeps) {
 
     /**
      * Checks that secret `name` can pull `image` (see checkSecret for the
-     * codes). Owners and admins only; NOT_FOUND for an unknown secret.
+     * codes). Owners and admins only; `not-found` for an unknown secret.
      * Registry trouble is a result, not an exception. Audited as
      * `secret.check` with the image and the code.
      */

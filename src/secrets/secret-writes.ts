@@ -37,7 +37,7 @@ function changedRegistry(row: DockerSecretRow, changes: UpdateSecretInput) {
   return registryFields(resolveSecretRegistry(kind, registry, insecure), insecure);
 }
 
-/** The stored fields `changes` gives and the names of the changed fields; throws INVALID_REQUEST listing every problem. */
+/** The stored fields `changes` gives and the names of the changed fields; throws `invalid-input` listing every problem. */
 function planUpdate(row: DockerSecretRow, changes: UpdateSecretInput) {
   const changed = updatableSecretFields.filter((key) => changes[key] !== undefined);
   if (changed.length === 0) {
@@ -61,7 +61,7 @@ function planUpdate(row: DockerSecretRow, changes: UpdateSecretInput) {
 /** The secret-changing operations. */
 export function createSecretWrites(deps: SecretServiceDeps) {
   return {
-    /** Creates a secret; CONFLICT when the name is taken. Audited as `secret.create`. */
+    /** Creates a secret; `conflict` when the name is taken. Audited as `secret.create`. */
     async create(caller: Caller, orgName: string, input: CreateSecretInput): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       assertSecretInputShape(input, ["name", "kind", "username", "password"]);
@@ -84,7 +84,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
       return toSecretView(row);
     },
 
-    /** Changes any of username, password, email and registry; INVALID_REQUEST when nothing is given. */
+    /** Changes any of username, password, email and registry; `invalid-input` when nothing is given. */
     async update(caller: Caller, orgName: string, name: string, changes: UpdateSecretInput): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       assertSecretInputShape(changes, []);
@@ -99,7 +99,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
       return toSecretView(updated);
     },
 
-    /** Renames a secret; services using it follow. CONFLICT when `newName` is taken. */
+    /** Renames a secret; services using it follow. `conflict` when `newName` is taken. */
     async rename(caller: Caller, orgName: string, name: string, newName: string): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       assertSecretInputShape({ name: newName }, ["name"]);
@@ -118,7 +118,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
       return toSecretView(await requireSecret(deps, org, newName));
     },
 
-    /** Deletes a secret; CONFLICT naming the services that still use it. */
+    /** Deletes a secret; `conflict` naming the services that still use it. */
     async delete(caller: Caller, orgName: string, name: string): Promise<void> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       const row = await requireSecret(deps, org, name);
