@@ -118,6 +118,30 @@ describe("blob uploads", () => {
     assert.equal(await errorCode(gone), "BLOB_UPLOAD_UNKNOWN");
   });
 
+  it("a completing PUT whose Content-Range does not start where the session ends is 416, and the session stays usable", async () => {
+    const start = await fetch(`${base}/v2/chunked/blobs/uploads/`, { method: "POST" });
+    const location = start.headers.get("location")!;
+    const first = await fetch(`${base}${location}`, { method: "PATCH", body: "hello" });
+    assert.equal(first.status, 202);
+    const digest = sha256("hello world");
+    const early = await fetch(`${base}${location}?digest=${digest}`, {
+      method: "PUT",
+      headers: { "content-range": "3-8", "content-type": "application/octet-stream" },
+      body: " world",
+    });
+    assert.equal(early.status, 416);
+    assert.equal(early.headers.get("range"), "0-4");
+    assert.deepEqual(await early.json(), {
+      errors: [{ code: "BLOB_UPLOAD_INVALID", message: "chunk starts at byte 3 but 5 bytes were received so far" }],
+    });
+    const put = await fetch(`${base}${location}?digest=${digest}`, {
+      method: "PUT",
+      headers: { "content-range": "5-10", "content-type": "application/octet-stream" },
+      body: " world",
+    });
+    assert.equal(put.status, 201);
+  });
+
   it("streaming PATCH without Content-Range appends", async () => {
     const location = (await fetch(`${base}/v2/stream/blobs/uploads/`, { method: "POST" })).headers.get("location")!;
     await fetch(`${base}${location}`, { method: "PATCH", body: "abc" });

@@ -6,7 +6,7 @@
  * lower-case letters, digits and '-', beginning and ending with a letter or
  * digit (the seeds' application slug rule, valid in a repository path).
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { AccountsError } from "./accounts-error.ts";
 
 const namePattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -33,15 +33,15 @@ export function checkAccountName(name: string, what: string): string | undefined
   return undefined;
 }
 
-/** Throws INVALID_REQUEST when `name` is not a valid account name. */
+/** Throws `invalid-input` when `name` is not a valid account name. */
 export function assertAccountName(name: string, what: string): void {
   const problem = checkAccountName(name, what);
-  if (problem) throw new WharfError("INVALID_REQUEST", problem);
+  if (problem) throw new AccountsError("invalid-input", problem);
 }
 
-/** Throws INVALID_REQUEST when `name` cannot be a namespace (invalid or reserved). */
+/** Throws `invalid-input` when `name` cannot be a namespace (invalid or reserved). */
 export function assertNamespaceName(name: string, what: string): void {
   assertAccountName(name, what);
   if (reserved.has(name))
-    throw new WharfError("INVALID_REQUEST", `${what} ${JSON.stringify(name)} is reserved; choose another`);
+    throw new AccountsError("invalid-input", `${what} ${JSON.stringify(name)} is reserved; choose another`);
 }

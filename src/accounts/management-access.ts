@@ -6,7 +6,6 @@
  * exactly as that user. Robots and registry-only tokens are refused, so a
  * CI credential that leaks cannot create users, tokens or grants.
  */
-import { WharfError } from "../errors/wharf-error.ts";
 import type {
   AccountsMetadata,
   NamespaceRow,
@@ -16,6 +15,7 @@ import type {
 } from "../metadata/accounts-metadata.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Principal } from "./access.ts";
+import { AccountsError } from "./accounts-error.ts";
 import type { AuditLog } from "./audit-log.ts";
 import type { Verification } from "./credential-verifier.ts";
 import type { PermissionResolver } from "./permission-resolver.ts";
@@ -73,30 +73,30 @@ export type OrganizationRole = "member" | "admin" | "owner";
 
 const roleOrder: readonly OrganizationRole[] = ["member", "admin", "owner"];
 
-/** The user `caller` manages as; DENIED for anonymous, robots and tokens without the `api` scope. */
+/** The user `caller` manages as; `forbidden` for anonymous, robots and tokens without the `api` scope. */
 export function requireManager(caller: Caller): Manager {
   const p = caller.principal;
   if (p.kind === "user" || (p.kind === "token" && p.api)) return { userId: p.userId, name: p.name, isAdmin: p.isAdmin };
   if (p.kind === "token") {
-    throw new WharfError("DENIED", "this token may not use the management API; create one with --scope api");
+    throw new AccountsError("forbidden", "this token may not use the management API; create one with --scope api");
   }
   if (p.kind === "robot") {
-    throw new WharfError("DENIED", "robot accounts may not use the management API; log in as a user");
+    throw new AccountsError("forbidden", "robot accounts may not use the management API; log in as a user");
   }
-  if (p.kind === "license") throw new WharfError("DENIED", "a license may only pull images; log in as a user");
-  throw new WharfError("UNAUTHORIZED", "log in to use the management API");
+  if (p.kind === "license") throw new AccountsError("forbidden", "a license may only pull images; log in as a user");
+  throw new AccountsError("unauthenticated", "log in to use the management API");
 }
 
-/** The manager behind `caller` when it is a server administrator; DENIED otherwise. */
+/** The manager behind `caller` when it is a server administrator; `forbidden` otherwise. */
 export function requireAdmin(caller: Caller, what: string): Manager {
   const manager = requireManager(caller);
-  if (!manager.isAdmin) throw new WharfError("DENIED", `only a server administrator may ${what}`);
+  if (!manager.isAdmin) throw new AccountsError("forbidden", `only a server administrator may ${what}`);
   return manager;
 }
 
 /**
  * The organization `name` when `caller` holds at least `needed` in it.
- * NOT_FOUND when it does not exist; DENIED naming the missing role otherwise.
+ * `not-found` when it does not exist; `forbidden` naming the missing role otherwise.
  * Server administrators count as owners everywhere.
  */
 export async function requireOrganization(
@@ -107,12 +107,12 @@ export async function requireOrganization(
 ): Promise<{ org: OrganizationRow; role: OrganizationRole; manager: Manager }> {
   const manager = requireManager(caller);
   const org = await deps.store.findOrganization(name);
-  if (!org) throw new WharfError("NOT_FOUND", `organization ${JSON.stringify(name)} does not exist`);
+  if (!org) throw new AccountsError("not-found", `organization ${JSON.stringify(name)} does not exist`);
   const role = await deps.resolver.organizationRole(caller.principal, org.id);
-  if (!role) throw new WharfError("DENIED", `you are not a member of organization ${JSON.stringify(name)}`);
+  if (!role) throw new AccountsError("forbidden", `you are not a member of organization ${JSON.stringify(name)}`);
   if (roleOrder.indexOf(role) < roleOrder.indexOf(needed)) {
     const who = needed === "owner" ? "an owner" : "an owner or a member of an admin team";
-    throw new WharfError("DENIED", `only ${who} of organization ${JSON.stringify(name)} may do this`);
+    throw new AccountsError("forbidden", `only ${who} of organization ${JSON.stringify(name)} may do this`);
   }
   return { org, role, manager };
 }
@@ -120,7 +120,7 @@ export async function requireOrganization(
 /**
  * The namespace `name` when `caller` may manage it: its user for a personal
  * namespace, an owner or admin of the owning organization otherwise, and
- * server administrators everywhere. NOT_FOUND when it does not exist.
+ * server administrators everywhere. `not-found` when it does not exist.
  */
 export async function requireNamespaceManager(
   deps: NamespaceCheckDeps,
@@ -129,16 +129,16 @@ export async function requireNamespaceManager(
 ): Promise<NamespaceRow> {
   const manager = requireManager(caller);
   const namespace = await deps.store.findNamespace(name);
-  if (!namespace) throw new WharfError("NOT_FOUND", `namespace ${JSON.stringify(name)} does not exist`);
+  if (!namespace) throw new AccountsError("not-found", `namespace ${JSON.stringify(name)} does not exist`);
   if (manager.isAdmin) return namespace;
   if (namespace.kind === "user") {
     if (namespace.userId === manager.userId) return namespace;
-    throw new WharfError("DENIED", `namespace ${JSON.stringify(name)} belongs to another user`);
+    throw new AccountsError("forbidden", `namespace ${JSON.stringify(name)} belongs to another user`);
   }
   const role = await deps.resolver.organizationRole(caller.principal, namespace.orgId!);
   if (role === "owner" || role === "admin") return namespace;
-  throw new WharfError(
-    "DENIED",
+  throw new AccountsError(
+    "forbidden",
     `only an owner or a member of an admin team of the organization that owns ${JSON.stringify(name)} may do this`,
   );
 }

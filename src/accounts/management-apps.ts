@@ -23,7 +23,7 @@ export type ApplicationManagement = ReturnType<typeof createApplicationManagemen
 export function createApplicationManagement(deps: ApplicationManagementDeps) {
   const { store } = deps;
   return {
-    /** Creates an application and its namespace. INVALID_REQUEST for a bad slug, CONFLICT when taken. */
+    /** Creates an application and its namespace. `invalid-input` for a bad slug, `conflict` when taken. */
     async create(caller: Caller, orgName: string, slug: string): Promise<ApplicationView> {
       const { org } = await requireOrganization(deps, caller, orgName, "admin");
       await assertNamespaceFree(store, slug, "application slug");

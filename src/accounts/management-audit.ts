@@ -5,7 +5,7 @@
  * one of their tokens), so the log never tells one tenant about another.
  * Recent events are flushed first, so a change shows up at once.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { type Caller, requireManager } from "./management-access.ts";
 import type { AuditReaderDeps } from "./management-deps.ts";
 import { parseSince } from "./management-duration.ts";
@@ -35,15 +35,15 @@ export type AuditReader = ReturnType<typeof createAuditReader>;
 /** Creates the audit reader. */
 export function createAuditReader(deps: AuditReaderDeps) {
   return {
-    /** Events newest first. DENIED when a non-administrator asks for someone else's. */
+    /** Events newest first. `forbidden` when a non-administrator asks for someone else's. */
     async list(caller: Caller, query: AuditQuery): Promise<AuditView[]> {
       const manager = requireManager(caller);
       if (!manager.isAdmin && query.actor !== undefined && query.actor !== manager.name) {
-        throw new WharfError("DENIED", "only a server administrator may read other people's audit events");
+        throw new AccountsError("forbidden", "only a server administrator may read other people's audit events");
       }
       const limit = query.limit ?? 100;
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw new WharfError("INVALID_REQUEST", "limit must be 1-1000");
+        throw new AccountsError("invalid-input", "limit must be 1-1000");
       }
       const since = parseSince(query.since ?? "24h", Date.now());
       const actor = manager.isAdmin ? query.actor : manager.name;

@@ -10,12 +10,13 @@
  * Who may delete is who manages the namespace: its user, the owning
  * organization's owners and admins, and server administrators.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { AccountRemoval } from "../metadata/account-removal.ts";
 import type { RepositoryRemoval } from "../metadata/registry-metadata.ts";
 import type { RepositoryContents, RepositorySummaryRow } from "../metadata/repository-contents.ts";
 import { isValidRepositoryName } from "../reference/grammar.ts";
 import { describeTags, type TagView } from "../registry/describe-tags.ts";
+import { AccountsError } from "./accounts-error.ts";
 import {
   type Caller,
   type ManagementDeps,
@@ -66,7 +67,7 @@ function view(row: RepositorySummaryRow): RepositoryView {
 
 function assertRepositoryName(name: string): void {
   if (!isValidRepositoryName(name)) {
-    throw new WharfError("INVALID_REQUEST", `${JSON.stringify(name.slice(0, 100))} is not a repository name`);
+    throw new AccountsError("invalid-input", `${JSON.stringify(name.slice(0, 100))} is not a repository name`);
   }
 }
 
@@ -92,25 +93,25 @@ export function createContentManagement(deps: ContentManagementDeps) {
       return visible;
     },
 
-    /** The tags of a repository the caller may pull; NOT_FOUND for one that does not exist or is not theirs to see. */
+    /** The tags of a repository the caller may pull; `not-found` for one that does not exist or is not theirs to see. */
     async tags(caller: Caller, repository: string): Promise<TagView[]> {
       requireManager(caller);
       assertRepositoryName(repository);
       const missing = () =>
-        new WharfError("NOT_FOUND", `repository ${repository} does not exist or you may not pull from it`);
+        new AccountsError("not-found", `repository ${repository} does not exist or you may not pull from it`);
       if (!(await resolver.canPull(caller.principal, repository))) throw missing();
       const rows = await contents.tagDetails(repository, maxTags);
       if (!rows) throw missing();
       return describeTags(rows, (digests) => contents.manifests(repository, digests));
     },
 
-    /** Deletes a repository (or with `dryRun` says what that would delete). NOT_FOUND when it does not exist. */
+    /** Deletes a repository (or with `dryRun` says what that would delete). `not-found` when it does not exist. */
     async remove(caller: Caller, repository: string, dryRun = false): Promise<RepositoryDeletion> {
       assertRepositoryName(repository);
       const manager = requireManager(caller);
       if (!manager.isAdmin) await requireNamespaceManager(deps, caller, namespaceOf(repository));
       const summary = await summaryOf(repository);
-      if (!summary) throw new WharfError("NOT_FOUND", `repository ${repository} does not exist`);
+      if (!summary) throw new AccountsError("not-found", `repository ${repository} does not exist`);
       if (dryRun) return { repository, tags: summary.tags, manifests: summary.manifests, deleted: false };
       const removed = (await registry.deleteRepository(repository)) ?? { tags: 0, manifests: 0 };
       await removal.forgetRepositories(repository, "repository");

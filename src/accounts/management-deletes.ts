@@ -18,7 +18,7 @@
  * Every delete can be a dry run that checks the same rules and answers what
  * it would delete; the CLI shows that when `--yes` is missing.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { type Caller, recordChange, requireAdmin, requireOrganization } from "./management-access.ts";
 import type { DeleteManagementDeps } from "./management-deps.ts";
 
@@ -49,8 +49,8 @@ export function createDeleteManagement(deps: DeleteManagementDeps) {
   function assertNoRepositories(what: string, repositories: readonly string[], options: DeleteOptions): void {
     if (repositories.length === 0 || options.force) return;
     const shown = repositories.slice(0, 10).join(", ") + (repositories.length > 10 ? ", …" : "");
-    throw new WharfError(
-      "CONFLICT",
+    throw new AccountsError(
+      "conflict",
       `${what} still holds ${repositories.length} ${repositories.length === 1 ? "repository" : "repositories"} (${shown}); delete them first, or force the delete (--force, ?force=true) to remove them too`,
     );
   }
@@ -75,12 +75,12 @@ export function createDeleteManagement(deps: DeleteManagementDeps) {
     async user(caller: Caller, name: string, options: DeleteOptions = {}) {
       const manager = requireAdmin(caller, "delete users");
       const user = await store.findUser(name);
-      if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(name)} does not exist`);
-      if (user.id === manager.userId) throw new WharfError("INVALID_REQUEST", "you cannot delete yourself");
+      if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(name)} does not exist`);
+      if (user.id === manager.userId) throw new AccountsError("invalid-input", "you cannot delete yourself");
       const admins = (await store.listUsers()).filter((u) => u.isAdmin && !u.disabled && u.id !== user.id);
       if (user.isAdmin && admins.length === 0) {
-        throw new WharfError(
-          "INVALID_REQUEST",
+        throw new AccountsError(
+          "invalid-input",
           `${name} is the last server administrator; make another user admin first`,
         );
       }
@@ -91,8 +91,8 @@ export function createDeleteManagement(deps: DeleteManagementDeps) {
         if (owners.length === 1 && owners[0]!.name === name) soleOwner.push(org.name);
       }
       if (soleOwner.length > 0) {
-        throw new WharfError(
-          "CONFLICT",
+        throw new AccountsError(
+          "conflict",
           `${name} is the only owner of ${soleOwner.join(", ")}; make another member owner or delete ${soleOwner.length > 1 ? "those organizations" : "that organization"} first`,
         );
       }
@@ -148,7 +148,7 @@ export function createDeleteManagement(deps: DeleteManagementDeps) {
       const { org } = await requireOrganization(deps, caller, orgName, "admin");
       const namespace = await store.findNamespace(slug);
       if (namespace?.kind !== "application" || namespace.orgId !== org.id) {
-        throw new WharfError("NOT_FOUND", `${orgName} has no application ${JSON.stringify(slug)}`);
+        throw new AccountsError("not-found", `${orgName} has no application ${JSON.stringify(slug)}`);
       }
       const repositories = await repositoriesIn([slug]);
       assertNoRepositories(`application ${slug}`, repositories, options);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { parseDuration, parseSince } from "./management-duration.ts";
 
 test("durations in seconds, minutes, hours, days, weeks and years", () => {
@@ -21,7 +21,7 @@ test("anything else is INVALID_REQUEST naming the field and an example", () => {
   for (const bad of ["", "0d", "30", "30x", "-1d", "1.5h", "1234567d", "d"]) {
     assert.throws(
       () => parseDuration(bad, "expiry"),
-      (error) => isWharfError(error, "INVALID_REQUEST") && /expiry .* e\.g\. 30d/.test(error.message),
+      (error) => isDomainError(error, "invalid-input") && /expiry .* e\.g\. 30d/.test(error.message),
       bad,
     );
   }
@@ -34,10 +34,10 @@ test("since is an ISO time or a duration back from now", () => {
   assert.equal(parseSince("2025-05-31", now), Date.parse("2025-05-31"));
   assert.throws(
     () => parseSince("2025-13-45", now),
-    (error) => isWharfError(error, "INVALID_REQUEST"),
+    (error) => isDomainError(error, "invalid-input"),
   );
   assert.throws(
     () => parseSince("yesterday", now),
-    (error) => isWharfError(error, "INVALID_REQUEST"),
+    (error) => isDomainError(error, "invalid-input"),
   );
 });

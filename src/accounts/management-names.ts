@@ -4,18 +4,19 @@
  * space — the namespaces table is the arbiter — so a name is checked against
  * it before anything is created. The database's own unique constraints
  * still decide a race; {@link orConflict} turns losing one into the same
- * CONFLICT instead of a 500, without knowing any driver's error format.
+ * `conflict` instead of a 500, without knowing any driver's error format.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { NamespaceStore } from "../metadata/accounts-metadata.ts";
 import { assertNamespaceName } from "./account-names.ts";
+import { AccountsError } from "./accounts-error.ts";
 
-/** The CONFLICT for a taken name. */
-export function nameTaken(name: string, what = "name"): WharfError {
-  return new WharfError("CONFLICT", `${what} ${JSON.stringify(name)} is taken; choose another`);
+/** The `conflict` for a taken name. */
+export function nameTaken(name: string, what = "name"): AccountsError {
+  return new AccountsError("conflict", `${what} ${JSON.stringify(name)} is taken; choose another`);
 }
 
-/** Throws INVALID_REQUEST for a bad namespace name, CONFLICT when a user, organization or application holds it. */
+/** Throws `invalid-input` for a bad namespace name, `conflict` when a user, organization or application holds it. */
 export async function assertNamespaceFree(
   store: Pick<NamespaceStore, "findNamespace">,
   name: string,
@@ -32,7 +33,7 @@ export async function assertNamespaceFree(
 export async function orConflict<T>(
   create: () => Promise<T>,
   exists: () => Promise<boolean>,
-  conflict: () => WharfError,
+  conflict: () => Error,
 ): Promise<T> {
   try {
     return await create();

@@ -6,8 +6,9 @@
  * its members; only owners make, unmake or remove owners, and the last owner
  * cannot leave (an organization nobody can manage would be stuck).
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { OrganizationRow, UserRow } from "../metadata/accounts-metadata.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { type Caller, recordChange, requireManager, requireOrganization } from "./management-access.ts";
 import type { OrganizationManagementDeps } from "./management-deps.ts";
 import { assertNamespaceFree, nameTaken, orConflict } from "./management-names.ts";
@@ -27,15 +28,15 @@ export function createOrganizationManagement(deps: OrganizationManagementDeps) {
 
   async function userOrFail(name: string): Promise<UserRow> {
     const user = await store.findUser(name);
-    if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(name)} does not exist`);
+    if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(name)} does not exist`);
     return user;
   }
 
   async function assertNotLastOwner(org: OrganizationRow, userName: string): Promise<void> {
     const owners = (await store.listMembers(org.id)).filter((m) => m.owner);
     if (owners.length === 1 && owners[0]!.name === userName) {
-      throw new WharfError(
-        "INVALID_REQUEST",
+      throw new AccountsError(
+        "invalid-input",
         `${userName} is the last owner of ${org.name}; make someone else owner first`,
       );
     }
@@ -44,14 +45,14 @@ export function createOrganizationManagement(deps: OrganizationManagementDeps) {
   return {
     /**
      * Creates an organization owned by the caller, with its namespace.
-     * DENIED for non-admins unless organization creation is open to everyone;
-     * CONFLICT when the name is taken.
+     * `forbidden` for non-admins unless organization creation is open to everyone;
+     * `conflict` when the name is taken.
      */
     async create(caller: Caller, name: string): Promise<OrganizationSummary> {
       const manager = requireManager(caller);
       if (deps.organizationCreation !== "everyone" && !manager.isAdmin) {
-        throw new WharfError(
-          "DENIED",
+        throw new AccountsError(
+          "forbidden",
           'only a server administrator may create organizations on this server (accounts.organizationCreation is "admins"); ask one to create it and add you as owner',
         );
       }
@@ -107,7 +108,7 @@ export function createOrganizationManagement(deps: OrganizationManagementDeps) {
       const current = await store.membership(org.id, user.id);
       const makeOwner = owner ?? current === "owner";
       if (makeOwner !== (current === "owner") && role !== "owner") {
-        throw new WharfError("DENIED", `only an owner of ${orgName} may make or unmake owners`);
+        throw new AccountsError("forbidden", `only an owner of ${orgName} may make or unmake owners`);
       }
       if (current === "owner" && !makeOwner) await assertNotLastOwner(org, userName);
       await store.setMembership(org.id, user.id, makeOwner);
@@ -121,9 +122,9 @@ export function createOrganizationManagement(deps: OrganizationManagementDeps) {
       const { org, role } = await requireOrganization(deps, caller, orgName, self ? "member" : "admin");
       const user = await userOrFail(userName);
       const current = await store.membership(org.id, user.id);
-      if (!current) throw new WharfError("NOT_FOUND", `${userName} is not a member of ${orgName}`);
+      if (!current) throw new AccountsError("not-found", `${userName} is not a member of ${orgName}`);
       if (current === "owner" && role !== "owner") {
-        throw new WharfError("DENIED", `only an owner of ${orgName} may remove an owner`);
+        throw new AccountsError("forbidden", `only an owner of ${orgName} may remove an owner`);
       }
       if (current === "owner") await assertNotLastOwner(org, userName);
       await store.removeMember(org.id, user.id);

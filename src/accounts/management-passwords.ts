@@ -9,9 +9,9 @@
  * audit event `user.password` records who did it; never the password.
  */
 
-import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
 import { systemClock } from "../time/clock.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { revokeLoginSessions } from "./login-sessions.ts";
 import { type Caller, recordChange, requireAdmin, requireManager } from "./management-access.ts";
 import type { PasswordManagementDeps } from "./management-deps.ts";
@@ -44,8 +44,8 @@ export function createPasswordManagement(deps: PasswordManagementDeps) {
     if (!deps.checkLogin) return verifyPassword(current, user.passwordHash);
     const result = await deps.checkLogin(user.name, current, caller.remote ?? "unknown");
     if (!result.ok && result.reason === "rate-limited") {
-      throw new WharfError(
-        "TOOMANYREQUESTS",
+      throw new AccountsError(
+        "rate-limited",
         `too many failed password checks for ${user.name}; retry in ${result.retryAfterSeconds} s`,
       );
     }
@@ -54,29 +54,29 @@ export function createPasswordManagement(deps: PasswordManagementDeps) {
 
   return {
     /**
-     * Changes the caller's own password after confirming `current`. DENIED
+     * Changes the caller's own password after confirming `current`. `forbidden`
      * when `current` is wrong (or is a token, not the password);
-     * INVALID_REQUEST when the new one breaks the policy or equals the current.
+     * `invalid-input` when the new one breaks the policy or equals the current.
      */
     async changeOwn(caller: Caller, current: string, password: string): Promise<PasswordChanged> {
       const manager = requireManager(caller);
       const user = await store.findUserById(manager.userId);
-      if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(manager.name)} does not exist`);
+      if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(manager.name)} does not exist`);
       if (!(await currentMatches(caller, user, current))) {
-        throw new WharfError("DENIED", "the current password is not right; the password was not changed");
+        throw new AccountsError("forbidden", "the current password is not right; the password was not changed");
       }
       if (current === password) {
-        throw new WharfError("INVALID_REQUEST", "the new password is the current one; choose a different one");
+        throw new AccountsError("invalid-input", "the new password is the current one; choose a different one");
       }
       const keep = caller.principal.kind === "token" ? caller.principal.tokenId : undefined;
       return apply(caller, user, password, "self", keep);
     },
 
-    /** Sets `name`'s password (server admin). NOT_FOUND when there is no such user. */
+    /** Sets `name`'s password (server admin). `not-found` when there is no such user. */
     async reset(caller: Caller, name: string, password: string): Promise<PasswordChanged> {
       requireAdmin(caller, "set other users' passwords");
       const user = await store.findUser(name);
-      if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(name)} does not exist`);
+      if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(name)} does not exist`);
       return apply(caller, user, password, "admin");
     },
   };

@@ -7,9 +7,10 @@
  * owners and admins. Grants give a team or a member of that organization a
  * role on one repository, overriding the organization's team roles there.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { NamespaceRow } from "../metadata/accounts-metadata.ts";
 import { isValidRepositoryName } from "../reference/grammar.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { type Caller, recordChange, requireNamespaceManager } from "./management-access.ts";
 import type { RepositoryManagementDeps } from "./management-deps.ts";
 import { namespaceOf } from "./permission-resolver.ts";
@@ -32,7 +33,7 @@ export function createRepositoryManagement(deps: RepositoryManagementDeps) {
 
   async function manageRepository(caller: Caller, repository: string): Promise<NamespaceRow> {
     if (!isValidRepositoryName(repository)) {
-      throw new WharfError("INVALID_REQUEST", `${JSON.stringify(repository.slice(0, 100))} is not a repository name`);
+      throw new AccountsError("invalid-input", `${JSON.stringify(repository.slice(0, 100))} is not a repository name`);
     }
     return requireNamespaceManager(deps, caller, namespaceOf(repository));
   }
@@ -40,7 +41,7 @@ export function createRepositoryManagement(deps: RepositoryManagementDeps) {
   async function orgNamespace(caller: Caller, repository: string): Promise<NamespaceRow & { orgId: number }> {
     const namespace = await manageRepository(caller, repository);
     if (namespace.orgId === null) {
-      throw new WharfError("INVALID_REQUEST", "grants apply to organization and application repositories only");
+      throw new AccountsError("invalid-input", "grants apply to organization and application repositories only");
     }
     return { ...namespace, orgId: namespace.orgId };
   }
@@ -48,13 +49,13 @@ export function createRepositoryManagement(deps: RepositoryManagementDeps) {
   async function granteeIds(orgId: number, grantee: Grantee, mustBeMember: boolean) {
     if (grantee.team !== undefined) {
       const team = await store.findTeam(orgId, grantee.team);
-      if (!team) throw new WharfError("NOT_FOUND", `team ${JSON.stringify(grantee.team)} does not exist`);
+      if (!team) throw new AccountsError("not-found", `team ${JSON.stringify(grantee.team)} does not exist`);
       return { teamId: team.id, userId: null };
     }
     const user = await store.findUser(grantee.user);
-    if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(grantee.user)} does not exist`);
+    if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(grantee.user)} does not exist`);
     if (mustBeMember && !(await store.membership(orgId, user.id))) {
-      throw new WharfError("INVALID_REQUEST", `${grantee.user} is not a member of the organization; add them first`);
+      throw new AccountsError("invalid-input", `${grantee.user} is not a member of the organization; add them first`);
     }
     return { teamId: null, userId: user.id };
   }

@@ -7,9 +7,10 @@
  * organization later gains more rights. A robot logs in as `<org>+<name>`
  * with a secret shown once; it may not use the management API.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { OrganizationRow, RobotRow } from "../metadata/accounts-metadata.ts";
 import { assertAccountName } from "./account-names.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { type Caller, recordChange, requireOrganization } from "./management-access.ts";
 import type { RobotManagementDeps } from "./management-deps.ts";
 import { orConflict } from "./management-names.ts";
@@ -50,15 +51,15 @@ export function createRobotManagement(deps: RobotManagementDeps) {
   /** Parses scopes and refuses any that reach outside the organization's namespaces. */
   async function scopesWithin(org: OrganizationRow, scopes: readonly string[]): Promise<string[]> {
     if (scopes.length === 0 || scopes.length > maxScopes) {
-      throw new WharfError("INVALID_REQUEST", `give 1-${maxScopes} scopes, e.g. ${org.name}/*:pull`);
+      throw new AccountsError("invalid-input", `give 1-${maxScopes} scopes, e.g. ${org.name}/*:pull`);
     }
     const owned = new Set((await store.listNamespaces(org.id)).map((n) => n.name));
     const parsed = scopes.map(parseScopePattern);
     for (const scope of parsed) {
       const base = scope.pattern.endsWith("/*") ? scope.pattern.slice(0, -2) : scope.pattern;
       if (scope.pattern === "*" || !owned.has(namespaceOf(base))) {
-        throw new WharfError(
-          "INVALID_REQUEST",
+        throw new AccountsError(
+          "invalid-input",
           `robot scope ${JSON.stringify(formatScope(scope))} reaches outside ${org.name}: use one of its namespaces (${[...owned].join(", ")}), e.g. ${org.name}/*:pull`,
         );
       }
@@ -74,8 +75,8 @@ export function createRobotManagement(deps: RobotManagementDeps) {
       const normalised = await scopesWithin(org, scopes);
       const exists = async () => (await store.listRobots(org.id)).some((r) => r.name === name);
       const taken = () =>
-        new WharfError(
-          "CONFLICT",
+        new AccountsError(
+          "conflict",
           `${orgName} already has a robot ${JSON.stringify(name)} (revoked robots keep their name)`,
         );
       if (await exists()) throw taken();
@@ -99,7 +100,7 @@ export function createRobotManagement(deps: RobotManagementDeps) {
     async revoke(caller: Caller, orgName: string, name: string): Promise<void> {
       const { org } = await requireOrganization(deps, caller, orgName, "admin");
       const robot = (await store.listRobots(org.id)).find((r) => r.name === name && r.revokedAt === null);
-      if (!robot) throw new WharfError("NOT_FOUND", `${orgName} has no active robot ${JSON.stringify(name)}`);
+      if (!robot) throw new AccountsError("not-found", `${orgName} has no active robot ${JSON.stringify(name)}`);
       await store.revokeRobot(robot.id, Date.now());
       recordChange(deps, caller, "robot.revoke", `robot:${orgName}+${name}`);
     },

@@ -6,9 +6,10 @@
  * them. Adding someone to a team also makes them a member of the
  * organization, since team roles only apply to members.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { OrganizationRow, TeamRow } from "../metadata/accounts-metadata.ts";
 import { assertAccountName } from "./account-names.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { type Caller, recordChange, requireOrganization } from "./management-access.ts";
 import type { TeamManagementDeps } from "./management-deps.ts";
 import { orConflict } from "./management-names.ts";
@@ -30,7 +31,7 @@ export function createTeamManagement(deps: TeamManagementDeps) {
 
   async function teamOrFail(org: OrganizationRow, name: string): Promise<TeamRow> {
     const team = await store.findTeam(org.id, name);
-    if (!team) throw new WharfError("NOT_FOUND", `team ${JSON.stringify(name)} does not exist in ${org.name}`);
+    if (!team) throw new AccountsError("not-found", `team ${JSON.stringify(name)} does not exist in ${org.name}`);
     return team;
   }
 
@@ -41,16 +42,16 @@ export function createTeamManagement(deps: TeamManagementDeps) {
 
   async function userIdOf(name: string): Promise<number> {
     const user = await store.findUser(name);
-    if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(name)} does not exist`);
+    if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(name)} does not exist`);
     return user.id;
   }
 
   return {
-    /** Creates a team. CONFLICT when the organization already has one of that name. */
+    /** Creates a team. `conflict` when the organization already has one of that name. */
     async create(caller: Caller, orgName: string, name: string, role: Role): Promise<TeamView> {
       const { org } = await requireOrganization(deps, caller, orgName, "admin");
       assertAccountName(name, "team name");
-      const taken = () => new WharfError("CONFLICT", `${orgName} already has a team ${JSON.stringify(name)}`);
+      const taken = () => new AccountsError("conflict", `${orgName} already has a team ${JSON.stringify(name)}`);
       if (await store.findTeam(org.id, name)) throw taken();
       await orConflict(
         () => store.createTeam(org.id, name, role),

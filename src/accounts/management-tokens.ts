@@ -7,9 +7,10 @@
  * The secret is returned once, by {@link createTokenManagement}'s `create`,
  * and stored only as a hash; no later answer contains it.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { TokenRow } from "../metadata/accounts-metadata.ts";
 import { systemClock } from "../time/clock.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { type Caller, recordChange, requireManager } from "./management-access.ts";
 import type { TokenManagementDeps } from "./management-deps.ts";
 import { parseDuration } from "./management-duration.ts";
@@ -59,7 +60,7 @@ function view(row: TokenRow, now: number): TokenView {
 /** Validates and normalises scopes (`api` or `pattern:actions`), without duplicates. */
 function normaliseScopes(scopes: readonly string[]): string[] {
   if (scopes.length === 0 || scopes.length > maxScopes) {
-    throw new WharfError("INVALID_REQUEST", `give 1-${maxScopes} scopes, e.g. myapp/*:pull,push or api`);
+    throw new AccountsError("invalid-input", `give 1-${maxScopes} scopes, e.g. myapp/*:pull,push or api`);
   }
   return [...new Set(scopes.map((s) => (s === "api" ? s : formatScope(parseScopePattern(s)))))];
 }
@@ -85,19 +86,19 @@ export function createTokenManagement(deps: TokenManagementDeps) {
   async function create(caller: Caller, input: NewToken) {
     const manager = requireManager(caller);
     if (!namePattern.test(input.name)) {
-      throw new WharfError(
-        "INVALID_REQUEST",
+      throw new AccountsError(
+        "invalid-input",
         `token name ${JSON.stringify(input.name.slice(0, 80))} must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`,
       );
     }
     const scopes = normaliseScopes(input.scopes);
     const lifetime = input.expires === undefined ? undefined : parseDuration(input.expires, "expiry");
     if (lifetime !== undefined && lifetime > maxLifetimeMs) {
-      throw new WharfError("INVALID_REQUEST", "a token may live at most 5 years (1825d); omit the expiry for none");
+      throw new AccountsError("invalid-input", "a token may live at most 5 years (1825d); omit the expiry for none");
     }
     if (await activeNamed(manager.userId, input.name)) {
-      throw new WharfError(
-        "CONFLICT",
+      throw new AccountsError(
+        "conflict",
         `you already have a token named ${JSON.stringify(input.name)}; revoke it or choose another name`,
       );
     }
@@ -137,12 +138,12 @@ export function createTokenManagement(deps: TokenManagementDeps) {
       return (await store.listTokens(manager.userId)).map((t) => view(t, now));
     },
 
-    /** Revokes the caller's token `name`; it fails on its very next use. NOT_FOUND when there is none. */
+    /** Revokes the caller's token `name`; it fails on its very next use. `not-found` when there is none. */
     async revoke(caller: Caller, name: string): Promise<void> {
       const manager = requireManager(caller);
       const token = await activeNamed(manager.userId, name);
       if (!token)
-        throw new WharfError("NOT_FOUND", `you have no token named ${JSON.stringify(name)} that is not revoked`);
+        throw new AccountsError("not-found", `you have no token named ${JSON.stringify(name)} that is not revoked`);
       await store.revokeToken(token.id, clockNow());
       recordChange(deps, caller, "token.revoke", `token:${manager.name}/${name}`);
     },

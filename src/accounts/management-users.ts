@@ -9,9 +9,9 @@
  * the password hash.
  */
 
-import { WharfError } from "../errors/wharf-error.ts";
 import type { UserRow } from "../metadata/accounts-metadata.ts";
 import { systemClock } from "../time/clock.ts";
+import { AccountsError } from "./accounts-error.ts";
 import { revokeLoginSessions } from "./login-sessions.ts";
 import { type Caller, recordChange, requireAdmin, requireManager } from "./management-access.ts";
 import type { UserManagementDeps } from "./management-deps.ts";
@@ -48,14 +48,14 @@ export function createUserManagement(deps: UserManagementDeps) {
 
   async function findOrFail(name: string): Promise<UserRow> {
     const user = await store.findUser(name);
-    if (!user) throw new WharfError("NOT_FOUND", `user ${JSON.stringify(name)} does not exist`);
+    if (!user) throw new AccountsError("not-found", `user ${JSON.stringify(name)} does not exist`);
     return user;
   }
 
   async function setDisabled(caller: Caller, name: string, disabled: boolean): Promise<UserView> {
     const manager = requireAdmin(caller, disabled ? "disable users" : "enable users");
     const user = await findOrFail(name);
-    if (disabled && user.id === manager.userId) throw new WharfError("INVALID_REQUEST", "you cannot disable yourself");
+    if (disabled && user.id === manager.userId) throw new AccountsError("invalid-input", "you cannot disable yourself");
     await store.setUserDisabled(user.id, disabled);
     const sessionsRevoked = disabled ? await revokeLoginSessions(store, user.id, (deps.clock ?? systemClock).now()) : 0;
     recordChange(
@@ -81,7 +81,7 @@ export function createUserManagement(deps: UserManagementDeps) {
       return { ...view(user), via: p.kind, ...(p.kind === "token" ? { tokenName: p.tokenName } : {}), organizations };
     },
 
-    /** Creates a user and its namespace. DENIED unless admin; CONFLICT when the name is taken. */
+    /** Creates a user and its namespace. `forbidden` unless admin; `conflict` when the name is taken. */
     async create(caller: Caller, input: NewUser): Promise<UserView> {
       requireAdmin(caller, "create users");
       await assertNamespaceFree(store, input.name, "user name");
@@ -104,7 +104,7 @@ export function createUserManagement(deps: UserManagementDeps) {
       return view(user);
     },
 
-    /** Every user, by name. DENIED unless admin. */
+    /** Every user, by name. `forbidden` unless admin. */
     async list(caller: Caller): Promise<UserView[]> {
       requireAdmin(caller, "list users");
       return (await store.listUsers()).map(view);

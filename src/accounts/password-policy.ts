@@ -3,7 +3,7 @@
  * The one rule for a new password, whether a user is created, changes
  * their own password or has it reset by an administrator.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { AccountsError } from "./accounts-error.ts";
 
 /** The shortest password accepted. */
 export const minPasswordLength = 8;
@@ -11,12 +11,12 @@ export const minPasswordLength = 8;
 /** The longest password accepted (scrypt hashes any length; this bounds the work). */
 export const maxPasswordLength = 1024;
 
-/** INVALID_REQUEST saying what to change when `password` breaks the policy. */
+/** `invalid-input` saying what to change when `password` breaks the policy. */
 export function checkPasswordPolicy(password: string): void {
   if (password.length < minPasswordLength) {
-    throw new WharfError("INVALID_REQUEST", `the password must be at least ${minPasswordLength} characters`);
+    throw new AccountsError("invalid-input", `the password must be at least ${minPasswordLength} characters`);
   }
   if (password.length > maxPasswordLength) {
-    throw new WharfError("INVALID_REQUEST", `the password must be at most ${maxPasswordLength} characters`);
+    throw new AccountsError("invalid-input", `the password must be at most ${maxPasswordLength} characters`);
   }
 }

@@ -5,9 +5,10 @@
  * namespace) or `*`, and actions a comma list of pull, push, delete.
  * A token never grants more than its owner has: scopes only narrow.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import { isValidRepositoryName } from "../reference/grammar.ts";
 import type { Action } from "./access.ts";
+import { AccountsError } from "./accounts-error.ts";
 
 /** One parsed scope. */
 export interface ScopePattern {
@@ -17,7 +18,7 @@ export interface ScopePattern {
 
 const knownActions = new Set(["pull", "push", "delete"]);
 
-/** Parses `pattern:actions`; INVALID_REQUEST naming the problem otherwise. */
+/** Parses `pattern:actions`; `invalid-input` naming the problem otherwise. */
 export function parseScopePattern(text: string): ScopePattern {
   const at = text.lastIndexOf(":");
   const pattern = text.slice(0, at);
@@ -27,15 +28,15 @@ export function parseScopePattern(text: string): ScopePattern {
     .filter(Boolean);
   const bad = actions.find((a) => !knownActions.has(a));
   if (at <= 0 || actions.length === 0 || bad) {
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw new AccountsError(
+      "invalid-input",
       `invalid scope ${JSON.stringify(text.slice(0, 100))}: write <repository|namespace/*|*>:<pull,push,delete>, e.g. myapp/*:pull,push`,
     );
   }
   const base = pattern.endsWith("/*") ? pattern.slice(0, -2) : pattern;
   if (pattern !== "*" && !isValidRepositoryName(base)) {
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw new AccountsError(
+      "invalid-input",
       `invalid scope pattern ${JSON.stringify(pattern.slice(0, 100))}: not a repository name`,
     );
   }

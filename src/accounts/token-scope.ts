@@ -6,20 +6,21 @@
  * precedes the first ':' and the actions what follows the last. Several
  * scopes come as repeated parameters or space-separated in one.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import { isValidRepositoryName } from "../reference/grammar.ts";
 import type { Access, Action } from "./access.ts";
+import { AccountsError } from "./accounts-error.ts";
 
 const actions = new Set(["pull", "push", "delete", "*"]);
 
-function malformed(text: string, why: string): WharfError {
-  return new WharfError(
-    "INVALID_REQUEST",
+function malformed(text: string, why: string): AccountsError {
+  return new AccountsError(
+    "invalid-input",
     `invalid scope ${JSON.stringify(text.slice(0, 120))}: ${why}; expected e.g. repository:myapp/worker:pull,push or registry:catalog:*`,
   );
 }
 
-/** Parses one scope; INVALID_REQUEST (400) with a message when malformed. */
+/** Parses one scope; `invalid-input` with a message when malformed. */
 export function parseTokenScope(text: string): Access {
   const first = text.indexOf(":");
   const last = text.lastIndexOf(":");
@@ -44,7 +45,7 @@ export function parseTokenScope(text: string): Access {
 /** Parses every scope in the given parameter values (repeated and/or space-separated). */
 export function parseTokenScopes(values: readonly string[]): Access[] {
   const scopes = values.flatMap((v) => v.split(" ")).filter(Boolean);
-  if (scopes.length > 50) throw new WharfError("INVALID_REQUEST", "at most 50 scopes may be requested at once");
+  if (scopes.length > 50) throw new AccountsError("invalid-input", "at most 50 scopes may be requested at once");
   return scopes.map(parseTokenScope);
 }
 

@@ -15,7 +15,7 @@ import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { skipOption } from "../../test/support/skip-missing-tool.ts";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { renderDockerConfigJson } from "../secrets/render-docker-config.ts";
 import { renderService } from "./render-service.ts";
 import { parseServiceDefinition } from "./service-definition.ts";
@@ -104,12 +104,12 @@ describe("renderService", () => {
   it("refuses a bad namespace, and a config for a service without a secret", () => {
     assert.throws(
       () => renderService(api, { namespace: "Shop" }),
-      (e) => isWharfError(e, "INVALID_REQUEST") && /namespace/.test(e.message),
+      (e) => isDomainError(e, "invalid-input") && /namespace/.test(e.message),
     );
     const plain = parseServiceDefinition({ name: "worker", image: "busybox" });
     assert.throws(
       () => renderService(plain, { secretDockerConfigJson: config }),
-      (e) => isWharfError(e, "INVALID_REQUEST") && /no pull secret/.test(e.message),
+      (e) => isDomainError(e, "invalid-input") && /no pull secret/.test(e.message),
     );
   });
 

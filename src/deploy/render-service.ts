@@ -8,9 +8,9 @@
  * (the `yaml` package quotes it), never text spliced into it.
  */
 import { stringify } from "yaml";
-import { WharfError } from "../errors/wharf-error.ts";
 import { validateNamespaceName } from "../secrets/namespace-name.ts";
 import { renderKubernetesSecret } from "../secrets/render-kubernetes-secret.ts";
+import { DeployError } from "./deploy-error.ts";
 import type { ServiceDefinition } from "./service-definition.ts";
 import { servicePortName } from "./service-ports.ts";
 
@@ -32,18 +32,18 @@ export const serviceNameLabel = "app.kubernetes.io/name";
  * named as the service with its image, `command`, ports and `env` — each
  * left out when empty — and `imagePullSecrets` when the service has a
  * secret); the Service when it has ports (ClusterIP, each port named as
- * servicePortName, `targetPort` the same number). Throws WharfError
- * INVALID_REQUEST for an invalid namespace, or a config given for a service
+ * servicePortName, `targetPort` the same number). Throws DeployError
+ * `invalid-input` for an invalid namespace, or a config given for a service
  * without a pull secret.
  */
 export function renderService(service: ServiceDefinition, options: RenderServiceOptions = {}): string {
   const namespace = options.namespace ?? "default";
   const problem = validateNamespaceName(namespace);
-  if (problem !== undefined) throw new WharfError("INVALID_REQUEST", problem);
+  if (problem !== undefined) throw new DeployError("invalid-input", problem);
   const documents: string[] = [];
   if (options.secretDockerConfigJson !== undefined) {
     if (service.secretName === null) {
-      throw new WharfError("INVALID_REQUEST", `service ${service.name} has no pull secret to render`);
+      throw new DeployError("invalid-input", `service ${service.name} has no pull secret to render`);
     }
     documents.push(renderKubernetesSecret(service.secretName, namespace, options.secretDockerConfigJson));
   }

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { parseServiceDefinition, type ServiceInput } from "./service-definition.ts";
 import { validateServiceName } from "./service-name.ts";
 import { normalizePorts } from "./service-ports.ts";
@@ -16,7 +16,7 @@ function refusal(input: ServiceInput): string {
   try {
     parseServiceDefinition(input);
   } catch (error) {
-    assert.ok(isWharfError(error, "INVALID_REQUEST"));
+    assert.ok(isDomainError(error, "invalid-input"));
     return error.message;
   }
   assert.fail(`accepted ${JSON.stringify(input)}`);

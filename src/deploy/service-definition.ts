@@ -8,12 +8,13 @@
  * checked, stored and rendered is one unambiguous image. Every broken rule
  * is reported in one error.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { ServiceSpec } from "../metadata/secrets-metadata.ts";
 import { parseReference } from "../reference/parse-reference.ts";
 import { referenceString } from "../reference/reference-string.ts";
 import { withDefaultTag } from "../reference/with-default-tag.ts";
 import { validateSecretName } from "../secrets/secret-name.ts";
+import { DeployError } from "./deploy-error.ts";
 import { commandProblems, environmentProblems, sizeProblem } from "./service-environment.ts";
 import { validateServiceName } from "./service-name.ts";
 import { normalizePorts, type ServicePortInput } from "./service-ports.ts";
@@ -40,7 +41,7 @@ export interface ServiceInput {
 export const maxReplicas = 1000;
 
 /**
- * Validates and normalizes `input`. Throws WharfError INVALID_REQUEST
+ * Validates and normalizes `input`. Throws DeployError `invalid-input`
  * listing every problem ("; "-separated): the name rule (validateServiceName),
  * the image (parseReference's message), the secret-name rule, replicas not a
  * whole number in 0–1000, and the port, environment and command rules.
@@ -48,7 +49,7 @@ export const maxReplicas = 1000;
  */
 export function parseServiceDefinition(input: ServiceInput): ServiceDefinition {
   const shape = shapeProblems(input);
-  if (shape.length > 0) throw new WharfError("INVALID_REQUEST", shape.join("; "));
+  if (shape.length > 0) throw new DeployError("invalid-input", shape.join("; "));
   const problems: (string | undefined)[] = [validateServiceName(input.name)];
   const image = parseReference(input.image.trim());
   if (!image.ok) problems.push(image.error);
@@ -63,7 +64,7 @@ export function parseServiceDefinition(input: ServiceInput): ServiceDefinition {
   const command = [...(input.command ?? [])];
   problems.push(...ports.problems, ...environmentProblems(env), ...commandProblems(command), sizeProblem(env, command));
   const found = problems.filter((problem) => problem !== undefined);
-  if (found.length > 0 || !image.ok) throw new WharfError("INVALID_REQUEST", found.join("; "));
+  if (found.length > 0 || !image.ok) throw new DeployError("invalid-input", found.join("; "));
   return {
     name: input.name,
     image: referenceString(withDefaultTag(image.reference)),

@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
+import { isDomainError } from "../errors/domain-error.ts";
 import { isWharfError } from "../errors/wharf-error.ts";
+import { wireErrorForDomain } from "../http/domain-error-codes.ts";
 import { type SecretsTestSetup, setUpSecrets } from "../secrets/testing/secrets-test-setup.ts";
 
 let t: SecretsTestSetup;
@@ -51,8 +53,10 @@ describe("service manager", () => {
   });
 
   it("refuses unknown secrets, taken names, bad definitions and non-managers", async () => {
-    const refused = (code: string, part: string) => (error: unknown) =>
-      isWharfError(error, code as "DENIED") && error.message.includes(part);
+    const refused = (code: string, part: string) => (error: unknown) => {
+      const wire = wireErrorForDomain(error);
+      return isWharfError(wire, code as "DENIED") && wire.message.includes(part);
+    };
     await assert.rejects(
       t.services.create(t.as("owner"), "acme", { name: "x", image: "nginx", secretName: "nope" }),
       refused("INVALID_REQUEST", 'has no pull secret "nope"'),
@@ -89,7 +93,7 @@ describe("service manager", () => {
     assert.equal(cleared.secretName, null);
     await assert.rejects(
       t.services.update(t.as("owner"), "acme", "web", { ports: [0] }),
-      (error) => isWharfError(error, "INVALID_REQUEST") && /port 0/.test(error.message),
+      (error) => isDomainError(error, "invalid-input") && /port 0/.test(error.message),
     );
     const audit = t.audit.filter((event) => event.action === "service.update").map((event) => event.detail);
     assert.deepEqual(audit[0], { changed: ["secretName", "replicas", "env"] });
@@ -99,7 +103,9 @@ describe("service manager", () => {
     const full = await t.services.render(t.as("admin"), "acme", "api", { namespace: "shop" });
     assert.deepEqual(kinds(full), ["Secret", "Deployment", "Service"]);
     assert.ok(t.audit.some((event) => event.action === "secret.render" && event.actor === "admin"));
-    await assert.rejects(t.services.render(t.as("member"), "acme", "api"), (error) => isWharfError(error, "DENIED"));
+    await assert.rejects(t.services.render(t.as("member"), "acme", "api"), (error) =>
+      isDomainError(error, "forbidden"),
+    );
     const plain = await t.services.render(t.as("member"), "acme", "api", { includeSecret: false });
     assert.deepEqual(kinds(plain), ["Deployment", "Service"]);
     assert.ok(!plain.includes("quay-pass") && !plain.includes(Buffer.from("acme+ci:quay-pass").toString("base64")));
@@ -111,7 +117,7 @@ describe("service manager", () => {
     assert.equal((await t.services.get(t.as("owner"), "acme", "api")).secretName, "quay");
     await assert.rejects(
       t.secrets.delete(t.as("owner"), "acme", "quay"),
-      (error) => isWharfError(error, "CONFLICT") && error.message.includes("used by service api"),
+      (error) => isDomainError(error, "conflict") && error.message.includes("used by service api"),
     );
     await t.services.delete(t.as("owner"), "acme", "api");
     await t.secrets.delete(t.as("owner"), "acme", "quay");

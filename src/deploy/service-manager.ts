@@ -9,12 +9,12 @@
  */
 import type { Caller } from "../accounts/management-access.ts";
 import { orConflict } from "../accounts/management-names.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { ServiceRow } from "../metadata/secrets-metadata.ts";
 import { recordAudit, requireOrganizationAccess } from "../secrets/organization-access.ts";
 import type { DeployStore, SecretServiceDeps } from "../secrets/secret-service-deps.ts";
 import type { SecretStoreService } from "../secrets/secret-store-service.ts";
+import { DeployError } from "./deploy-error.ts";
 import { renderService } from "./render-service.ts";
 import { parseServiceDefinition, type ServiceDefinition, type ServiceInput } from "./service-definition.ts";
 
@@ -52,15 +52,16 @@ const manage = "manage its services";
 
 /**
  * Creates the service-deployment service. Methods take the caller and the
- * organization's name; WharfError INVALID_REQUEST (rules of
- * parseServiceDefinition, unknown pull secret), NOT_FOUND, CONFLICT, DENIED.
+ * organization's name; DeployError `invalid-input` (rules of
+ * parseServiceDefinition, unknown pull secret), `not-found`, `conflict`;
+ * SecretsError `forbidden` from the organization check.
  */
 export function createServiceManager(deps: ServiceManagerDeps) {
   async function requireService(org: OrganizationRow, name: string): Promise<ServiceRow> {
     const row = await deps.store.findService(org.id, name);
     if (row === undefined) {
-      throw new WharfError(
-        "NOT_FOUND",
+      throw new DeployError(
+        "not-found",
         `organization ${JSON.stringify(org.name)} has no service ${JSON.stringify(name)}`,
       );
     }
@@ -69,20 +70,20 @@ export function createServiceManager(deps: ServiceManagerDeps) {
 
   async function assertSecretExists(org: OrganizationRow, definition: ServiceDefinition): Promise<void> {
     if (definition.secretName === null || (await deps.store.findSecret(org.id, definition.secretName))) return;
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw new DeployError(
+      "invalid-input",
       `organization ${JSON.stringify(org.name)} has no pull secret ${JSON.stringify(definition.secretName)}: create it first, or leave the secret out`,
     );
   }
 
   const taken = (org: OrganizationRow, name: string) =>
-    new WharfError(
-      "CONFLICT",
+    new DeployError(
+      "conflict",
       `organization ${JSON.stringify(org.name)} already has a service ${JSON.stringify(name)}`,
     );
 
   return {
-    /** Creates a service; CONFLICT when the name is taken. Audited as `service.create`. */
+    /** Creates a service; `conflict` when the name is taken. Audited as `service.create`. */
     async create(caller: Caller, orgName: string, input: ServiceInput): Promise<ServiceView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       const definition = parseServiceDefinition(input);

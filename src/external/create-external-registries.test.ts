@@ -11,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isWharfError } from "../errors/wharf-error.ts";
+import { wireErrorForDomain } from "../http/domain-error-codes.ts";
 import { createExternalRegistryStore } from "../metadata/kysely-external-registry-store.ts";
 import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
@@ -150,7 +151,10 @@ describe("changing, testing and removing", () => {
   });
 
   it("denies members, outsiders, robots and anonymous callers what only owners and admins may", async () => {
-    const denied = (code: string) => (error: unknown) => isWharfError(error) && error.code === code;
+    const denied = (code: string) => (error: unknown) => {
+      const wire = wireErrorForDomain(error);
+      return isWharfError(wire) && wire.code === code;
+    };
     await assert.rejects(
       external.service.add(t.as("member"), "acme", { name: "m", registry: "quay.io" }),
       denied("DENIED"),

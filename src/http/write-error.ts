@@ -2,7 +2,8 @@
  * @module
  * The one place wire errors are written: the OCI error envelope
  * `{"errors":[{"code","message","detail"}]}` with the code's status. Anything
- * that is not a {@link WharfError} is a bug on our side: it is logged with its
+ * that is not a {@link WharfError} or a domain error of a mapped kind
+ * (domain-error-codes.ts) is a bug on our side: it is logged with its
  * stack and the client sees a plain 500 UNKNOWN without internals; a blob
  * store that fails (StorageBackendError) is a 503 UNAVAILABLE.
  */
@@ -13,9 +14,11 @@ import type { Logger } from "../log/create-logger.ts";
 import { uploadRange } from "../registry/upload-service.ts";
 import { StorageBackendError } from "../storage/storage-driver.ts";
 import { boundUnreadBody } from "./bounded-drain.ts";
+import { wireErrorForDomain } from "./domain-error-codes.ts";
 
 /** Converts anything thrown into the WharfError that will be written. */
-export function toWharfError(error: unknown, log: Logger): WharfError {
+export function toWharfError(thrown: unknown, log: Logger): WharfError {
+  const error = wireErrorForDomain(thrown);
   if (isWharfError(error)) return error;
   if (error instanceof StorageBackendError) {
     log.error({ err: error }, "the blob store failed");

@@ -4,9 +4,9 @@
  * with a license: the license id as both username and password for the
  * registry host, rendered by the pull-secret renderers of `secrets/`.
  */
-import { isWharfError } from "../errors/wharf-error.ts";
 import { renderDockerConfigJson } from "../secrets/render-docker-config.ts";
 import { renderKubernetesSecret } from "../secrets/render-kubernetes-secret.ts";
+import { SecretsError } from "../secrets/secrets-error.ts";
 import { LicensingError } from "./licensing-error.ts";
 
 /** What to render. */
@@ -45,7 +45,7 @@ export function renderLicensePullSecret(input: LicensePullSecret): string {
   try {
     return renderKubernetesSecret(input.name, input.namespaces, renderDockerConfigJson([credential]));
   } catch (error) {
-    if (isWharfError(error, "INVALID_REQUEST")) throw new LicensingError("invalid", error.message);
+    if (error instanceof SecretsError) throw new LicensingError("invalid", error.message);
     throw error;
   }
 }

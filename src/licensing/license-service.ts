@@ -7,10 +7,12 @@
  * which Wharf no longer has, so the vendor passes it in and Wharf checks it
  * against the stored hash before rendering.
  */
+
+import { AccountsError } from "../accounts/accounts-error.ts";
 import type { Caller } from "../accounts/management-access.ts";
 import { recordChange } from "../accounts/management-access.ts";
 import { parseDuration, parseSince } from "../accounts/management-duration.ts";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import type { LicenseRow } from "../metadata/licensing-metadata.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
 import { encryptSecret } from "../secrets/secret-cipher.ts";
@@ -69,7 +71,7 @@ function expiryFrom(text: string | undefined, now: number): number | null {
   try {
     return now + parseDuration(text, "expiry");
   } catch (error) {
-    if (isWharfError(error)) throw new LicensingError("invalid", `${error.message}, or never`);
+    if (error instanceof AccountsError) throw new LicensingError("invalid", `${error.message}, or never`);
     throw error;
   }
 }
@@ -78,7 +80,7 @@ function sinceTime(text: string, now: number): number {
   try {
     return parseSince(text, now);
   } catch (error) {
-    if (isWharfError(error)) throw new LicensingError("invalid", error.message);
+    if (error instanceof AccountsError) throw new LicensingError("invalid", error.message);
     throw error;
   }
 }
@@ -206,7 +208,7 @@ export function createLicenseService(
           return await withFields(row, clock());
         }
       } catch (error) {
-        if (!isWharfError(error, "DENIED")) throw error;
+        if (!isDomainError(error, "forbidden")) throw error;
       }
       throw new LicensingError("not-found", `there is no license ${JSON.stringify(id.slice(0, 40))} you manage`);
     },

@@ -47,8 +47,8 @@ export function licenseView(row: LicenseRow, now: number): LicenseView {
 
 /**
  * Checks that `caller` manages application `slug`. LicensingError
- * `not-found` when `slug` is not an application; the accounts' WharfError
- * (DENIED, UNAUTHORIZED) when the caller may not manage it.
+ * `not-found` when `slug` is not an application; the accounts' AccountsError
+ * (`forbidden`, `unauthenticated`) when the caller may not manage it.
  */
 export async function requireApplication(deps: NamespaceCheckDeps, caller: Caller, slug: string): Promise<void> {
   const namespace = await deps.store.findNamespace(slug);

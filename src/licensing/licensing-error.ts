@@ -1,9 +1,10 @@
 /**
  * @module
  * The error of the licensing services: a small typed kind the HTTP layer
- * maps to a registered wire code (`http/api/licensing-errors.ts`); the
+ * maps to a registered wire code (`http/domain-error-codes.ts`); the
  * message says what to change and never holds a license id.
  */
+import { DomainError } from "../errors/domain-error.ts";
 
 /**
  * Why licensing refused:
@@ -15,12 +16,4 @@
 export type LicensingErrorKind = "not-found" | "invalid" | "conflict" | "denied";
 
 /** A licensing failure a client can act on. */
-export class LicensingError extends Error {
-  readonly kind: LicensingErrorKind;
-
-  constructor(kind: LicensingErrorKind, message: string) {
-    super(message);
-    this.name = "LicensingError";
-    this.kind = kind;
-  }
-}
+export class LicensingError extends DomainError<LicensingErrorKind> {}

@@ -39,7 +39,7 @@ export function upstreamError(failure: RegistryFailure, kind: FetchKind, what: s
       return new RepositoryError(
         "rate-limited",
         `the upstream registry is rate-limiting pulls of ${what} and it is not cached; retry later`,
-        failure.retryAfterSeconds ?? 60,
+        { retryAfterSeconds: failure.retryAfterSeconds ?? 60 },
       );
     default:
       return new RepositoryError("unavailable", `the upstream registry is unavailable and ${what} is not cached`);

@@ -6,19 +6,19 @@
  */
 import type { Readable } from "node:stream";
 import type { Digest } from "../digest/digest.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import { PathNotFoundError, type ReadRange, type StorageDriver } from "../storage/storage-driver.ts";
+import { RepositoryError } from "./repository-error.ts";
 
 /** Answers whether the caller may pull from a repository (the mount rule). */
 export type CanPull = (repository: string) => Promise<boolean>;
 
 const mountCandidates = 50;
 
-function unknownBlob(repository: string, digest: Digest): WharfError {
-  return new WharfError("BLOB_UNKNOWN", `blob ${digest.value} is not in repository ${repository}`, {
-    detail: { digest: digest.value },
+function unknownBlob(repository: string, digest: Digest): RepositoryError {
+  return new RepositoryError("blob-unknown", `blob ${digest.value} is not in repository ${repository}`, {
+    digest: digest.value,
   });
 }
 
@@ -40,7 +40,7 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
   const { redirectTtlMs, offloadPrefix } = options;
   const presign = redirectTtlMs === undefined ? undefined : driver.presignedUrl;
   return {
-    /** The blob's size in `repository`; BLOB_UNKNOWN when it is not linked there. */
+    /** The blob's size in `repository`; `blob-unknown` when it is not linked there. */
     async stat(repository: string, digest: Digest): Promise<{ size: number }> {
       const linked = await links.linkedBlob(repository, digest.value);
       if (!linked) throw unknownBlob(repository, digest);
@@ -75,7 +75,7 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
       return offloadPrefix === undefined ? undefined : `${offloadPrefix}/${blobDataPath(digest)}`;
     },
 
-    /** Unlinks the blob from `repository`; BLOB_UNKNOWN when it was not linked. */
+    /** Unlinks the blob from `repository`; `blob-unknown` when it was not linked. */
     async delete(repository: string, digest: Digest): Promise<void> {
       if (!(await links.unlinkBlob(repository, digest.value))) throw unknownBlob(repository, digest);
     },

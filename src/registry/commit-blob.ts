@@ -10,17 +10,17 @@
  */
 import { setTimeout as pause } from "node:timers/promises";
 import type { Digest } from "../digest/digest.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { RepositoryError } from "./repository-error.ts";
 
 const attempts = 40;
 const waitMs = 250;
 
-function beingCollected(digest: Digest): WharfError {
-  return new WharfError(
-    "UNAVAILABLE",
+function beingCollected(digest: Digest): RepositoryError {
+  return new RepositoryError(
+    "unavailable",
     `blob ${digest.value} is being deleted by the garbage collector right now; push it again in a minute`,
   );
 }

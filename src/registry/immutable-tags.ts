@@ -3,7 +3,7 @@
  * Immutable tags (`immutableTags` in the configuration): each rule names
  * repositories (a name or `*` glob: `shop/*`) and tag globs (`v*`). A tag
  * matching a rule may be created once; a push that would point it at other
- * content, or a delete of it, is refused with DENIED naming the rule.
+ * content, or a delete of it, is refused with `tag-immutable` naming the rule.
  * Pushing the same content again is allowed (idempotent). Garbage
  * collection's retention never deletes such a tag either.
  */

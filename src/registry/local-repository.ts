@@ -41,7 +41,8 @@ export function createLocalRepositories({ blobs, manifests, uploads }: LocalRepo
       start: (owner) => uploads.start(name, owner),
       status: (id) => uploads.status(name, id),
       append: (id, owner, body, range, length) => uploads.append(name, id, owner, body, range, length),
-      complete: (id, owner, digest, body, length) => uploads.complete(name, id, owner, digest, body, length),
+      complete: (id, owner, digest, body, length, range) =>
+        uploads.complete(name, id, owner, digest, body, length, range),
       monolithic: (digest, body, length) => uploads.monolithic(name, digest, body, length),
       cancel: (id) => uploads.cancel(name, id),
       mount: (digest, from, canPull) => blobs.mount(name, digest, from, canPull),

@@ -6,7 +6,6 @@
  * from the client. A tag is a pointer: deleting it keeps the manifest.
  */
 import { type Digest, digestOf, parseDigest } from "../digest/digest.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type {
   BlobLinks,
   ManifestIndex,
@@ -18,6 +17,7 @@ import { requiredReferences } from "../oci/descriptor-references.ts";
 import { parseManifest } from "../oci/parse-manifest.ts";
 import { isValidTag } from "../reference/grammar.ts";
 import { describeRule, type ImmutableTagRule, type ImmutableTags } from "./immutable-tags.ts";
+import { RepositoryError } from "./repository-error.ts";
 
 /** A manifest reference from a URL: a tag or a digest. */
 export type ManifestReference = { readonly tag: string } | { readonly digest: Digest };
@@ -26,8 +26,8 @@ export type ManifestReference = { readonly tag: string } | { readonly digest: Di
 export function parseManifestReference(text: string): ManifestReference {
   if (text.includes(":")) return { digest: parseDigest(text, "manifest digest") };
   if (!isValidTag(text)) {
-    throw new WharfError(
-      "MANIFEST_INVALID",
+    throw new RepositoryError(
+      "tag-invalid",
       `invalid tag ${JSON.stringify(text.slice(0, 150))}: use 1-128 characters of letters, digits, '_', '.', '-', not starting with '.' or '-'`,
     );
   }
@@ -61,11 +61,11 @@ export function createManifestService(
   immutable: ImmutableTags = () => undefined,
   onEvent: (event: ManifestEvent) => void = () => undefined,
 ) {
-  function immutableTag(repository: string, tag: string, rule: ImmutableTagRule, what: string): WharfError {
-    return new WharfError(
-      "DENIED",
+  function immutableTag(repository: string, tag: string, rule: ImmutableTagRule, what: string): RepositoryError {
+    return new RepositoryError(
+      "tag-immutable",
       `tag ${tag} of ${repository} is immutable (immutableTags rule ${describeRule(rule)}): ${what}; push under a new tag`,
-      { detail: { tag, rule: rule.repositories, patterns: rule.tags } },
+      { tag, rule: rule.repositories, patterns: rule.tags },
     );
   }
 
@@ -89,10 +89,10 @@ export function createManifestService(
     const missing = [...missingBlobs, ...missingManifests];
     if (missing.length === 0) return;
     const kind = missingBlobs.length > 0 ? "blob" : "manifest";
-    throw new WharfError(
-      "MANIFEST_BLOB_UNKNOWN",
+    throw new RepositoryError(
+      "manifest-blob-unknown",
       `manifest references ${kind} ${missing[0]} which is not in repository ${repository}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ""}; push it first`,
-      { detail: { digests: missing.slice(0, 20) } },
+      { digests: missing.slice(0, 20) },
     );
   }
 
@@ -108,12 +108,10 @@ export function createManifestService(
       const algorithm = "digest" in reference ? reference.digest.algorithm : "sha256";
       const digest = digestOf(body, algorithm);
       if ("digest" in reference && reference.digest.value !== digest) {
-        throw new WharfError(
-          "DIGEST_INVALID",
+        throw new RepositoryError(
+          "digest-invalid",
           `the manifest's content has digest ${digest}, not ${reference.digest.value}`,
-          {
-            detail: { expected: reference.digest.value, actual: digest },
-          },
+          { expected: reference.digest.value, actual: digest },
         );
       }
       const required = requiredReferences(parsed);
@@ -146,19 +144,19 @@ export function createManifestService(
       return { digest, subject: parsed.subject?.digest };
     },
 
-    /** A stored manifest; MANIFEST_UNKNOWN when there is none. */
+    /** A stored manifest; `manifest-unknown` when there is none. */
     async get(repository: string, reference: ManifestReference): Promise<StoredManifest> {
       const manifest = await metadata.getManifest(repository, referenceText(reference));
       if (!manifest) {
-        throw new WharfError(
-          "MANIFEST_UNKNOWN",
+        throw new RepositoryError(
+          "manifest-unknown",
           `manifest ${referenceText(reference)} is not in repository ${repository}`,
         );
       }
       return manifest;
     },
 
-    /** Deletes a manifest by digest (with its tags) or one tag; MANIFEST_UNKNOWN when absent. */
+    /** Deletes a manifest by digest (with its tags) or one tag; `manifest-unknown` when absent. */
     async delete(repository: string, reference: ManifestReference): Promise<void> {
       if ("tag" in reference) await ensureMutable(repository, reference.tag, undefined);
       const deleted =
@@ -166,8 +164,8 @@ export function createManifestService(
           ? await metadata.deleteTag(repository, reference.tag)
           : await metadata.deleteManifest(repository, reference.digest.value);
       if (!deleted) {
-        throw new WharfError(
-          "MANIFEST_UNKNOWN",
+        throw new RepositoryError(
+          "manifest-unknown",
           `manifest ${referenceText(reference)} is not in repository ${repository}`,
         );
       }
@@ -178,10 +176,10 @@ export function createManifestService(
       });
     },
 
-    /** One page of tags; NAME_UNKNOWN when the repository does not exist. */
+    /** One page of tags; `name-unknown` when the repository does not exist. */
     async tags(repository: string, last: string | undefined, limit: number): Promise<string[]> {
       if (!(await metadata.repositoryExists(repository))) {
-        throw new WharfError("NAME_UNKNOWN", `repository ${repository} is not known to this registry`);
+        throw new RepositoryError("name-unknown", `repository ${repository} is not known to this registry`);
       }
       return metadata.listTags(repository, last, limit);
     },

@@ -5,7 +5,7 @@
  * Repository after authorization, so handlers never learn whether they serve
  * the local store or the pull-through proxy. Implementations: the local
  * repository (local-repository.ts) and the proxy repository (proxy/).
- * Local failures are WharfErrors as before; others throw RepositoryError.
+ * Every implementation fails with RepositoryError kinds.
  */
 import type { Readable } from "node:stream";
 import type { Principal } from "../accounts/access.ts";
@@ -67,12 +67,14 @@ export interface RepositoryUploads {
     range?: ChunkRange,
     length?: number,
   ): Promise<UploadStatus>;
+  /** `range`: the final chunk's declared position, held to the same ordering rule as `append`. */
   complete(
     id: string,
     owner: string,
     digest: Digest,
     body?: AsyncIterable<Uint8Array>,
     length?: number,
+    range?: ChunkRange,
   ): Promise<CommittedBlob>;
   monolithic(digest: Digest, body: AsyncIterable<Uint8Array>, length?: number): Promise<CommittedBlob>;
   cancel(id: string): Promise<void>;
@@ -85,7 +87,7 @@ export interface Repository {
   readonly name: string;
   readonly blobs: RepositoryBlobs;
   readonly manifests: RepositoryManifests;
-  /** Tags after `last`, at most `limit` (sorted); unknown repositories fail with NAME_UNKNOWN. */
+  /** Tags after `last`, at most `limit` (sorted); unknown repositories fail with `name-unknown`. */
   tags(last: string | undefined, limit: number): Promise<TagPage>;
   /** Referrers of `subject`, optionally of one artifact type. */
   referrers(subject: Digest, artifactType: string | undefined): Promise<ReferrerRow[]>;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { uploadDataPath } from "../storage/blob-paths.ts";
 import { createFilesystemDriver } from "../storage/filesystem-driver.ts";
 import { createUploadQuota } from "./upload-quota.ts";
@@ -22,7 +22,7 @@ describe("upload quota over shared storage", async () => {
     await driver.write(path, bytes > 0 ? [Buffer.alloc(bytes)] : [], { append: true });
     return path;
   };
-  const denied = (error: unknown) => isWharfError(error, "DENIED");
+  const denied = (error: unknown) => isDomainError(error, "quota-exceeded");
 
   it("counts sessions opened on another node and refuses over the limit", async () => {
     const first = "00000000-0000-4000-8000-000000000001";

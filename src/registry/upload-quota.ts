@@ -9,9 +9,9 @@
  * refuse, so a session finished on another node never causes a refusal,
  * and sessions opened on other nodes are seen within `refreshMs`.
  */
-import { WharfError } from "../errors/wharf-error.ts";
 import { uploadName, uploadOwnerFolder, uploadOwnersRoot, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { RepositoryError } from "./repository-error.ts";
 
 /** The limits, as configured under `limits`. */
 export interface UploadQuotaLimits {
@@ -75,14 +75,14 @@ export function createUploadQuota(driver: StorageDriver, limits: UploadQuotaLimi
   }
 
   return {
-    /** Records a new session of `owner` at `path`; DENIED when they hold the most sessions allowed. */
+    /** Records a new session of `owner` at `path`; `quota-exceeded` when they hold the most sessions allowed. */
     async open(owner: string, path: string): Promise<void> {
       const max = limits.maxOpenUploadsPerPrincipal;
       let sessions = await load(owner);
       if (sessions.sizes.size >= max) sessions = await load(owner, true);
       if (sessions.sizes.size >= max) {
-        throw new WharfError(
-          "DENIED",
+        throw new RepositoryError(
+          "quota-exceeded",
           `${owner} has ${sessions.sizes.size} upload sessions open, the most allowed (limits.maxOpenUploadsPerPrincipal = ${max}); finish or cancel some (DELETE their upload URL), wait until they expire, or ask the operator to raise the limit`,
         );
       }
@@ -103,10 +103,10 @@ export function createUploadQuota(driver: StorageDriver, limits: UploadQuotaLimi
       return Math.max(0, limits.maxUploadBytesPerPrincipal - held(sessions));
     },
 
-    /** The DENIED error for a session that went over its {@link allowance}. */
-    overQuota(owner: string): WharfError {
-      return new WharfError(
-        "DENIED",
+    /** The `quota-exceeded` error for a session that went over its {@link allowance}. */
+    overQuota(owner: string): RepositoryError {
+      return new RepositoryError(
+        "quota-exceeded",
         `${owner} would hold more than ${limits.maxUploadBytesPerPrincipal} bytes in unfinished uploads (limits.maxUploadBytesPerPrincipal); finish or cancel other uploads first, or ask the operator to raise the limit`,
       );
     },

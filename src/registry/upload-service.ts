@@ -14,13 +14,13 @@
 import type { Hash } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import { createDigestHash, type Digest } from "../digest/digest.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
 import { uploadDataPath, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { commitBlob } from "./commit-blob.ts";
 import { hashingSource } from "./hashing-source.ts";
 import { createKeyedMutex } from "./keyed-mutex.ts";
+import { RepositoryError } from "./repository-error.ts";
 import type { UploadQuota } from "./upload-quota.ts";
 
 /** Where a session stands: its id and how many bytes were received. */
@@ -76,17 +76,35 @@ function progress(status: UploadStatus): { upload: { received: number; id: strin
   return { upload: { received: status.size, id: status.id } };
 }
 
-function digestMismatch(expected: Digest, actual: string): WharfError {
-  return new WharfError(
-    "DIGEST_INVALID",
-    `the uploaded content has digest ${actual}, not ${expected.value}; the upload was discarded, push the blob again`,
-    { detail: { expected: expected.value, actual } },
+/**
+ * The ordering rule of chunked uploads, checked under the session's lock: a
+ * chunk must start where the session ends. A PATCH is told where to resume
+ * (and which session); the completing PUT only how much was received.
+ */
+function assertInOrder(status: UploadStatus, range: ChunkRange | undefined, final: boolean): void {
+  if (!range || range.start === status.size) return;
+  const received = `chunk starts at byte ${range.start} but ${status.size} bytes were received so far`;
+  if (final) {
+    throw new RepositoryError("upload-out-of-order", received, { upload: { received: status.size } });
+  }
+  throw new RepositoryError(
+    "upload-out-of-order",
+    `${received}; send the chunk that starts at ${status.size}`,
+    progress(status),
   );
 }
 
-function blobTooLarge(max: number): WharfError {
-  return new WharfError(
-    "SIZE_INVALID",
+function digestMismatch(expected: Digest, actual: string): RepositoryError {
+  return new RepositoryError(
+    "digest-invalid",
+    `the uploaded content has digest ${actual}, not ${expected.value}; the upload was discarded, push the blob again`,
+    { expected: expected.value, actual },
+  );
+}
+
+function blobTooLarge(max: number): RepositoryError {
+  return new RepositoryError(
+    "size-invalid",
     `the blob is larger than ${max} bytes, the most this registry accepts (limits.maxBlobBytes); ask the operator to raise it`,
   );
 }
@@ -99,7 +117,7 @@ export function createUploadService(deps: UploadServiceDeps) {
 
   async function session(repository: string, id: string): Promise<UploadStatus> {
     const info = sessionIdPattern.test(id) ? await driver.stat(uploadDataPath(repository, id)) : undefined;
-    if (!info) throw new WharfError("BLOB_UPLOAD_UNKNOWN", `upload ${id.slice(0, 64)} is unknown, finished or expired`);
+    if (!info) throw new RepositoryError("upload-unknown", `upload ${id.slice(0, 64)} is unknown, finished or expired`);
     return { id, repository, size: info.size };
   }
 
@@ -173,7 +191,7 @@ export function createUploadService(deps: UploadServiceDeps) {
   }
 
   return {
-    /** Opens a session of `owner` in `repository` (an empty object in storage); DENIED over the owner's quota. */
+    /** Opens a session of `owner` in `repository` (an empty object in storage); `quota-exceeded` over the owner's quota. */
     async start(repository: string, owner: string): Promise<UploadStatus> {
       const id = randomUUID();
       await quota.open(owner, uploadDataPath(repository, id));
@@ -181,12 +199,13 @@ export function createUploadService(deps: UploadServiceDeps) {
       return { id, repository, size: 0 };
     },
 
-    /** The session's status; BLOB_UPLOAD_UNKNOWN when it does not exist in `repository`. */
+    /** The session's status; `upload-unknown` when it does not exist in `repository`. */
     status: session,
 
     /**
      * Appends a chunk. With `range`, its start must equal the bytes received
-     * so far (else 416 with the current Range) and its length the body's.
+     * so far (else `upload-out-of-order` with the session's progress) and its
+     * length the body's (else `upload-length-mismatch`).
      */
     append(
       repository: string,
@@ -198,17 +217,11 @@ export function createUploadService(deps: UploadServiceDeps) {
     ) {
       return exclusive(id, async () => {
         const status = await session(repository, id);
-        if (range && range.start !== status.size) {
-          throw new WharfError(
-            "BLOB_UPLOAD_RANGE_INVALID",
-            `chunk starts at byte ${range.start} but ${status.size} bytes were received so far; send the chunk that starts at ${status.size}`,
-            progress(status),
-          );
-        }
+        assertInOrder(status, range, false);
         const next = await append(status, body, owner, length);
         if (range && next.size - status.size !== range.end - range.start + 1) {
-          throw new WharfError(
-            "BLOB_UPLOAD_INVALID",
+          throw new RepositoryError(
+            "upload-length-mismatch",
             `Content-Range declared ${range.end - range.start + 1} bytes but the body had ${next.size - status.size}`,
             progress(next),
           );
@@ -217,7 +230,11 @@ export function createUploadService(deps: UploadServiceDeps) {
       });
     },
 
-    /** Appends the final body (if any), verifies `digest`, and commits the blob. */
+    /**
+     * Appends the final body (if any), verifies `digest`, and commits the
+     * blob. With `range`, the body must start where the session ends (the
+     * same ordering rule as {@link append}, under the same lock).
+     */
     complete(
       repository: string,
       id: string,
@@ -225,9 +242,11 @@ export function createUploadService(deps: UploadServiceDeps) {
       digest: Digest,
       body?: AsyncIterable<Uint8Array>,
       length?: number,
+      range?: ChunkRange,
     ) {
       return exclusive(id, async () => {
         let status = await session(repository, id);
+        assertInOrder(status, range, true);
         if (body) status = await append(status, body, owner, length);
         const path = uploadDataPath(repository, id);
         const actual = await digestOfUpload(path, status.size, digest);

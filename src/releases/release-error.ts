@@ -1,9 +1,10 @@
 /**
  * @module
  * The error of the releases services: a small typed kind the HTTP layer
- * maps to a registered wire code (`http/api/release-errors.ts`); the message
+ * maps to a registered wire code (`http/domain-error-codes.ts`); the message
  * says what to change and never holds a credential.
  */
+import { DomainError } from "../errors/domain-error.ts";
 
 /**
  * Why the releases services refused:
@@ -16,12 +17,4 @@
 export type ReleaseErrorKind = "not-found" | "invalid" | "conflict" | "denied" | "source";
 
 /** A releases failure a client can act on. */
-export class ReleaseError extends Error {
-  readonly kind: ReleaseErrorKind;
-
-  constructor(kind: ReleaseErrorKind, message: string) {
-    super(message);
-    this.name = "ReleaseError";
-    this.kind = kind;
-  }
-}
+export class ReleaseError extends DomainError<ReleaseErrorKind> {}

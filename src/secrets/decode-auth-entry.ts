@@ -7,8 +7,9 @@
  * data is an error naming the entry; an entry that is merely incomplete is
  * reported so the importer can explain it instead of failing the whole file.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import { identityTokenUsername } from "./registry-credential.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** What an entry holds: a credential's fields, nothing at all, or a reason it is unusable. */
 export type DecodedAuthEntry =
@@ -33,19 +34,19 @@ const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * Decodes the entry `entry` filed under `key`. Returns `empty` for `{}` (or
  * only empty strings), `unusable` for a username without password or a
  * `registrytoken` only (a short-lived bearer token Wharf cannot renew).
- * Throws WharfError INVALID_REQUEST naming `key` when the entry is not an
+ * Throws SecretsError `invalid-input` naming `key` when the entry is not an
  * object, a field is not a string, `auth` is not base64 or not UTF-8, or it
  * decodes without ':'.
  */
 export function decodeAuthEntry(key: string, entry: unknown): DecodedAuthEntry {
   const where = `auths entry ${JSON.stringify(key)}`;
   if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-    throw new WharfError("INVALID_REQUEST", `${where} must be an object such as {"auth": "<base64 of user:password>"}`);
+    throw new SecretsError("invalid-input", `${where} must be an object such as {"auth": "<base64 of user:password>"}`);
   }
   const field = (name: string): string => {
     const value = (entry as Record<string, unknown>)[name];
     if (value === undefined || value === null) return "";
-    if (typeof value !== "string") throw new WharfError("INVALID_REQUEST", `${where}: "${name}" must be a string`);
+    if (typeof value !== "string") throw new SecretsError("invalid-input", `${where}: "${name}" must be a string`);
     return value;
   };
   const auth = field("auth");
@@ -75,8 +76,8 @@ export function decodeAuthEntry(key: string, entry: unknown): DecodedAuthEntry {
 function decodeAuth(auth: string, where: string): [string, string] {
   const text = auth.trim();
   if (!base64.test(text) || text.length % 4 === 1) {
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw new SecretsError(
+      "invalid-input",
       `${where}: "auth" is not valid base64: copy it again from config.json, or give username and password instead`,
     );
   }
@@ -84,15 +85,15 @@ function decodeAuth(auth: string, where: string): [string, string] {
   try {
     decoded = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(text, "base64"));
   } catch {
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw new SecretsError(
+      "invalid-input",
       `${where}: "auth" does not decode to UTF-8 text: copy it again from config.json`,
     );
   }
   const colon = decoded.indexOf(":");
   if (colon < 0) {
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw new SecretsError(
+      "invalid-input",
       `${where}: "auth" must be base64 of user:password, but its decoded text has no ':'`,
     );
   }

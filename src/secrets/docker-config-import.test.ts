@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { importDockerConfig } from "./docker-config-import.ts";
 import { dockerHubRegistry, dockerHubRegistryKey } from "./registry-url.ts";
 
@@ -49,7 +49,7 @@ const withIdentityToken = JSON.stringify({
 function throwsNaming(text: string, part: string): void {
   assert.throws(
     () => importDockerConfig(text),
-    (error) => isWharfError(error, "INVALID_REQUEST") && error.message.includes(part),
+    (error) => isDomainError(error, "invalid-input") && error.message.includes(part),
   );
 }
 

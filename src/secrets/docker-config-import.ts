@@ -8,13 +8,14 @@
  * only `{}` in the file: each such registry gets a note saying how to export
  * them, so nothing is dropped silently.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import { BoundedJsonError } from "../json/bounded-json-error.ts";
 import { parseBoundedJsonText } from "../json/parse-bounded-json.ts";
 import { decodeAuthEntry } from "./decode-auth-entry.ts";
 import type { RegistryCredential } from "./registry-credential.ts";
 import { normalizeRegistryUrl, type RegistryLocation } from "./registry-url.ts";
 import { checkSecretFields } from "./secret-fields.ts";
+import { SecretsError } from "./secrets-error.ts";
 import { suggestSecretName } from "./suggest-secret-name.ts";
 
 /** One credential found in the file, ready to become a secret. */
@@ -53,7 +54,7 @@ interface ConfigShape {
  * duplicates (two keys for one registry with the same credential). Every
  * `credHelpers` registry gets a helper note even when the file also holds
  * credentials for it, because Docker would use the helper. Other top-level
- * fields are ignored. Throws WharfError INVALID_REQUEST for invalid JSON,
+ * fields are ignored. Throws SecretsError `invalid-input` for invalid JSON,
  * a top level or `auths`/`credHelpers` of the wrong type, and malformed
  * entries (naming the entry).
  */
@@ -184,8 +185,8 @@ function parseConfig(text: string): ConfigShape {
   return { auths, credsStore, credHelpers };
 }
 
-function invalid(message: string): WharfError {
-  return new WharfError("INVALID_REQUEST", message);
+function invalid(message: string): SecretsError {
+  return new SecretsError("invalid-input", message);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -10,19 +10,20 @@
  */
 import type { Caller } from "../accounts/management-access.ts";
 import { requireManager } from "../accounts/management-access.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { SecretServiceDeps } from "./secret-service-deps.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** What an operation needs: membership to read, owner or admin to manage. */
 export type OrganizationAccess = "read" | "manage";
 
 /**
  * The organization `orgName` when `caller` may `what` it at level `needed`.
- * Throws WharfError: UNAUTHORIZED for anonymous callers, DENIED for robots,
+ * Throws AccountsError `unauthenticated` for anonymous callers; SecretsError
+ * `forbidden` for robots,
  * registry-only tokens, non-members and (for `manage`) plain members, e.g.
  * `only an owner or admin of organization "acme" may manage its pull secrets`;
- * NOT_FOUND when the organization does not exist. Server administrators
+ * `not-found` when the organization does not exist. Server administrators
  * count as owners.
  */
 export async function requireOrganizationAccess(
@@ -34,17 +35,17 @@ export async function requireOrganizationAccess(
 ): Promise<OrganizationRow> {
   requireManager(caller);
   const org = await deps.accounts.findOrganization(orgName);
-  if (org === undefined) throw new WharfError("NOT_FOUND", `organization ${JSON.stringify(orgName)} does not exist`);
+  if (org === undefined) throw new SecretsError("not-found", `organization ${JSON.stringify(orgName)} does not exist`);
   const role = await deps.resolver.organizationRole(caller.principal, org.id);
   if (role === undefined) {
-    throw new WharfError(
-      "DENIED",
+    throw new SecretsError(
+      "forbidden",
       `you are not a member of organization ${JSON.stringify(orgName)}, so you may not ${what}`,
     );
   }
   if (needed === "manage" && role === "member") {
-    throw new WharfError(
-      "DENIED",
+    throw new SecretsError(
+      "forbidden",
       `only an owner or admin of organization ${JSON.stringify(orgName)} may ${what}; you are a member`,
     );
   }

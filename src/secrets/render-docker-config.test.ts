@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import type { RegistryCredential } from "./registry-credential.ts";
 import { dockerHubRegistryKey } from "./registry-url.ts";
 import { renderDockerConfigJson } from "./render-docker-config.ts";
@@ -83,7 +83,7 @@ describe("renderDockerConfigJson", () => {
       assert.throws(
         () => renderDockerConfigJson([quay, other as RegistryCredential]),
         (error) =>
-          isWharfError(error, "INVALID_REQUEST") &&
+          isDomainError(error, "invalid-input") &&
           error.message.includes('two different credentials are given for registry "quay.io"'),
       );
     }

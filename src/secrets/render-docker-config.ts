@@ -7,8 +7,9 @@
  * one file must not pick a winner silently when two disagree about a
  * registry: the pull would then fail far from the cause.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import { identityTokenUsername, type RegistryCredential } from "./registry-credential.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** One `auths` value of `.dockerconfigjson`. */
 export interface DockerConfigAuth {
@@ -27,7 +28,7 @@ export interface DockerConfigAuth {
  * `auth` = base64(`user:`) as Docker writes it when the username is known
  * (not `<token>`). Keys keep the order given; an empty list gives
  * `{"auths":{}}`. The same credential twice for one key is written once; two
- * different ones throw WharfError INVALID_REQUEST naming the key.
+ * different ones throw SecretsError `invalid-input` naming the key.
  */
 export function renderDockerConfigJson(credentials: readonly RegistryCredential[]): string {
   const auths: Record<string, DockerConfigAuth> = {};
@@ -38,8 +39,8 @@ export function renderDockerConfigJson(credentials: readonly RegistryCredential[
     const earlier = seen.get(credential.registryKey);
     if (earlier === fingerprint) continue;
     if (earlier !== undefined) {
-      throw new WharfError(
-        "INVALID_REQUEST",
+      throw new SecretsError(
+        "invalid-input",
         `two different credentials are given for registry ${JSON.stringify(credential.registryKey)}: a .dockerconfigjson holds one per registry, so keep only one of those secrets in this merge`,
       );
     }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { renderDockerConfigJson } from "./render-docker-config.ts";
 import { renderKubernetesSecret } from "./render-kubernetes-secret.ts";
 
@@ -16,7 +16,7 @@ const config = renderDockerConfigJson([
 const data = Buffer.from(config).toString("base64");
 
 function refuses(run: () => unknown, part: string): void {
-  assert.throws(run, (error) => isWharfError(error, "INVALID_REQUEST") && error.message.includes(part));
+  assert.throws(run, (error) => isDomainError(error, "invalid-input") && error.message.includes(part));
 }
 
 describe("renderKubernetesSecret", () => {

@@ -7,16 +7,16 @@
  * ready for `kubectl apply -f`.
  */
 import { stringify } from "yaml";
-import { WharfError } from "../errors/wharf-error.ts";
 import { validateNamespaceName } from "./namespace-name.ts";
 import { validateSecretName } from "./secret-name.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /**
  * YAML for a `Secret` named `name` in each of `namespaces` (a string is one
  * namespace; duplicates are rendered once, in first-seen order), holding
  * `dockerConfigJson` base64-encoded under `data[".dockerconfigjson"]`.
- * Several namespaces give documents separated by `---`. Throws WharfError
- * INVALID_REQUEST when the name or a namespace is invalid, no namespace is
+ * Several namespaces give documents separated by `---`. Throws SecretsError
+ * `invalid-input` when the name or a namespace is invalid, no namespace is
  * given, or `dockerConfigJson` is not a JSON object with an `auths` object.
  */
 export function renderKubernetesSecret(
@@ -28,7 +28,7 @@ export function renderKubernetesSecret(
   const problems = [validateSecretName(name), ...list.map(validateNamespaceName)];
   if (list.length === 0) problems.push('no namespace is given: give at least one, such as "default"');
   const problem = problems.find((p) => p !== undefined);
-  if (problem !== undefined) throw new WharfError("INVALID_REQUEST", problem);
+  if (problem !== undefined) throw new SecretsError("invalid-input", problem);
   checkDockerConfigJson(dockerConfigJson);
   const data = Buffer.from(dockerConfigJson, "utf8").toString("base64");
   const documents = list.map((namespace) =>
@@ -55,8 +55,8 @@ function checkDockerConfigJson(text: string): void {
   }
   const auths = (json as { auths?: unknown } | undefined)?.auths;
   if (typeof auths !== "object" || auths === null || Array.isArray(auths)) {
-    throw new WharfError(
-      "INVALID_REQUEST",
+    throw new SecretsError(
+      "invalid-input",
       'the .dockerconfigjson to render is not a JSON object with an "auths" object: render it with renderDockerConfigJson',
     );
   }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Caller } from "../accounts/management-access.ts";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { createKeyRotation } from "./rotate-master-key.ts";
 import type { RotationReport } from "./secret-rotation.ts";
 
@@ -40,7 +40,7 @@ function fakes(source: "file" | "environment") {
 describe("createKeyRotation", () => {
   test("a non-administrator is refused before the key file is touched", async () => {
     const { events, rotate } = fakes("file");
-    await assert.rejects(rotate(user(false)), (error) => isWharfError(error, "DENIED"));
+    await assert.rejects(rotate(user(false)), (error) => isDomainError(error, "forbidden"));
     assert.deepEqual(events, []);
   });
 

@@ -30,7 +30,7 @@ export interface KeyRotationDeps {
 }
 
 /**
- * Returns `rotateKey(caller)`: DENIED (WharfError) unless the caller is a
+ * Returns `rotateKey(caller)`: AccountsError `forbidden` unless the caller is a
  * server administrator; MasterKeyError when the key file cannot be read or
  * written. A call made while another runs waits for it, then rotates again.
  */

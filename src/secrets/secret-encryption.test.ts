@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import type { KeyRing } from "./key-ring.ts";
 import { MasterKeyError } from "./master-key-error.ts";
 import { currentRing } from "./secret-service-deps.ts";
@@ -148,7 +148,7 @@ describe("key rotation", () => {
     const tampered = row.password_ciphertext.slice(0, -2) + (row.password_ciphertext.endsWith("AA") ? "BA" : "AA");
     await t.db.updateTable("docker_secrets").set({ password_ciphertext: tampered }).where("id", "=", row.id).execute();
     t.useRing(ringWithNewVersion(rotated));
-    await assert.rejects(t.secrets.rotateAll(t.as("owner")), (error) => isWharfError(error, "DENIED"));
+    await assert.rejects(t.secrets.rotateAll(t.as("owner")), (error) => isDomainError(error, "forbidden"));
     const report = await t.secrets.rotateAll(t.as("root"));
     assert.equal(report.keyVersion, 3);
     assert.equal(report.reencrypted, 3);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import {
   assertSecretFields,
   checkSecretFields,
@@ -86,7 +86,7 @@ describe("secret fields", () => {
     const password = `hunter2${"x".repeat(9000)}`;
     assert.throws(
       () => assertSecretFields({ username: "jane", password }),
-      (error) => isWharfError(error, "INVALID_REQUEST") && !error.message.includes("hunter2"),
+      (error) => isDomainError(error, "invalid-input") && !error.message.includes("hunter2"),
     );
     assert.doesNotThrow(() => assertSecretFields({ username: "jane", password: "pw", email: "" }));
   });

@@ -6,7 +6,7 @@
  * (the password may: Docker splits at the first ':'). Limits keep a pasted
  * file from becoming a "password" and keep rendered secrets small.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** Longest accepted username, in characters. */
 export const maxUsernameLength = 255;
@@ -89,10 +89,10 @@ export function checkSecretFields(fields: SecretFields): string[] {
 }
 
 /**
- * Throws `WharfError("INVALID_REQUEST")` listing every problem of `fields`
+ * Throws SecretsError `invalid-input` listing every problem of `fields`
  * ("; "-separated); returns nothing when all are valid. Never echoes the password.
  */
 export function assertSecretFields(fields: SecretFields): void {
   const problems = checkSecretFields(fields);
-  if (problems.length > 0) throw new WharfError("INVALID_REQUEST", problems.join("; "));
+  if (problems.length > 0) throw new SecretsError("invalid-input", problems.join("; "));
 }

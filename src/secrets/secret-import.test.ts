@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { type SecretsTestSetup, setUpSecrets } from "./testing/secrets-test-setup.ts";
 
 let t: SecretsTestSetup;
@@ -101,11 +101,11 @@ describe("importing a Docker config into an organization", () => {
 
   it("refuses members and files that are not Docker configs", async () => {
     await assert.rejects(t.secrets.importConfig(t.as("member"), "acme", "{}"), (error) =>
-      isWharfError(error, "DENIED"),
+      isDomainError(error, "forbidden"),
     );
     await assert.rejects(
       t.secrets.importConfig(t.as("owner"), "acme", "user:password"),
-      (error) => isWharfError(error, "INVALID_REQUEST") && /not valid JSON/.test(error.message),
+      (error) => isDomainError(error, "invalid-input") && /not valid JSON/.test(error.message),
     );
     const helpersOnly = await t.secrets.importConfig(
       t.as("owner"),

@@ -9,7 +9,7 @@
  * what to do, from importDockerConfig.
  */
 import type { Caller } from "../accounts/management-access.ts";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import { type ImportedCredential, importDockerConfig } from "./docker-config-import.ts";
 import { recordAudit, requireOrganizationAccess } from "./organization-access.ts";
@@ -52,7 +52,7 @@ export function createSecretImport(
      * Creates a secret for every credential in `configText` (the text of a
      * `~/.docker/config.json`: `auths` entries with `auth`, `username` and
      * `password`, or `identitytoken`). Names collide neither with existing
-     * secrets nor with each other. Throws WharfError INVALID_REQUEST for a
+     * secrets nor with each other. Throws SecretsError `invalid-input` for a
      * file that is not a Docker config (see importDockerConfig); a secret
      * whose name is taken by a concurrent request becomes a note.
      */
@@ -73,7 +73,7 @@ export function createSecretImport(
         try {
           created.push(await importOne(caller, org, credential, name));
         } catch (error) {
-          if (!isWharfError(error, "CONFLICT")) throw error;
+          if (!isDomainError(error, "conflict")) throw error;
           notes.push(`${entry} skipped: ${error.message}`);
         }
       }

@@ -5,7 +5,8 @@
  * fields) are applied afterwards, and every broken one is reported together,
  * so one round trip fixes a form.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** A new secret, as the product's form asks for it. */
 export interface CreateSecretInput {
@@ -37,7 +38,7 @@ export const updatableSecretFields = ["username", "password", "email", "kind", "
 const stringFields = ["name", "kind", "registry", "username", "password", "email"] as const;
 
 /**
- * Throws INVALID_REQUEST naming every field of `input` that has the wrong
+ * Throws `invalid-input` naming every field of `input` that has the wrong
  * JSON type (an API body is not type-checked): `required` strings must be
  * present; other string fields may be absent (and `email` null); `insecure`
  * is a boolean. Runs before any rule, so the rules can trust the types.
@@ -56,19 +57,19 @@ export function assertSecretInputShape(input: object, required: readonly string[
   refuseAll(problems);
 }
 
-/** Runs `step`, turning an INVALID_REQUEST into a problem in `problems`. */
+/** Runs `step`, turning an `invalid-input` into a problem in `problems`. */
 export function collect<T>(problems: string[], step: () => T): T | undefined {
   try {
     return step();
   } catch (error) {
-    if (!(error instanceof WharfError) || error.code !== "INVALID_REQUEST") throw error;
+    if (!isDomainError(error, "invalid-input")) throw error;
     problems.push(error.message);
     return undefined;
   }
 }
 
-/** Throws INVALID_REQUEST joining every problem given ("; "); returns when there is none. */
+/** Throws `invalid-input` joining every problem given ("; "); returns when there is none. */
 export function refuseAll(problems: readonly (string | undefined)[]): void {
   const found = problems.filter((p) => p !== undefined);
-  if (found.length > 0) throw new WharfError("INVALID_REQUEST", found.join("; "));
+  if (found.length > 0) throw new SecretsError("invalid-input", found.join("; "));
 }

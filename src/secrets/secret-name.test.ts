@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { assertSecretName, maxSecretNameLength, validateSecretName } from "./secret-name.ts";
 
 const valid = [
@@ -68,7 +68,7 @@ describe("assertSecretName", () => {
   test("throws INVALID_REQUEST naming the rule", () => {
     assert.throws(
       () => assertSecretName("Bad"),
-      (error) => isWharfError(error, "INVALID_REQUEST") && error.message.includes("'B'"),
+      (error) => isDomainError(error, "invalid-input") && error.message.includes("'B'"),
     );
   });
 });

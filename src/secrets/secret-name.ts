@@ -8,8 +8,9 @@
  * Checking it here, once, means a name Wharf accepts never fails later at
  * `kubectl apply`. Every broken rule is named, so one round trip fixes all.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import { quoteInput } from "../reference/quote-input.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** The longest secret name Kubernetes accepts (a DNS subdomain name). */
 export const maxSecretNameLength = 253;
@@ -36,12 +37,12 @@ export function validateSecretName(name: string): string | undefined {
 }
 
 /**
- * Throws `WharfError("INVALID_REQUEST")` with {@link validateSecretName}'s
+ * Throws SecretsError `invalid-input` with {@link validateSecretName}'s
  * message when `name` is invalid; returns `name` unchanged otherwise.
  */
 export function assertSecretName(name: string): string {
   const problem = validateSecretName(name);
-  if (problem !== undefined) throw new WharfError("INVALID_REQUEST", problem);
+  if (problem !== undefined) throw new SecretsError("invalid-input", problem);
   return name;
 }
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { dockerHubRegistry } from "./registry-url.ts";
 import { registryFields, resolveSecretRegistry, storedLocation } from "./secret-registry.ts";
 
@@ -60,7 +60,7 @@ describe("resolveSecretRegistry", () => {
     for (const [kind, url, insecure, part] of table) {
       assert.throws(
         () => resolveSecretRegistry(kind, url, insecure),
-        (error) => isWharfError(error, "INVALID_REQUEST") && error.message.includes(part),
+        (error) => isDomainError(error, "invalid-input") && error.message.includes(part),
         `${kind} ${url} ${insecure} should say ${part}`,
       );
     }

@@ -7,10 +7,11 @@
  * `http://`, and `https://` together with it is a contradiction, refused
  * rather than guessed at.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+
 import type { DockerSecretFields } from "../metadata/secrets-metadata.ts";
 import { quoteInput } from "../reference/quote-input.ts";
 import { dockerHubRegistry, normalizeRegistryUrl, type RegistryLocation } from "./registry-url.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** The registry kinds a secret may have. */
 export const secretKinds = ["docker-hub", "private-registry"] as const;
@@ -20,8 +21,8 @@ export const secretKinds = ["docker-hub", "private-registry"] as const;
  * be omitted or be any Docker Hub spelling (`docker.io`, …); `insecure` is
  * refused. Private registry: `registry` is required and normalized by
  * normalizeRegistryUrl (`http://` only when `insecure`); a URL that is
- * Docker Hub gives the Docker Hub location. Throws WharfError
- * INVALID_REQUEST with a message naming the rule.
+ * Docker Hub gives the Docker Hub location. Throws SecretsError
+ * `invalid-input` with a message naming the rule.
  */
 export function resolveSecretRegistry(kind: string, registry: string | undefined, insecure: boolean): RegistryLocation {
   const text = registry?.trim() ?? "";
@@ -77,6 +78,6 @@ export function storedLocation(
   return { kind: row.kind, url: row.registryUrl, host, key: row.registryKey };
 }
 
-function invalid(message: string): WharfError {
-  return new WharfError("INVALID_REQUEST", message);
+function invalid(message: string): SecretsError {
+  return new SecretsError("invalid-input", message);
 }

@@ -55,7 +55,7 @@ export function createSecretRotation(
     /**
      * Re-encrypts every secret not under the current key version (the ring
      * is reloaded first when `reloadKeyRing` is given). With a
-     * `caller`, only a server administrator may run it (DENIED otherwise);
+     * `caller`, only a server administrator may run it (`forbidden` otherwise);
      * without one it is the operator's command on the server's own machine.
      * Audited as `secret.rotate` with the counts.
      */

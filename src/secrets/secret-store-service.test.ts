@@ -7,7 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { isDomainError } from "../errors/domain-error.ts";
 import { isWharfError } from "../errors/wharf-error.ts";
+import { wireErrorForDomain } from "../http/domain-error-codes.ts";
 import { type SecretsTestSetup, setUpSecrets } from "./testing/secrets-test-setup.ts";
 
 let t: SecretsTestSetup;
@@ -20,7 +22,9 @@ after(() => t.close());
 
 function refuses(code: "INVALID_REQUEST" | "NOT_FOUND" | "CONFLICT" | "DENIED" | "UNAUTHORIZED", part: string) {
   return (error: unknown) => {
-    assert.ok(isWharfError(error, code), `expected ${code}, got ${String(error)}`);
+    const wire = wireErrorForDomain(error);
+    assert.ok(isWharfError(wire, code), `expected ${code}, got ${String(error)}`);
+    assert.ok(error instanceof Error);
     assert.ok(error.message.includes(part), `"${error.message}" does not include "${part}"`);
     return true;
   };
@@ -80,7 +84,7 @@ describe("secret store service: create, read, change", () => {
         email: "nope",
       }),
       (error: unknown) => {
-        assert.ok(isWharfError(error, "INVALID_REQUEST"));
+        assert.ok(isDomainError(error, "invalid-input"));
         for (const part of [
           "contains 'M', '_'",
           "needs its registry URL",

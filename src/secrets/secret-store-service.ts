@@ -30,9 +30,9 @@ import { createSecretWrites } from "./secret-writes.ts";
 export type SecretStoreService = ReturnType<typeof createSecretStoreService>;
 
 /**
- * Creates the pull-secret service. Methods (all async; WharfError for what a
- * client can fix — INVALID_REQUEST, NOT_FOUND, CONFLICT, DENIED,
- * UNAUTHORIZED; MasterKeyError when the master key cannot open a secret):
+ * Creates the pull-secret service. Methods (all async; SecretsError or AccountsError for what
+ * a client can fix — invalid-input, not-found, conflict, forbidden,
+ * unauthenticated; MasterKeyError when the master key cannot open a secret):
  * - `list(caller, org)`, `get(caller, org, name)`: members; SecretView, no password.
  * - `create(caller, org, CreateSecretInput)`, `update(caller, org, name, UpdateSecretInput)`,
  *   `rename(caller, org, name, newName)`, `delete(caller, org, name)`: owners and admins.
@@ -49,7 +49,7 @@ export function createSecretStoreService(deps: SecretServiceDeps<PullSecretStore
       return (await deps.store.listSecrets(org.id)).map(toSecretView);
     },
 
-    /** One secret without its password; NOT_FOUND when the organization has none of that name. Any member. */
+    /** One secret without its password; `not-found` when the organization has none of that name. Any member. */
     async get(caller: Caller, orgName: string, name: string): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "read", "read its pull secrets");
       return toSecretView(await requireSecret(deps, org, name));

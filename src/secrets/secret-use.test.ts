@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
+import { isDomainError } from "../errors/domain-error.ts";
 import { isWharfError } from "../errors/wharf-error.ts";
+import { wireErrorForDomain } from "../http/domain-error-codes.ts";
 import { type SecretsTestSetup, setUpSecrets } from "./testing/secrets-test-setup.ts";
 
 let t: SecretsTestSetup;
@@ -63,7 +65,7 @@ describe("rendering pull secrets", () => {
     assert.deepEqual(Object.keys(JSON.parse(merged.text).auths), ["quay.io", "https://index.docker.io/v1/"]);
     await assert.rejects(
       t.secrets.render(t.as("owner"), "acme", ["quay", "quay-other"], { format: "dockerconfigjson" }),
-      (error) => isWharfError(error, "INVALID_REQUEST") && error.message.includes('"quay.io"'),
+      (error) => isDomainError(error, "invalid-input") && error.message.includes('"quay.io"'),
     );
   });
 
@@ -106,10 +108,10 @@ describe("rendering pull secrets", () => {
       [() => t.secrets.render(owner, "acme", "nope", { format: "dockerconfigjson" }), "NOT_FOUND", '"nope"'],
     ];
     for (const [attempt, code, part] of table) {
-      await assert.rejects(
-        attempt(),
-        (error) => isWharfError(error, code as "NOT_FOUND") && error.message.includes(part),
-      );
+      await assert.rejects(attempt(), (error) => {
+        const wire = wireErrorForDomain(error);
+        return isWharfError(wire, code as "NOT_FOUND") && wire.message.includes(part);
+      });
     }
   });
 });
@@ -117,13 +119,13 @@ describe("rendering pull secrets", () => {
 describe("who may use a secret", () => {
   it("lets only owners and admins render or check, and audits every render without the password", async () => {
     const refused = (error: unknown) =>
-      isWharfError(error, "DENIED") &&
+      isDomainError(error, "forbidden") &&
       /only an owner or admin of organization "acme" may (render|check)/.test(error.message);
     await assert.rejects(t.secrets.render(t.as("member"), "acme", "hub", { format: "dockerconfigjson" }), refused);
     await assert.rejects(t.secrets.check(t.as("member"), "acme", "hub", "alpine"), refused);
     await assert.rejects(
       t.secrets.render(t.as("outsider"), "acme", "hub", { format: "dockerconfigjson" }),
-      (error) => isWharfError(error, "DENIED") && error.message.includes("not a member"),
+      (error) => isDomainError(error, "forbidden") && error.message.includes("not a member"),
     );
     const renders = t.audit.filter((event) => event.action === "secret.render");
     assert.ok(renders.some((event) => event.actor === "admin" && event.target === "secret:acme/hub"));

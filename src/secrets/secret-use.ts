@@ -8,7 +8,6 @@
  * who saw which secret, in which format, for which namespaces.
  */
 import type { Caller } from "../accounts/management-access.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { DockerSecretRow } from "../metadata/secrets-metadata.ts";
 import { type CheckSecretOptions, checkSecret, type SecretCheckResult } from "./check-secret.ts";
@@ -21,6 +20,7 @@ import { storedLocation } from "./secret-registry.ts";
 import { requireSecret, secretLabel } from "./secret-rows.ts";
 import { currentRing, type SecretLookup, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { credentialOf, openSecretValue } from "./secret-vault.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 /** How to render. */
 export interface RenderSecretOptions {
@@ -55,18 +55,18 @@ export function createSecretUse(deps: SecretServiceDeps<SecretLookup>) {
 
   async function rowsOf(org: OrganizationRow, names: readonly string[]): Promise<DockerSecretRow[]> {
     const unique = [...new Set(names)];
-    if (unique.length === 0) throw new WharfError("INVALID_REQUEST", "give at least one pull secret to render");
+    if (unique.length === 0) throw new SecretsError("invalid-input", "give at least one pull secret to render");
     return Promise.all(unique.map((name) => requireSecret(deps, org, name)));
   }
 
   return {
     /**
      * Renders secrets `names` of the organization — one, or several merged
-     * into one config (INVALID_REQUEST when two hold different credentials
+     * into one config (`invalid-input` when two hold different credentials
      * for one registry). Kubernetes format: one `Secret` of type
      * `kubernetes.io/dockerconfigjson` per namespace, named `kubernetesName`
-     * (default: the only secret's name; INVALID_REQUEST when several are
-     * merged without one). Owners and admins only; NOT_FOUND for an unknown
+     * (default: the only secret's name; `invalid-input` when several are
+     * merged without one). Owners and admins only; `not-found` for an unknown
      * secret; MasterKeyError when the master key cannot open a secret.
      * Audited as `secret.render`, once per secret.
      */
@@ -80,8 +80,8 @@ export function createSecretUse(deps: SecretServiceDeps<SecretLookup>) {
       const rows = await rowsOf(org, typeof names === "string" ? [names] : names);
       const kubernetesName = options.kubernetesName ?? (rows.length === 1 ? rows[0]!.name : undefined);
       if (options.format === "kubernetes" && kubernetesName === undefined) {
-        throw new WharfError(
-          "INVALID_REQUEST",
+        throw new SecretsError(
+          "invalid-input",
           "give the name of the Kubernetes Secret that merges several pull secrets",
         );
       }
@@ -99,7 +99,7 @@ export function createSecretUse(deps: SecretServiceDeps<SecretLookup>) {
 
     /**
      * Checks that secret `name` can pull `image` (see checkSecret for the
-     * codes). Owners and admins only; NOT_FOUND for an unknown secret.
+     * codes). Owners and admins only; `not-found` for an unknown secret.
      * Registry trouble is a result, not an exception. Audited as
      * `secret.check` with the image and the code.
      */

@@ -7,7 +7,6 @@
  * service cannot be deleted (its deployments would stop pulling).
  */
 import type { Caller } from "../accounts/management-access.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { DockerSecretFields, DockerSecretRow } from "../metadata/secrets-metadata.ts";
 import { recordAudit, requireOrganizationAccess } from "./organization-access.ts";
 import { checkSecretFields, validateEmail, validatePassword, validateUsername } from "./secret-fields.ts";
@@ -25,6 +24,7 @@ import { insertSecret, requireSecret, secretLabel, secretNameTaken } from "./sec
 import { currentRing, type PullSecretStore, type SecretServiceDeps } from "./secret-service-deps.ts";
 import { sealSecretValue } from "./secret-vault.ts";
 import { type SecretView, toSecretView } from "./secret-view.ts";
+import { SecretsError } from "./secrets-error.ts";
 
 const manage = "manage its pull secrets";
 
@@ -37,11 +37,11 @@ function changedRegistry(row: DockerSecretRow, changes: UpdateSecretInput) {
   return registryFields(resolveSecretRegistry(kind, registry, insecure), insecure);
 }
 
-/** The stored fields `changes` gives and the names of the changed fields; throws INVALID_REQUEST listing every problem. */
+/** The stored fields `changes` gives and the names of the changed fields; throws `invalid-input` listing every problem. */
 function planUpdate(row: DockerSecretRow, changes: UpdateSecretInput) {
   const changed = updatableSecretFields.filter((key) => changes[key] !== undefined);
   if (changed.length === 0) {
-    throw new WharfError("INVALID_REQUEST", "nothing to change: give a username, password, email or registry");
+    throw new SecretsError("invalid-input", "nothing to change: give a username, password, email or registry");
   }
   const problems: string[] = [];
   const registry = collect(problems, () => changedRegistry(row, changes));
@@ -68,7 +68,7 @@ export function createSecretWrites(
   >,
 ) {
   return {
-    /** Creates a secret; CONFLICT when the name is taken. Audited as `secret.create`. */
+    /** Creates a secret; `conflict` when the name is taken. Audited as `secret.create`. */
     async create(caller: Caller, orgName: string, input: CreateSecretInput): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       assertSecretInputShape(input, ["name", "kind", "username", "password"]);
@@ -91,7 +91,7 @@ export function createSecretWrites(
       return toSecretView(row);
     },
 
-    /** Changes any of username, password, email and registry; INVALID_REQUEST when nothing is given. */
+    /** Changes any of username, password, email and registry; `invalid-input` when nothing is given. */
     async update(caller: Caller, orgName: string, name: string, changes: UpdateSecretInput): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       assertSecretInputShape(changes, []);
@@ -106,7 +106,7 @@ export function createSecretWrites(
       return toSecretView(updated);
     },
 
-    /** Renames a secret; services using it follow. CONFLICT when `newName` is taken. */
+    /** Renames a secret; services using it follow. `conflict` when `newName` is taken. */
     async rename(caller: Caller, orgName: string, name: string, newName: string): Promise<SecretView> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       assertSecretInputShape({ name: newName }, ["name"]);
@@ -125,14 +125,14 @@ export function createSecretWrites(
       return toSecretView(await requireSecret(deps, org, newName));
     },
 
-    /** Deletes a secret; CONFLICT naming the services that still use it. */
+    /** Deletes a secret; `conflict` naming the services that still use it. */
     async delete(caller: Caller, orgName: string, name: string): Promise<void> {
       const org = await requireOrganizationAccess(deps, caller, orgName, "manage", manage);
       const row = await requireSecret(deps, org, name);
       const services = await deps.store.servicesUsingSecret(org.id, name);
       if (services.length > 0) {
-        throw new WharfError(
-          "CONFLICT",
+        throw new SecretsError(
+          "conflict",
           `pull secret ${JSON.stringify(name)} is used by service ${services.join(", ")}: give those services another secret (or delete them) first`,
         );
       }

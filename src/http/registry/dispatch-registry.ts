@@ -17,7 +17,6 @@ import { createRouteMatcher } from "../route-matcher.ts";
 import { toWharfError, writeError } from "../write-error.ts";
 import type { RegistryServices } from "./registry-context.ts";
 import { type RegistryRoute, registryRoutes } from "./registry-routes.ts";
-import { wireErrorFor } from "./repository-error-codes.ts";
 
 const match = createRouteMatcher(registryRoutes, (route) => ({
   pattern: route.pattern,
@@ -105,7 +104,7 @@ export async function dispatchRegistry(
       log.debug({ err: error }, "client closed the connection");
       res.destroy();
     } else {
-      writeError(res, toWharfError(wireErrorFor(error), log), head);
+      writeError(res, toWharfError(error, log), head);
     }
   }
   return found.kind === "no-route" ? "unmatched" : found.route.id;

@@ -10,7 +10,9 @@ import { readBody } from "../read-body.ts";
 import { writeJson } from "../write-error.ts";
 import { finishPage, readPage } from "./pagination.ts";
 import type { RegistryContext } from "./registry-context.ts";
-import { staleHeader } from "./repository-error-codes.ts";
+
+/** Set on manifests and tag lists served from the proxy cache while the upstream failed; its value says why. */
+const staleHeader = "Wharf-Proxy-Stale";
 
 /**
  * True when the Accept header admits `mediaType`: no header, a wildcard, or

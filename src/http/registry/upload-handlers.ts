@@ -99,20 +99,10 @@ export async function completeUpload(ctx: RegistryContext): Promise<void> {
   }
   const digest = parseDigest(digestParam);
   const range = readContentRange(ctx.req);
-  if (range) {
-    const status = await ctx.repository.uploads.status(ctx.segment);
-    if (range.start !== status.size) {
-      throw new WharfError(
-        "BLOB_UPLOAD_RANGE_INVALID",
-        `chunk starts at byte ${range.start} but ${status.size} bytes were received so far`,
-        { upload: { received: status.size } },
-      );
-    }
-  }
   const body = hasBody(ctx) ? uploadBody(ctx.req) : undefined;
   if (!body) ctx.req.resume();
   const owner = uploadOwner(ctx.subject);
-  const blob = await ctx.repository.uploads.complete(ctx.segment, owner, digest, body, declaredLength(ctx));
+  const blob = await ctx.repository.uploads.complete(ctx.segment, owner, digest, body, declaredLength(ctx), range);
   ctx.services.metrics.bytesReceived.inc(blob.size);
   sendCreated(ctx.res, ctx.name, blob.digest);
 }
