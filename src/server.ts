@@ -33,6 +33,7 @@ import type { Database } from "./metadata/database-schema.ts";
 import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
 import { createGcMetadata } from "./metadata/kysely-gc-metadata.ts";
+import { createImmutableTagMetadata } from "./metadata/kysely-immutable-tag-metadata.ts";
 import { createQuotaMetadata } from "./metadata/kysely-quota-metadata.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
@@ -46,7 +47,7 @@ import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
 import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
 import { createBlobService } from "./registry/blob-service.ts";
-import { createImmutableTags } from "./registry/immutable-tags.ts";
+import { createImmutableTagRules, type ImmutableTagRules } from "./registry/immutable-tag-rules.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
@@ -145,7 +146,7 @@ async function createAuth(
   metrics: WharfMetrics,
   parts: ServerParts,
   registry: RepositoryRemoval & Pick<ManifestIndex, "getManifest">,
-  upkeep?: { readonly gc: GarbageCollector; readonly quotas: Quotas },
+  upkeep?: { readonly gc: GarbageCollector; readonly quotas: Quotas; readonly immutableTags: ImmutableTagRules },
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -223,6 +224,7 @@ async function createAuth(
     releases: releases.service,
     gc: upkeep?.gc,
     quotas: upkeep?.quotas,
+    immutableTags: upkeep?.immutableTags,
   });
   const bundleDownload = createBundleDownload({
     releases: releases.service,
@@ -323,6 +325,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const metrics = createMetrics();
   const metadata = createRegistryMetadata(db, parts.now);
   const quotas = createQuotas(createQuotaMetadata(db, parts.now));
+  const immutableTags = createImmutableTagRules(createImmutableTagMetadata(db, parts.now), config.immutableTags);
   const gc = createGarbageCollector({
     metadata: createGcMetadata(db),
     driver,
@@ -331,14 +334,14 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       graceMs: config.gc.grace,
       untaggedGraceMs: config.gc.untaggedGrace,
       retention: config.gc.retention,
-      immutable: createImmutableTags(config.immutableTags),
+      immutable: immutableTags.lookup,
     },
     metrics: metrics.gc,
     ...(parts.now && { now: parts.now }),
   });
   const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);
   const auth = config.auth.enabled
-    ? await createAuth(db, config, log, outbound, metrics, parts, metadata, { gc, quotas })
+    ? await createAuth(db, config, log, outbound, metrics, parts, metadata, { gc, quotas, immutableTags })
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
@@ -357,7 +360,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     }),
     manifests: createManifestService(
       metadata,
-      createImmutableTags(config.immutableTags),
+      immutableTags.lookup,
       createWebhooks(
         {
           endpoints: config.webhooks.endpoints,

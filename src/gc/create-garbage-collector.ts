@@ -28,7 +28,7 @@
 import { parseDigest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
-import type { GcBlob, GcMetadata, GcRepository } from "../metadata/gc-metadata.ts";
+import type { GcBlob, GcMetadata, GcRepository, GcTag } from "../metadata/gc-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { planManifests, unneededLinks } from "./plan-repository.ts";
@@ -142,7 +142,8 @@ export function createGarbageCollector(deps: GcDeps) {
       const keepAll = isCache(repo.name);
       let { manifests, tags } = await metadata.contents(repo.id);
       const rule = keepAll ? undefined : ruleFor(repo.name, settings.retention ?? []);
-      const expired = expiredTags(tags, rule).filter((t) => !settings.immutable?.(repo.name, t.name));
+      const expired: GcTag[] = [];
+      for (const t of expiredTags(tags, rule)) if (!(await settings.immutable?.(repo.name, t.name))) expired.push(t);
       for (const t of expired.slice(0, Math.max(0, listed - deletedTags.length))) {
         deletedTags.push({ repository: repo.name, tag: t.name });
       }

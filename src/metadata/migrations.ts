@@ -9,6 +9,7 @@ import { accountsMigration } from "./accounts-migration.ts";
 import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
 import { gcMigration } from "./gc-migration.ts";
+import { gcRulesMigration } from "./gc-rules-migration.ts";
 import { licenseFieldsMigration } from "./license-fields-migration.ts";
 import { licenseSealedIdMigration } from "./license-sealed-id-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
@@ -89,4 +90,5 @@ export const migrations: Record<string, Migration> = {
   "0009_garbage_collection": gcMigration,
   "0011_token_signing_keys": signingKeysMigration,
   "0012_license_fields": licenseFieldsMigration,
+  "0014_gc_rules": gcRulesMigration,
 };

@@ -23,6 +23,7 @@ import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json
 import type { LicensingServices } from "../../licensing/create-licensing.ts";
 import type { Logger } from "../../log/create-logger.ts";
 import type { Quotas } from "../../quota/create-quotas.ts";
+import type { ImmutableTagRules } from "../../registry/immutable-tag-rules.ts";
 import type { ReleaseService } from "../../releases/release-service.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
@@ -36,6 +37,7 @@ import { apiRoutes, type DeployServices } from "./api-routes.ts";
 import { paramSchemas } from "./api-schemas.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
 import { gcRoutes } from "./gc-routes.ts";
+import { immutableTagRoutes } from "./immutable-tag-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
 import { quotaRoutes } from "./quota-routes.ts";
 import { releaseRoutes } from "./release-routes.ts";
@@ -59,6 +61,8 @@ export interface ApiHandlerDeps {
   readonly gc?: GarbageCollector;
   /** Namespace quotas, when wired. */
   readonly quotas?: Quotas;
+  /** Immutable tag rules stored per namespace or repository, when wired. */
+  readonly immutableTags?: ImmutableTagRules;
 }
 
 /** An API body is a flat object with a few small lists. */
@@ -132,6 +136,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   if (deps.releases) routes.push(...releaseRoutes(deps.releases));
   if (deps.gc) routes.push(...gcRoutes(deps.gc));
   if (deps.quotas) routes.push(...quotaRoutes(deps.quotas));
+  if (deps.immutableTags) routes.push(...immutableTagRoutes(deps.immutableTags));
   let document: unknown;
   routes.push(
     route("GET", "/openapi.json", {

@@ -1,0 +1,138 @@
+/**
+ * @module
+ * The second part of keeping data small, on a real server over HTTP
+ * started in this process (the test owns the clock): immutable tag rules
+ * stored per namespace or repository (`wharf repo immutable`, pushes with
+ * skopeo), usage per repository in `wharf repo list`.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { configSchema } from "../src/config/config-schema.ts";
+import { createLogger } from "../src/log/create-logger.ts";
+import { type RunningServer, startServer } from "../src/server.ts";
+import { type Credentials, createManagementClient } from "./support/management-client.ts";
+import { buildImage, seededBytes, writeOciLayout } from "./support/oci-layout.ts";
+import { basicAuth, pushBlobAs, pushImageAs } from "./support/registry-auth.ts";
+import { runCommand } from "./support/run-command.ts";
+import { createWharfCli, type WharfCli } from "./support/wharf-cli.ts";
+
+const adminPassword = "admin-password-for-gc-rules";
+const admin: Credentials = ["admin", adminPassword];
+const auth = basicAuth(...admin);
+const now = Date.now();
+let dir: string;
+let work: string;
+let server: RunningServer;
+let cli: WharfCli;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wharf-gc-rules-"));
+  work = await mkdtemp(join(tmpdir(), "wharf-gc-rules-work-"));
+  process.env.WHARF_ADMIN_PASSWORD = adminPassword;
+  const config = configSchema.parse({
+    dataDir: dir,
+    listen: "127.0.0.1:0",
+    immutableTags: [{ repositories: "conf/*", tags: ["v*"] }],
+  });
+  server = await startServer(config, createLogger("silent"), { now: () => now });
+  const api = createManagementClient(server.url);
+  await api.expect(201, "POST", "/orgs", { as: admin, body: { name: "acme" } });
+  for (const slug of ["shop", "conf", "usage"]) {
+    await api.expect(201, "POST", "/orgs/acme/apps", { as: admin, body: { slug } });
+  }
+  cli = createWharfCli(join(work, "cli"));
+  await cli.ok(["login", server.url, "-u", "admin", "--password-stdin"], `${adminPassword}\n`);
+});
+
+after(async () => {
+  await server?.close(1000);
+  if (dir) await rm(dir, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function skopeoPush(layout: string, tag: string, target: string) {
+  return runCommand("skopeo", [
+    "--insecure-policy",
+    "copy",
+    "--dest-tls-verify=false",
+    "--dest-creds",
+    `${admin[0]}:${admin[1]}`,
+    `oci:${layout}:${tag}`,
+    `docker://${server.address}/${target}`,
+  ]);
+}
+
+test("a stored immutable rule on a namespace or repository refuses moving the tag, naming the rule", async () => {
+  const layout = join(work, "immutable");
+  const image = (seed: string) =>
+    buildImage({ architecture: "amd64", layers: [[{ name: "bin/app", content: seededBytes(seed, 2000) }]] });
+  await writeOciLayout(layout, [
+    { tag: "one", item: image("immutable one") },
+    { tag: "two", item: image("immutable two") },
+  ]);
+  assert.match(await cli.ok(["repo", "immutable", "shop", "v*"]), /Tags matching v\* in shop are now immutable/);
+  await cli.ok(["repo", "immutable", "shop/api", "stable"]);
+  assert.match(await cli.ok(["repo", "immutable", "shop", "v*"]), /were already immutable/);
+  const listed = JSON.parse(await cli.ok(["repo", "immutable-list", "--json"])) as {
+    rules: { target: string; pattern: string }[];
+  };
+  assert.deepEqual(
+    listed.rules.map((r) => `${r.target} ${r.pattern}`),
+    ["shop v*", "shop/api stable"],
+  );
+
+  const first = await skopeoPush(layout, "one", "shop/api:v1");
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal((await skopeoPush(layout, "one", "shop/api:v1")).code, 0, "the same content again is allowed");
+  const moved = await skopeoPush(layout, "two", "shop/api:v1");
+  assert.notEqual(moved.code, 0);
+  assert.match(moved.stderr, /denied/i);
+  assert.match(moved.stderr, /tag v1 of shop\/api is immutable \(immutable rule of shop: v\*\)/);
+  // The repository rule covers that repository only; the namespace rule every repository.
+  assert.equal((await skopeoPush(layout, "one", "shop/api:stable")).code, 0);
+  const stable = await skopeoPush(layout, "two", "shop/api:stable");
+  assert.match(stable.stderr, /immutable rule of shop\/api: stable/);
+  assert.equal((await skopeoPush(layout, "one", "shop/web:stable")).code, 0);
+  assert.equal((await skopeoPush(layout, "two", "shop/web:stable")).code, 0, "no rule covers shop/web:stable");
+  // Deleting the tag is refused too; the configured rules keep working beside the stored ones.
+  const deleted = await fetch(`${server.url}/v2/shop/api/manifests/v1`, {
+    method: "DELETE",
+    headers: { authorization: auth },
+  });
+  assert.equal(deleted.status, 403);
+  assert.equal((await skopeoPush(layout, "one", "conf/x:v2")).code, 0);
+  assert.match((await skopeoPush(layout, "two", "conf/x:v2")).stderr, /immutableTags rule conf\/\*: v\*/);
+
+  // Once the rule is removed, the tag moves.
+  await cli.ok(["repo", "immutable-remove", "shop", "v*"]);
+  assert.equal((await skopeoPush(layout, "two", "shop/api:v1")).code, 0);
+  assert.match(await cli.fails(["repo", "immutable-remove", "shop", "v*"]), /has no immutable tag rule/);
+  assert.match(await cli.fails(["repo", "immutable", "Shop!", "v*"]), /namespace \(shop\) or a repository/);
+  assert.match(await cli.fails(["repo", "immutable", "shop", "v 1"]), /expected a tag pattern/);
+});
+
+test("repo list shows the bytes each repository stores, each blob once per repository", async () => {
+  const shared = seededBytes("usage shared", 5000);
+  await pushBlobAs(server.url, auth, "usage/a", shared);
+  await pushBlobAs(server.url, auth, "usage/a", shared);
+  await pushBlobAs(server.url, auth, "usage/b", shared);
+  await pushBlobAs(server.url, auth, "usage/b", seededBytes("usage own", 700));
+  const pushed = await pushImageAs(server.url, auth, "usage/c", "1");
+  const manifest = JSON.parse(pushed.body) as { config: { size: number }; layers: { size: number }[] };
+  const imageBytes = manifest.config.size + manifest.layers[0]!.size;
+  const listed = JSON.parse(await cli.ok(["repo", "list", "usage", "--json"])) as {
+    repositories: { name: string; bytes: number }[];
+  };
+  assert.deepEqual(
+    listed.repositories.map((r) => [r.name, r.bytes]),
+    [
+      ["usage/a", 5000],
+      ["usage/b", 5700],
+      ["usage/c", imageBytes],
+    ],
+  );
+  assert.match(await cli.ok(["repo", "list", "usage"]), /^usage\/b\s+0\s+0\s+5\.6 KiB\s+5700\s/m);
+});
