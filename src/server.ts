@@ -337,6 +337,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       immutable: immutableTags.lookup,
     },
     metrics: metrics.gc,
+    dataDir: config.dataDir,
     ...(parts.now && { now: parts.now }),
   });
   const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);

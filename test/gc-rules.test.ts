@@ -3,10 +3,12 @@
  * The second part of keeping data small, on a real server over HTTP
  * started in this process (the test owns the clock): immutable tag rules
  * stored per namespace or repository (`wharf repo immutable`, pushes with
- * skopeo), usage per repository in `wharf repo list`.
+ * skopeo), usage per repository in `wharf repo list`, and the
+ * collector's pins: an untagged manifest a release pins survives, and the
+ * blobs of a cached release bundle stay while the bundle does.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { access, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -22,7 +24,8 @@ import { createWharfCli, type WharfCli } from "./support/wharf-cli.ts";
 const adminPassword = "admin-password-for-gc-rules";
 const admin: Credentials = ["admin", adminPassword];
 const auth = basicAuth(...admin);
-const now = Date.now();
+const hour = 3_600_000;
+let now = Date.now();
 let dir: string;
 let work: string;
 let server: RunningServer;
@@ -36,6 +39,7 @@ before(async () => {
     dataDir: dir,
     listen: "127.0.0.1:0",
     immutableTags: [{ repositories: "conf/*", tags: ["v*"] }],
+    gc: { untaggedGrace: "1h" },
   });
   server = await startServer(config, createLogger("silent"), { now: () => now });
   const api = createManagementClient(server.url);
@@ -52,6 +56,36 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
   if (work) await rm(work, { recursive: true, force: true });
 });
+
+function blobFile(digest: string): string {
+  const hex = digest.slice("sha256:".length);
+  return join(dir, "blobs", "blobs", "sha256", hex.slice(0, 2), hex);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+interface GcAnswer {
+  readonly manifests: number;
+  readonly blobs: number;
+  readonly deletedManifests: { repository: string; digest: string }[];
+  readonly deletedBlobs: { digest: string }[];
+  readonly deletedTags: { repository: string; tag: string; reason?: string }[];
+}
+
+async function gc(body: Record<string, unknown> = {}): Promise<GcAnswer> {
+  const api = createManagementClient(server.url);
+  return (await api.expect(200, "POST", "/gc", { as: admin, body })).body as GcAnswer;
+}
+
+function blobsOfManifest(body: string): string[] {
+  const m = JSON.parse(body) as { config: { digest: string }; layers: { digest: string }[] };
+  return [m.config.digest, ...m.layers.map((l) => l.digest)];
+}
 
 function skopeoPush(layout: string, tag: string, target: string) {
   return runCommand("skopeo", [
@@ -135,4 +169,55 @@ test("repo list shows the bytes each repository stores, each blob once per repos
     ],
   );
   assert.match(await cli.ok(["repo", "list", "usage"]), /^usage\/b\s+0\s+0\s+5\.6 KiB\s+5700\s/m);
+});
+
+test("an untagged manifest pinned by a release survives gc; a cached bundle keeps its blobs until it goes", async () => {
+  const api = createManagementClient(server.url);
+  const pinned = await pushImageAs(server.url, auth, "shop/pinned", "1");
+  const loose = await pushImageAs(server.url, auth, "shop/pinned", "2");
+  await api.expect(201, "POST", "/apps/shop/releases", {
+    as: admin,
+    body: { version: "1.0.0", images: [{ source: "shop", name: "pinned", tag: "1" }] },
+  });
+  for (const tag of ["1", "2"]) {
+    const untag = await fetch(`${server.url}/v2/shop/pinned/manifests/${tag}`, {
+      method: "DELETE",
+      headers: { authorization: auth },
+    });
+    assert.equal(untag.status, 202);
+  }
+  now += 3 * hour;
+  const ran = await gc();
+  const goneManifests = ran.deletedManifests.filter((m) => m.repository === "shop/pinned").map((m) => m.digest);
+  assert.deepEqual(goneManifests, [loose.digest], "only the manifest no release pins goes");
+  const byDigest = (digest: string) =>
+    fetch(`${server.url}/v2/shop/pinned/manifests/${digest}`, {
+      headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
+  assert.equal((await byDigest(pinned.digest)).status, 200);
+  assert.equal((await byDigest(loose.digest)).status, 404);
+  for (const blob of blobsOfManifest(pinned.body)) assert.ok(await exists(blobFile(blob)), `${blob} was swept`);
+  for (const blob of blobsOfManifest(loose.body)) assert.equal(await exists(blobFile(blob)), false);
+
+  // The server builds and caches the release's bundle; its blobs stay even once no repository links them.
+  const bundle = await fetch(`${server.url}/api/v1/apps/shop/releases/1.0.0/bundle`, {
+    headers: { authorization: auth },
+  });
+  assert.equal(bundle.status, 200, await bundle.clone().text());
+  await bundle.arrayBuffer();
+  await api.expect(200, "DELETE", "/repositories/shop/pinned", { as: admin });
+  now += 3 * hour;
+  const kept = await gc();
+  for (const blob of blobsOfManifest(pinned.body)) {
+    assert.ok(!kept.deletedBlobs.some((b) => b.digest === blob));
+    assert.ok(await exists(blobFile(blob)), `${blob} of the cached bundle was swept`);
+  }
+  await rm(join(dir, "release-bundles"), { recursive: true });
+  const freed = await gc();
+  for (const blob of blobsOfManifest(pinned.body)) {
+    assert.ok(
+      freed.deletedBlobs.some((b) => b.digest === blob),
+      `${blob} outlived its bundle`,
+    );
+  }
 });

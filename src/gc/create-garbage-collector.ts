@@ -21,6 +21,9 @@
  * does every such blob a `wharf backup` snapshot lists; garbage it lists may
  * go, which the backup reports as a missing blob — see the README).
  *
+ * Pins (gc-pins.ts): manifests a release pins are kept like tagged ones,
+ * and blobs of a cached release bundle are never swept.
+ *
  * Crash safety: each step is idempotent, and claims left by a crashed run
  * are finished first by the next one. Deletes go in batches (500 rows, a
  * few files at a time), so a run finishes on object storage too.
@@ -28,9 +31,10 @@
 import { parseDigest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
-import type { GcBlob, GcMetadata, GcRepository, GcTag } from "../metadata/gc-metadata.ts";
+import type { GcBlob, GcMetadata, GcRelease, GcRepository, GcTag } from "../metadata/gc-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { readGcPins } from "./gc-pins.ts";
 import { planManifests, unneededLinks } from "./plan-repository.ts";
 import { expiredTags, type RetentionRule, ruleFor } from "./retention.ts";
 
@@ -93,6 +97,8 @@ export interface GcDeps {
   readonly metrics?: GcMetrics;
   /** True for repositories that are a cache kept whole (the proxy's `proxy/…` names). */
   readonly isCache?: (name: string) => boolean;
+  /** The data directory whose `release-bundles/` cache pins blobs (gc-pins.ts); undefined: none. */
+  readonly dataDir?: string;
 }
 
 /** The collector. */
@@ -126,6 +132,16 @@ export function createGarbageCollector(deps: GcDeps) {
     }
   }
 
+  async function allReleases(): Promise<GcRelease[]> {
+    const out: GcRelease[] = [];
+    for (let after = 0; ; ) {
+      const page = await metadata.releases(after, batch);
+      if (page.length === 0) return out;
+      out.push(...page);
+      after = page.at(-1)!.id;
+    }
+  }
+
   async function collect(dryRun: boolean, graceMs: number): Promise<GcReport> {
     const started = now();
     const cutoff = started - graceMs;
@@ -136,6 +152,10 @@ export function createGarbageCollector(deps: GcDeps) {
     const deletedManifests: { repository: string; digest: string }[] = [];
     const removedLinks = new Map<string, number>();
     const resumed = dryRun ? 0 : await finishClaims();
+    const pins = await readGcPins({
+      releases: allReleases,
+      ...(deps.dataDir !== undefined && { dataDir: deps.dataDir }),
+    });
     log.info({ dryRun, graceMs, resumed }, "gc: started");
 
     async function sweepRepository(repo: GcRepository): Promise<void> {
@@ -155,7 +175,8 @@ export function createGarbageCollector(deps: GcDeps) {
         } else ({ manifests, tags } = await metadata.contents(repo.id));
       }
       const ruleCutoff = rule?.untaggedAfter === undefined ? untaggedCutoff : started - rule.untaggedAfter;
-      const doomed = planManifests({ manifests, tags, untaggedCutoff: ruleCutoff, keepAll });
+      const pinned = pins.manifests.get(repo.name);
+      const doomed = planManifests({ manifests, tags, untaggedCutoff: ruleCutoff, keepAll, ...(pinned && { pinned }) });
       for (const m of doomed.slice(0, Math.max(0, listed - deletedManifests.length))) {
         deletedManifests.push({ repository: repo.name, digest: m.digest });
       }
@@ -195,7 +216,9 @@ export function createGarbageCollector(deps: GcDeps) {
       const page = await metadata.staleBlobs(cutoff, after, batch);
       if (page.length === 0) break;
       after = page.at(-1)!.digest;
-      const unlinked = page.filter((b) => b.links === (dryRun ? (removedLinks.get(b.digest) ?? 0) : 0));
+      const unlinked = page.filter(
+        (b) => !pins.blobs.has(b.digest) && b.links === (dryRun ? (removedLinks.get(b.digest) ?? 0) : 0),
+      );
       const gone = dryRun
         ? unlinked
         : await metadata.claimBlobs(

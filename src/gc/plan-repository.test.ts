@@ -61,6 +61,12 @@ test("tagged, indexed and referring manifests stay; an old untagged one goes, th
     doomed.map((m) => m.digest),
     [d(5)],
   );
+  const pinned = new Set([d(5), d(99)]);
+  assert.deepEqual(
+    planManifests({ manifests, tags, untaggedCutoff: 500, keepAll: false, pinned }),
+    [],
+    "a pin keeps it",
+  );
   assert.deepEqual(planManifests({ manifests, tags, untaggedCutoff: undefined, keepAll: false }), []);
   assert.deepEqual(planManifests({ manifests, tags: [], untaggedCutoff: 5000, keepAll: true }), []);
   const remaining = manifests.filter((m) => m.digest !== d(5));

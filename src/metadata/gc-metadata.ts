@@ -5,6 +5,7 @@
  * cutoff, nothing pointing at the row) in the same statement, so a push that
  * references a row after the collector looked keeps it.
  */
+import type { ReleaseImage } from "./releases-metadata.ts";
 
 /** A repository by id and name. */
 export interface GcRepository {
@@ -42,6 +43,13 @@ export interface GcBlob {
   readonly links: number;
 }
 
+/** A release's application and images (what pins manifests; see src/gc/gc-pins.ts). */
+export interface GcRelease {
+  readonly id: number;
+  readonly appSlug: string;
+  readonly images: readonly ReleaseImage[];
+}
+
 /** The collector's database port. */
 export interface GcMetadata {
   /** Repositories after id `after`, in id order, at most `limit`. */
@@ -67,4 +75,6 @@ export interface GcMetadata {
   claimedBlobs(limit: number): Promise<GcBlob[]>;
   /** Forgets claimed blobs whose files are deleted. */
   forgetBlobs(digests: readonly string[]): Promise<void>;
+  /** Releases after id `after`, in id order, at most `limit`. */
+  releases(after: number, limit: number): Promise<GcRelease[]>;
 }

@@ -7,6 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./database-schema.ts";
 import type { GcBlob, GcMetadata } from "./gc-metadata.ts";
+import type { ReleaseImage } from "./releases-metadata.ts";
 
 const chunkSize = 500;
 
@@ -162,6 +163,20 @@ export function createGcMetadata(db: Kysely<Database>): GcMetadata {
       for (const part of chunks(digests)) {
         await db.deleteFrom("blobs").where("digest", "in", part).where("deleting_at", "is not", null).execute();
       }
+    },
+    async releases(after, limit) {
+      const rows = await db
+        .selectFrom("releases")
+        .select(["id", "app_slug", "images"])
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        appSlug: r.app_slug,
+        images: JSON.parse(r.images) as ReleaseImage[],
+      }));
     },
   };
 }
