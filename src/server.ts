@@ -8,6 +8,7 @@
 import { mkdir } from "node:fs/promises";
 import { type AddressInfo, type BlockList, createServer as createNetServer } from "node:net";
 import type { Kysely } from "kysely";
+import type { AuditLog } from "./accounts/audit-log.ts";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
@@ -45,7 +46,9 @@ import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
 import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
+import { auditedQuotaEvents } from "./quota/audited-quota-events.ts";
 import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
+import { combineQuotaEvents, noQuotaEvents } from "./quota/quota-events.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createImmutableTagRules, type ImmutableTagRules } from "./registry/immutable-tag-rules.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
@@ -324,7 +327,15 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
   const metrics = createMetrics();
   const metadata = createRegistryMetadata(db, parts.now);
-  const quotas = createQuotas(createQuotaMetadata(db, parts.now));
+  // Quota warnings go to the audit log (once accounts are up) and to the publish hook (webhooks wire it).
+  const quotaAudit: { log?: AuditLog } = {};
+  const quotas = createQuotas(createQuotaMetadata(db, parts.now), {
+    events: combineQuotaEvents(
+      auditedQuotaEvents(() => quotaAudit.log),
+      noQuotaEvents,
+    ),
+    ...(parts.now && { now: parts.now }),
+  });
   const immutableTags = createImmutableTagRules(createImmutableTagMetadata(db, parts.now), config.immutableTags);
   const gc = createGarbageCollector({
     metadata: createGcMetadata(db),
@@ -376,6 +387,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     uploads,
   });
   if (auth) auth.late.local = local;
+  if (auth) quotaAudit.log = auth.accounts.audit;
   const upstreams = parts.upstreams ?? auth?.upstreams;
   const proxy =
     upstreams &&

@@ -3,7 +3,8 @@
  * The second part of keeping data small, on a real server over HTTP
  * started in this process (the test owns the clock): immutable tag rules
  * stored per namespace or repository (`wharf repo immutable`, pushes with
- * skopeo), usage per repository in `wharf repo list`, and the
+ * skopeo), usage per repository in `wharf repo list`, the quota warning
+ * threshold (`wharf quota set --warn`, one audit event per crossing), and the
  * collector's pins: an untagged manifest a release pins survives, and the
  * blobs of a cached release bundle stay while the bundle does.
  */
@@ -44,7 +45,7 @@ before(async () => {
   server = await startServer(config, createLogger("silent"), { now: () => now });
   const api = createManagementClient(server.url);
   await api.expect(201, "POST", "/orgs", { as: admin, body: { name: "acme" } });
-  for (const slug of ["shop", "conf", "usage"]) {
+  for (const slug of ["shop", "conf", "usage", "warn"]) {
     await api.expect(201, "POST", "/orgs/acme/apps", { as: admin, body: { slug } });
   }
   cli = createWharfCli(join(work, "cli"));
@@ -220,4 +221,31 @@ test("an untagged manifest pinned by a release survives gc; a cached bundle keep
       `${blob} outlived its bundle`,
     );
   }
+});
+
+test("crossing a quota's warning threshold writes one audit event per crossing; quota show has the state", async () => {
+  const api = createManagementClient(server.url);
+  const warnings = async () => {
+    const answer = await api.expect(200, "GET", "/audit?actor=wharf&limit=1000", { as: admin });
+    return (answer.body as { events: { action: string; target: string; detail: { used: number } }[] }).events.filter(
+      (e) => e.action === "quota.warning" && e.target === "namespace:warn",
+    );
+  };
+  await cli.ok(["quota", "set", "warn", "1000", "--warn", "50%"]);
+  await pushBlobAs(server.url, auth, "warn/a", seededBytes("warn 1", 300));
+  const before = JSON.parse(await cli.ok(["quota", "show", "warn", "--json"]));
+  assert.deepEqual([before.warnPercent, before.warnedAt], [50, null]);
+  assert.match(await cli.ok(["quota", "show", "warn"]), /^warn\s+300 B\s+1000 B\s+300\s+1000\s+50%\s+ok$/m);
+  await pushBlobAs(server.url, auth, "warn/a", seededBytes("warn 2", 300));
+  await pushBlobAs(server.url, auth, "warn/b", seededBytes("warn 3", 100));
+  const events = await warnings();
+  assert.equal(events.length, 1, "once per crossing, not per push");
+  assert.equal(events[0]!.detail.used, 600);
+  assert.match(await cli.ok(["quota", "show", "warn"]), /^warn\s.*\s50%\s+warning since \d{4}-/m);
+  // Below the threshold again (a raised limit), then past it again: a second event.
+  await cli.ok(["quota", "set", "warn", "1500"]);
+  assert.equal(JSON.parse(await cli.ok(["quota", "show", "warn", "--json"])).warnedAt, null);
+  await pushBlobAs(server.url, auth, "warn/b", seededBytes("warn 4", 100));
+  assert.equal((await warnings()).length, 2);
+  assert.match(await cli.fails(["quota", "set", "warn", "1500", "--warn", "150%"]), /from 1% to 100%/);
 });
