@@ -67,7 +67,7 @@ function expand(token: string): Comparator[] {
     throw new Error(`${JSON.stringify(token)} is not a version comparator (such as >=2.0.0, <3, ^1.2, ~1.4, 1.x)`);
   const given = [p[1], p[2], p[3]].map((x) => (x === undefined || /[xX*]/.test(x) ? undefined : Number(x)));
   const pre = p[4]?.split(".") ?? [];
-  const depth = given.findIndex((x) => x === undefined);
+  const depth = given.indexOf(undefined);
   const known = depth === -1 ? 3 : depth;
   const [ma = 0, mi = 0, pa = 0] = given;
   const low = v(ma, mi, pa, pre);
