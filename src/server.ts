@@ -17,6 +17,7 @@ import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
 import { createGarbageCollector, type GarbageCollector } from "./gc/create-garbage-collector.ts";
+import { createTagPullRecorder } from "./gc/tag-pull-recorder.ts";
 import { createSessionHandler } from "./http/api/api-session.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createBundleDownload, isBundlePath } from "./http/api/release-bundle-download.ts";
@@ -25,6 +26,7 @@ import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
 import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
+import type { RegistryServices } from "./http/registry/registry-context.ts";
 import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.ts";
 import { webMount } from "./http/serve-web.ts";
 import { loadTlsFiles, reloadTlsOnChange } from "./http/tls-files.ts";
@@ -39,6 +41,7 @@ import { createQuotaMetadata } from "./metadata/kysely-quota-metadata.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
+import { createTagPullStore } from "./metadata/kysely-tag-pull-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
 import type { ManifestIndex, RepositoryRemoval } from "./metadata/registry-metadata.ts";
 import { parseCidrList } from "./net/cidr-list.ts";
@@ -337,8 +340,11 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     ...(parts.now && { now: parts.now }),
   });
   const immutableTags = createImmutableTagRules(createImmutableTagMetadata(db, parts.now), config.immutableTags);
+  // When each tag was last pulled (retention's keepPulledWithin), written in batches.
+  const tagPulls = createTagPullRecorder(createTagPullStore(db), log, parts.now);
   const gc = createGarbageCollector({
     metadata: createGcMetadata(db),
+    beforeRun: tagPulls.flush,
     driver,
     log,
     settings: {
@@ -413,7 +419,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     metrics,
     maxManifestBytes: config.limits.maxManifestBytes,
     onAudited: auth?.accounts.audit.record,
-    onPulled: auth?.licensing.pulls.record,
+    onPulled: ((event) => {
+      auth?.licensing.pulls.record(event);
+      if (event.kind === "manifest") tagPulls.record(event.repository, event.reference);
+    }) satisfies RegistryServices["onPulled"],
   };
   const checkReady = async () => {
     await metadata.listRepositories(undefined, 1);
@@ -489,6 +498,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       clearTimeout(force);
       await auth?.accounts.audit.close();
       await auth?.licensing.pulls.close();
+      await tagPulls.close();
       await db.destroy();
       await unlock();
     },

@@ -31,12 +31,12 @@
 import { parseDigest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
-import type { GcBlob, GcMetadata, GcRelease, GcRepository, GcTag } from "../metadata/gc-metadata.ts";
+import type { GcBlob, GcMetadata, GcRelease, GcRepository } from "../metadata/gc-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { readGcPins } from "./gc-pins.ts";
 import { planManifests, unneededLinks } from "./plan-repository.ts";
-import { expiredTags, type RetentionRule, ruleFor } from "./retention.ts";
+import { type ExpiredTag, expiredTags, type RetentionRule, ruleFor } from "./retention.ts";
 
 const batch = 500;
 const fileConcurrency = 8;
@@ -73,7 +73,8 @@ export interface GcReport {
   /** The first deleted blobs and manifests, by name. */
   readonly deletedBlobs: readonly { digest: string; size: number }[];
   readonly deletedManifests: readonly { repository: string; digest: string }[];
-  readonly deletedTags: readonly { repository: string; tag: string }[];
+  /** With the reason retention let each go. */
+  readonly deletedTags: readonly { repository: string; tag: string; reason: string }[];
 }
 
 /** Settings of the collector (`gc.*`). */
@@ -97,6 +98,8 @@ export interface GcDeps {
   readonly metrics?: GcMetrics;
   /** True for repositories that are a cache kept whole (the proxy's `proxy/…` names). */
   readonly isCache?: (name: string) => boolean;
+  /** Runs before each collection reads (writes buffered tag pull times). */
+  readonly beforeRun?: () => Promise<void>;
   /** The data directory whose `release-bundles/` cache pins blobs (gc-pins.ts); undefined: none. */
   readonly dataDir?: string;
 }
@@ -147,10 +150,11 @@ export function createGarbageCollector(deps: GcDeps) {
     const cutoff = started - graceMs;
     const untaggedCutoff = settings.untaggedGraceMs === undefined ? undefined : started - settings.untaggedGraceMs;
     const totals = { repositories: 0, tags: 0, manifests: 0, links: 0, blobs: 0, bytes: 0 };
-    const deletedTags: { repository: string; tag: string }[] = [];
+    const deletedTags: { repository: string; tag: string; reason: string }[] = [];
     const deletedBlobs: { digest: string; size: number }[] = [];
     const deletedManifests: { repository: string; digest: string }[] = [];
     const removedLinks = new Map<string, number>();
+    await deps.beforeRun?.();
     const resumed = dryRun ? 0 : await finishClaims();
     const pins = await readGcPins({
       releases: allReleases,
@@ -162,10 +166,12 @@ export function createGarbageCollector(deps: GcDeps) {
       const keepAll = isCache(repo.name);
       let { manifests, tags } = await metadata.contents(repo.id);
       const rule = keepAll ? undefined : ruleFor(repo.name, settings.retention ?? []);
-      const expired: GcTag[] = [];
-      for (const t of expiredTags(tags, rule)) if (!(await settings.immutable?.(repo.name, t.name))) expired.push(t);
+      const expired: ExpiredTag[] = [];
+      for (const t of expiredTags(tags, rule, started)) {
+        if (!(await settings.immutable?.(repo.name, t.name))) expired.push(t);
+      }
       for (const t of expired.slice(0, Math.max(0, listed - deletedTags.length))) {
-        deletedTags.push({ repository: repo.name, tag: t.name });
+        deletedTags.push({ repository: repo.name, tag: t.name, reason: t.reason });
       }
       if (expired.length > 0) {
         totals.tags += dryRun ? expired.length : await metadata.deleteTags(repo.id, expired);

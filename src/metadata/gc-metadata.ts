@@ -23,11 +23,12 @@ export interface GcManifest {
   readonly lastReferencedAt: number;
 }
 
-/** A tag and when it was last moved. */
+/** A tag, when it was last moved and (when recorded) last pulled. */
 export interface GcTag {
   readonly name: string;
   readonly digest: string;
   readonly updatedAt: number;
+  readonly pulledAt?: number | undefined;
 }
 
 /** A blob link of one repository. */
@@ -77,4 +78,17 @@ export interface GcMetadata {
   forgetBlobs(digests: readonly string[]): Promise<void>;
   /** Releases after id `after`, in id order, at most `limit`. */
   releases(after: number, limit: number): Promise<GcRelease[]>;
+}
+
+/** A pull of a tag, as recorded for retention's `keepPulledWithin`. */
+export interface TagPull {
+  readonly repository: string;
+  readonly tag: string;
+  readonly at: number;
+}
+
+/** Where tag pull times are written (in batches). */
+export interface TagPullStore {
+  /** Raises each tag's `pulled_at` to the pull's time (never lowers it); unknown tags are ignored. */
+  recordTagPulls(pulls: readonly TagPull[]): Promise<void>;
 }

@@ -42,7 +42,7 @@ export function createGcMetadata(db: Kysely<Database>): GcMetadata {
         .execute();
       const tags = await db
         .selectFrom("tags")
-        .select(["name", "manifest_digest", "updated_at"])
+        .select(["name", "manifest_digest", "updated_at", "pulled_at"])
         .where("repository_id", "=", repositoryId)
         .execute();
       return {
@@ -54,7 +54,12 @@ export function createGcMetadata(db: Kysely<Database>): GcMetadata {
           subjectDigest: m.subject_digest ?? undefined,
           lastReferencedAt: Number(m.last_referenced_at),
         })),
-        tags: tags.map((t) => ({ name: t.name, digest: t.manifest_digest, updatedAt: Number(t.updated_at) })),
+        tags: tags.map((t) => ({
+          name: t.name,
+          digest: t.manifest_digest,
+          updatedAt: Number(t.updated_at),
+          pulledAt: t.pulled_at === null ? undefined : Number(t.pulled_at),
+        })),
       };
     },
     async links(repositoryId) {
