@@ -4,7 +4,8 @@
  * started in this process (the test owns the clock): immutable tag rules
  * stored per namespace or repository (`wharf repo immutable`, pushes with
  * skopeo), usage per repository in `wharf repo list`, the quota warning
- * threshold (`wharf quota set --warn`, one audit event per crossing), and the
+ * threshold (`wharf quota set --warn`, one audit event per crossing),
+ * retention by push and pull windows and semver range (dry run with reasons), and the
  * collector's pins: an untagged manifest a release pins survives, and the
  * blobs of a cached release bundle stay while the bundle does.
  */
@@ -40,12 +41,15 @@ before(async () => {
     dataDir: dir,
     listen: "127.0.0.1:0",
     immutableTags: [{ repositories: "conf/*", tags: ["v*"] }],
-    gc: { untaggedGrace: "1h" },
+    gc: {
+      untaggedGrace: "1h",
+      retention: [{ repositories: "ret/*", keepPushedWithin: "1d", keepPulledWithin: "2d", keepSemver: ">=2.0.0 <3" }],
+    },
   });
   server = await startServer(config, createLogger("silent"), { now: () => now });
   const api = createManagementClient(server.url);
   await api.expect(201, "POST", "/orgs", { as: admin, body: { name: "acme" } });
-  for (const slug of ["shop", "conf", "usage", "warn"]) {
+  for (const slug of ["shop", "conf", "usage", "warn", "ret"]) {
     await api.expect(201, "POST", "/orgs/acme/apps", { as: admin, body: { slug } });
   }
   cli = createWharfCli(join(work, "cli"));
@@ -248,4 +252,31 @@ test("crossing a quota's warning threshold writes one audit event per crossing; 
   await pushBlobAs(server.url, auth, "warn/b", seededBytes("warn 4", 100));
   assert.equal((await warnings()).length, 2);
   assert.match(await cli.fails(["quota", "set", "warn", "1500", "--warn", "150%"]), /from 1% to 100%/);
+});
+
+test("retention keeps tags pushed or pulled within their windows and versions in the range; the dry run says why", async () => {
+  for (const tag of ["1.0.0", "1.5.0", "2.1.0", "3.0.0", "dev"]) await pushImageAs(server.url, auth, "ret/app", tag);
+  now += 3 * 24 * hour;
+  const pulled = await fetch(`${server.url}/v2/ret/app/manifests/1.5.0`, {
+    headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" },
+  });
+  assert.equal(pulled.status, 200);
+  await pulled.arrayBuffer();
+  await pushImageAs(server.url, auth, "ret/app", "fresh");
+  now += hour;
+
+  const dry = await cli.ok(["gc", "--dry-run"]);
+  assert.match(dry, /^tag\s+1\.0\.0\s+ret\/app\s+pushed 3d 1h ago; never pulled; not a version in >=2\.0\.0 <3$/m);
+  assert.match(dry, /^tag\s+3\.0\.0\s+ret\/app\s+pushed 3d 1h ago; never pulled; not a version in/m);
+  assert.match(dry, /^tag\s+dev\s+ret\/app\s+/m);
+  const ran = await gc();
+  assert.deepEqual(
+    ran.deletedTags
+      .filter((t) => t.repository === "ret/app")
+      .map((t) => t.tag)
+      .sort(),
+    ["1.0.0", "3.0.0", "dev"],
+  );
+  const list = await fetch(`${server.url}/v2/ret/app/tags/list`, { headers: { authorization: auth } });
+  assert.deepEqual(((await list.json()) as { tags: string[] }).tags, ["1.5.0", "2.1.0", "fresh"]);
 });
