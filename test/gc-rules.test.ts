@@ -151,6 +151,16 @@ test("a stored immutable rule on a namespace or repository refuses moving the ta
   assert.match(await cli.fails(["repo", "immutable-remove", "shop", "v*"]), /has no immutable tag rule/);
   assert.match(await cli.fails(["repo", "immutable", "Shop!", "v*"]), /namespace \(shop\) or a repository/);
   assert.match(await cli.fails(["repo", "immutable", "shop", "v 1"]), /expected a tag pattern/);
+  const doc = (await createManagementClient(server.url).expect(200, "GET", "/openapi.json")).body as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  assert.deepEqual(Object.keys(doc.paths["/api/v1/immutable-tags"]!).sort(), ["delete", "get", "put"]);
+  assert.ok(doc.paths["/api/v1/quotas/{namespace}"]?.put, "the quota route with its warn field is documented");
+  const anonymous = await fetch(`${server.url}/api/v1/immutable-tags`, {
+    method: "PUT",
+    body: JSON.stringify({ target: "shop", pattern: "*" }),
+  });
+  assert.equal(anonymous.status, 401);
 });
 
 test("repo list shows the bytes each repository stores, each blob once per repository", async () => {
