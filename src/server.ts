@@ -8,6 +8,7 @@
 import { mkdir } from "node:fs/promises";
 import { type AddressInfo, type BlockList, createServer as createNetServer } from "node:net";
 import type { Kysely } from "kysely";
+import type { AuditLog } from "./accounts/audit-log.ts";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
@@ -16,6 +17,7 @@ import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
 import { createExternalRegistries } from "./external/create-external-registries.ts";
 import { createGarbageCollector, type GarbageCollector } from "./gc/create-garbage-collector.ts";
+import { createTagPullRecorder } from "./gc/tag-pull-recorder.ts";
 import { createSessionHandler } from "./http/api/api-session.ts";
 import { createApiHandler } from "./http/api/create-api-handler.ts";
 import { createLicenseSelfHandler, licenseSelfPrefix } from "./http/api/license-self-routes.ts";
@@ -36,10 +38,12 @@ import type { Database } from "./metadata/database-schema.ts";
 import { createAccountRemoval } from "./metadata/kysely-account-removal.ts";
 import { createExternalRegistryStore } from "./metadata/kysely-external-registry-store.ts";
 import { createGcMetadata } from "./metadata/kysely-gc-metadata.ts";
+import { createImmutableTagMetadata } from "./metadata/kysely-immutable-tag-metadata.ts";
 import { createQuotaMetadata } from "./metadata/kysely-quota-metadata.ts";
 import { createRegistryMetadata } from "./metadata/kysely-registry-metadata.ts";
 import { createRepositoryContents } from "./metadata/kysely-repository-contents.ts";
 import { createSecretsStore } from "./metadata/kysely-secrets-store.ts";
+import { createTagPullStore } from "./metadata/kysely-tag-pull-store.ts";
 import { openDatabase } from "./metadata/open-database.ts";
 import type { ManifestIndex, RepositoryRemoval } from "./metadata/registry-metadata.ts";
 import { parseCidrList } from "./net/cidr-list.ts";
@@ -47,9 +51,11 @@ import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
 import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
+import { auditedQuotaEvents } from "./quota/audited-quota-events.ts";
 import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
+import { combineQuotaEvents, publishedQuotaEvents } from "./quota/quota-events.ts";
 import { createBlobService } from "./registry/blob-service.ts";
-import { createImmutableTags } from "./registry/immutable-tags.ts";
+import { createImmutableTagRules, type ImmutableTagRules } from "./registry/immutable-tag-rules.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
@@ -159,7 +165,12 @@ async function createAuth(
   metrics: WharfMetrics,
   parts: ServerParts,
   registry: RepositoryRemoval & Pick<ManifestIndex, "getManifest">,
-  upkeep?: { readonly gc: GarbageCollector; readonly quotas: Quotas; readonly webhooks?: Webhooks },
+  upkeep?: {
+    readonly gc: GarbageCollector;
+    readonly quotas: Quotas;
+    readonly webhooks?: Webhooks;
+    readonly immutableTags: ImmutableTagRules;
+  },
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -254,6 +265,7 @@ async function createAuth(
       resolver: accounts.resolver,
       audit: accounts.audit,
     }),
+    immutableTags: upkeep?.immutableTags,
   });
   const bundleDownload = createBundleDownload({
     releases: releases.service,
@@ -379,19 +391,32 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     log,
     clock: () => clock.now(),
   });
-  const quotas = createQuotas(createQuotaMetadata(db, parts.now), webhooks);
+  // Quota warnings go to the audit log (once accounts are up) and to the publish hook (webhooks wire it).
+  const quotaAudit: { log?: AuditLog } = {};
+  const quotas = createQuotas(createQuotaMetadata(db, parts.now), {
+    events: combineQuotaEvents(
+      auditedQuotaEvents(() => quotaAudit.log),
+      publishedQuotaEvents(webhooks),
+    ),
+    ...(parts.now && { now: parts.now }),
+  });
+  const immutableTags = createImmutableTagRules(createImmutableTagMetadata(db, parts.now), config.immutableTags);
+  // When each tag was last pulled (retention's keepPulledWithin), written in batches.
+  const tagPulls = createTagPullRecorder(createTagPullStore(db), log, parts.now);
   const gc = createGarbageCollector({
     metadata: createGcMetadata(db),
+    beforeRun: tagPulls.flush,
     driver,
     log,
     settings: {
       graceMs: config.gc.grace,
       untaggedGraceMs: config.gc.untaggedGrace,
       retention: config.gc.retention,
-      immutable: createImmutableTags(config.immutableTags),
+      immutable: immutableTags.lookup,
     },
     metrics: metrics.gc,
     onReport: webhooks.gcFinished,
+    dataDir: config.dataDir,
     ...(parts.now && { now: parts.now }),
   });
   const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);
@@ -400,6 +425,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
         gc,
         quotas,
         webhooks,
+        immutableTags,
       })
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
@@ -417,10 +443,11 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       offloadPrefix: config.storage.driver === "filesystem" ? config.storage.filesystem.accelRedirect : undefined,
       checkQuota: quotas.check,
     }),
-    manifests: createManifestService(metadata, createImmutableTags(config.immutableTags), webhooks.manifestChanged),
+    manifests: createManifestService(metadata, immutableTags.lookup, webhooks.manifestChanged),
     uploads,
   });
   if (auth) auth.late.local = local;
+  if (auth) quotaAudit.log = auth.accounts.audit;
   const upstreams = parts.upstreams ?? auth?.upstreams;
   const proxy =
     upstreams &&
@@ -449,6 +476,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     onPulled: (pull: ServedPull) => {
       auth?.licensing.pulls.record(pull);
       webhooks.pulled(pull);
+      if (pull.kind === "manifest") tagPulls.record(pull.repository, pull.reference);
     },
   };
   const checkReady = async () => {
@@ -527,6 +555,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       await auth?.accounts.audit.close();
       await auth?.licensing.pulls.close();
       await webhooks.close();
+      await tagPulls.close();
       await db.destroy();
       await unlock();
     },

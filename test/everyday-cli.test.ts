@@ -96,7 +96,7 @@ describe("everyday operations from the CLI", () => {
     const text = await bob.ok(["repo", "list", "rocket"]);
     assert.match(
       text,
-      /^REPOSITORY\s+TAGS\s+MANIFESTS\s+PUSHED \(UTC\)\nrocket\/api\s+2\s+2\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m,
+      /^REPOSITORY\s+TAGS\s+MANIFESTS\s+SIZE\s+BYTES\s+PUSHED \(UTC\)\nrocket\/api\s+2\s+2\s+\d+ B\s+\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m,
     );
     const listed = JSON.parse(await bob.ok(["repo", "list", "--json"]));
     assert.deepEqual(

@@ -324,7 +324,7 @@ test("a namespace quota counts each blob once and refuses the blob that would ex
   await pushBlobAs(server.url, auth, "tight/a", shared);
   await pushBlobAs(server.url, auth, "tight/b", shared);
   const shown = await cli.ok(["quota", "show", "tight", "--json"]);
-  assert.deepEqual(JSON.parse(shown), { namespace: "tight", limit: 1000, used: 700 });
+  assert.deepEqual(JSON.parse(shown), { namespace: "tight", limit: 1000, used: 700, warnPercent: 80, warnedAt: null });
   const extra = seededBytes("quota extra", 400);
   const refused = await fetch(`${server.url}/v2/tight/a/blobs/uploads/?digest=${sha256(extra)}`, {
     method: "POST",

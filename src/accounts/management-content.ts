@@ -39,6 +39,8 @@ export interface RepositoryView {
   readonly name: string;
   readonly tags: number;
   readonly manifests: number;
+  /** Bytes of the distinct blobs linked in the repository. */
+  readonly bytes: number;
   readonly createdAt: string;
   readonly pushedAt: string | null;
 }
@@ -60,6 +62,7 @@ function view(row: RepositorySummaryRow): RepositoryView {
     name: row.name,
     tags: row.tags,
     manifests: row.manifests,
+    bytes: row.bytes,
     createdAt: iso(row.createdAt)!,
     pushedAt: iso(row.pushedAt),
   };

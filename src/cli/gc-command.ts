@@ -24,11 +24,11 @@ async function gc(options: GcOptions): Promise<void> {
   const verb = answer.dryRun ? "would delete" : "deleted";
   const lines = [
     ...table(
-      ["kind", "digest", "where / size"],
+      ["kind", "digest", "where / size", "why"],
       [
-        ...answer.deletedTags.map((t) => ["tag", t.tag, t.repository]),
-        ...answer.deletedManifests.map((m) => ["manifest", m.digest, m.repository]),
-        ...answer.deletedBlobs.map((b) => ["blob", b.digest, formatByteSize(b.size)]),
+        ...answer.deletedTags.map((t) => ["tag", t.tag, t.repository, t.reason]),
+        ...answer.deletedManifests.map((m) => ["manifest", m.digest, m.repository, ""]),
+        ...answer.deletedBlobs.map((b) => ["blob", b.digest, formatByteSize(b.size), ""]),
       ],
     ),
     `${verb} ${answer.blobs} blobs (${formatByteSize(answer.bytes)}, ${answer.bytes} bytes), ${answer.tags} tags, ${answer.manifests} manifests and ${answer.links} blob links in ${answer.repositories} repositories${answer.resumed > 0 ? `; finished ${answer.resumed} blobs of an interrupted run` : ""}`,

@@ -10,6 +10,7 @@ import { type Command, Option } from "commander";
 import { type ApiOptions, CliError, connect } from "./cli-api.ts";
 import { confirmedDelete, count, type DeleteOptions, withDeleteOptions } from "./cli-confirm.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
+import { registerImmutableCommands } from "./repo-immutable-command.ts";
 
 interface GranteeOptions extends ApiOptions {
   readonly team?: string;
@@ -63,6 +64,7 @@ interface RepositoryRow {
   readonly name: string;
   readonly tags: number;
   readonly manifests: number;
+  readonly bytes?: number;
   readonly pushedAt: string | null;
 }
 
@@ -96,8 +98,15 @@ async function list(namespace: string | undefined, options: ApiOptions): Promise
   const answer = (await (await connect(options)).request("GET", `/repositories${query}`)) as {
     repositories: RepositoryRow[];
   };
-  const rows = answer.repositories.map((r) => [r.name, r.tags, r.manifests, when(r.pushedAt)]);
-  emit(options, answer, table(["repository", "tags", "manifests", "pushed (utc)"], rows));
+  const rows = answer.repositories.map((r) => [
+    r.name,
+    r.tags,
+    r.manifests,
+    bytes(r.bytes ?? null),
+    r.bytes ?? "",
+    when(r.pushedAt),
+  ]);
+  emit(options, answer, table(["repository", "tags", "manifests", "size", "bytes", "pushed (utc)"], rows));
 }
 
 async function tags(repo: string, options: ApiOptions): Promise<void> {
@@ -160,4 +169,5 @@ export function registerRepoCommands(program: Command): void {
   ).action(action(grant));
   withApiOptions(granteeOptions(repo.command("revoke <repo>").description("remove a grant"))).action(action(revoke));
   withApiOptions(repo.command("grants <repo>").description("list a repository's grants")).action(action(grants));
+  registerImmutableCommands(repo);
 }

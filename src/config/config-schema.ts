@@ -6,6 +6,7 @@
  * options sit next to its name.
  */
 import { z } from "zod";
+import { compileSemverRange } from "../gc/semver-range.ts";
 import { parseCidrList } from "../net/cidr-list.ts";
 
 /**
@@ -298,6 +299,29 @@ export const configSchema = z.strictObject({
             keepTags: z.array(z.string().min(1).max(128)).max(100).optional().meta({
               description: "Always keep tags matching one of these `*` globs (`v*`, `latest`).",
             }),
+            keepPushedWithin: durationBetween("1ms", "3650d").optional().meta({
+              description: "Keep tags pushed (moved) within this window (`30d`).",
+            }),
+            keepPulledWithin: durationBetween("1ms", "3650d").optional().meta({
+              description:
+                "Keep tags pulled within this window (`90d`); pull times are recorded in batches, a tag never pulled since counts as not pulled.",
+            }),
+            keepSemver: z
+              .string()
+              .min(1)
+              .max(200)
+              .superRefine((range, ctx) => {
+                try {
+                  compileSemverRange(range);
+                } catch (error) {
+                  ctx.addIssue({ code: "custom", message: (error as Error).message });
+                }
+              })
+              .optional()
+              .meta({
+                description:
+                  "Keep tags that are versions in this semver range (`>=2.0.0 <3`, `^1.2`, `~1.4`, `1.x`; a leading `v` is allowed).",
+              }),
             untaggedAfter: durationBetween("1ms", "3650d").optional().meta({
               description: "Untagged manifests of these repositories go after this (overrides `gc.untaggedGrace`).",
             }),
@@ -307,7 +331,7 @@ export const configSchema = z.strictObject({
         .default([])
         .meta({
           description:
-            "Tag retention rules applied by garbage collection: tags neither among the `keepLast` newest nor matching `keepTags` are deleted.",
+            "Tag retention rules applied by garbage collection: a tag no criterion of its rule keeps (`keepLast`, `keepTags`, `keepPushedWithin`, `keepPulledWithin`, `keepSemver`) is deleted.",
         }),
     })
     .default({ grace: 3_600_000, retention: [] }),

@@ -21,6 +21,9 @@
  * does every such blob a `wharf backup` snapshot lists; garbage it lists may
  * go, which the backup reports as a missing blob — see the README).
  *
+ * Pins (gc-pins.ts): manifests a release pins are kept like tagged ones,
+ * and blobs of a cached release bundle are never swept.
+ *
  * Crash safety: each step is idempotent, and claims left by a crashed run
  * are finished first by the next one. Deletes go in batches (500 rows, a
  * few files at a time), so a run finishes on object storage too.
@@ -28,11 +31,12 @@
 import { parseDigest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
-import type { GcBlob, GcMetadata, GcRepository } from "../metadata/gc-metadata.ts";
+import type { GcBlob, GcMetadata, GcRelease, GcRepository } from "../metadata/gc-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { readGcPins } from "./gc-pins.ts";
 import { planManifests, unneededLinks } from "./plan-repository.ts";
-import { expiredTags, type RetentionRule, ruleFor } from "./retention.ts";
+import { type ExpiredTag, expiredTags, type RetentionRule, ruleFor } from "./retention.ts";
 
 const batch = 500;
 const fileConcurrency = 8;
@@ -69,7 +73,8 @@ export interface GcReport {
   /** The first deleted blobs and manifests, by name. */
   readonly deletedBlobs: readonly { digest: string; size: number }[];
   readonly deletedManifests: readonly { repository: string; digest: string }[];
-  readonly deletedTags: readonly { repository: string; tag: string }[];
+  /** With the reason retention let each go. */
+  readonly deletedTags: readonly { repository: string; tag: string; reason: string }[];
 }
 
 /** Settings of the collector (`gc.*`). */
@@ -95,6 +100,10 @@ export interface GcDeps {
   readonly isCache?: (name: string) => boolean;
   /** Told every finished run's report (webhooks' `gc.finished`); must not throw. */
   readonly onReport?: (report: GcReport) => void;
+  /** Runs before each collection reads (writes buffered tag pull times). */
+  readonly beforeRun?: () => Promise<void>;
+  /** The data directory whose `release-bundles/` cache pins blobs (gc-pins.ts); undefined: none. */
+  readonly dataDir?: string;
 }
 
 /** The collector. */
@@ -128,25 +137,43 @@ export function createGarbageCollector(deps: GcDeps) {
     }
   }
 
+  async function allReleases(): Promise<GcRelease[]> {
+    const out: GcRelease[] = [];
+    for (let after = 0; ; ) {
+      const page = await metadata.releases(after, batch);
+      if (page.length === 0) return out;
+      out.push(...page);
+      after = page.at(-1)!.id;
+    }
+  }
+
   async function collect(dryRun: boolean, graceMs: number): Promise<GcReport> {
     const started = now();
     const cutoff = started - graceMs;
     const untaggedCutoff = settings.untaggedGraceMs === undefined ? undefined : started - settings.untaggedGraceMs;
     const totals = { repositories: 0, tags: 0, manifests: 0, links: 0, blobs: 0, bytes: 0 };
-    const deletedTags: { repository: string; tag: string }[] = [];
+    const deletedTags: { repository: string; tag: string; reason: string }[] = [];
     const deletedBlobs: { digest: string; size: number }[] = [];
     const deletedManifests: { repository: string; digest: string }[] = [];
     const removedLinks = new Map<string, number>();
+    await deps.beforeRun?.();
     const resumed = dryRun ? 0 : await finishClaims();
+    const pins = await readGcPins({
+      releases: allReleases,
+      ...(deps.dataDir !== undefined && { dataDir: deps.dataDir }),
+    });
     log.info({ dryRun, graceMs, resumed }, "gc: started");
 
     async function sweepRepository(repo: GcRepository): Promise<void> {
       const keepAll = isCache(repo.name);
       let { manifests, tags } = await metadata.contents(repo.id);
       const rule = keepAll ? undefined : ruleFor(repo.name, settings.retention ?? []);
-      const expired = expiredTags(tags, rule).filter((t) => !settings.immutable?.(repo.name, t.name));
+      const expired: ExpiredTag[] = [];
+      for (const t of expiredTags(tags, rule, started)) {
+        if (!(await settings.immutable?.(repo.name, t.name))) expired.push(t);
+      }
       for (const t of expired.slice(0, Math.max(0, listed - deletedTags.length))) {
-        deletedTags.push({ repository: repo.name, tag: t.name });
+        deletedTags.push({ repository: repo.name, tag: t.name, reason: t.reason });
       }
       if (expired.length > 0) {
         totals.tags += dryRun ? expired.length : await metadata.deleteTags(repo.id, expired);
@@ -156,7 +183,8 @@ export function createGarbageCollector(deps: GcDeps) {
         } else ({ manifests, tags } = await metadata.contents(repo.id));
       }
       const ruleCutoff = rule?.untaggedAfter === undefined ? untaggedCutoff : started - rule.untaggedAfter;
-      const doomed = planManifests({ manifests, tags, untaggedCutoff: ruleCutoff, keepAll });
+      const pinned = pins.manifests.get(repo.name);
+      const doomed = planManifests({ manifests, tags, untaggedCutoff: ruleCutoff, keepAll, ...(pinned && { pinned }) });
       for (const m of doomed.slice(0, Math.max(0, listed - deletedManifests.length))) {
         deletedManifests.push({ repository: repo.name, digest: m.digest });
       }
@@ -196,7 +224,9 @@ export function createGarbageCollector(deps: GcDeps) {
       const page = await metadata.staleBlobs(cutoff, after, batch);
       if (page.length === 0) break;
       after = page.at(-1)!.digest;
-      const unlinked = page.filter((b) => b.links === (dryRun ? (removedLinks.get(b.digest) ?? 0) : 0));
+      const unlinked = page.filter(
+        (b) => !pins.blobs.has(b.digest) && b.links === (dryRun ? (removedLinks.get(b.digest) ?? 0) : 0),
+      );
       const gone = dryRun
         ? unlinked
         : await metadata.claimBlobs(

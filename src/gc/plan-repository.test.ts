@@ -61,6 +61,12 @@ test("tagged, indexed and referring manifests stay; an old untagged one goes, th
     doomed.map((m) => m.digest),
     [d(5)],
   );
+  const pinned = new Set([d(5), d(99)]);
+  assert.deepEqual(
+    planManifests({ manifests, tags, untaggedCutoff: 500, keepAll: false, pinned }),
+    [],
+    "a pin keeps it",
+  );
   assert.deepEqual(planManifests({ manifests, tags, untaggedCutoff: undefined, keepAll: false }), []);
   assert.deepEqual(planManifests({ manifests, tags: [], untaggedCutoff: 5000, keepAll: true }), []);
   const remaining = manifests.filter((m) => m.digest !== d(5));
@@ -81,4 +87,30 @@ test("retention keeps the last N pushed tags and the protected patterns", () => 
   assert.deepEqual(names({ repositories: "*", keepLast: 0, keepTags: ["a", "v1"] }), ["b", "c", "v2"]);
   assert.deepEqual(names({ repositories: "*" }), []);
   assert.deepEqual(names(undefined), []);
+});
+
+test("retention by push and pull windows and by semver range, each tag with the reason it goes", () => {
+  const hour = 3_600_000;
+  const now = 100 * hour;
+  const tags = [
+    { name: "1.2.0", digest: d(1), updatedAt: now - 50 * hour, pulledAt: now - hour },
+    { name: "1.3.0", digest: d(2), updatedAt: now - 50 * hour },
+    { name: "2.0.0", digest: d(3), updatedAt: now - 50 * hour, pulledAt: now - 30 * hour },
+    { name: "2.5.1", digest: d(4), updatedAt: now - 2 * hour },
+    { name: "dev", digest: d(5), updatedAt: now - 60 * hour },
+  ];
+  const expired = expiredTags(
+    tags,
+    { repositories: "*", keepPushedWithin: 24 * hour, keepPulledWithin: 24 * hour, keepSemver: "^1.3 || >=2.5" },
+    now,
+  );
+  assert.deepEqual(
+    expired.map((t) => [t.name, t.reason]),
+    [
+      ["2.0.0", "pushed 2d 2h ago; last pulled 1d 6h ago; not a version in ^1.3 || >=2.5"],
+      ["dev", "pushed 2d 12h ago; never pulled; not a version in ^1.3 || >=2.5"],
+    ],
+  );
+  const last = expiredTags(tags, { repositories: "*", keepLast: 1, keepTags: ["dev"] }, now);
+  assert.deepEqual(last[0]!.reason, "not among the 1 newest; matches none of dev");
 });

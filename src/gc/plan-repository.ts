@@ -7,7 +7,7 @@
  * still present, not only the kept ones, so a manifest whose delete was
  * refused at the last moment (a push referenced it) keeps its blobs.
  *
- * Kept: every tagged manifest; every manifest a kept index lists; every
+ * Kept: every tagged manifest; every manifest a release pins; every manifest a kept index lists; every
  * referrer (a manifest whose `subject` is kept); untagged manifests
  * referenced within `untaggedCutoff` (all of them when it is undefined); in a
  * cache repository (the pull-through proxy's `proxy/…` names) everything.
@@ -26,6 +26,8 @@ export interface PlanInput {
   readonly untaggedCutoff: number | undefined;
   /** Keep everything (a cache). */
   readonly keepAll: boolean;
+  /** Manifests kept whatever their tags (pinned by a release). */
+  readonly pinned?: ReadonlySet<string>;
 }
 
 function references(manifest: GcManifest): { blobs: readonly string[]; manifests: readonly string[] } | undefined {
@@ -56,6 +58,7 @@ export function planManifests(input: PlanInput): GcManifest[] {
     queue.push(digest);
   };
   for (const tag of input.tags) keep(tag.digest);
+  for (const digest of input.pinned ?? []) keep(digest);
   for (const m of input.manifests) if (m.lastReferencedAt >= cutoff) keep(m.digest);
   while (queue.length > 0) {
     const manifest = byDigest.get(queue.pop()!)!;

@@ -37,6 +37,17 @@ export interface NamespaceQuotasTable {
   namespace: string;
   max_bytes: number;
   updated_at: number;
+  /** Percent of the limit that raises a warning; null: the default. */
+  warn_percent: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When usage crossed the warning threshold; null while below it. */
+  warned_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** A tag pattern kept immutable in a namespace (`target` without '/') or a repository. */
+export interface ImmutableTagRulesTable {
+  target: string;
+  pattern: string;
+  created_at: number;
 }
 
 export interface ManifestsTable {
@@ -57,6 +68,8 @@ export interface TagsTable {
   name: string;
   manifest_digest: string;
   updated_at: number;
+  /** The last pull by tag (recorded in batches); null when never pulled since migration 0014. */
+  pulled_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface UsersTable {
@@ -368,6 +381,7 @@ export interface Database {
   manifests: ManifestsTable;
   tags: TagsTable;
   namespace_quotas: NamespaceQuotasTable;
+  immutable_tag_rules: ImmutableTagRulesTable;
   docker_secrets: DockerSecretsTable;
   services: ServicesTable;
   external_registries: ExternalRegistriesTable;

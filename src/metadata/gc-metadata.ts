@@ -5,6 +5,7 @@
  * cutoff, nothing pointing at the row) in the same statement, so a push that
  * references a row after the collector looked keeps it.
  */
+import type { ReleaseImage } from "./releases-metadata.ts";
 
 /** A repository by id and name. */
 export interface GcRepository {
@@ -22,11 +23,12 @@ export interface GcManifest {
   readonly lastReferencedAt: number;
 }
 
-/** A tag and when it was last moved. */
+/** A tag, when it was last moved and (when recorded) last pulled. */
 export interface GcTag {
   readonly name: string;
   readonly digest: string;
   readonly updatedAt: number;
+  readonly pulledAt?: number | undefined;
 }
 
 /** A blob link of one repository. */
@@ -40,6 +42,13 @@ export interface GcBlob {
   readonly digest: string;
   readonly size: number;
   readonly links: number;
+}
+
+/** A release's application and images (what pins manifests; see src/gc/gc-pins.ts). */
+export interface GcRelease {
+  readonly id: number;
+  readonly appSlug: string;
+  readonly images: readonly ReleaseImage[];
 }
 
 /** The collector's database port. */
@@ -67,4 +76,19 @@ export interface GcMetadata {
   claimedBlobs(limit: number): Promise<GcBlob[]>;
   /** Forgets claimed blobs whose files are deleted. */
   forgetBlobs(digests: readonly string[]): Promise<void>;
+  /** Releases after id `after`, in id order, at most `limit`. */
+  releases(after: number, limit: number): Promise<GcRelease[]>;
+}
+
+/** A pull of a tag, as recorded for retention's `keepPulledWithin`. */
+export interface TagPull {
+  readonly repository: string;
+  readonly tag: string;
+  readonly at: number;
+}
+
+/** Where tag pull times are written (in batches). */
+export interface TagPullStore {
+  /** Raises each tag's `pulled_at` to the pull's time (never lowers it); unknown tags are ignored. */
+  recordTagPulls(pulls: readonly TagPull[]): Promise<void>;
 }

@@ -7,6 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./database-schema.ts";
 import type { GcBlob, GcMetadata } from "./gc-metadata.ts";
+import type { ReleaseImage } from "./releases-metadata.ts";
 
 const chunkSize = 500;
 
@@ -41,7 +42,7 @@ export function createGcMetadata(db: Kysely<Database>): GcMetadata {
         .execute();
       const tags = await db
         .selectFrom("tags")
-        .select(["name", "manifest_digest", "updated_at"])
+        .select(["name", "manifest_digest", "updated_at", "pulled_at"])
         .where("repository_id", "=", repositoryId)
         .execute();
       return {
@@ -53,7 +54,12 @@ export function createGcMetadata(db: Kysely<Database>): GcMetadata {
           subjectDigest: m.subject_digest ?? undefined,
           lastReferencedAt: Number(m.last_referenced_at),
         })),
-        tags: tags.map((t) => ({ name: t.name, digest: t.manifest_digest, updatedAt: Number(t.updated_at) })),
+        tags: tags.map((t) => ({
+          name: t.name,
+          digest: t.manifest_digest,
+          updatedAt: Number(t.updated_at),
+          pulledAt: t.pulled_at === null ? undefined : Number(t.pulled_at),
+        })),
       };
     },
     async links(repositoryId) {
@@ -162,6 +168,20 @@ export function createGcMetadata(db: Kysely<Database>): GcMetadata {
       for (const part of chunks(digests)) {
         await db.deleteFrom("blobs").where("digest", "in", part).where("deleting_at", "is not", null).execute();
       }
+    },
+    async releases(after, limit) {
+      const rows = await db
+        .selectFrom("releases")
+        .select(["id", "app_slug", "images"])
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        appSlug: r.app_slug,
+        images: JSON.parse(r.images) as ReleaseImage[],
+      }));
     },
   };
 }

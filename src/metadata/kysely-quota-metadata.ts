@@ -6,7 +6,21 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "./database-schema.ts";
-import type { QuotaMetadata } from "./quota-metadata.ts";
+import type { QuotaMetadata, QuotaRow } from "./quota-metadata.ts";
+
+function toRow(row: {
+  namespace: string;
+  max_bytes: number | string;
+  warn_percent: number | string | null;
+  warned_at: number | string | null;
+}): QuotaRow {
+  return {
+    namespace: row.namespace,
+    maxBytes: Number(row.max_bytes),
+    warnPercent: row.warn_percent === null ? undefined : Number(row.warn_percent),
+    warnedAt: row.warned_at === null ? undefined : Number(row.warned_at),
+  };
+}
 
 /** Creates the quota store over `db`; `now` stamps changes. */
 export function createQuotaMetadata(db: Kysely<Database>, now: () => number = Date.now): QuotaMetadata {
@@ -27,20 +41,34 @@ export function createQuotaMetadata(db: Kysely<Database>, now: () => number = Da
       return row ? Number(row.max_bytes) : undefined;
     },
     async limits() {
-      const rows = await db
-        .selectFrom("namespace_quotas")
-        .select(["namespace", "max_bytes"])
-        .orderBy("namespace")
-        .execute();
-      return rows.map((r) => ({ namespace: r.namespace, maxBytes: Number(r.max_bytes) }));
+      const rows = await db.selectFrom("namespace_quotas").selectAll().orderBy("namespace").execute();
+      return rows.map(toRow);
     },
-    async setLimit(namespace, maxBytes) {
+    async quota(namespace) {
+      const row = await db
+        .selectFrom("namespace_quotas")
+        .selectAll()
+        .where("namespace", "=", namespace)
+        .executeTakeFirst();
+      return row ? toRow(row) : undefined;
+    },
+    async setLimit(namespace, maxBytes, warnPercent) {
       const updated = now();
+      const warn = warnPercent === undefined ? {} : { warn_percent: warnPercent };
       await db
         .insertInto("namespace_quotas")
-        .values({ namespace, max_bytes: maxBytes, updated_at: updated })
-        .onConflict((c) => c.column("namespace").doUpdateSet({ max_bytes: maxBytes, updated_at: updated }))
+        .values({ namespace, max_bytes: maxBytes, updated_at: updated, ...warn })
+        .onConflict((c) => c.column("namespace").doUpdateSet({ max_bytes: maxBytes, updated_at: updated, ...warn }))
         .execute();
+    },
+    async markWarned(namespace, at) {
+      const result = await db
+        .updateTable("namespace_quotas")
+        .set({ warned_at: at ?? null })
+        .where("namespace", "=", namespace)
+        .where("warned_at", at === undefined ? "is not" : "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
     async removeLimit(namespace) {
       const result = await db.deleteFrom("namespace_quotas").where("namespace", "=", namespace).executeTakeFirst();

@@ -44,6 +44,13 @@ export function createRepositoryContents(db: Kysely<Database>): RepositoryConten
             .whereRef("m.repository_id", "=", "r.id")
             .select((s) => s.fn.max("m.created_at").as("at"))
             .as("pushed"),
+          // Each linked blob once (a link is unique per repository and digest).
+          e
+            .selectFrom("repository_blobs as l")
+            .innerJoin("blobs as b", "b.digest", "l.digest")
+            .whereRef("l.repository_id", "=", "r.id")
+            .select((s) => s.fn.sum<number>("b.size").as("n"))
+            .as("bytes"),
         ])
         .orderBy("r.name")
         .limit(limit);
@@ -62,6 +69,7 @@ export function createRepositoryContents(db: Kysely<Database>): RepositoryConten
           name: r.name,
           tags: Number(r.tags ?? 0),
           manifests: Number(r.manifests ?? 0),
+          bytes: Number(r.bytes ?? 0),
           createdAt: Number(r.created_at),
           pushedAt: times.length > 0 ? Math.max(...times) : null,
         };

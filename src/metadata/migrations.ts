@@ -9,6 +9,7 @@ import { accountsMigration } from "./accounts-migration.ts";
 import { credentialsEpochMigration } from "./credentials-epoch-migration.ts";
 import { externalRegistriesMigration } from "./external-registries-migration.ts";
 import { gcMigration } from "./gc-migration.ts";
+import { gcRulesMigration } from "./gc-rules-migration.ts";
 import { licenseFieldsMigration } from "./license-fields-migration.ts";
 import { licenseSealedIdMigration } from "./license-sealed-id-migration.ts";
 import { licensingMigration } from "./licensing-migration.ts";
@@ -92,5 +93,6 @@ export const migrations: Record<string, Migration> = {
   "0011_token_signing_keys": signingKeysMigration,
   "0012_license_fields": licenseFieldsMigration,
   "0013_webhooks": webhooksMigration,
+  "0014_gc_rules": gcRulesMigration,
   "0016_sealed_values": sealedValuesMigration,
 };

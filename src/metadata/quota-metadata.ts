@@ -5,10 +5,14 @@
  * blob linked by several of them counts once).
  */
 
-/** A namespace's limit. */
+/** A namespace's limit, its warning threshold and warning state. */
 export interface QuotaRow {
   readonly namespace: string;
   readonly maxBytes: number;
+  /** Percent of the limit that raises a warning; undefined: the default. */
+  readonly warnPercent: number | undefined;
+  /** When usage crossed the threshold (the warning was raised); undefined while below it. */
+  readonly warnedAt: number | undefined;
 }
 
 /** The quota store. */
@@ -17,8 +21,16 @@ export interface QuotaMetadata {
   limit(namespace: string): Promise<number | undefined>;
   /** Every limit, by namespace name. */
   limits(): Promise<QuotaRow[]>;
-  /** Sets (or replaces) a limit. */
-  setLimit(namespace: string, maxBytes: number): Promise<void>;
+  /** The namespace's quota row, or undefined when it has none. */
+  quota(namespace: string): Promise<QuotaRow | undefined>;
+  /** Sets (or replaces) a limit; a given `warnPercent` replaces the threshold (null: back to the default). */
+  setLimit(namespace: string, maxBytes: number, warnPercent?: number | null): Promise<void>;
+  /**
+   * Moves the warning state: `at` a time marks the namespace warned if it was
+   * not, undefined clears a warning. True when this call changed the state
+   * (so among concurrent pushes exactly one reports a crossing).
+   */
+  markWarned(namespace: string, at: number | undefined): Promise<boolean>;
   /** Removes a limit; false when there was none. */
   removeLimit(namespace: string): Promise<boolean>;
   /** Bytes of the distinct blobs linked in the namespace's repositories. */

@@ -11,6 +11,8 @@ export interface RepositorySummaryRow {
   readonly name: string;
   readonly tags: number;
   readonly manifests: number;
+  /** Bytes of the distinct blobs the repository links (each counted once), from the metadata. */
+  readonly bytes: number;
   readonly createdAt: number;
   /** The newest tag move or manifest push; null for a repository holding only blobs. */
   readonly pushedAt: number | null;

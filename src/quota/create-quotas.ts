@@ -10,16 +10,37 @@
  * nothing references any more until garbage collection removes them.
  * Concurrent pushes are checked independently, so a namespace can end up
  * over its limit by what was in flight at once.
+ *
+ * Each namespace has a warning threshold (`warnPercent` of its limit,
+ * {@link defaultWarnPercent} unless set). A push that takes usage to it or
+ * past it raises one warning (quota-events.ts), recorded in the database so
+ * it is raised once per crossing, not per push, on any node; usage seen below
+ * the threshold again (a push after gc, `quota show`, a raised limit)
+ * clears it.
  */
 import { WharfError } from "../errors/wharf-error.ts";
-import type { QuotaMetadata } from "../metadata/quota-metadata.ts";
+import type { QuotaMetadata, QuotaRow } from "../metadata/quota-metadata.ts";
 import { formatByteSize } from "./byte-size.ts";
+import { noQuotaEvents, type QuotaEvents } from "./quota-events.ts";
 
-/** A namespace's limit and usage. */
+/** A namespace's limit and usage, with its warning threshold and state. */
 export interface QuotaStatus {
   readonly namespace: string;
   readonly limit: number | null;
   readonly used: number;
+  /** The warning threshold in percent of the limit. */
+  readonly warnPercent: number;
+  /** When usage crossed the threshold; null while it is below. */
+  readonly warnedAt: string | null;
+}
+
+/** The warning threshold of a namespace that sets none, in percent. */
+export const defaultWarnPercent = 80;
+
+/** Options of the quota service. */
+export interface QuotaOptions {
+  readonly events?: QuotaEvents;
+  readonly now?: () => number;
 }
 
 /** The quota service. */
@@ -29,13 +50,36 @@ function namespaceOf(repository: string): string {
   return repository.split("/", 1)[0]!;
 }
 
-/** Where quota events go (webhooks' `publish`): `quota.exceeded`, `quota.warning`. */
-export interface QuotaEvents {
-  publish(event: { readonly type: string; readonly namespace: string; readonly [field: string]: unknown }): void;
-}
+/** Creates the quota service over its store. */
+export function createQuotas(store: QuotaMetadata, options: QuotaOptions = {}) {
+  const events = options.events ?? noQuotaEvents;
+  const now = options.now ?? Date.now;
 
-/** Creates the quota service over its store; `events` is told of refusals (and warnings). */
-export function createQuotas(store: QuotaMetadata, events?: QuotaEvents) {
+  /** Moves the warning state to match `used`; raises the warning on a crossing. Returns the state. */
+  async function settle(row: QuotaRow, used: number): Promise<number | undefined> {
+    const warnPercent = row.warnPercent ?? defaultWarnPercent;
+    const above = used * 100 >= row.maxBytes * warnPercent;
+    if (above === (row.warnedAt !== undefined)) return row.warnedAt;
+    const at = now();
+    if (!(await store.markWarned(row.namespace, above ? at : undefined))) return row.warnedAt;
+    if (above) events.warning({ namespace: row.namespace, limit: row.maxBytes, used, warnPercent, at });
+    return above ? at : undefined;
+  }
+
+  async function status(namespace: string): Promise<QuotaStatus> {
+    const row = await store.quota(namespace);
+    const used = await store.usage(namespace);
+    if (!row) return { namespace, limit: null, used, warnPercent: defaultWarnPercent, warnedAt: null };
+    const warnedAt = await settle(row, used);
+    return {
+      namespace,
+      limit: row.maxBytes,
+      used,
+      warnPercent: row.warnPercent ?? defaultWarnPercent,
+      warnedAt: warnedAt === undefined ? null : new Date(warnedAt).toISOString(),
+    };
+  }
+
   return {
     /**
      * Refuses (DENIED) storing a `size`-byte blob `digest` in `repository`
@@ -44,11 +88,16 @@ export function createQuotas(store: QuotaMetadata, events?: QuotaEvents) {
     async check(repository: string, digest: string, size: number): Promise<void> {
       if (repository.startsWith("proxy/")) return;
       const namespace = namespaceOf(repository);
-      const limit = await store.limit(namespace);
-      if (limit === undefined || (await store.holds(namespace, digest))) return;
+      const row = await store.quota(namespace);
+      if (row === undefined || (await store.holds(namespace, digest))) return;
+      const limit = row.maxBytes;
       const used = await store.usage(namespace);
-      if (used + size <= limit) return;
-      events?.publish({ type: "quota.exceeded", namespace, limit, used, size });
+      if (used + size <= limit) {
+        await settle(row, used + size);
+        return;
+      }
+      const warnPercent = row.warnPercent ?? defaultWarnPercent;
+      events.exceeded({ namespace, limit, used: used + size, warnPercent, at: now() });
       throw new WharfError(
         "DENIED",
         `namespace ${namespace} is over its quota: it uses ${formatByteSize(used)} (${used} bytes) of its ${formatByteSize(limit)} (${limit} bytes) quota and this blob needs ${size} bytes more; delete tags or repositories and run \`wharf gc\`, or ask an administrator to raise it (\`wharf quota set ${namespace} <size>\`)`,
@@ -56,10 +105,10 @@ export function createQuotas(store: QuotaMetadata, events?: QuotaEvents) {
       );
     },
 
-    /** Sets a namespace's limit in bytes. */
-    async set(namespace: string, bytes: number): Promise<QuotaStatus> {
-      await store.setLimit(namespace, bytes);
-      return { namespace, limit: bytes, used: await store.usage(namespace) };
+    /** Sets a namespace's limit in bytes and, when given, its warning threshold (null: the default). */
+    async set(namespace: string, bytes: number, warnPercent?: number | null): Promise<QuotaStatus> {
+      await store.setLimit(namespace, bytes, warnPercent);
+      return status(namespace);
     },
 
     /** Removes a namespace's limit; NOT_FOUND when it had none. */
@@ -69,17 +118,15 @@ export function createQuotas(store: QuotaMetadata, events?: QuotaEvents) {
       }
     },
 
-    /** A namespace's limit (null: none) and usage. */
-    async show(namespace: string): Promise<QuotaStatus> {
-      return { namespace, limit: (await store.limit(namespace)) ?? null, used: await store.usage(namespace) };
+    /** A namespace's limit (null: none), usage and warning state. */
+    show(namespace: string): Promise<QuotaStatus> {
+      return status(namespace);
     },
 
-    /** Every namespace with a limit, with its usage. */
+    /** Every namespace with a limit, with its usage and warning state. */
     async list(): Promise<QuotaStatus[]> {
       const out: QuotaStatus[] = [];
-      for (const row of await store.limits()) {
-        out.push({ namespace: row.namespace, limit: row.maxBytes, used: await store.usage(row.namespace) });
-      }
+      for (const row of await store.limits()) out.push(await status(row.namespace));
       return out;
     },
   };

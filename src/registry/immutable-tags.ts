@@ -9,22 +9,30 @@
  */
 import { globPattern, matchesAny } from "../gc/retention.ts";
 
-/** One rule, as configured. */
+/** One rule, as configured (or, with `stored`, set with `wharf repo immutable`). */
 export interface ImmutableTagRule {
   readonly repositories: string;
   readonly tags: readonly string[];
+  /** The namespace or repository a stored rule was set on. */
+  readonly stored?: string;
 }
 
-/** Answers which rule, if any, makes `tag` of `repository` immutable. */
-export type ImmutableTags = (repository: string, tag: string) => ImmutableTagRule | undefined;
+/** Answers which rule, if any, makes `tag` of `repository` immutable (stored rules answer asynchronously). */
+export type ImmutableTags = (
+  repository: string,
+  tag: string,
+) => ImmutableTagRule | undefined | Promise<ImmutableTagRule | undefined>;
 
 /** Compiles the rules into a lookup. */
-export function createImmutableTags(rules: readonly ImmutableTagRule[]): ImmutableTags {
+export function createImmutableTags(
+  rules: readonly ImmutableTagRule[],
+): (repository: string, tag: string) => ImmutableTagRule | undefined {
   const compiled = rules.map((rule) => ({ rule, pattern: globPattern(rule.repositories) }));
   return (repository, tag) => compiled.find((c) => c.pattern.test(repository) && matchesAny(tag, c.rule.tags))?.rule;
 }
 
-/** How a rule reads in messages: `shop/*: v*, stable`. */
+/** How a rule reads in messages: `immutableTags rule shop/*: v*, stable`, or `immutable rule of shop: v*` (stored). */
 export function describeRule(rule: ImmutableTagRule): string {
-  return `${rule.repositories}: ${rule.tags.join(", ")}`;
+  if (rule.stored !== undefined) return `immutable rule of ${rule.stored}: ${rule.tags.join(", ")}`;
+  return `immutableTags rule ${rule.repositories}: ${rule.tags.join(", ")}`;
 }

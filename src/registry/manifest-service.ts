@@ -64,14 +64,14 @@ export function createManifestService(
   function immutableTag(repository: string, tag: string, rule: ImmutableTagRule, what: string): RepositoryError {
     return new RepositoryError(
       "tag-immutable",
-      `tag ${tag} of ${repository} is immutable (immutableTags rule ${describeRule(rule)}): ${what}; push under a new tag`,
+      `tag ${tag} of ${repository} is immutable (${describeRule(rule)}): ${what}; push under a new tag`,
       { tag, rule: rule.repositories, patterns: rule.tags },
     );
   }
 
   /** Refuses to move or delete an immutable tag (see immutable-tags.ts). */
   async function ensureMutable(repository: string, tag: string, digest: string | undefined): Promise<void> {
-    const rule = immutable(repository, tag);
+    const rule = await immutable(repository, tag);
     if (!rule) return;
     const current = await metadata.getManifest(repository, tag);
     if (!current || current.digest === digest) return;

@@ -12,6 +12,7 @@ import { contentRoutes } from "./content-routes.ts";
 import type { ApiHandlerDeps } from "./create-api-handler.ts";
 import { externalRegistryRoutes } from "./external-registry-routes.ts";
 import { gcRoutes } from "./gc-routes.ts";
+import { immutableTagRoutes } from "./immutable-tag-routes.ts";
 import { licenseSelfRoutes } from "./license-self-routes.ts";
 import { licensingRoutes } from "./licensing-routes.ts";
 import { quotaRoutes } from "./quota-routes.ts";
@@ -37,5 +38,6 @@ export function apiRoutes(deps: ApiRouteDeps): ApiRoute[] {
     ...(deps.quotas ? quotaRoutes(deps.quotas) : []),
     ...(deps.licensing ? licenseSelfRoutes : []),
     ...(deps.webhooks ? webhookRoutes(deps.webhooks) : []),
+    ...(deps.immutableTags ? immutableTagRoutes(deps.immutableTags) : []),
   ];
 }

@@ -25,6 +25,7 @@ import { isMalformedJson, parseBoundedJson } from "../../json/parse-bounded-json
 import type { LicensingServices } from "../../licensing/create-licensing.ts";
 import type { Logger } from "../../log/create-logger.ts";
 import type { Quotas } from "../../quota/create-quotas.ts";
+import type { ImmutableTagRules } from "../../registry/immutable-tag-rules.ts";
 import type { ReleaseService } from "../../releases/release-service.ts";
 import { MasterKeyError } from "../../secrets/master-key-error.ts";
 import type { WebhookService } from "../../webhooks/webhook-service.ts";
@@ -60,6 +61,8 @@ export interface ApiHandlerDeps {
   readonly quotas?: Quotas;
   /** Organizations' webhooks, when wired. */
   readonly webhooks?: WebhookService;
+  /** Immutable tag rules stored per namespace or repository, when wired. */
+  readonly immutableTags?: ImmutableTagRules;
 }
 
 /** An API body is a flat object with a few small lists. */

@@ -28,7 +28,7 @@ const gcAnswer = z.object({
   resumed: z.number(),
   deletedBlobs: z.array(z.object({ digest: z.string(), size: z.number() })),
   deletedManifests: z.array(z.object({ repository: z.string(), digest: z.string() })),
-  deletedTags: z.array(z.object({ repository: z.string(), tag: z.string() })),
+  deletedTags: z.array(z.object({ repository: z.string(), tag: z.string(), reason: z.string() })),
 });
 
 /** The garbage collection route. */

@@ -21,9 +21,28 @@ const quotaBody = z.strictObject({
     }
     return bytes;
   }),
+  warn: z
+    .union([z.number(), z.string().max(10), z.null()])
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === null) return value;
+      const percent = typeof value === "number" ? value : Number(/^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value)?.[1]);
+      if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
+        ctx.addIssue({ code: "custom", message: "expected a warning threshold from 1% to 100%, such as 80%" });
+        return z.NEVER;
+      }
+      return percent;
+    })
+    .meta({ description: 'Warning threshold in percent of the size (80 or "80%"); null: the default (80%)' }),
 });
 
-const quotaAnswer = z.object({ namespace: z.string(), limit: z.number().nullable(), used: z.number() });
+const quotaAnswer = z.object({
+  namespace: z.string(),
+  limit: z.number().nullable(),
+  used: z.number(),
+  warnPercent: z.number(),
+  warnedAt: z.string().nullable(),
+});
 
 function checkedNamespace(text: string): string {
   if (!namespacePattern.test(text) || text.length > 255) {
@@ -55,12 +74,13 @@ export function quotaRoutes(quotas: Quotas): ApiRoute[] {
       },
     }),
     route("PUT", "/quotas/{namespace}", {
-      summary: "Set a namespace's quota: size in bytes or as 10GiB / 500MB (server admin)",
+      summary:
+        "Set a namespace's quota: size in bytes or as 10GiB / 500MB, and its warning threshold (warn, default 80%) (server admin)",
       body: quotaBody,
       response: quotaAnswer,
       handle: async (i) => {
         requireAdmin(i.caller, "set quotas");
-        return quotas.set(checkedNamespace(i.params.namespace), i.body.size);
+        return quotas.set(checkedNamespace(i.params.namespace), i.body.size, i.body.warn);
       },
     }),
     route("DELETE", "/quotas/{namespace}", {
