@@ -5,12 +5,14 @@
  * cluster with a fresh database — both on loopback, with the same helpers
  * the tests use — then runs `scripts/conformance.sh` with `storage.driver:
  * s3` and `database.driver: postgres` set through WHARF_* variables, and
- * stops both afterwards (the cluster when this process exits). Exits with
- * the suite's status; 2 when PostgreSQL or s3rver is missing.
+ * stops both afterwards (the cluster when this process exits), also after
+ * Ctrl-C or SIGTERM (passed on to the suite script, which stops its
+ * server). Exits with the suite's status; 2 when PostgreSQL or s3rver is
+ * missing.
  *
  *   npm run conformance:s3-postgres
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { createTestDatabase, postgresUnavailable } from "../src/metadata/testing/postgres-test-cluster.ts";
@@ -18,13 +20,27 @@ import { s3rverUnavailable, startS3TestServer } from "../src/storage/testing/s3-
 
 const root = join(import.meta.dirname, "..");
 
+let child: ChildProcess | undefined;
+let stopped: NodeJS.Signals | undefined;
+
+// Ctrl-C or a stop: passed on to the suite script (which stops its server),
+// and this process still stops s3rver and the cluster before it exits.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    stopped = signal;
+    child?.kill(signal);
+  });
+}
+
 /** Runs the suite script with `env` added; resolves with its exit status. */
 function runSuite(env: Record<string, string>): Promise<number> {
-  const child = spawn("bash", [join(root, "scripts", "conformance.sh")], {
+  if (stopped) return Promise.resolve(130);
+  const suite = spawn("bash", [join(root, "scripts", "conformance.sh")], {
     env: { ...process.env, ...env },
     stdio: "inherit",
   });
-  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  child = suite;
+  return new Promise((resolve) => suite.once("exit", (code, signal) => resolve(code ?? (signal ? 130 : 0))));
 }
 
 async function main(): Promise<number> {
