@@ -121,6 +121,8 @@ async function startS3rver(root: string): Promise<{ process: Managed; env: Recor
     child.onStdoutLine((line) => resolve((JSON.parse(line) as { env: Record<string, string> }).env));
     child.exited.then(() => reject(new Error(`s3rver ${child.exitInfo()}: ${child.outputSummary()}`)));
   });
+  // A fake that dies turns every later row into 503s: say so where it happened.
+  child.exited.then(() => console.log(`scale: s3rver ${child.exitInfo()}: ${child.outputSummary()}`));
   return { process: child, env };
 }
 
