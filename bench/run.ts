@@ -7,8 +7,9 @@
  * prints the table and writes it to bench/RESULTS.md. Servers listen on
  * 127.0.0.1 only and are stopped by PID at the end, on errors and on
  * SIGINT/SIGTERM.
- * Then the pull-through proxy rows (bench/proxy-bench.ts), alone with `--only proxy`.
- * Usage: `npm run bench -- [--quick] [--only wharf,wharf-auth,distribution,proxy] [--wharf-args "..."]`.
+ * Then the pull-through proxy rows (bench/proxy-bench.ts), alone with `--only proxy`,
+ * and the scale-out rows (bench/scale-bench.ts), alone with `--only scale`.
+ * Usage: `npm run bench -- [--quick] [--only wharf,wharf-auth,distribution,proxy,scale] [--wharf-args "..."]`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -23,6 +24,8 @@ import { benchProxy } from "./proxy-bench.ts";
 import { renderProxySection, writeProxySection } from "./proxy-report.ts";
 import { type AllResults, type RunInfo, renderConsole, renderMarkdown } from "./report.ts";
 import type { Results } from "./rows.ts";
+import { benchScale } from "./scale-bench.ts";
+import { renderScaleSection, writeScaleSection } from "./scale-report.ts";
 import { DISTRIBUTION_BINARY, type ServerKind } from "./servers.ts";
 import { benchServer, message, REPOSITORIES } from "./session.ts";
 import { randomPassword, TOKEN_TTL } from "./wharf-auth.ts";
@@ -97,6 +100,24 @@ async function benchmark(options: Options, workDir: string, signal: AbortSignal)
   );
 }
 
+/** The scale-out rows (S3 + PostgreSQL), written as their own section of the results file. */
+async function benchmarkScale(options: Options, workDir: string, signal: AbortSignal): Promise<void> {
+  if (!options.scale) return;
+  signal.throwIfAborted();
+  const out = options.out ?? join(BENCH_DIR, "RESULTS.md");
+  const scale = await benchScale({ root: ROOT, workDir, quick: options.quick, signal });
+  signal.throwIfAborted();
+  const run = {
+    date: new Date().toISOString(),
+    commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
+    partial: options.servers.length === 0,
+  };
+  const section = renderScaleSection(scale, run);
+  console.log(`\n${section}`);
+  await writeScaleSection(out, section);
+  console.log(`wrote the scale-out section of ${relative(process.cwd(), out)}`);
+}
+
 async function benchmarkServers(options: Options, workDir: string, signal: AbortSignal, out: string): Promise<void> {
   console.log("measuring machine limits (SHA-256, disk write)…");
   const limits = await measureLimits(workDir);
@@ -142,6 +163,7 @@ async function main(): Promise<void> {
   onSignals(workDir, options.keep, controller);
   try {
     await benchmark(options, workDir, controller.signal);
+    await benchmarkScale(options, workDir, controller.signal);
   } finally {
     await stopAll();
     if (!options.keep) await rm(workDir, { recursive: true, force: true });

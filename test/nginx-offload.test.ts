@@ -7,54 +7,32 @@
  * internal location is unreachable from outside.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { freePort } from "../bench/servers.ts";
+import { type NginxFront, nginxUnavailable, startNginx } from "./support/nginx-front.ts";
 import { basicAuth, bearerAuth, parseChallenge } from "./support/registry-auth.ts";
 import { sha256 } from "./support/registry-http.ts";
 import { skipOption } from "./support/skip-missing-tool.ts";
 import { adminPassword, repoRoot, useWharf } from "./support/start-wharf.ts";
 
-const NGINX = "/usr/sbin/nginx";
 const PREFIX = "/_wharf_blobs";
 const REPO = "offload/app";
 
-/** The example with a plain listener on `port`, Wharf at `upstream`, blobs under `storageRoot`. */
-async function nginxConfig(dir: string, port: number, upstream: string, storageRoot: string): Promise<string> {
-  const example = await readFile(join(repoRoot, "examples", "nginx", "wharf.conf"), "utf8");
+/** The `example` with a plain listener on `listen`, Wharf at `upstream`, blobs under `storageRoot`. */
+function serverBlock(example: string, listen: string, upstream: string, storageRoot: string): string {
   const server = example
     .replace("server 127.0.0.1:5000;", `server ${upstream};`)
-    .replace(/listen 443 ssl http2;.*\n/, `listen 127.0.0.1:${port};\n`)
+    .replace(/listen 443 ssl http2;.*\n/, `listen ${listen};\n`)
     .replace(/^\s*ssl_\w+.*\n/gm, "")
     .replace("alias /var/lib/wharf/blobs/;", `alias ${storageRoot}/;`);
   assert.ok(!server.includes("443") && server.includes(storageRoot), "the example's lines changed: update this test");
-  return [
-    "daemon off;",
-    // As root nginx's workers drop to nobody, who cannot read the test's 0700 data directory.
-    ...(process.getuid?.() === 0 ? ["user root;"] : []),
-    "worker_processes 1;",
-    `pid ${dir}/nginx.pid;`,
-    `error_log ${dir}/error.log warn;`,
-    "events { worker_connections 64; }",
-    "http {",
-    `  access_log off;`,
-    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((name) => `  ${name}_temp_path ${dir}/${name};`),
-    server,
-    "}",
-    "",
-  ].join("\n");
+  return server;
 }
 
-describe("blob offload through nginx (X-Accel-Redirect)", {
-  skip: skipOption(existsSync(NGINX) ? undefined : "nginx is not installed (scripts/install-system-deps.sh)"),
-}, () => {
+describe("blob offload through nginx (X-Accel-Redirect)", { skip: skipOption(nginxUnavailable()) }, () => {
   const wharf = useWharf({ auth: true, env: { WHARF_STORAGE__FILESYSTEM__ACCEL_REDIRECT: PREFIX } });
-  let dir: string;
-  let nginx: ReturnType<typeof spawn>;
+  let nginx: NginxFront | undefined;
   let front: string;
   let token: string;
   const data = Buffer.alloc(300_000, 0);
@@ -74,31 +52,13 @@ describe("blob offload through nginx (X-Accel-Redirect)", {
     });
     assert.equal(pushed.status, 201, await pushed.text());
 
-    dir = await mkdtemp(join(tmpdir(), "wharf-nginx-"));
-    const port = await freePort();
-    await writeFile(join(dir, "nginx.conf"), await nginxConfig(dir, port, wharf.host, join(wharf.dataDir, "blobs")));
-    nginx = spawn(NGINX, ["-p", dir, "-c", join(dir, "nginx.conf")], { stdio: ["ignore", "pipe", "pipe"] });
-    front = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; ; attempt++) {
-      const up = await fetch(`${front}/v2/`).then(
-        (res) => res.status,
-        () => 0,
-      );
-      if (up !== 0) break;
-      if (nginx.exitCode !== null || attempt > 5000) {
-        assert.fail(`nginx did not start: ${await readFile(join(dir, "error.log"), "utf8").catch(() => "")}`);
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    const example = await readFile(join(repoRoot, "examples", "nginx", "wharf.conf"), "utf8");
+    nginx = await startNginx((listen) => serverBlock(example, listen, wharf.host, join(wharf.dataDir, "blobs")));
+    front = nginx.url;
   });
 
   after(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx.once("exit", resolve));
-      nginx.kill("SIGQUIT");
-      await exited;
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await nginx?.stop();
   });
 
   it("Wharf itself answers a blob GET with the header and no body", async () => {

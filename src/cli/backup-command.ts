@@ -2,8 +2,11 @@
  * @module
  * `wharf backup <dir>` and `wharf restore <dir> --data <new-data-dir>` for
  * the embedded backends (SQLite + filesystem). Backup runs as its own
- * process beside a running `wharf serve` and only reads the data directory;
- * with S3 and PostgreSQL use those systems' own tools (README, "Backups").
+ * process beside a running `wharf serve` and only reads the data directory.
+ * On PostgreSQL `wharf backup` runs `pg_dump` into the directory and leaves
+ * the blobs to the object store's own versioning (src/backup/dump-postgres.ts);
+ * such a backup is restored with `pg_restore`, and `wharf restore` says so.
+ * SQLite with S3 is refused with what to use instead (README, "Backups").
  */
 
 import { join } from "node:path";
@@ -43,9 +46,24 @@ export function registerBackupCommands(program: Command): void {
           file: options.config ?? process.env.WHARF_CONFIG,
           overrides: options.data ? { dataDir: options.data } : {},
         });
-        if (config.storage.driver !== "filesystem" || config.database.driver !== "sqlite") {
+        if (config.database.driver === "postgres") {
+          const { dumpPostgres } = await import("../backup/dump-postgres.ts");
+          const blobs =
+            config.storage.driver === "s3"
+              ? "the blobs: they stay in the S3 bucket; keep them with bucket versioning or replication"
+              : "the blobs: back up the storage root (storage.filesystem.root) with your file-system tools";
+          const manifest = await dumpPostgres(config.database.postgres.url!, dir, blobs);
+          process.stdout.write(
+            `backed up PostgreSQL ${manifest.database} (schema version ${manifest.schemaVersion}) into ${dir} with pg_dump; ` +
+              `restore it with pg_restore --no-owner --dbname=<empty database> ${join(dir, manifest.files[0]!)}\n` +
+              `not included: ${blobs}, and the master key (keep WHARF_MASTER_KEY apart)\n`,
+          );
+          return;
+        }
+        if (config.storage.driver !== "filesystem") {
           throw new ConfigError(
-            "wharf backup covers the embedded backends (SQLite + filesystem); back up PostgreSQL with pg_dump and the bucket with its own versioning or replication",
+            "wharf backup copies an embedded data directory (SQLite + filesystem); with blobs in S3 and metadata in SQLite, " +
+              "copy the database with `sqlite3 wharf.db .backup FILE` and keep the bucket with its own versioning or replication",
           );
         }
         const { sqliteFile } = await import("../metadata/open-database.ts");
@@ -75,6 +93,15 @@ export function registerBackupCommands(program: Command): void {
     .requiredOption("--data <new-data-dir>", "the new (empty) data directory to create")
     .action((dir: string, options: { data: string }) =>
       handled(async () => {
+        const { postgresDumpName } = await import("../backup/dump-postgres.ts");
+        const { existsSync } = await import("node:fs");
+        if (existsSync(join(dir, postgresDumpName))) {
+          throw new ConfigError(
+            `${dir} is a PostgreSQL backup: restore it into an empty database with ` +
+              `pg_restore --no-owner --dbname=postgres://USER@HOST/NEWDB ${join(dir, postgresDumpName)}, ` +
+              "then point database.postgres.url at that database",
+          );
+        }
         const { restoreBackup } = await import("../backup/restore-backup.ts");
         const manifest = await restoreBackup(dir, options.data);
         process.stdout.write(

@@ -1,17 +1,32 @@
 /**
  * @module
  * `wharf migrate --status`: the schema version of the configured database
+ * (the SQLite file, or the PostgreSQL database: one connection, read only)
  * against the migrations this program carries, and what a start would
  * apply. Migrations themselves run when `wharf serve` starts (after an
  * automatic backup of a SQLite file); this command only reads.
  */
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
+import type { SchemaStatus } from "../metadata/schema-version.ts";
 
 interface MigrateOptions {
   status?: boolean;
   data?: string;
   config?: string;
+}
+
+/** Prints where `database` stands: its version, this program's latest, what a start would do. */
+function printStatus(database: string, status: SchemaStatus): void {
+  process.stdout.write(`database: ${database}\n`);
+  process.stdout.write(`schema version: ${status.current} (this wharf knows up to ${status.latest})\n`);
+  if (status.unknown.length > 0) {
+    process.stdout.write(`newer than this wharf: ${status.unknown.join(", ")} (wharf serve will refuse to start)\n`);
+  } else if (status.pending.length > 0) {
+    process.stdout.write(`pending (applied at the next start): ${status.pending.join(", ")}\n`);
+  } else {
+    process.stdout.write("up to date\n");
+  }
 }
 
 /** Registers `migrate` on the program. */
@@ -34,10 +49,12 @@ export function registerMigrateCommand(program: Command): void {
           file: options.config ?? process.env.WHARF_CONFIG,
           overrides: options.data ? { dataDir: options.data } : {},
         });
-        if (config.database.driver !== "sqlite") {
-          throw new ConfigError(
-            "migrate --status reads the embedded SQLite database; for PostgreSQL run: select name from kysely_migration order by name",
-          );
+        if (config.database.driver === "postgres") {
+          const { readPostgresSchemaStatus } = await import("../metadata/postgres-schema-status.ts");
+          const { redactedDatabaseUrl } = await import("../metadata/portable-postgres-dialect.ts");
+          const url = config.database.postgres.url!;
+          printStatus(`PostgreSQL ${redactedDatabaseUrl(url)}`, await readPostgresSchemaStatus(url));
+          return;
         }
         const { existsSync } = await import("node:fs");
         const { sqliteFile } = await import("../metadata/open-database.ts");
@@ -48,17 +65,7 @@ export function registerMigrateCommand(program: Command): void {
         const database = new DatabaseSync(file, { readOnly: true });
         const status = schemaStatusOf(appliedMigrations(database));
         database.close();
-        process.stdout.write(`database: ${file}\n`);
-        process.stdout.write(`schema version: ${status.current} (this wharf knows up to ${status.latest})\n`);
-        if (status.unknown.length > 0) {
-          process.stdout.write(
-            `newer than this wharf: ${status.unknown.join(", ")} (wharf serve will refuse to start)\n`,
-          );
-        } else if (status.pending.length > 0) {
-          process.stdout.write(`pending (applied at the next start): ${status.pending.join(", ")}\n`);
-        } else {
-          process.stdout.write("up to date\n");
-        }
+        printStatus(file, status);
       } catch (error) {
         if (error instanceof ConfigError) {
           process.stderr.write(`wharf: ${error.message}\n`);
