@@ -519,6 +519,19 @@ export const configSchema = z.strictObject({
         .meta({ description: "Who may create organizations: only server administrators (default), or every user." }),
     })
     .default({ organizationCreation: "admins" }),
+  server: z
+    .strictObject({
+      /** Processes that serve requests on the one port (`auto`: one per CPU); `1` keeps a single process. */
+      workers: z
+        .union([z.literal("auto"), z.number().int().min(1).max(256)])
+        .default("auto")
+        .meta({
+          description:
+            "Processes serving the one port (`auto`: one per CPU, as `os.availableParallelism()` counts them); `1` keeps a single process. " +
+            "With more than one, a primary process holds the data directory, migrates the database and runs background jobs, and restarts a worker that dies.",
+        }),
+    })
+    .default({ workers: "auto" }),
 });
 
 /** Configuration as written by a user (before defaults). */
