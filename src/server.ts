@@ -466,7 +466,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   if (role.kind !== "primary") {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, host, () => resolve());
+      // Workers each bind the port with SO_REUSEPORT: the kernel spreads connections over
+      // them, and a dying worker takes only its own connections along (none is left to hang).
+      if (role.kind === "worker") server.listen({ port, host, reusePort: true, exclusive: true }, () => resolve());
+      else server.listen(port, host, () => resolve());
     });
   }
   // SIGHUP re-reads the TLS files; without TLS it must still not end the process (systemctl reload).

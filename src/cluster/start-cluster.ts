@@ -5,7 +5,8 @@
  * worker and every restarted worker shares one), holds the data directory,
  * migrates the database, creates keys and the administrator, runs the
  * background jobs once (startServer with the `primary` role), and then forks
- * the workers, which listen on the shared port and serve. It hands out the
+ * the workers, which each bind the port with SO_REUSEPORT and serve (the
+ * kernel spreads connections; no connection passes through the primary). It hands out the
  * cross-process locks of upload sessions (primary-lock-table.ts), forwards
  * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
  * life, with a growing pause when workers die young), and on close stops the
