@@ -7,6 +7,7 @@
 
 import { mkdir } from "node:fs/promises";
 import { type AddressInfo, type BlockList, createServer as createNetServer } from "node:net";
+import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
@@ -45,6 +46,7 @@ import type { OutboundGuard } from "./net/outbound-guard.ts";
 import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
 import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
+import { blobOffloader } from "./registry/blob-offload.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createImmutableTags } from "./registry/immutable-tags.ts";
 import type { KeyedMutex } from "./registry/keyed-mutex.ts";
@@ -379,7 +381,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   const local = createLocalRepositories({
     blobs: createBlobService(driver, metadata, {
       redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
-      offloadPrefix: config.storage.driver === "filesystem" ? config.storage.filesystem.accelRedirect : undefined,
+      offload:
+        config.storage.driver === "filesystem"
+          ? blobOffloader(config.storage.filesystem, config.storage.filesystem.root ?? join(config.dataDir, "blobs"))
+          : undefined,
       checkQuota: quotas.check,
     }),
     manifests: createManifestService(
