@@ -26,6 +26,7 @@ import type { Results } from "./rows.ts";
 import { DISTRIBUTION_BINARY, type ServerKind } from "./servers.ts";
 import { benchServer, message, REPOSITORIES } from "./session.ts";
 import { randomPassword, TOKEN_TTL } from "./wharf-auth.ts";
+import { benchWorkers, renderWorkersSection, writeWorkersSection } from "./workers-bench.ts";
 
 const BENCH_DIR = import.meta.dirname;
 const ROOT = join(BENCH_DIR, "..");
@@ -80,6 +81,7 @@ function onSignals(workDir: string, keep: boolean, controller: AbortController):
 async function benchmark(options: Options, workDir: string, signal: AbortSignal): Promise<void> {
   const out = options.out ?? join(BENCH_DIR, "RESULTS.md");
   if (options.servers.length > 0) await benchmarkServers(options, workDir, signal, out);
+  if (options.workers) await benchmarkWorkers(options, workDir, signal, out);
   if (!options.proxy) return;
   signal.throwIfAborted();
   const proxy = await benchProxy({ root: ROOT, workDir, ...options, signal });
@@ -125,6 +127,20 @@ async function benchmarkServers(options: Options, workDir: string, signal: Abort
   console.log(`\n${renderConsole(info, all)}`);
   await writeFile(out, renderMarkdown(info, all));
   console.log(`\nwrote ${relative(process.cwd(), out)}`);
+}
+
+/** The `server.workers` rows (bench/workers-bench.ts), in their own section of the results. */
+async function benchmarkWorkers(options: Options, workDir: string, signal: AbortSignal, out: string): Promise<void> {
+  console.log("workers: generating data…");
+  const fixtures = await prepareFixtures(join(workDir, "workers-fixtures"), false);
+  const rows = await benchWorkers({ root: ROOT, workDir, fixtures, ...options, signal });
+  signal.throwIfAborted();
+  const section = renderWorkersSection(rows, {
+    date: new Date().toISOString(),
+    commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
+  });
+  console.log(`\n${section}`);
+  await writeWorkersSection(out, section);
 }
 
 async function main(): Promise<void> {
