@@ -132,7 +132,7 @@ async function benchmarkServers(options: Options, workDir: string, signal: Abort
 /** The `server.workers` rows (bench/workers-bench.ts), in their own section of the results. */
 async function benchmarkWorkers(options: Options, workDir: string, signal: AbortSignal, out: string): Promise<void> {
   console.log("workers: generating data…");
-  const fixtures = await prepareFixtures(join(workDir, "workers-fixtures"), false);
+  const fixtures = await prepareFixtures(workDir, false);
   const rows = await benchWorkers({ root: ROOT, workDir, fixtures, ...options, signal });
   signal.throwIfAborted();
   const section = renderWorkersSection(rows, {
