@@ -471,9 +471,11 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   if (role.kind !== "primary") {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      // Workers each bind the port with SO_REUSEPORT: the kernel spreads connections over
-      // them, and a dying worker takes only its own connections along (none is left to hang).
-      if (role.kind === "worker") server.listen({ port, host, reusePort: true, exclusive: true }, () => resolve());
+      // On Linux workers each bind the port with SO_REUSEPORT: the kernel spreads connections
+      // over them, and a dying worker takes only its own connections along (none is left to
+      // hang in a hand-off). Elsewhere the cluster's primary accepts and hands connections out.
+      if (role.kind === "worker" && process.platform === "linux")
+        server.listen({ port, host, reusePort: true, exclusive: true }, () => resolve());
       else server.listen(port, host, () => resolve());
     });
   }
