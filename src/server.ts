@@ -265,12 +265,12 @@ export interface ServerParts {
  * How this process takes part in serving (`server.workers`, cluster/):
  * `single` does everything; a `primary` holds the data directory, migrates,
  * creates keys and the administrator, and runs the background jobs (GC
- * schedule, upload sweep) but does not listen; a `worker` listens and serves,
- * with upload sessions serialized across workers by `exclusive`.
+ * schedule, upload sweep) but does not listen; a `worker` listens and serves.
+ * Upload sessions and GC runs are serialized across the processes by `exclusive`.
  */
 export type ServerRole =
   | { readonly kind: "single" }
-  | { readonly kind: "primary" }
+  | { readonly kind: "primary"; readonly exclusive: KeyedMutex }
   | { readonly kind: "worker"; readonly exclusive: KeyedMutex };
 
 /** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
@@ -363,6 +363,8 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     },
     metrics: metrics.gc,
     ...(parts.now && { now: parts.now }),
+    // One collection at a time across the primary's schedule and the workers' API runs.
+    ...(role.kind !== "single" && { exclusive: role.exclusive }),
   });
   const stopGcSchedule = config.gc.schedule === undefined || !background ? undefined : gc.schedule(config.gc.schedule);
   const auth = config.auth.enabled

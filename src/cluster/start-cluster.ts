@@ -7,7 +7,8 @@
  * background jobs once (startServer with the `primary` role), and then forks
  * the workers, which each bind the port with SO_REUSEPORT and serve (the
  * kernel spreads connections; no connection passes through the primary). It hands out the
- * cross-process locks of upload sessions (primary-lock-table.ts), forwards
+ * cross-process locks of upload sessions and GC runs (primary-lock-table.ts; its own
+ * scheduled GC takes them from the same table), forwards
  * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
  * life, with a growing pause when workers die young), and on close stops the
  * workers with SIGTERM (each drains its requests) before closing its own parts.
@@ -17,8 +18,9 @@ import { createServer } from "node:net";
 import type { Config } from "../config/config-schema.ts";
 import type { Logger } from "../log/create-logger.ts";
 import { type RunningServer, startServer } from "../server.ts";
-import { isClusterMessage, type WorkerListening } from "./lock-messages.ts";
+import { isClusterMessage, type LockGrant, type WorkerListening } from "./lock-messages.ts";
 import { createPrimaryLockTable } from "./primary-lock-table.ts";
+import { createWorkerMutex } from "./worker-mutex.ts";
 
 /** A worker that lived shorter than this died young: the next restart waits. */
 const youngMs = 10_000;
@@ -41,8 +43,21 @@ async function concreteListen(listen: string): Promise<string> {
 /** Starts the primary and `workers` workers; resolves once every worker listens. */
 export async function startCluster(config: Config, log: Logger, workers: number): Promise<RunningServer> {
   const listen = await concreteListen(config.listen);
-  const primary = await startServer({ ...config, listen }, log, {}, { kind: "primary" });
-  const locks = createPrimaryLockTable((worker, id) => cluster.workers?.[worker]?.send({ wharf: "granted", id }));
+  // The primary takes locks from its own table as "worker" 0 (cluster ids start at 1).
+  let grantToPrimary: (message: LockGrant) => void = () => {};
+  const locks = createPrimaryLockTable((worker, id) =>
+    worker === 0 ? grantToPrimary({ wharf: "granted", id }) : cluster.workers?.[worker]?.send({ wharf: "granted", id }),
+  );
+  const exclusive = createWorkerMutex({
+    send: (message) =>
+      queueMicrotask(() =>
+        message.wharf === "lock" ? locks.request(0, message.id, message.key) : locks.release(0, message.id),
+      ),
+    on: (_event, listener) => {
+      grantToPrimary = listener;
+    },
+  });
+  const primary = await startServer({ ...config, listen }, log, {}, { kind: "primary", exclusive });
   let stopping = false;
   let youngDeaths = 0;
   const bornAt = new Map<number, number>();

@@ -29,6 +29,7 @@ import { parseDigest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { GcBlob, GcMetadata, GcRepository } from "../metadata/gc-metadata.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { planManifests, unneededLinks } from "./plan-repository.ts";
@@ -93,6 +94,8 @@ export interface GcDeps {
   readonly metrics?: GcMetrics;
   /** True for repositories that are a cache kept whole (the proxy's `proxy/…` names). */
   readonly isCache?: (name: string) => boolean;
+  /** Serializes runs across the processes of one server (`server.workers`): a run waits for another's end. */
+  readonly exclusive?: KeyedMutex;
 }
 
 /** The collector. */
@@ -243,11 +246,13 @@ export function createGarbageCollector(deps: GcDeps) {
   return {
     /**
      * Runs one collection now (a dry run deletes nothing and reports what a
-     * run would). CONFLICT while another run is going on in this process.
+     * run would). CONFLICT while another run is going on in this process;
+     * with `exclusive` (server.workers), a run of another process is waited for.
      */
     async run(options: { dryRun?: boolean; graceMs?: number } = {}): Promise<GcReport> {
       if (running) throw new WharfError("CONFLICT", "a garbage collection is already running; wait for it to finish");
-      running = collect(options.dryRun ?? false, options.graceMs ?? settings.graceMs);
+      const go = () => collect(options.dryRun ?? false, options.graceMs ?? settings.graceMs);
+      running = deps.exclusive ? deps.exclusive("gc", go) : go();
       try {
         return await running;
       } finally {
