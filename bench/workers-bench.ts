@@ -130,7 +130,8 @@ export function renderWorkersSection(rows: readonly Row[], run: { date: string; 
     "| workload | unit | Wharf, 1 worker | Wharf, 2 workers | Distribution | 2 ÷ 1 workers | Wharf (2) ÷ Distribution | target |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
-  if (rows.length === 0) lines.splice(lines.length - 3, 3, "- workers rows not measured in this run (`--only workers`).");
+  if (rows.length === 0)
+    lines.splice(lines.length - 3, 3, "- workers rows not measured in this run (`--only workers`).");
   for (const row of rows) {
     const [one, two, dist] = COLUMNS.map((column) => row.cells.get(column));
     const target = targets.get(row.label);
