@@ -15,6 +15,10 @@ export interface Options {
   readonly proxy: boolean;
   /** Measure the scale-out rows (bench/scale-bench.ts). */
   readonly scale: boolean;
+  /** Measure the `server.workers` rows (bench/workers-bench.ts). */
+  readonly workers: boolean;
+  /** Measure the nginx offload rows (bench/offload-bench.ts). */
+  readonly offload: boolean;
   /** `--only pull`: only the pull rows (after the push they read), no 4 GiB push, no RSS rows. */
   readonly pullOnly: boolean;
   /** Extra arguments after `wharf serve --listen … --data …`. */
@@ -35,6 +39,8 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
                        proxy: the pull-through proxy rows (--only proxy alone);
                        scale: S3 + PostgreSQL vs filesystem + SQLite, two
                        nodes vs one (--only scale alone)
+                       workers: server.workers 1 vs 2 and vs Distribution (--only workers alone)
+                       offload: Wharf + nginx offload vs Distribution, plain and TLS (--only offload alone)
   --wharf-args "..."   extra arguments for both 'wharf serve' (split on spaces)
   --keep               keep bench/work/run-* afterwards
   --out FILE           markdown results file (default bench/RESULTS.md)
@@ -46,6 +52,8 @@ environment: WHARF_BENCH_QUICK=1, WHARF_BENCH_ONLY=NAMES, WHARF_BENCH_ARGS="..."
 const PULL_GROUP = "pull";
 const PROXY_GROUP = "proxy";
 const SCALE_GROUP = "scale";
+const WORKERS_GROUP = "workers";
+const OFFLOAD_GROUP = "offload";
 
 function onlyNames(only: string | undefined): string[] {
   return (only ?? "")
@@ -62,7 +70,14 @@ function isServerKind(name: string): name is ServerKind {
 function serversFor(only: string | undefined): ServerKind[] {
   const all = onlyNames(only);
   if (all.length === 0) return [...SERVER_KINDS];
-  const names = all.filter((name) => name !== PULL_GROUP && name !== PROXY_GROUP && name !== SCALE_GROUP);
+  const names = all.filter(
+    (name) =>
+      name !== PULL_GROUP &&
+      name !== PROXY_GROUP &&
+      name !== SCALE_GROUP &&
+      name !== WORKERS_GROUP &&
+      name !== OFFLOAD_GROUP,
+  );
   // `--only proxy` alone measures no server rows; `--only pull` alone measures every server's pulls.
   if (names.length === 0) return all.includes(PULL_GROUP) ? [...SERVER_KINDS] : [];
   const unknown = names.filter((name) => !isServerKind(name));
@@ -95,6 +110,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     servers: serversFor(only),
     proxy: ((names) => names.length === 0 || names.includes(PROXY_GROUP))(onlyNames(only)),
     scale: ((names) => names.length === 0 || names.includes(SCALE_GROUP))(onlyNames(only)),
+    workers: ((names) => names.length === 0 || names.includes(WORKERS_GROUP))(onlyNames(only)),
+    offload: ((names) => names.length === 0 || names.includes(OFFLOAD_GROUP))(onlyNames(only)),
     wharfArgs: wharfArgs.filter((arg) => arg !== ""),
     keep: values.keep,
     out: values.out,

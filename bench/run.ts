@@ -18,6 +18,7 @@ import { join, relative } from "node:path";
 import { prepareFixtures } from "./fixtures.ts";
 import { measureLimits } from "./limits.ts";
 import { measureNodeLimit } from "./node-limit.ts";
+import { benchOffload, renderOffloadRows } from "./offload-bench.ts";
 import { type Options, parseOptions, USAGE } from "./options.ts";
 import { killAllNow, stopAll } from "./proc.ts";
 import { benchProxy } from "./proxy-bench.ts";
@@ -29,6 +30,7 @@ import { renderScaleSection, writeScaleSection } from "./scale-report.ts";
 import { DISTRIBUTION_BINARY, type ServerKind } from "./servers.ts";
 import { benchServer, message, REPOSITORIES } from "./session.ts";
 import { randomPassword, TOKEN_TTL } from "./wharf-auth.ts";
+import { benchWorkers, renderWorkersSection, writeWorkersSection } from "./workers-bench.ts";
 
 const BENCH_DIR = import.meta.dirname;
 const ROOT = join(BENCH_DIR, "..");
@@ -83,6 +85,7 @@ function onSignals(workDir: string, keep: boolean, controller: AbortController):
 async function benchmark(options: Options, workDir: string, signal: AbortSignal): Promise<void> {
   const out = options.out ?? join(BENCH_DIR, "RESULTS.md");
   if (options.servers.length > 0) await benchmarkServers(options, workDir, signal, out);
+  if (options.workers || options.offload) await benchmarkWorkers(options, workDir, signal, out);
   if (!options.proxy) return;
   signal.throwIfAborted();
   const proxy = await benchProxy({ root: ROOT, workDir, ...options, signal });
@@ -146,6 +149,25 @@ async function benchmarkServers(options: Options, workDir: string, signal: Abort
   console.log(`\n${renderConsole(info, all)}`);
   await writeFile(out, renderMarkdown(info, all));
   console.log(`\nwrote ${relative(process.cwd(), out)}`);
+}
+
+/** The `server.workers` rows (bench/workers-bench.ts), in their own section of the results. */
+async function benchmarkWorkers(options: Options, workDir: string, signal: AbortSignal, out: string): Promise<void> {
+  const rows = [];
+  if (options.workers) {
+    console.log("workers: generating data…");
+    const fixtures = await prepareFixtures(workDir, false);
+    rows.push(...(await benchWorkers({ root: ROOT, workDir, fixtures, ...options, signal })));
+  }
+  signal.throwIfAborted();
+  const offload = options.offload ? renderOffloadRows(await benchOffload(ROOT, workDir)) : [];
+  signal.throwIfAborted();
+  const section = `${renderWorkersSection(rows, {
+    date: new Date().toISOString(),
+    commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
+  })}${offload.join("\n")}\n`;
+  console.log(`\n${section}`);
+  await writeWorkersSection(out, section);
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@
 
 import { mkdir } from "node:fs/promises";
 import { type AddressInfo, type BlockList, createServer as createNetServer } from "node:net";
+import { join } from "node:path";
 import type { Kysely } from "kysely";
 import type { AuditLog } from "./accounts/audit-log.ts";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
@@ -54,8 +55,10 @@ import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
 import { auditedQuotaEvents } from "./quota/audited-quota-events.ts";
 import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
 import { combineQuotaEvents, publishedQuotaEvents } from "./quota/quota-events.ts";
+import { blobOffloader } from "./registry/blob-offload.ts";
 import { createBlobService } from "./registry/blob-service.ts";
 import { createImmutableTagRules, type ImmutableTagRules } from "./registry/immutable-tag-rules.ts";
+import type { KeyedMutex } from "./registry/keyed-mutex.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
@@ -312,6 +315,18 @@ export interface ServerParts {
   readonly now?: () => number;
 }
 
+/**
+ * How this process takes part in serving (`server.workers`, cluster/):
+ * `single` does everything; a `primary` holds the data directory, migrates,
+ * creates keys and the administrator, and runs the background jobs (GC
+ * schedule, upload sweep) but does not listen; a `worker` listens and serves.
+ * Upload sessions and GC runs are serialized across the processes by `exclusive`.
+ */
+export type ServerRole =
+  | { readonly kind: "single" }
+  | { readonly kind: "primary"; readonly exclusive: KeyedMutex }
+  | { readonly kind: "worker"; readonly exclusive: KeyedMutex };
+
 /** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
 function ignoreHangup(log: Logger): { close(): void } {
   const onHangup = () => log.info("SIGHUP: nothing to reload (no tls.cert/tls.key configured)");
@@ -339,17 +354,27 @@ async function checkCanListen(host: string, port: number): Promise<void> {
  * every part from `config` and starts listening; only then prints the
  * first start's administrator password.
  */
-export async function startServer(config: Config, log: Logger, parts: ServerParts = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger,
+  parts: ServerParts = {},
+  role: ServerRole = { kind: "single" },
+): Promise<RunningServer> {
   const { host, port } = splitListen(config.listen);
   const origins = { trustedProxies: trustedProxiesOf(config), publicUrl: config.publicUrl };
   // Unreadable TLS files stop the start before anything is created.
   const tls = config.tls ? await loadTlsFiles(config.tls) : undefined;
+  // A worker shares the port its primary checked, and the primary's lock.
+  if (role.kind === "worker") {
+    const driver = createStorageDriver(config);
+    return await startLocked({ config, log, parts, origins, tls, driver, host, port, unlock: async () => {}, role });
+  }
   await checkCanListen(host, port);
   const driver = createStorageDriver(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(config.dataDir);
   try {
-    return await startLocked({ config, log, parts, origins, tls, driver, host, port, unlock: lock.release });
+    return await startLocked({ config, log, parts, origins, tls, driver, host, port, unlock: lock.release, role });
   } catch (error) {
     await lock.release();
     throw error;
@@ -367,10 +392,13 @@ interface LockedStart {
   readonly host: string;
   readonly port: number;
   readonly unlock: () => Promise<void>;
+  readonly role: ServerRole;
 }
 
 async function startLocked(start: LockedStart): Promise<RunningServer> {
-  const { config, log, parts, origins, tls, driver, host, port, unlock } = start;
+  const { config, log, parts, origins, tls, driver, host, port, unlock, role } = start;
+  // Background jobs run once per data directory: in a single server or the primary.
+  const background = role.kind !== "worker";
   const db = await openDatabase(config, { log });
   // Every request Wharf makes to another host for a user goes through this guard.
   const outbound = createOutboundGuard({ allow: config.outbound.allow });
@@ -418,8 +446,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     onReport: webhooks.gcFinished,
     dataDir: config.dataDir,
     ...(parts.now && { now: parts.now }),
+    // One collection at a time across the primary's schedule and the workers' API runs.
+    ...(role.kind !== "single" && { exclusive: role.exclusive }),
   });
-  const stopGcSchedule = config.gc.schedule === undefined ? undefined : gc.schedule(config.gc.schedule);
+  const stopGcSchedule = config.gc.schedule === undefined || !background ? undefined : gc.schedule(config.gc.schedule);
   const auth = config.auth.enabled
     ? await createAuth(db, config, log, outbound, metrics, { ...parts, now: () => clock.now() }, metadata, {
         gc,
@@ -436,11 +466,15 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     expireAfterMs: config.uploads.expireAfter,
     quota: createUploadQuota(driver, config.limits),
     maxBlobBytes: config.limits.maxBlobBytes,
+    ...(role.kind === "worker" && { exclusive: role.exclusive }),
   });
   const local = createLocalRepositories({
     blobs: createBlobService(driver, metadata, {
       redirectTtlMs: config.storage.redirect ? config.storage.redirectTtl : undefined,
-      offloadPrefix: config.storage.driver === "filesystem" ? config.storage.filesystem.accelRedirect : undefined,
+      offload:
+        config.storage.driver === "filesystem"
+          ? blobOffloader(config.storage.filesystem, config.storage.filesystem.root ?? join(config.dataDir, "blobs"))
+          : undefined,
       checkQuota: quotas.check,
     }),
     manifests: createManifestService(metadata, immutableTags.lookup, webhooks.manifestChanged),
@@ -504,8 +538,8 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       (removed) => removed > 0 && log.info({ removed }, "removed expired upload sessions"),
       (error: unknown) => log.warn({ err: error }, "upload sweep failed"),
     );
-  const timer = setInterval(sweep, sweepEveryMs).unref();
-  void sweep();
+  const timer = background ? setInterval(sweep, sweepEveryMs).unref() : undefined;
+  if (background) void sweep();
 
   // First listener of every request: who sent it and to which URL, computed once (http/request-origin.ts).
   server.prependListener("request", (req) => attachRequestOrigin(req, origins));
@@ -515,23 +549,48 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       "publicUrl is not set: token realms follow each request's Host header; set publicUrl to the URL clients use",
     );
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
+  // The primary does not listen: its workers do, on the port it checked.
+  if (role.kind !== "primary") {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      // On Linux workers each bind the port with SO_REUSEPORT: the kernel spreads connections
+      // over them, and a dying worker takes only its own connections along (none is left to
+      // hang in a hand-off). Elsewhere the cluster's primary accepts and hands connections out.
+      if (role.kind === "worker" && process.platform === "linux")
+        server.listen({ port, host, reusePort: true, exclusive: true }, () => resolve());
+      else server.listen(port, host, () => resolve());
+    });
+  }
   // SIGHUP re-reads the TLS files; without TLS it must still not end the process (systemctl reload).
-  const tlsReloader = config.tls ? reloadTlsOnChange(server as never, config.tls, log) : ignoreHangup(log);
+  // The primary forwards SIGHUP to its workers (cluster/start-cluster.ts).
+  const tlsReloader =
+    role.kind === "primary"
+      ? undefined
+      : config.tls
+        ? reloadTlsOnChange(server as never, config.tls, log)
+        : ignoreHangup(log);
   webhooks.start();
-  const address = server.address() as AddressInfo;
+  const address =
+    role.kind === "primary"
+      ? { address: host, port, family: host.includes(":") ? "IPv6" : "IPv4" }
+      : (server.address() as AddressInfo);
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   // Without publicUrl, bundles name the server's own images by the address it answers on.
   if (auth)
     auth.late.host ??= `${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`;
   const boot = auth?.boot;
-  if (boot?.created && boot.password) {
+  if (boot?.created && boot.password && role.kind !== "worker") {
     process.stdout.write(
       `created the administrator "admin" with password ${boot.password} (also in ${boot.passwordFile})\n`,
     );
+  }
+  async function closeParts(): Promise<void> {
+    await auth?.accounts.audit.close();
+    await auth?.licensing.pulls.close();
+    await webhooks.close();
+    await tagPulls.close();
+    await db.destroy();
+    await unlock();
   }
   return {
     url: `${tls ? "https" : "http"}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
@@ -540,6 +599,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       clearInterval(timer);
       stopGcSchedule?.();
       tlsReloader?.close();
+      if (role.kind === "primary") {
+        await closeParts();
+        return;
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their in-flight responses end;
       // close each one then, not only those idle at the moment of the signal.
@@ -552,12 +615,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       await closed;
       clearInterval(reap);
       clearTimeout(force);
-      await auth?.accounts.audit.close();
-      await auth?.licensing.pulls.close();
-      await webhooks.close();
-      await tagPulls.close();
-      await db.destroy();
-      await unlock();
+      await closeParts();
     },
   };
 }

@@ -6,7 +6,9 @@
  * SIGINT/SIGTERM (in-flight requests finish; nothing half-written remains
  * visible, because blobs and manifests only appear once complete).
  */
+import cluster from "node:cluster";
 import type { Command } from "commander";
+import { workerCount } from "../cluster/worker-count.ts";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 import { createLogger } from "../log/create-logger.ts";
 import { MasterKeyError } from "../secrets/master-key-error.ts";
@@ -51,9 +53,19 @@ export function registerServeCommand(program: Command): void {
           overrides,
         });
         const log = createLogger(config.log.level);
+        // A worker of `server.workers` serves and reports to its primary (cluster/).
+        if (cluster.isWorker) {
+          const { runWorker } = await import("../cluster/run-worker.ts");
+          await runWorker(config, log);
+          return;
+        }
         // Loaded here, not at the top: every other command stays quick to start.
         const { startServer } = await import("../server.ts");
-        const running = await startServer(config, log);
+        const workers = workerCount(config);
+        const running =
+          workers > 1
+            ? await (await import("../cluster/start-cluster.ts")).startCluster(config, log, workers)
+            : await startServer(config, log);
         const use = config.publicUrl ?? running.url;
         process.stdout.write(`wharf listening on ${running.address}, clients use ${use} (data in ${config.dataDir})\n`);
         let stopping = false;

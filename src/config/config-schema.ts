@@ -74,6 +74,16 @@ const filesystemStorage = z.strictObject({
         "so nginx serves the file itself (sendfile, Range included) from an `internal` location aliased to the storage " +
         "root (examples/nginx/wharf.conf). Wharf still authorizes and looks the blob up. Only with a proxy in front.",
     }),
+  offload: z
+    .enum(["none", "x-accel-redirect", "x-sendfile"])
+    .optional()
+    .meta({
+      description:
+        "Behind a reverse proxy, let it send blob bytes (sendfile, Range included) after Wharf authorized the GET: " +
+        "`x-accel-redirect` (nginx; the prefix is `accelRedirect`, default `/_wharf_blobs`), `x-sendfile` (Apache mod_xsendfile, " +
+        "lighttpd, Caddy plugins; the header names the blob file's absolute path), or `none`. Unset: `x-accel-redirect` when " +
+        "`accelRedirect` is set, else `none`. Only with a proxy in front that strips these headers from upstream answers it does not act on.",
+    }),
 });
 
 const s3Storage = z
@@ -239,6 +249,18 @@ export const configSchema = z.strictObject({
         "storage.redirect needs an object store that serves clients itself: set storage.driver to s3, or redirect to false",
       path: ["redirect"],
     })
+    .refine((storage) => (storage.filesystem.offload ?? "none") === "none" || storage.driver === "filesystem", {
+      message: "storage.filesystem.offload serves files from disk: set storage.driver to filesystem, or remove it",
+      path: ["filesystem", "offload"],
+    })
+    .refine(
+      (storage) => storage.filesystem.accelRedirect === undefined || storage.filesystem.offload !== "x-sendfile",
+      {
+        message:
+          "storage.filesystem.accelRedirect is the X-Accel-Redirect prefix: remove it, or set offload to x-accel-redirect",
+        path: ["filesystem", "accelRedirect"],
+      },
+    )
     .refine((storage) => storage.filesystem.accelRedirect === undefined || storage.driver === "filesystem", {
       message:
         "storage.filesystem.accelRedirect serves files from disk: set storage.driver to filesystem, or remove it",
@@ -565,6 +587,19 @@ export const configSchema = z.strictObject({
         .meta({ description: "Who may create organizations: only server administrators (default), or every user." }),
     })
     .default({ organizationCreation: "admins" }),
+  server: z
+    .strictObject({
+      /** Processes that serve requests on the one port (`auto`: one per CPU); `1` keeps a single process. */
+      workers: z
+        .union([z.literal("auto"), z.number().int().min(1).max(256)])
+        .default("auto")
+        .meta({
+          description:
+            "Processes serving the one port (`auto`: one per CPU, as `os.availableParallelism()` counts them); `1` keeps a single process. " +
+            "With more than one, a primary process holds the data directory, migrates the database and runs background jobs, and restarts a worker that dies.",
+        }),
+    })
+    .default({ workers: "auto" }),
 });
 
 /** Configuration as written by a user (before defaults). */

@@ -20,7 +20,9 @@ import type { Database } from "../metadata/database-schema.ts";
 import { createGcMetadata } from "../metadata/kysely-gc-metadata.ts";
 import { createRegistryMetadata } from "../metadata/kysely-registry-metadata.ts";
 import { openDatabase } from "../metadata/open-database.ts";
+import { createKeyedMutex, type KeyedMutex } from "../registry/keyed-mutex.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
+import { createFilesystemDriver } from "../storage/filesystem-driver.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { storageBackends } from "../storage/testing/storage-backends.ts";
 import { createGarbageCollector } from "./create-garbage-collector.ts";
@@ -168,3 +170,30 @@ async function keepsAndSweeps(database: Kysely<Database>, d: StorageDriver): Pro
   assert.deepEqual(await registry.linkedBlob("keep/app", shared), { size: 1 });
   assert.equal((await collector.run({ dryRun: true })).blobs, 0);
 }
+
+test("with a shared mutex (server.workers), runs of two processes' collectors never overlap", async () => {
+  const base = createKeyedMutex();
+  const events: string[] = [];
+  const exclusive: KeyedMutex = (key, task) =>
+    base(key, async () => {
+      events.push(`start ${key}`);
+      try {
+        return await task();
+      } finally {
+        events.push(`end ${key}`);
+      }
+    });
+  const collector = () =>
+    createGarbageCollector({
+      metadata: createGcMetadata(db),
+      driver: createFilesystemDriver(join(dir, "shared-mutex-blobs")),
+      log: createLogger("silent"),
+      settings: { graceMs: hour, untaggedGraceMs: undefined },
+      now: clock,
+      exclusive,
+    });
+  const [first, second] = await Promise.all([collector().run(), collector().run()]);
+  assert.equal(typeof first.blobs, "number");
+  assert.equal(typeof second.blobs, "number");
+  assert.deepEqual(events, ["start gc", "end gc", "start gc", "end gc"]);
+});

@@ -32,6 +32,7 @@ import { parseDigest } from "../digest/digest.ts";
 import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { GcBlob, GcMetadata, GcRelease, GcRepository } from "../metadata/gc-metadata.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { readGcPins } from "./gc-pins.ts";
@@ -104,6 +105,8 @@ export interface GcDeps {
   readonly beforeRun?: () => Promise<void>;
   /** The data directory whose `release-bundles/` cache pins blobs (gc-pins.ts); undefined: none. */
   readonly dataDir?: string;
+  /** Serializes runs across the processes of one server (`server.workers`): a run waits for another's end. */
+  readonly exclusive?: KeyedMutex;
 }
 
 /** The collector. */
@@ -276,11 +279,13 @@ export function createGarbageCollector(deps: GcDeps) {
   return {
     /**
      * Runs one collection now (a dry run deletes nothing and reports what a
-     * run would). CONFLICT while another run is going on in this process.
+     * run would). CONFLICT while another run is going on in this process;
+     * with `exclusive` (server.workers), a run of another process is waited for.
      */
     async run(options: { dryRun?: boolean; graceMs?: number } = {}): Promise<GcReport> {
       if (running) throw new WharfError("CONFLICT", "a garbage collection is already running; wait for it to finish");
-      running = collect(options.dryRun ?? false, options.graceMs ?? settings.graceMs);
+      const go = () => collect(options.dryRun ?? false, options.graceMs ?? settings.graceMs);
+      running = deps.exclusive ? deps.exclusive("gc", go) : go();
       try {
         return await running;
       } finally {

@@ -4,11 +4,13 @@
  * repository it was pushed or mounted into: a digest alone never grants
  * access across repositories or tenants.
  */
+
 import type { Readable } from "node:stream";
 import type { Digest } from "../digest/digest.ts";
 import type { BlobLinks } from "../metadata/registry-metadata.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import { PathNotFoundError, type ReadRange, type StorageDriver } from "../storage/storage-driver.ts";
+import type { BlobOffload } from "./blob-offload.ts";
 import { RepositoryError } from "./repository-error.ts";
 
 /** Answers whether the caller may pull from a repository (the mount rule). */
@@ -29,15 +31,15 @@ export type BlobService = ReturnType<typeof createBlobService>;
 export interface BlobServiceOptions {
   /** When set, {@link BlobService.redirect} hands out presigned URLs valid this long (`storage.redirect`). */
   readonly redirectTtlMs?: number;
-  /** When set, {@link BlobService.offload} names blobs under this internal prefix (`storage.filesystem.accelRedirect`). */
-  readonly offloadPrefix?: string;
+  /** When set, {@link BlobService.offload} names blobs for the proxy in front (`storage.filesystem.offload`, blob-offload.ts). */
+  readonly offload?: (digest: Digest) => BlobOffload;
   /** Refuses a mount its namespace has no room for (quota/create-quotas.ts); none by default. */
   readonly checkQuota?: (repository: string, digest: string, size: number) => Promise<void>;
 }
 
 /** Creates the blob service over a driver and the blob links. */
 export function createBlobService(driver: StorageDriver, links: BlobLinks, options: BlobServiceOptions = {}) {
-  const { redirectTtlMs, offloadPrefix } = options;
+  const { redirectTtlMs, offload } = options;
   const presign = redirectTtlMs === undefined ? undefined : driver.presignedUrl;
   return {
     /** The blob's size in `repository`; `blob-unknown` when it is not linked there. */
@@ -67,12 +69,12 @@ export function createBlobService(driver: StorageDriver, links: BlobLinks, optio
     },
 
     /**
-     * The internal path a reverse proxy serves the blob's file from
-     * (`<prefix>/blobs/<algorithm>/<xx>/<hex>`), or undefined when offload is
-     * off. Call it only after {@link stat} granted the blob in the repository.
+     * How the reverse proxy serves the blob's file (X-Accel-Redirect URI or
+     * X-Sendfile path), or undefined when offload is off. Call it only after
+     * {@link stat} granted the blob in the repository.
      */
-    offload(digest: Digest): string | undefined {
-      return offloadPrefix === undefined ? undefined : `${offloadPrefix}/${blobDataPath(digest)}`;
+    offload(digest: Digest): BlobOffload | undefined {
+      return offload?.(digest);
     },
 
     /** Unlinks the blob from `repository`; `blob-unknown` when it was not linked. */

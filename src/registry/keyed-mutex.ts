@@ -5,8 +5,11 @@
  * Content-Range offset check is what catches a conflicting writer.)
  */
 
+/** Runs `task` after every earlier task with the same key has settled (in this process, or in every worker of one server). */
+export type KeyedMutex = <T>(key: string, task: () => Promise<T>) => Promise<T>;
+
 /** Runs `task` after every earlier task with the same key has settled. */
-export function createKeyedMutex(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+export function createKeyedMutex(): KeyedMutex {
   const tails = new Map<string, Promise<unknown>>();
   return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
     const previous = tails.get(key) ?? Promise.resolve();

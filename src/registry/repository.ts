@@ -7,11 +7,13 @@
  * repository (local-repository.ts) and the proxy repository (proxy/).
  * Every implementation fails with RepositoryError kinds.
  */
+
 import type { Readable } from "node:stream";
 import type { Principal } from "../accounts/access.ts";
 import type { Digest } from "../digest/digest.ts";
 import type { ReferrerRow, StoredManifest } from "../metadata/registry-metadata.ts";
 import type { ReadRange } from "../storage/storage-driver.ts";
+import type { BlobOffload } from "./blob-offload.ts";
 import type { CanPull } from "./blob-service.ts";
 import type { ManifestReference, PushedManifest } from "./manifest-service.ts";
 import type { ChunkRange, CommittedBlob, UploadStatus } from "./upload-service.ts";
@@ -32,8 +34,8 @@ export interface RepositoryBlobs {
   delete(digest: Digest): Promise<void>;
   /** A URL the client may fetch the blob from instead (`storage.redirect`), or undefined to stream it. */
   redirect?(digest: Digest): Promise<string | undefined>;
-  /** The internal path a reverse proxy serves the blob from (`storage.filesystem.accelRedirect`), or undefined to stream it. */
-  offload?(digest: Digest): string | undefined;
+  /** How a reverse proxy serves the blob's file (`storage.filesystem.offload`), or undefined to stream it. */
+  offload?(digest: Digest): BlobOffload | undefined;
 }
 
 /** A manifest as served; `stale` says why it may be out of date (served from cache while its source failed). */

@@ -19,7 +19,7 @@ import { uploadDataPath, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import { commitBlob } from "./commit-blob.ts";
 import { hashingSource } from "./hashing-source.ts";
-import { createKeyedMutex } from "./keyed-mutex.ts";
+import { createKeyedMutex, type KeyedMutex } from "./keyed-mutex.ts";
 import { RepositoryError } from "./repository-error.ts";
 import type { UploadQuota } from "./upload-quota.ts";
 
@@ -62,6 +62,8 @@ export interface UploadServiceDeps {
   readonly maxBlobBytes: number;
   /** Refuses a verified blob its namespace has no room for (quota/create-quotas.ts); none by default. */
   readonly checkQuota?: (repository: string, digest: string, size: number) => Promise<void>;
+  /** Serializes work per session id; in-process by default, across the workers of one server when given (cluster/). */
+  readonly exclusive?: KeyedMutex;
 }
 
 /** The upload service; see the module comment. */
@@ -113,7 +115,7 @@ function blobTooLarge(max: number): RepositoryError {
 export function createUploadService(deps: UploadServiceDeps) {
   const { driver, links, expireAfterMs, quota, maxBlobBytes, checkQuota } = deps;
   const running = new Map<string, RunningHash>();
-  const exclusive = createKeyedMutex();
+  const exclusive = deps.exclusive ?? createKeyedMutex();
 
   async function session(repository: string, id: string): Promise<UploadStatus> {
     const info = sessionIdPattern.test(id) ? await driver.stat(uploadDataPath(repository, id)) : undefined;

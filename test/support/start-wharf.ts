@@ -98,6 +98,9 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
         WHARF_LOG__LEVEL: "info",
         WHARF_AUTH__ENABLED: options.auth ? "true" : "false",
         WHARF_ADMIN_PASSWORD: adminPassword,
+        // One process unless the test asks for workers (server.workers defaults to one per CPU);
+        // TEST_WORKERS=2 runs a whole suite with workers.
+        WHARF_SERVER__WORKERS: process.env.TEST_WORKERS ?? "1",
         ...(options.outboundAllow !== undefined && { WHARF_OUTBOUND__ALLOW: options.outboundAllow.join(",") }),
         ...(options.clock ? { WHARF_TEST_CLOCK_FILE: clockFile } : {}),
         ...database,

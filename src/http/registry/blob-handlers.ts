@@ -44,12 +44,12 @@ export async function getBlob(ctx: RegistryContext, head: boolean): Promise<void
     res.end();
     return;
   }
-  const internal = repository.blobs.offload?.(digest);
-  if (internal) {
-    // The proxy in front (nginx) serves the file from its internal location, Range included.
+  const offload = repository.blobs.offload?.(digest);
+  if (offload) {
+    // The proxy in front serves the file (nginx from its internal location, X-Sendfile by path), Range included.
     res.removeHeader("Content-Range");
     res.statusCode = 200;
-    res.setHeader("X-Accel-Redirect", internal);
+    res.setHeader(offload.kind === "x-sendfile" ? "X-Sendfile" : "X-Accel-Redirect", offload.target);
     res.setHeader("Content-Length", 0);
     res.end();
     return;

@@ -1,0 +1,31 @@
+/**
+ * @module
+ * A cluster worker of `wharf serve` (cluster/start-cluster.ts): serves on
+ * the port its primary shares, with upload sessions locked through the
+ * primary, and tells the primary once it listens. SIGTERM (sent by the
+ * primary) drains in-flight requests and exits; SIGINT is left to the
+ * primary (Ctrl-C reaches every process of the group). When the primary
+ * dies, Node ends the worker as the IPC channel closes.
+ */
+import cluster from "node:cluster";
+import type { Config } from "../config/config-schema.ts";
+import type { Logger } from "../log/create-logger.ts";
+import { startServer } from "../server.ts";
+import type { WorkerListening } from "./lock-messages.ts";
+import { createWorkerMutex, type WorkerChannel } from "./worker-mutex.ts";
+
+/** Starts serving in this worker process; resolves once the primary was told. */
+export async function runWorker(config: Config, log: Logger): Promise<void> {
+  const workerLog = log.child({ worker: cluster.worker?.id });
+  const exclusive = createWorkerMutex(process as unknown as WorkerChannel);
+  const running = await startServer(config, workerLog, {}, { kind: "worker", exclusive });
+  const listening: WorkerListening = { wharf: "listening", address: running.address, url: running.url };
+  process.send?.(listening);
+  let stopping = false;
+  process.on("SIGTERM", () => {
+    if (stopping) return;
+    stopping = true;
+    running.close().then(() => log.flush(() => process.exit(0)));
+  });
+  process.on("SIGINT", () => {});
+}

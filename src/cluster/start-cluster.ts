@@ -1,0 +1,141 @@
+/**
+ * @module
+ * `server.workers` > 1: this process becomes the primary of a `node:cluster`.
+ * It checks the address (a port of 0 becomes a concrete free port, so every
+ * worker and every restarted worker shares one), holds the data directory,
+ * migrates the database, creates keys and the administrator, runs the
+ * background jobs once (startServer with the `primary` role), and then forks
+ * the workers, which each bind the port with SO_REUSEPORT and serve (the
+ * kernel spreads connections; no connection passes through the primary). It hands out the
+ * cross-process locks of upload sessions and GC runs (primary-lock-table.ts; its own
+ * scheduled GC takes them from the same table), forwards
+ * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
+ * life, with a growing pause when workers die young), and on close stops the
+ * workers with SIGTERM (each drains its requests) before closing its own parts.
+ */
+import cluster, { type Worker } from "node:cluster";
+import { createServer } from "node:net";
+import type { Config } from "../config/config-schema.ts";
+import type { Logger } from "../log/create-logger.ts";
+import { type RunningServer, startServer } from "../server.ts";
+import { isClusterMessage, type LockGrant, type WorkerListening } from "./lock-messages.ts";
+import { createPrimaryLockTable } from "./primary-lock-table.ts";
+import { createWorkerMutex } from "./worker-mutex.ts";
+
+/** A worker that lived shorter than this died young: the next restart waits. */
+const youngMs = 10_000;
+const maxPauseMs = 30_000;
+
+/** `listen` with a port of 0 replaced by a port free right now. */
+async function concreteListen(listen: string): Promise<string> {
+  const at = listen.lastIndexOf(":");
+  if (Number(listen.slice(at + 1)) !== 0) return listen;
+  const host = listen.slice(0, at).replace(/^\[|\]$/g, "") || "0.0.0.0";
+  const probe = createServer();
+  const port = await new Promise<number>((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen({ port: 0, host, exclusive: true }, () => resolve((probe.address() as { port: number }).port));
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `${listen.slice(0, at)}:${port}`;
+}
+
+/** Starts the primary and `workers` workers; resolves once every worker listens. */
+export async function startCluster(config: Config, log: Logger, workers: number): Promise<RunningServer> {
+  const listen = await concreteListen(config.listen);
+  // The primary takes locks from its own table as "worker" 0 (cluster ids start at 1).
+  let grantToPrimary: (message: LockGrant) => void = () => {};
+  const locks = createPrimaryLockTable((worker, id) =>
+    worker === 0 ? grantToPrimary({ wharf: "granted", id }) : cluster.workers?.[worker]?.send({ wharf: "granted", id }),
+  );
+  const exclusive = createWorkerMutex({
+    send: (message) =>
+      queueMicrotask(() =>
+        message.wharf === "lock" ? locks.request(0, message.id, message.key) : locks.release(0, message.id),
+      ),
+    on: (_event, listener) => {
+      grantToPrimary = listener;
+    },
+  });
+  const primary = await startServer({ ...config, listen }, log, {}, { kind: "primary", exclusive });
+  let stopping = false;
+  let youngDeaths = 0;
+  const bornAt = new Map<number, number>();
+
+  cluster.setupPrimary({ args: [...process.argv.slice(2), "--listen", listen] });
+  cluster.on("message", (worker: Worker, message: unknown) => {
+    if (!isClusterMessage(message)) return;
+    if (message.wharf === "lock") locks.request(worker.id, message.id, message.key);
+    else if (message.wharf === "unlock") locks.release(worker.id, message.id);
+  });
+
+  function fork(): Promise<WorkerListening> {
+    const worker = cluster.fork();
+    bornAt.set(worker.id, Date.now());
+    return new Promise((ready, failed) => {
+      worker.on("message", (message: unknown) => {
+        if (!isClusterMessage(message) || message.wharf !== "listening") return;
+        log.info({ worker: worker.id, workerPid: worker.process.pid }, "worker ready");
+        ready(message);
+      });
+      worker.once("exit", (code, signal) =>
+        failed(new Error(`worker ${worker.id} exited (${signal ?? `code ${code}`}) before it listened`)),
+      );
+    });
+  }
+
+  const stopWorkers = async (graceMs: number) => {
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    const exited = alive.map((w) => new Promise<void>((done) => (w.isDead() ? done() : w.once("exit", () => done()))));
+    for (const w of alive) w.process.kill("SIGTERM");
+    const force = setTimeout(() => {
+      for (const w of alive) if (!w.isDead()) w.process.kill("SIGKILL");
+    }, graceMs + 5_000);
+    await Promise.all(exited);
+    clearTimeout(force);
+  };
+
+  let first: WorkerListening;
+  try {
+    [first] = (await Promise.all(Array.from({ length: workers }, fork))) as [WorkerListening];
+  } catch (error) {
+    stopping = true;
+    await stopWorkers(1_000);
+    await primary.close();
+    throw error;
+  }
+
+  cluster.on("exit", (worker: Worker, code: number | null, signal: string | null) => {
+    locks.forget(worker.id);
+    const lived = Date.now() - (bornAt.get(worker.id) ?? 0);
+    bornAt.delete(worker.id);
+    if (stopping) return;
+    youngDeaths = lived < youngMs ? youngDeaths + 1 : 0;
+    const pauseMs = youngDeaths === 0 ? 0 : Math.min(maxPauseMs, 500 * 2 ** youngDeaths);
+    log.error(
+      { worker: worker.id, workerPid: worker.process.pid, code, signal, restartInMs: pauseMs },
+      "a worker died; starting another",
+    );
+    setTimeout(() => {
+      // A failed start exits, and this handler schedules the next attempt.
+      if (!stopping) fork().catch((error: unknown) => log.error({ err: error }, "a restarted worker failed to start"));
+    }, pauseMs).unref();
+  });
+
+  const onHangup = () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGHUP");
+  };
+  process.on("SIGHUP", onHangup);
+  log.info({ workers, listen }, "serving with workers");
+
+  return {
+    url: first.url,
+    address: first.address,
+    async close(graceMs = 30_000) {
+      stopping = true;
+      process.off("SIGHUP", onHangup);
+      await stopWorkers(graceMs);
+      await primary.close(graceMs);
+    },
+  };
+}
