@@ -240,7 +240,7 @@ async function createAuth(
     prefix: "/api/v1",
     id: "api",
     handle: (req, res, query, path) =>
-      isBundlePath(path) ? bundleDownload(req, res, path) : api(req, res, query, path),
+      isBundlePath(path) ? bundleDownload(req, res, path, query) : api(req, res, query, path),
   });
   // The pull-through proxy finds the organizations' upstream registries here.
   return { accounts, authorizer, mounts, boot, licensing, upstreams, late };

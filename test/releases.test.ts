@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { openBundle } from "../src/airgap/open-bundle.ts";
 import { mediaTypes } from "../src/oci/media-types.ts";
 import {
   type DistributionServer,
@@ -242,5 +243,107 @@ describe("releases and server-built bundles", { skip: distributionUnavailable() 
     );
     assert.ok(events.includes("vendor release.create release:shop/1.0.0"), events.join("\n"));
     assert.ok(events.includes("license:initech release.bundle release:shop/1.1.0"), events.join("\n"));
+  });
+
+  const readDescription = async (path: string) => (await openBundle(path)).description;
+
+  test("a delta against a release the customer has: only what that release lacks; pushed without it, refused naming it", async () => {
+    await cli.ok([
+      "release",
+      "create",
+      "1.2.0",
+      "--app",
+      "shop",
+      "-f",
+      join(work, "images.yaml"),
+      "--channel",
+      "stable",
+    ]);
+    const delta = join(work, "shop-1.2.0-delta.tar");
+    const args = ["airgap", "build", "--app", "shop", "--release", "1.2.0", "--server", wharf.url, "--license", stable];
+    await cli.ok([...args, "--since-release", "1.0.0", "-o", delta]);
+    const description = await readDescription(delta);
+    assert.equal(description.deltaOf?.release, "1.0.0");
+    assert.ok(description.deltaOf?.blobs.includes(externalImage.layer.digest), "the shared layer is left to 1.0.0");
+    assert.equal(description.blobs[externalImage.layer.digest], undefined, "the shared layer is not in the delta");
+    assert.equal(description.blobs[externalImage.index.digest], externalImage.index.bytes.length);
+    const full = join(work, "shop-1.2.0.tar");
+    await cli.ok([...args, "-o", full]);
+    assert.ok((await stat(delta)).size < (await stat(full)).size, "the delta is smaller than the full bundle");
+    const unseen = await fetch(`${bundleUrl("1.2.0")}?since-release=1.1.0`, {
+      headers: { authorization: basicAuth(stable, stable) },
+    });
+    assert.equal(unseen.status, 404, "a base release of another channel is not found");
+    const self = await fetch(`${bundleUrl("1.2.0")}?since-release=1.2.0`, {
+      headers: { authorization: basicAuth(stable, stable) },
+    });
+    assert.equal(self.status, 400);
+    const fresh = await startDistribution();
+    try {
+      const refused = await cli.fails(["airgap", "push", delta, "--to", `${fresh.host}/c`, "--insecure"]);
+      assert.match(
+        refused,
+        /delta bundle on top of shop release 1\.0\.0.*push the bundle of shop release 1\.0\.0 first/s,
+      );
+      const catalog = (await (await fetch(`http://${fresh.host}/v2/_catalog`)).json()) as { repositories: string[] };
+      assert.deepEqual(catalog.repositories, [], "nothing was pushed");
+      await cli.ok(["airgap", "push", join(work, "shop-1.0.0.tar"), "--to", `${fresh.host}/c`, "--insecure"]);
+      await cli.ok(["airgap", "push", delta, "--to", `${fresh.host}/c`, "--insecure"]);
+      const res = await fetch(`http://${fresh.host}/v2/c/acme/api/manifests/1.0`, {
+        headers: { accept: mediaTypes.ociIndex },
+      });
+      assert.equal(res.headers.get("docker-content-digest"), externalImage.index.digest);
+      for (const child of [externalImage.amd64, externalImage.arm64]) {
+        const head = await fetch(`http://${fresh.host}/v2/c/acme/api/manifests/${child.digest}`, {
+          method: "HEAD",
+          headers: { accept: mediaTypes.ociManifest },
+        });
+        assert.equal(head.status, 200, `${child.digest} is complete in the customer's registry`);
+      }
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  test("a delta built by the CLI against a release: the session's Wharf names the release's blobs", async () => {
+    const auth = Buffer.from(`${testUser.username}:${testUser.password}`).toString("base64");
+    await writeFile(join(work, "auth.json"), JSON.stringify({ auths: { [external.host]: { auth } } }));
+    const out = join(work, "cli-delta.tar");
+    const printed = await cli.ok([
+      "airgap",
+      "build",
+      "--image",
+      `${external.host}/acme/api:1.0`,
+      "--app",
+      "shop",
+      "--release",
+      "1.2.0",
+      "--since-release",
+      "1.0.0",
+      "--authfile",
+      join(work, "auth.json"),
+      "--insecure-registry",
+      external.host,
+      "-o",
+      out,
+    ]);
+    assert.match(printed, /delta: \d+ blobs left to the base, release 1\.0\.0/);
+    const description = await readDescription(out);
+    assert.equal(description.deltaOf?.release, "1.0.0");
+    assert.ok(description.deltaOf?.blobs.includes(externalImage.layer.digest));
+    assert.equal(description.blobs[externalImage.layer.digest], undefined);
+    const missing = await cli.fails([
+      "airgap",
+      "build",
+      "--image",
+      `${external.host}/acme/api:1.0`,
+      "--app",
+      "shop",
+      "--since-release",
+      "9.9.9",
+      "-o",
+      join(work, "never.tar"),
+    ]);
+    assert.match(missing, /release 9\.9\.9 of shop: .*has no release "9\.9\.9"/);
   });
 });

@@ -8,9 +8,14 @@
  * manifests use: `<ownHost>/<app>/<name>` for own images,
  * `<registry host>/<path>` otherwise, with the tag when the release had one
  * (the bundle's index records the pinned digest beside it).
+ *
+ * A variant narrows the bundle: `platforms` keeps only those platforms of
+ * each index (as the CLI's `--platform` does), `since` makes it a delta
+ * against a release the customer already has — its blobs (planned with the
+ * same platforms) are left out and listed in `deltaOf`.
  */
 import { silentProgress } from "../airgap/bundle-progress.ts";
-import { type ImageToPack, planBundle } from "../airgap/plan-bundle.ts";
+import { type ImageToPack, type PlatformFilter, planBundle } from "../airgap/plan-bundle.ts";
 import { writeBundle } from "../airgap/write-bundle.ts";
 import type { ReleaseRow } from "../metadata/releases-metadata.ts";
 import type { RegistryClient } from "../registry-client/create-registry-client.ts";
@@ -28,8 +33,19 @@ export interface BuildDeps extends Pick<ResolveDeps, "directory" | "createClient
   readonly now: () => number;
 }
 
-/** Writes `release`'s bundle to `out` (through `<out>.partial`, resumable). */
-export async function buildReleaseBundle(deps: BuildDeps, release: ReleaseRow, out: string): Promise<void> {
+/** How a bundle differs from the release's full bundle. */
+export interface BundleVariant {
+  /** The release the customer has: its blobs are left out. */
+  readonly since?: ReleaseRow;
+  /** Only these platforms of each index. */
+  readonly platforms?: readonly PlatformFilter[];
+}
+
+/** The images of `release` and one client that reads them all. */
+async function releaseSources(
+  deps: BuildDeps,
+  release: ReleaseRow,
+): Promise<{ images: ImageToPack[]; client: RegistryClient }> {
   const credentials: Record<string, RegistryCredentials> = {};
   const insecure = new Set<string>();
   const ownHost = deps.ownHost();
@@ -49,11 +65,56 @@ export async function buildReleaseBundle(deps: BuildDeps, release: ReleaseRow, o
     images.push({ reference: `${host}/${location.ref.path}${tag}`, ref: location.ref });
   }
   const remote = deps.createClient({ credentials, insecure: (host) => insecure.has(host) });
-  const client = combine(remote, deps.local, ownHost);
-  try {
-    const plan = await planBundle(client, images);
-    const info = { app: release.appSlug, release: release.version, created: new Date(deps.now()).toISOString() };
+  return { images, client: combine(remote, deps.local, ownHost) };
+}
+
+/**
+ * Every blob digest (configs and layers) of `release`'s bundle with
+ * `platforms`: what a customer holding that bundle has. Manifests only are
+ * read. Throws ReleaseError `source` when an image cannot be read.
+ */
+export async function releaseBlobs(
+  deps: BuildDeps,
+  release: ReleaseRow,
+  platforms?: readonly PlatformFilter[],
+): Promise<string[]> {
+  return wrap(release, async () => {
+    const { images, client } = await releaseSources(deps, release);
+    const plan = await planBundle(client, images, { ...(platforms?.length && { platforms }) });
+    return plan.blobs.map((blob) => blob.digest);
+  });
+}
+
+/** Writes `release`'s bundle (narrowed by `variant`) to `out` (through `<out>.partial`, resumable). */
+export async function buildReleaseBundle(
+  deps: BuildDeps,
+  release: ReleaseRow,
+  out: string,
+  variant: BundleVariant = {},
+): Promise<void> {
+  const { since, platforms } = variant;
+  const skipBlobs = since === undefined ? undefined : new Set(await releaseBlobs(deps, since, platforms));
+  await wrap(release, async () => {
+    const { images, client } = await releaseSources(deps, release);
+    const plan = await planBundle(client, images, {
+      ...(platforms?.length && { platforms }),
+      ...(skipBlobs && { skipBlobs }),
+    });
+    const info = {
+      app: release.appSlug,
+      release: release.version,
+      created: new Date(deps.now()).toISOString(),
+      ...(since !== undefined && {
+        deltaOf: { release: since.version, created: new Date(since.createdAt).toISOString(), blobs: plan.skipped },
+      }),
+    };
     await writeBundle(plan, client, out, info, silentProgress);
+  });
+}
+
+async function wrap<T>(release: ReleaseRow, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
   } catch (error) {
     if (error instanceof ReleaseError || !(error instanceof Error)) throw error;
     throw new ReleaseError("source", `building the bundle of ${release.appSlug} ${release.version}: ${error.message}`);

@@ -14,7 +14,7 @@ import { createReleaseStore } from "../metadata/kysely-release-store.ts";
 import type { StoredManifest } from "../metadata/registry-metadata.ts";
 import type { RegistryClient } from "../registry-client/create-registry-client.ts";
 import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
-import { buildReleaseBundle } from "./build-release-bundle.ts";
+import { buildReleaseBundle, releaseBlobs } from "./build-release-bundle.ts";
 import { createBundleCache } from "./bundle-cache.ts";
 import { createLocalSource, type LocalRepositories } from "./local-source.ts";
 import { createReleaseService } from "./release-service.ts";
@@ -39,19 +39,22 @@ export interface ReleasesOptions {
 export function createReleases(db: Kysely<Database>, options: ReleasesOptions) {
   const now = options.now ?? Date.now;
   const store = createReleaseStore(db);
-  const bundles = createBundleCache(options.dataDir, (release, out) =>
-    buildReleaseBundle(
-      {
-        directory: options.directory,
-        createClient: options.createClient,
-        local: createLocalSource((name) => options.localRepositories()(name)),
-        ownHost: options.ownHost,
-        now,
-      },
-      release,
-      out,
-    ),
+  const buildDeps = {
+    directory: options.directory,
+    createClient: options.createClient,
+    local: createLocalSource((name) => options.localRepositories()(name)),
+    ownHost: options.ownHost,
+    now,
+  };
+  const bundles = createBundleCache(options.dataDir, (release, out, variant) =>
+    buildReleaseBundle(buildDeps, release, out, variant),
   );
-  const service = createReleaseService({ ...options, store, bundles, now });
+  const service = createReleaseService({
+    ...options,
+    store,
+    bundles,
+    now,
+    releaseBlobs: (release, platforms) => releaseBlobs(buildDeps, release, platforms),
+  });
   return { service, bundles };
 }
