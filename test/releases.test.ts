@@ -346,4 +346,45 @@ describe("releases and server-built bundles", { skip: distributionUnavailable() 
     ]);
     assert.match(missing, /release 9\.9\.9 of shop: .*has no release "9\.9\.9"/);
   });
+
+  test("a server-built bundle of some platforms keeps only them, as the CLI's --platform does", async () => {
+    const out = join(work, "shop-1.2.0-arm64.tar");
+    await cli.ok([
+      "airgap",
+      "build",
+      "--app",
+      "shop",
+      "--release",
+      "1.2.0",
+      "--server",
+      wharf.url,
+      "--license",
+      stable,
+      "--platform",
+      "linux/arm64",
+      "-o",
+      out,
+    ]);
+    const description = await readDescription(out);
+    const apiImage = description.images.find((i) => i.reference.endsWith("/acme/api:1.0"))!;
+    assert.equal(
+      apiImage.digest,
+      externalImage.arm64.digest,
+      "one platform left: the image is that platform's manifest",
+    );
+    assert.equal(description.blobs[externalImage.amd64.digest], undefined, "the amd64 manifest is not in it");
+    assert.equal(description.blobs[externalImage.index.digest], undefined);
+    const own = description.images.find((i) => i.reference.endsWith("/shop/worker:2.0"))!;
+    assert.equal(own.digest, worker.amd64.digest, "a single-platform image is kept as it is");
+    const bad = await fetch(`${bundleUrl("1.2.0")}?platform=linux`, {
+      headers: { authorization: basicAuth(stable, stable) },
+    });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /write os\/architecture\[\/variant\], as in linux\/amd64/);
+    const unknown = await fetch(`${bundleUrl("1.2.0")}?platfrom=linux/amd64`, {
+      headers: { authorization: basicAuth(stable, stable) },
+    });
+    assert.equal(unknown.status, 400);
+    assert.match(await unknown.text(), /unknown query parameter \\"platfrom\\"/);
+  });
 });

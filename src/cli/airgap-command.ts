@@ -57,7 +57,10 @@ export function registerAirgapCommands(program: Command): void {
     .description("pack images (every platform and referrer) into one OCI-layout bundle")
     .option("--image <ref>", "an image to pack (repeat)", collect, [])
     .option("-f, --file <images.yaml>", "a list of images: `images: [{name, tag|digest}]` or one reference per line")
-    .option("--platform <list>", "keep only these platforms of multi-platform images, e.g. linux/amd64,linux/arm64")
+    .option(
+      "--platform <list>",
+      "keep only these platforms of multi-platform images, e.g. linux/amd64,linux/arm64 (with --server: the server builds it so)",
+    )
     .option("--since <bundle>", "write only the blobs this older bundle lacks (a delta)")
     .option(
       "--since-release <version>",
