@@ -49,6 +49,7 @@ import { createBlobService } from "./registry/blob-service.ts";
 import { createImmutableTags } from "./registry/immutable-tags.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
+import type { RepositoryResolver } from "./registry/repository.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
 import { createRegistryClient } from "./registry-client/create-registry-client.ts";
@@ -199,7 +200,7 @@ async function createAuth(
   });
   // Releases read the app's own images from local repositories, which exist
   // after this function; the host customers know us by is known at listen.
-  const late: { local?: LocalRepositories; host?: string } = {
+  const late: { local?: LocalRepositories; host?: string; delivered?: RepositoryResolver } = {
     ...(config.publicUrl && { host: new URL(config.publicUrl).host }),
   };
   const releases = createReleases(db, {
@@ -211,6 +212,11 @@ async function createAuth(
     localRepositories: () => late.local!,
     dataDir: config.dataDir,
     ownHost: () => late.host ?? "localhost",
+    // A license's bundle carries the app's charts rendered for it (charts/).
+    charts: {
+      repositories: async (app) => (await createRepositoryContents(db).summaries(app, 1000)).map((r) => r.name),
+      asLicense: (name, principal) => late.delivered!(name, { principal, host: late.host ?? "localhost" }),
+    },
   });
   const api = createApiHandler({
     management,
@@ -399,6 +405,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     onAudited: auth?.accounts.audit.record,
     onPulled: auth?.licensing.pulls.record,
   };
+  if (auth) auth.late.delivered = services.repositories;
   const checkReady = async () => {
     await metadata.listRepositories(undefined, 1);
     await driver.list("");

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { parse as parseYaml } from "yaml";
 import { openBundle } from "../src/airgap/open-bundle.ts";
 import { mediaTypes } from "../src/oci/media-types.ts";
 import {
@@ -22,7 +23,8 @@ import {
   startDistribution,
 } from "../src/registry-client/testing/distribution-server.ts";
 import { testUser } from "../src/registry-client/testing/registry-fixture.ts";
-import { pushManifest, pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
+import { pushBlob, pushManifest, pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
+import { buildChart, unpackChart } from "./support/helm-chart.ts";
 import { useWharfWithLoopbackUpstreams } from "./support/loopback-upstreams.ts";
 import { createManagementClient } from "./support/management-client.ts";
 import { basicAuth, bearerAuth, requestToken, tokenBody } from "./support/registry-auth.ts";
@@ -43,6 +45,7 @@ describe("releases and server-built bundles", { skip: distributionUnavailable() 
   let work: string;
   let stable: string;
   let beta: string;
+  const handles: Record<string, string> = {};
   const externalAuth = () => basicAuth(testUser.username, testUser.password);
   const bundleUrl = (version: string) => `${wharf.url}/api/v1/apps/shop/releases/${version}/bundle`;
 
@@ -71,6 +74,7 @@ describe("releases and server-built bundles", { skip: distributionUnavailable() 
         as: vendor,
         body: { customer: name, channel },
       });
+      handles[name] = created.body.id;
       if (channel === "stable") stable = created.body.licenseId;
       else beta = created.body.licenseId;
     }
@@ -386,5 +390,77 @@ describe("releases and server-built bundles", { skip: distributionUnavailable() 
     });
     assert.equal(unknown.status, 400);
     assert.match(await unknown.text(), /unknown query parameter \\"platfrom\\"/);
+  });
+
+  test("a license's bundle carries the app's chart rendered for that license; push puts it in the customer's registry", async () => {
+    const chart = buildChart({ name: "shop", version: "1.2.0", values: "replicas: 1\n" });
+    const scope: [string, string][] = [
+      ["service", "wharf"],
+      ["scope", "repository:shop/charts/shop:pull,push"],
+    ];
+    const token = (await tokenBody(await requestToken(wharf.url, scope, basicAuth(...vendor)))).token;
+    const target = { host: wharf.host, authorization: bearerAuth(token) };
+    for (const blob of [chart.config, ...chart.layers]) await pushBlob(target, "shop/charts/shop", blob.bytes);
+    await pushManifest(target, "shop/charts/shop", "1.2.0", chart.manifest.bytes, mediaTypes.ociManifest);
+    const bundles: Record<string, string> = {};
+    for (const [who, license] of [
+      ["globex", stable],
+      ["initech", beta],
+    ] as const) {
+      const version = who === "globex" ? "1.2.0" : "1.1.0";
+      bundles[who] = join(work, `${who}-${version}.tar`);
+      await cli.ok([
+        "airgap",
+        "build",
+        "--app",
+        "shop",
+        "--release",
+        version,
+        "--server",
+        wharf.url,
+        "--license",
+        license,
+        "-o",
+        bundles[who]!,
+      ]);
+    }
+    const valuesOf = async (path: string) => {
+      const bundle = await openBundle(path);
+      const entry = bundle.description.images.find((i) => i.kind === "chart");
+      assert.ok(entry, "the bundle holds a chart");
+      assert.equal(entry.reference, `${wharf.host}/shop/charts/shop:1.2.0`);
+      const manifest = JSON.parse(bundle.manifests.get(entry.digest)!.bytes.toString("utf8"));
+      assert.equal(manifest.config.digest, chart.config.digest, "the vendor's Chart.yaml config");
+      const chunks: Buffer[] = [];
+      for await (const chunk of bundle.open(manifest.layers[0].digest)) chunks.push(chunk as Buffer);
+      const values = parseYaml(unpackChart(Buffer.concat(chunks)).get("shop/values.yaml")!);
+      return { entry, values };
+    };
+    const globex = await valuesOf(bundles.globex!);
+    assert.equal(globex.values.replicas, 1, "the vendor's values are kept");
+    assert.equal(globex.values.global.wharf.customerName, "globex");
+    assert.equal(globex.values.global.wharf.licenseId, handles.globex);
+    assert.equal(globex.values.global.wharf.channel, "stable");
+    const initech = await valuesOf(bundles.initech!);
+    assert.equal(initech.values.global.wharf.licenseId, handles.initech);
+    assert.equal(initech.values.global.wharf.channel, "beta");
+    assert.notEqual(initech.entry.digest, globex.entry.digest, "each license its own rendering");
+    assert.ok(!JSON.stringify(initech.values).includes("globex"), "nothing of the other license");
+    const fresh = await startDistribution();
+    try {
+      const pushed = await cli.ok(["airgap", "push", bundles.globex!, "--to", `${fresh.host}/c`, "--insecure"]);
+      assert.match(
+        pushed,
+        /pushed chart .*shop\/charts\/shop:1\.2\.0 -> .*\/c\/shop\/charts\/shop:1\.2\.0 \(helm install/,
+      );
+      assert.doesNotMatch(pushed.split("# kustomization.yaml")[1]!, /charts\/shop/, "charts are not images");
+      const res = await fetch(`http://${fresh.host}/v2/c/shop/charts/shop/manifests/1.2.0`, {
+        headers: { accept: mediaTypes.ociManifest },
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("docker-content-digest"), globex.entry.digest, "the license's rendering");
+    } finally {
+      await fresh.stop();
+    }
   });
 });

@@ -207,10 +207,20 @@ async function push(path: string, options: PushOptions): Promise<void> {
   }
   const client = createRegistryClient({ credentials, insecure: options.insecure ?? false, outbound: userSideGuard });
   const pushed = await pushBundle(bundle, client, registry, createProgressDisplay("push"));
-  for (const image of pushed) process.stdout.write(`pushed ${image.reference} -> ${image.pushedTo}\n`);
+  const charts = new Set(bundle.description.images.filter((i) => i.kind === "chart").map((i) => i.reference));
+  for (const image of pushed) {
+    if (!charts.has(image.reference)) {
+      process.stdout.write(`pushed ${image.reference} -> ${image.pushedTo}\n`);
+      continue;
+    }
+    const colon = image.pushedTo.lastIndexOf(":");
+    process.stdout.write(
+      `pushed chart ${image.reference} -> ${image.pushedTo} (helm install <name> oci://${image.pushedTo.slice(0, colon)} --version ${image.pushedTo.slice(colon + 1)})\n`,
+    );
+  }
   process.stdout.write(
     `\n# kustomization.yaml for this release (images in ${registry}):\n${airgapOverlay(
-      bundle.description.images.map((i) => i.reference),
+      bundle.description.images.filter((i) => !charts.has(i.reference)).map((i) => i.reference),
       registry,
     )}`,
   );

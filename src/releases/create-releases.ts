@@ -7,6 +7,7 @@
  * them only when a bundle is built.
  */
 import type { Kysely } from "kysely";
+import type { LicensePrincipal } from "../accounts/license-authority.ts";
 import type { ManagementDeps } from "../accounts/management-access.ts";
 import type { UpstreamDirectory } from "../external/upstream-registry.ts";
 import type { Database } from "../metadata/database-schema.ts";
@@ -16,6 +17,7 @@ import type { RegistryClient } from "../registry-client/create-registry-client.t
 import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
 import { buildReleaseBundle, releaseBlobs } from "./build-release-bundle.ts";
 import { createBundleCache } from "./bundle-cache.ts";
+import type { LicenseChartDeps } from "./license-charts.ts";
 import { createLocalSource, type LocalRepositories } from "./local-source.ts";
 import { createReleaseService } from "./release-service.ts";
 
@@ -33,6 +35,8 @@ export interface ReleasesOptions {
   /** The host customers know this server by (read when a bundle is built). */
   readonly ownHost: () => string;
   readonly now?: () => number;
+  /** Where a license's charts are found, for the charts in its bundles. */
+  readonly charts?: LicenseChartDeps;
 }
 
 /** Creates the releases module. */
@@ -45,6 +49,10 @@ export function createReleases(db: Kysely<Database>, options: ReleasesOptions) {
     local: createLocalSource((name) => options.localRepositories()(name)),
     ownHost: options.ownHost,
     now,
+    ...(options.charts && {
+      chartSource: (principal: LicensePrincipal) =>
+        createLocalSource((name) => options.charts!.asLicense(name, principal)),
+    }),
   };
   const bundles = createBundleCache(options.dataDir, (release, out, variant) =>
     buildReleaseBundle(buildDeps, release, out, variant),

@@ -14,6 +14,7 @@ import type { PlatformFilter } from "../airgap/plan-bundle.ts";
 import type { ReleaseRow, ReleaseStore } from "../metadata/releases-metadata.ts";
 import type { BundleCache, CachedBundle } from "./bundle-cache.ts";
 import { bundlePlatforms } from "./bundle-platforms.ts";
+import { type LicenseChartDeps, licenseCharts } from "./license-charts.ts";
 import { ReleaseError } from "./release-error.ts";
 import { checkChannels, checkImages, checkVersion, type ImageEntry } from "./release-input.ts";
 import { type ResolveDeps, resolveImages } from "./resolve-images.ts";
@@ -28,6 +29,8 @@ export interface ReleaseServiceDeps extends ResolveDeps {
   /** Every blob digest of a release's bundle with these platforms (what a customer with it has). */
   readonly releaseBlobs: (release: ReleaseRow, platforms?: readonly PlatformFilter[]) => Promise<string[]>;
   readonly now: () => number;
+  /** Where a license's charts are found (absent: bundles carry no charts). */
+  readonly charts?: LicenseChartDeps;
 }
 
 /** How a bundle is asked for: a delta on top of `sinceRelease`, only `platforms` (`linux/amd64,…`). */
@@ -146,9 +149,23 @@ export function createReleaseService(deps: ReleaseServiceDeps) {
       const label = [
         ...(since ? [`since=${since.version}`] : []),
         ...(platforms.canonical ? [`platforms=${platforms.canonical}`] : []),
-      ].join("&");
-      const variant = { ...(since && { since }), ...(platforms.filters.length && { platforms: platforms.filters }) };
-      const cached = await deps.bundles.get(row, { label, variant });
+      ];
+      const principal = caller.principal;
+      const charts =
+        principal.kind === "license" && deps.charts ? await licenseCharts(deps.charts, principal, row) : [];
+      if (principal.kind === "license" && charts.length > 0) {
+        // Rendered for this license only: its own file, named by what was rendered.
+        label.push(
+          `license=${principal.licenseId}`,
+          `charts=${charts.map((c) => `${c.repository}:${c.tag}@${c.digest}`)}`,
+        );
+      }
+      const variant = {
+        ...(since && { since }),
+        ...(platforms.filters.length && { platforms: platforms.filters }),
+        ...(principal.kind === "license" && charts.length > 0 && { charts: { principal, list: charts } }),
+      };
+      const cached = await deps.bundles.get(row, { label: label.join("&"), variant });
       recordChange(deps.accounts, caller, "release.bundle", `release:${app}/${version}`, {
         ...(since && { since: since.version }),
         ...(platforms.canonical && { platforms: platforms.canonical }),
