@@ -212,6 +212,7 @@ async function createAuth(
     localRepositories: () => late.local!,
     dataDir: config.dataDir,
     ownHost: () => late.host ?? "localhost",
+    bundleCache: { maxBytes: config.releases.bundleCacheMaxBytes, maxAgeMs: config.releases.bundleCacheMaxAge },
     // A license's bundle carries the app's charts rendered for it (charts/).
     charts: {
       repositories: async (app) => (await createRepositoryContents(db).summaries(app, 1000)).map((r) => r.name),
@@ -234,6 +235,7 @@ async function createAuth(
     releases: releases.service,
     verifier: accounts.verifier,
     audit: accounts.audit,
+    recordPull: licensing.pulls.record,
   });
   // The portal's sign-in; mounted before /api/v1, which would otherwise take the path.
   const session = createSessionHandler({

@@ -463,4 +463,29 @@ describe("releases and server-built bundles", { skip: distributionUnavailable() 
       await fresh.stop();
     }
   });
+
+  test("bundle downloads are in the license's pull records: release, bytes, when", async () => {
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const json = JSON.parse(
+      await cli.ok(["license", "pulls", handles.globex!, "--app", "shop", "--since", since, "--output", "json"]),
+    ) as { pulls: { at: string; kind: string; repository: string; reference: string; bytes: number }[] };
+    const bundles = json.pulls.filter((p) => p.kind === "bundle");
+    const full = (await stat(join(work, "shop-1.0.0.tar"))).size;
+    assert.ok(
+      bundles.some((p) => p.repository === "shop" && p.reference === "1.0.0" && p.bytes === full),
+      `a whole download of 1.0.0 (${full} bytes) is recorded: ${JSON.stringify(bundles)}`,
+    );
+    assert.ok(
+      bundles.some((p) => p.reference === "1.0.0" && p.bytes > 0 && p.bytes < full),
+      "a ranged (resumed) download records the bytes it sent",
+    );
+    assert.ok(bundles.some((p) => p.reference === "1.2.0"));
+    assert.ok(bundles.every((p) => !Number.isNaN(Date.parse(p.at))));
+    const table = await cli.ok(["license", "pulls", handles.globex!, "--app", "shop", "--since", since]);
+    assert.match(table, /bundle +shop release 1\.2\.0/);
+    const theirs = JSON.parse(
+      await cli.ok(["license", "pulls", handles.initech!, "--app", "shop", "--since", since, "--output", "json"]),
+    ) as { pulls: { kind: string; reference: string }[] };
+    assert.ok(theirs.pulls.filter((p) => p.kind === "bundle").every((p) => p.reference !== "1.2.0"));
+  });
 });

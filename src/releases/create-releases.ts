@@ -35,6 +35,8 @@ export interface ReleasesOptions {
   /** The host customers know this server by (read when a bundle is built). */
   readonly ownHost: () => string;
   readonly now?: () => number;
+  /** Bounds of the bundle cache (config `releases`). */
+  readonly bundleCache?: { readonly maxBytes: number; readonly maxAgeMs: number };
   /** Where a license's charts are found, for the charts in its bundles. */
   readonly charts?: LicenseChartDeps;
 }
@@ -54,8 +56,10 @@ export function createReleases(db: Kysely<Database>, options: ReleasesOptions) {
         createLocalSource((name) => options.charts!.asLicense(name, principal)),
     }),
   };
-  const bundles = createBundleCache(options.dataDir, (release, out, variant) =>
-    buildReleaseBundle(buildDeps, release, out, variant),
+  const bundles = createBundleCache(
+    options.dataDir,
+    (release, out, variant) => buildReleaseBundle(buildDeps, release, out, variant),
+    { ...options.bundleCache, now },
   );
   const service = createReleaseService({
     ...options,

@@ -12,7 +12,7 @@ import type { Caller, ManagementDeps } from "../accounts/management-access.ts";
 import { recordChange, requireNamespaceManager } from "../accounts/management-access.ts";
 import type { PlatformFilter } from "../airgap/plan-bundle.ts";
 import type { ReleaseRow, ReleaseStore } from "../metadata/releases-metadata.ts";
-import type { BundleCache, CachedBundle } from "./bundle-cache.ts";
+import type { BundleCache, HeldBundle } from "./bundle-cache.ts";
 import { bundlePlatforms } from "./bundle-platforms.ts";
 import { type LicenseChartDeps, licenseCharts } from "./license-charts.ts";
 import { ReleaseError } from "./release-error.ts";
@@ -140,7 +140,7 @@ export function createReleaseService(deps: ReleaseServiceDeps) {
       app: string,
       version: string,
       request: BundleRequest = {},
-    ): Promise<CachedBundle & { readonly name: string; readonly release: ReleaseRow }> {
+    ): Promise<HeldBundle & { readonly name: string; readonly release: ReleaseRow }> {
       const row = await find(caller, app, version);
       const platforms = bundlePlatforms(request.platforms);
       const since = request.sinceRelease === undefined ? undefined : await find(caller, app, request.sinceRelease);

@@ -7,6 +7,8 @@
  * download resumes; `If-Range` with another ETag gives the whole file.
  * Authentication is the API's (a license sends its id as username and
  * password); who may download is the releases service's decision.
+ * A license's download (whole or a range) is one `bundle` row in its pull
+ * records, with the bytes actually sent.
  * Query: `since-release=<v>` asks for a delta on top of a release the
  * customer has, `platform=linux/amd64,…` for only those platforms.
  */
@@ -16,6 +18,7 @@ import { pipeline } from "node:stream/promises";
 import type { AuditLog } from "../../accounts/audit-log.ts";
 import type { CredentialVerifier } from "../../accounts/credential-verifier.ts";
 import { WharfError } from "../../errors/wharf-error.ts";
+import type { ServedPull } from "../../licensing/pull-recorder.ts";
 import type { BundleRequest, ReleaseService } from "../../releases/release-service.ts";
 import { clientAddress } from "../auth/request-credentials.ts";
 import { authenticateApiRequest } from "./api-authenticate.ts";
@@ -75,6 +78,8 @@ export interface BundleDownloadDeps {
   readonly releases: ReleaseService;
   readonly verifier: CredentialVerifier;
   readonly audit: AuditLog;
+  /** Where a license's download goes into its pull records (kind `bundle`, the release, the bytes sent). */
+  readonly recordPull?: (pull: ServedPull) => void;
 }
 
 /** Creates the download handler (called by the API mount for bundle paths). */
@@ -91,24 +96,45 @@ export function createBundleDownload(deps: BundleDownloadDeps) {
     const caller = { principal, remote: clientAddress(req) };
     const request = bundleRequest(query);
     const bundle = await withReleaseErrors(() => deps.releases.bundle(caller, app, version, request));
-    const etag = `"${bundle.size.toString(16)}-${Math.floor(bundle.mtimeMs).toString(16)}"`;
-    const ifRange = req.headers["if-range"];
-    const range = ifRange !== undefined && ifRange !== etag ? undefined : parseRange(req.headers.range, bundle.size);
-    res.setHeader("Accept-Ranges", "bytes");
-    res.setHeader("ETag", etag);
-    res.setHeader("Content-Type", "application/x-tar");
-    res.setHeader("Content-Disposition", `attachment; filename="${bundle.name}"`);
-    const start = range?.start ?? 0;
-    const end = range?.end ?? bundle.size - 1;
-    if (range) {
-      res.statusCode = 206;
-      res.setHeader("Content-Range", `bytes ${start}-${end}/${bundle.size}`);
+    try {
+      const etag = `"${bundle.size.toString(16)}-${Math.floor(bundle.mtimeMs).toString(16)}"`;
+      const ifRange = req.headers["if-range"];
+      const range = ifRange !== undefined && ifRange !== etag ? undefined : parseRange(req.headers.range, bundle.size);
+      res.setHeader("Accept-Ranges", "bytes");
+      res.setHeader("ETag", etag);
+      res.setHeader("Content-Type", "application/x-tar");
+      res.setHeader("Content-Disposition", `attachment; filename="${bundle.name}"`);
+      const start = range?.start ?? 0;
+      const end = range?.end ?? bundle.size - 1;
+      if (range) {
+        res.statusCode = 206;
+        res.setHeader("Content-Range", `bytes ${start}-${end}/${bundle.size}`);
+      }
+      res.setHeader("Content-Length", String(bundle.size === 0 ? 0 : end - start + 1));
+      if (req.method === "HEAD" || bundle.size === 0) {
+        res.end();
+        return;
+      }
+      let sent = 0;
+      const file = createReadStream(bundle.path, { start, end, highWaterMark: 1 << 20 });
+      file.on("data", (chunk) => {
+        sent += chunk.length;
+      });
+      try {
+        await pipeline(file, res);
+      } finally {
+        deps.recordPull?.({
+          subject: principal,
+          repository: app,
+          reference: version,
+          digest: undefined,
+          kind: "bundle",
+          bytes: sent,
+          remote: caller.remote,
+        });
+      }
+    } finally {
+      bundle.done();
     }
-    res.setHeader("Content-Length", String(bundle.size === 0 ? 0 : end - start + 1));
-    if (req.method === "HEAD" || bundle.size === 0) {
-      res.end();
-      return;
-    }
-    await pipeline(createReadStream(bundle.path, { start, end }), res);
   };
 }
