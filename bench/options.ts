@@ -13,6 +13,8 @@ export interface Options {
   readonly servers: readonly ServerKind[];
   /** Measure the pull-through proxy rows (bench/proxy-bench.ts). */
   readonly proxy: boolean;
+  /** Measure the airgap rows (bench/airgap-bench.ts). */
+  readonly airgap: boolean;
   /** `--only pull`: only the pull rows (after the push they read), no 4 GiB push, no RSS rows. */
   readonly pullOnly: boolean;
   /** Extra arguments after `wharf serve --listen … --data …`. */
@@ -31,6 +33,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
                        wharf-auth (auth on, Bearer token), distribution; and/or
                        pull: only the pull rows (e.g. --only wharf,pull);
                        proxy: the pull-through proxy rows (--only proxy alone)
+                       airgap: bundle build/push vs skopeo (--only airgap alone)
   --wharf-args "..."   extra arguments for both 'wharf serve' (split on spaces)
   --keep               keep bench/work/run-* afterwards
   --out FILE           markdown results file (default bench/RESULTS.md)
@@ -41,6 +44,7 @@ environment: WHARF_BENCH_QUICK=1, WHARF_BENCH_ONLY=NAMES, WHARF_BENCH_ARGS="..."
 /** The workload groups `--only` also takes. */
 const PULL_GROUP = "pull";
 const PROXY_GROUP = "proxy";
+const AIRGAP_GROUP = "airgap";
 
 function onlyNames(only: string | undefined): string[] {
   return (only ?? "")
@@ -57,7 +61,7 @@ function isServerKind(name: string): name is ServerKind {
 function serversFor(only: string | undefined): ServerKind[] {
   const all = onlyNames(only);
   if (all.length === 0) return [...SERVER_KINDS];
-  const names = all.filter((name) => name !== PULL_GROUP && name !== PROXY_GROUP);
+  const names = all.filter((name) => name !== PULL_GROUP && name !== PROXY_GROUP && name !== AIRGAP_GROUP);
   // `--only proxy` alone measures no server rows; `--only pull` alone measures every server's pulls.
   if (names.length === 0) return all.includes(PULL_GROUP) ? [...SERVER_KINDS] : [];
   const unknown = names.filter((name) => !isServerKind(name));
@@ -89,6 +93,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     quick: values.quick || env.WHARF_BENCH_QUICK === "1",
     servers: serversFor(only),
     proxy: ((names) => names.length === 0 || names.includes(PROXY_GROUP))(onlyNames(only)),
+    airgap: ((names) => names.length === 0 || names.includes(AIRGAP_GROUP))(onlyNames(only)),
     wharfArgs: wharfArgs.filter((arg) => arg !== ""),
     keep: values.keep,
     out: values.out,
