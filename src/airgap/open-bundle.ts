@@ -106,7 +106,11 @@ export async function openBundle(path: string, progress?: BundleProgress): Promi
       if (entry === undefined) throw new BundleError("corrupt", `blob ${digest} is not in the bundle`);
       return entry.size === 0
         ? createReadStream(path, { start: 1, end: 0 })
-        : createReadStream(path, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: 256 * 1024 });
+        : createReadStream(path, {
+            start: entry.offset,
+            end: entry.offset + entry.size - 1,
+            highWaterMark: 256 * 1024,
+          });
     },
   };
 }
