@@ -19,6 +19,8 @@ export interface Options {
   readonly workers: boolean;
   /** Measure the nginx offload rows (bench/offload-bench.ts). */
   readonly offload: boolean;
+  /** Measure the airgap rows (bench/airgap-bench.ts). */
+  readonly airgap: boolean;
   /** `--only pull`: only the pull rows (after the push they read), no 4 GiB push, no RSS rows. */
   readonly pullOnly: boolean;
   /** Extra arguments after `wharf serve --listen … --data …`. */
@@ -41,6 +43,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node bench/run.ts
                        nodes vs one (--only scale alone)
                        workers: server.workers 1 vs 2 and vs Distribution (--only workers alone)
                        offload: Wharf + nginx offload vs Distribution, plain and TLS (--only offload alone)
+                       airgap: bundle build/push vs skopeo (--only airgap alone)
   --wharf-args "..."   extra arguments for both 'wharf serve' (split on spaces)
   --keep               keep bench/work/run-* afterwards
   --out FILE           markdown results file (default bench/RESULTS.md)
@@ -54,6 +57,7 @@ const PROXY_GROUP = "proxy";
 const SCALE_GROUP = "scale";
 const WORKERS_GROUP = "workers";
 const OFFLOAD_GROUP = "offload";
+const AIRGAP_GROUP = "airgap";
 
 function onlyNames(only: string | undefined): string[] {
   return (only ?? "")
@@ -76,7 +80,8 @@ function serversFor(only: string | undefined): ServerKind[] {
       name !== PROXY_GROUP &&
       name !== SCALE_GROUP &&
       name !== WORKERS_GROUP &&
-      name !== OFFLOAD_GROUP,
+      name !== OFFLOAD_GROUP &&
+      name !== AIRGAP_GROUP,
   );
   // `--only proxy` alone measures no server rows; `--only pull` alone measures every server's pulls.
   if (names.length === 0) return all.includes(PULL_GROUP) ? [...SERVER_KINDS] : [];
@@ -112,6 +117,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     scale: ((names) => names.length === 0 || names.includes(SCALE_GROUP))(onlyNames(only)),
     workers: ((names) => names.length === 0 || names.includes(WORKERS_GROUP))(onlyNames(only)),
     offload: ((names) => names.length === 0 || names.includes(OFFLOAD_GROUP))(onlyNames(only)),
+    airgap: ((names) => names.length === 0 || names.includes(AIRGAP_GROUP))(onlyNames(only)),
     wharfArgs: wharfArgs.filter((arg) => arg !== ""),
     keep: values.keep,
     out: values.out,

@@ -8,13 +8,15 @@
  * 127.0.0.1 only and are stopped by PID at the end, on errors and on
  * SIGINT/SIGTERM.
  * Then the pull-through proxy rows (bench/proxy-bench.ts), alone with `--only proxy`,
- * and the scale-out rows (bench/scale-bench.ts), alone with `--only scale`.
- * Usage: `npm run bench -- [--quick] [--only wharf,wharf-auth,distribution,proxy,scale] [--wharf-args "..."]`.
+ * the scale-out rows (bench/scale-bench.ts), alone with `--only scale`, and
+ * the airgap rows (bench/airgap-bench.ts), alone with `--only airgap`.
+ * Usage: `npm run bench -- [--quick] [--only wharf,wharf-auth,distribution,proxy,scale,workers,offload,airgap] [--wharf-args "..."]`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join, relative } from "node:path";
+import { benchAirgap, renderAirgapSection, writeAirgapSection } from "./airgap-bench.ts";
 import { prepareFixtures } from "./fixtures.ts";
 import { measureLimits } from "./limits.ts";
 import { measureNodeLimit } from "./node-limit.ts";
@@ -86,6 +88,7 @@ async function benchmark(options: Options, workDir: string, signal: AbortSignal)
   const out = options.out ?? join(BENCH_DIR, "RESULTS.md");
   if (options.servers.length > 0) await benchmarkServers(options, workDir, signal, out);
   if (options.workers || options.offload) await benchmarkWorkers(options, workDir, signal, out);
+  if (options.airgap) await benchmarkAirgap(options, workDir, signal, out);
   if (!options.proxy) return;
   signal.throwIfAborted();
   const proxy = await benchProxy({ root: ROOT, workDir, ...options, signal });
@@ -119,6 +122,19 @@ async function benchmarkScale(options: Options, workDir: string, signal: AbortSi
   console.log(`\n${section}`);
   await writeScaleSection(out, section);
   console.log(`wrote the scale-out section of ${relative(process.cwd(), out)}`);
+}
+
+/** The airgap rows: bundle build and push vs skopeo, peak RSS, written as their own section. */
+async function benchmarkAirgap(options: Options, workDir: string, signal: AbortSignal, out: string): Promise<void> {
+  signal.throwIfAborted();
+  const results = await benchAirgap({ root: ROOT, workDir, quick: options.quick, signal });
+  const section = renderAirgapSection(results, {
+    date: new Date().toISOString(),
+    commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
+  });
+  console.log(`\n${section}`);
+  await writeAirgapSection(out, section);
+  console.log(`wrote the airgap section of ${relative(process.cwd(), out)}`);
 }
 
 async function benchmarkServers(options: Options, workDir: string, signal: AbortSignal, out: string): Promise<void> {

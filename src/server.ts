@@ -61,6 +61,7 @@ import { createImmutableTagRules, type ImmutableTagRules } from "./registry/immu
 import type { KeyedMutex } from "./registry/keyed-mutex.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
+import type { RepositoryResolver } from "./registry/repository.ts";
 import { createUploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
 import { createRegistryClient } from "./registry-client/create-registry-client.ts";
@@ -239,7 +240,7 @@ async function createAuth(
   });
   // Releases read the app's own images from local repositories, which exist
   // after this function; the host customers know us by is known at listen.
-  const late: { local?: LocalRepositories; host?: string } = {
+  const late: { local?: LocalRepositories; host?: string; delivered?: RepositoryResolver } = {
     ...(config.publicUrl && { host: new URL(config.publicUrl).host }),
   };
   const releases = createReleases(db, {
@@ -251,6 +252,12 @@ async function createAuth(
     localRepositories: () => late.local!,
     dataDir: config.dataDir,
     ownHost: () => late.host ?? "localhost",
+    bundleCache: { maxBytes: config.releases.bundleCacheMaxBytes, maxAgeMs: config.releases.bundleCacheMaxAge },
+    // A license's bundle carries the app's charts rendered for it (charts/).
+    charts: {
+      repositories: async (app) => (await createRepositoryContents(db).summaries(app, 1000)).map((r) => r.name),
+      asLicense: (name, principal) => late.delivered!(name, { principal, host: late.host ?? "localhost" }),
+    },
   });
   const api = createApiHandler({
     management,
@@ -274,6 +281,7 @@ async function createAuth(
     releases: releases.service,
     verifier: accounts.verifier,
     audit: accounts.audit,
+    recordPull: licensing.pulls.record,
   });
   // The portal's sign-in; mounted before /api/v1, which would otherwise take the path.
   const session = createSessionHandler({
@@ -297,7 +305,7 @@ async function createAuth(
     prefix: "/api/v1",
     id: "api",
     handle: (req, res, query, path) =>
-      isBundlePath(path) ? bundleDownload(req, res, path) : api(req, res, query, path),
+      isBundlePath(path) ? bundleDownload(req, res, path, query) : api(req, res, query, path),
   });
   // The pull-through proxy finds the organizations' upstream registries here.
   return { accounts, authorizer, mounts, boot, licensing, upstreams, late };
@@ -513,6 +521,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       if (pull.kind === "manifest") tagPulls.record(pull.repository, pull.reference);
     },
   };
+  if (auth) auth.late.delivered = services.repositories;
   const checkReady = async () => {
     await metadata.listRepositories(undefined, 1);
     await driver.list("");

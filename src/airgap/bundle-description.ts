@@ -23,6 +23,8 @@ const image = z.strictObject({
   size: z.number().int().nonnegative(),
   /** When platforms were filtered: the digest of the upstream index this one was cut from. */
   filteredFrom: digest.optional(),
+  /** `chart` for a Helm chart (pushed like an image, left out of the kustomization); absent: an image. */
+  kind: z.enum(["image", "chart"]).optional(),
   /** The referrers (signatures, SBOMs) kept with it, by digest. */
   referrers: z.array(digest).max(10_000).default([]),
 });

@@ -4,7 +4,8 @@
  * its airgap name (the same rule the rewriter's airgap mode writes), blobs
  * first (skipped when there, mounted from a repository this push already
  * filled, uploaded otherwise), then child manifests, the image's manifest by
- * tag, then its referrers — several images at once. A delta bundle is
+ * tag, then its referrers — several images and platforms at once, at most
+ * six uploads in flight, each blob uploaded once per repository. A delta bundle is
  * checked first: every blob it relies on from its base must already be in
  * the registry, or nothing is pushed and the base is named.
  */
@@ -61,6 +62,9 @@ export async function pushBundle(
   const total = Object.values(description.blobs).reduce((sum, size) => sum + size, 0);
   progress.start(total, Object.keys(description.blobs).length, 0, 0);
   const limit = createLimiter(concurrency);
+  // Uploads across images and platforms, at most a few at once; each blob once per repository.
+  const uploads = createLimiter(blobConcurrency);
+  const inFlight = new Map<string, Promise<void>>();
   const pushed = await Promise.all(targets.map(({ image, repo }) => limit(() => pushImage(image, repo))));
   progress.finish();
   return pushed;
@@ -92,9 +96,19 @@ export async function pushBundle(
   ): Promise<void> {
     const held = bundle.manifests.get(digest);
     if (held === undefined) throw new BundleError("corrupt", `manifest ${digest} is not in the bundle`);
-    for (const child of held.parsed.manifests) await pushManifestTree(repo, child.digest, child.mediaType);
-    await Promise.all(blobsOf(held.parsed).map((blob) => pushBlob(repo, blob)));
+    await Promise.all(held.parsed.manifests.map((child) => pushManifestTree(repo, child.digest, child.mediaType)));
+    await Promise.all(blobsOf(held.parsed).map((blob) => pushBlobOnce(repo, blob)));
     await putManifest(repo, digest, held.bytes, mediaType);
+  }
+
+  function pushBlobOnce(repo: RepositoryRef & { name: string }, digest: string): Promise<void> {
+    const key = `${repo.domain}/${repo.path}\n${digest}`;
+    let pending = inFlight.get(key);
+    if (pending === undefined) {
+      pending = uploads(() => pushBlob(repo, digest));
+      inFlight.set(key, pending);
+    }
+    return pending;
   }
 
   async function pushBlob(repo: RepositoryRef & { name: string }, digest: string): Promise<void> {
@@ -130,6 +144,8 @@ export async function pushBundle(
     if (!put.ok) throw new BundleError("target", `${repo.name}:${reference}: ${put.failure.message}`);
   }
 }
+
+const blobConcurrency = 6;
 
 function blobsOf(parsed: ParsedManifest): string[] {
   const descriptors = [...(parsed.config ? [parsed.config] : []), ...parsed.layers.filter((l) => !l.urls?.length)];

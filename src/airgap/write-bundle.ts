@@ -3,8 +3,9 @@
  * Writes a planned bundle as one tar file in OCI image layout: `oci-layout`,
  * every blob once under `blobs/sha256/`, `index.json` (one entry per image,
  * annotated with its original reference), and `wharf-bundle.json`. Blobs
- * stream from the registry into the file with flat memory and are verified
- * on the way (the registry client's digest check). The file grows as
+ * stream from the registry into the file with flat memory — several at
+ * once, each into the region its size reserves, in 1 MiB writes — and are
+ * verified on the way (the registry client's digest check). The file grows as
  * `<out>.partial`; a build that was interrupted resumes from the last blob
  * that is complete and verified, and the file gets its name only when whole.
  */
@@ -13,12 +14,13 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, open, rename, stat } from "node:fs/promises";
 import { mediaTypes } from "../oci/media-types.ts";
 import type { RegistryClient } from "../registry-client/create-registry-client.ts";
+import { createLimiter } from "../rewrite/classify-image.ts";
 import { type BundleDescription, bundleFormat } from "./bundle-description.ts";
 import { BundleError } from "./bundle-error.ts";
 import type { BundleProgress } from "./bundle-progress.ts";
-import type { BundlePlan } from "./plan-bundle.ts";
+import type { BundlePlan, PlannedBlob } from "./plan-bundle.ts";
 import { scanTar } from "./scan-tar.ts";
-import { tarHeader, tarPadding, tarTrailer } from "./tar-format.ts";
+import { blockSize, tarEntryLength, tarHeader, tarPadding, tarTrailer } from "./tar-format.ts";
 
 /** What the bundle says about itself beyond the plan. */
 export interface BundleInfo {
@@ -81,28 +83,30 @@ export async function writeBundle(
     const total = plan.blobs.reduce((sum, b) => sum + b.size, 0);
     const left = missing.reduce((sum, b) => sum + b.size, 0);
     progress.start(total, plan.blobs.length, total - left, plan.blobs.length - missing.length);
+    // Every blob's place in the file follows from the sizes before it, so
+    // several downloads run at once, each writing its own region.
+    const placed: { blob: PlannedBlob; offset: number }[] = [];
     for (const blob of missing) {
-      const download = await client.getBlob(blob.repo, blob.digest);
-      if (!download.ok) throw new BundleError("source", `blob ${blob.digest}: ${download.failure.message}`);
-      await append(tarHeader(blobPath(blob.digest), blob.size));
-      let written = 0;
-      try {
-        for await (const chunk of download.value.stream) {
-          await append(chunk as Buffer);
-          written += (chunk as Buffer).length;
-          progress.advance((chunk as Buffer).length);
-        }
-      } catch (error) {
-        throw new BundleError("source", `blob ${blob.digest}: ${(error as Error).message}`);
-      }
-      if (written !== blob.size)
-        throw new BundleError(
-          "source",
-          `blob ${blob.digest}: ${written} bytes, not the ${blob.size} its manifest says`,
-        );
-      await append(tarPadding(blob.size));
-      progress.blobDone();
+      placed.push({ blob, offset: at });
+      at += tarEntryLength(blob.size);
     }
+    const limit = createLimiter(blobConcurrency);
+    const stop = { failed: false };
+    const results = await Promise.allSettled(
+      placed.map(({ blob, offset }) =>
+        limit(async () => {
+          if (stop.failed) return;
+          try {
+            await writeBlob(file, client, blob, offset, progress, stop);
+          } catch (error) {
+            stop.failed = true;
+            throw error;
+          }
+        }),
+      ),
+    );
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) throw failure.reason;
     for (const manifest of plan.manifests) {
       if (!have.has(blobPath(manifest.digest))) await addEntry(blobPath(manifest.digest), manifest.bytes);
     }
@@ -131,6 +135,68 @@ export async function writeBundle(
     await file.close().catch(() => undefined);
     throw error;
   }
+}
+
+const blobConcurrency = 4;
+const writeChunk = 1 << 20;
+
+/**
+ * Downloads `blob` into its region at `offset` (header, bytes, padding),
+ * gathering the stream's small chunks into 1 MiB writes. Stops when
+ * `stop.failed` is set by another download; never writes past its region.
+ */
+async function writeBlob(
+  file: FileHandle,
+  client: RegistryClient,
+  blob: PlannedBlob,
+  offset: number,
+  progress: BundleProgress,
+  stop: { readonly failed: boolean },
+): Promise<void> {
+  const download = await client.getBlob(blob.repo, blob.digest);
+  if (!download.ok) throw new BundleError("source", `blob ${blob.digest}: ${download.failure.message}`);
+  const buffer = Buffer.allocUnsafe(writeChunk);
+  buffer.set(tarHeader(blobPath(blob.digest), blob.size), 0);
+  let filled = blockSize;
+  let position = offset;
+  const flush = async () => {
+    if (filled === 0) return;
+    await file.write(buffer, 0, filled, position);
+    position += filled;
+    filled = 0;
+  };
+  let received = 0;
+  const stream = download.value.stream;
+  try {
+    for await (const data of stream) {
+      if (stop.failed) throw new BundleError("source", "stopped: another blob failed");
+      const chunk = data as Buffer;
+      received += chunk.length;
+      if (received > blob.size)
+        throw new BundleError("source", `blob ${blob.digest}: more bytes than the ${blob.size} its manifest says`);
+      let from = 0;
+      while (from < chunk.length) {
+        const take = Math.min(chunk.length - from, writeChunk - filled);
+        chunk.copy(buffer, filled, from, from + take);
+        filled += take;
+        from += take;
+        if (filled === writeChunk) await flush();
+      }
+      progress.advance(chunk.length);
+    }
+  } catch (error) {
+    stream.destroy();
+    if (error instanceof BundleError) throw error;
+    throw new BundleError("source", `blob ${blob.digest}: ${(error as Error).message}`);
+  }
+  if (received !== blob.size)
+    throw new BundleError("source", `blob ${blob.digest}: ${received} bytes, not the ${blob.size} its manifest says`);
+  const padding = tarPadding(blob.size);
+  if (filled + padding.length > writeChunk) await flush();
+  buffer.set(padding, filled);
+  filled += padding.length;
+  await flush();
+  progress.blobDone();
 }
 
 /**

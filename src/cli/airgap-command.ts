@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { airgapOverlay } from "../airgap/airgap-overlay.ts";
+import type { BundleDescription } from "../airgap/bundle-description.ts";
 import { BundleError } from "../airgap/bundle-error.ts";
 import { openBundle } from "../airgap/open-bundle.ts";
 import { type ImageToPack, parsePlatform, planBundle } from "../airgap/plan-bundle.ts";
@@ -20,6 +21,7 @@ import { parseReference } from "../reference/parse-reference.ts";
 import { createRegistryClient } from "../registry-client/create-registry-client.ts";
 import type { RegistryCredentials } from "../registry-client/registry-client-options.ts";
 import { importDockerConfig } from "../secrets/docker-config-import.ts";
+import { CliError, connect } from "./cli-api.ts";
 import { downloadBundle } from "./download-bundle.ts";
 import { createProgressDisplay } from "./progress-display.ts";
 
@@ -30,6 +32,7 @@ interface BuildOptions {
   readonly file?: string;
   readonly platform?: string;
   readonly since?: string;
+  readonly sinceRelease?: string;
   readonly out: string;
   readonly app?: string;
   readonly release?: string;
@@ -54,8 +57,15 @@ export function registerAirgapCommands(program: Command): void {
     .description("pack images (every platform and referrer) into one OCI-layout bundle")
     .option("--image <ref>", "an image to pack (repeat)", collect, [])
     .option("-f, --file <images.yaml>", "a list of images: `images: [{name, tag|digest}]` or one reference per line")
-    .option("--platform <list>", "keep only these platforms of multi-platform images, e.g. linux/amd64,linux/arm64")
+    .option(
+      "--platform <list>",
+      "keep only these platforms of multi-platform images, e.g. linux/amd64,linux/arm64 (with --server: the server builds it so)",
+    )
     .option("--since <bundle>", "write only the blobs this older bundle lacks (a delta)")
+    .option(
+      "--since-release <version>",
+      "write only the blobs release <version> of --app lacks (a delta on top of a release the customer has; the Wharf of your session or --server knows its digests)",
+    )
     .requiredOption("-o, --out <bundle.tar>", "the bundle file to write")
     .option("--app <slug>", "the application, recorded in the bundle")
     .option("--release <version>", "the release, recorded in the bundle")
@@ -92,8 +102,15 @@ async function build(options: BuildOptions): Promise<void> {
   const images = [...options.image.map(toPack), ...(options.file ? await readImageList(options.file) : [])];
   if (images.length === 0) throw new BundleError("usage", "name the images with --image <ref> or -f images.yaml");
   const platforms = options.platform?.split(",").map((p) => parsePlatform(p.trim()));
-  const base = options.since === undefined ? undefined : await openBundle(options.since);
-  const baseBlobs = new Set(base === undefined ? [] : Object.keys(base.description.blobs));
+  if (options.since !== undefined && options.sinceRelease !== undefined)
+    throw new BundleError("usage", "give --since <bundle> or --since-release <version>, not both");
+  const base =
+    options.since !== undefined
+      ? (await openBundle(options.since)).description
+      : options.sinceRelease !== undefined
+        ? await releaseBase(options, options.sinceRelease)
+        : undefined;
+  const baseBlobs = new Set(base === undefined ? [] : Object.keys(base.blobs));
   const client = createRegistryClient({
     credentials: options.authfile ? await readAuthfile(options.authfile) : {},
     insecure: (host) => options.insecureRegistry.includes(host),
@@ -111,8 +128,8 @@ async function build(options: BuildOptions): Promise<void> {
       created: new Date().toISOString(),
       ...(base !== undefined && {
         deltaOf: {
-          ...(base.description.release !== undefined && { release: base.description.release }),
-          created: base.description.created,
+          ...(base.release !== undefined && { release: base.release }),
+          created: base.created,
           blobs: plan.skipped,
         },
       }),
@@ -121,8 +138,30 @@ async function build(options: BuildOptions): Promise<void> {
   );
   const bytes = Object.values(description.blobs).reduce((sum, n) => sum + n, 0);
   process.stdout.write(
-    `wrote ${options.out}: ${description.images.length} image(s), ${Object.keys(description.blobs).length} blobs, ${bytes} bytes${base ? ` (delta: ${plan.skipped.length} blobs left to the base)` : ""}\n`,
+    `wrote ${options.out}: ${description.images.length} image(s), ${Object.keys(description.blobs).length} blobs, ${bytes} bytes${base ? ` (delta: ${plan.skipped.length} blobs left to the base${base.release !== undefined ? `, release ${base.release}` : ""})` : ""}\n`,
   );
+}
+
+/** `--since-release`: the release's blobs, as the Wharf of the session (or WHARF_USERNAME/WHARF_TOKEN) knows them. */
+async function releaseBase(
+  options: BuildOptions,
+  version: string,
+): Promise<Pick<BundleDescription, "release" | "created" | "blobs">> {
+  if (options.app === undefined) throw new BundleError("usage", "--since-release needs --app <slug>");
+  const query = options.platform ? `?platform=${encodeURIComponent(options.platform)}` : "";
+  let answer: { createdAt: string; blobs: string[] };
+  try {
+    const client = await connect({ output: "text" });
+    answer = (await client.request(
+      "GET",
+      `/apps/${encodeURIComponent(options.app)}/releases/${encodeURIComponent(version)}/blobs${query}`,
+    )) as typeof answer;
+  } catch (error) {
+    if (error instanceof CliError)
+      throw new BundleError("source", `release ${version} of ${options.app}: ${error.message}`);
+    throw error;
+  }
+  return { release: version, created: answer.createdAt, blobs: Object.fromEntries(answer.blobs.map((d) => [d, 0])) };
 }
 
 /** `--server`: the server builds the release's bundle; fetch it (resuming a partial download), then verify it. */
@@ -140,6 +179,8 @@ async function download(options: BuildOptions): Promise<void> {
     release: options.release,
     license,
     out: options.out,
+    ...(options.sinceRelease !== undefined && { sinceRelease: options.sinceRelease }),
+    ...(options.platform !== undefined && { platforms: options.platform }),
   });
   process.stdout.write(`downloaded ${options.out} (${fetched} bytes this run)\n`);
   await verify(options.out);
@@ -166,10 +207,20 @@ async function push(path: string, options: PushOptions): Promise<void> {
   }
   const client = createRegistryClient({ credentials, insecure: options.insecure ?? false, outbound: userSideGuard });
   const pushed = await pushBundle(bundle, client, registry, createProgressDisplay("push"));
-  for (const image of pushed) process.stdout.write(`pushed ${image.reference} -> ${image.pushedTo}\n`);
+  const charts = new Set(bundle.description.images.filter((i) => i.kind === "chart").map((i) => i.reference));
+  for (const image of pushed) {
+    if (!charts.has(image.reference)) {
+      process.stdout.write(`pushed ${image.reference} -> ${image.pushedTo}\n`);
+      continue;
+    }
+    const colon = image.pushedTo.lastIndexOf(":");
+    process.stdout.write(
+      `pushed chart ${image.reference} -> ${image.pushedTo} (helm install <name> oci://${image.pushedTo.slice(0, colon)} --version ${image.pushedTo.slice(colon + 1)})\n`,
+    );
+  }
   process.stdout.write(
     `\n# kustomization.yaml for this release (images in ${registry}):\n${airgapOverlay(
-      bundle.description.images.map((i) => i.reference),
+      bundle.description.images.filter((i) => !charts.has(i.reference)).map((i) => i.reference),
       registry,
     )}`,
   );

@@ -22,6 +22,10 @@ export interface BundleDownload {
   /** The license id: sent as username and password. */
   readonly license: string;
   readonly out: string;
+  /** A delta on top of this release (`since-release`). */
+  readonly sinceRelease?: string;
+  /** Only these platforms (`linux/amd64,…`). */
+  readonly platforms?: string;
 }
 
 /** Downloads the bundle into `out`; resolves to the bytes fetched by this run. */
@@ -30,7 +34,11 @@ export async function downloadBundle(download: BundleDownload): Promise<number> 
   const etagFile = `${partial}.etag`;
   const have = (await stat(partial).catch(() => undefined))?.size ?? 0;
   const etag = have > 0 ? await readFile(etagFile, "utf8").catch(() => undefined) : undefined;
-  const url = `${normalizeServer(download.server)}/api/v1/apps/${encodeURIComponent(download.app)}/releases/${encodeURIComponent(download.release)}/bundle`;
+  const base = `${normalizeServer(download.server)}/api/v1/apps/${encodeURIComponent(download.app)}/releases/${encodeURIComponent(download.release)}/bundle`;
+  const query = new URLSearchParams();
+  if (download.sinceRelease !== undefined) query.set("since-release", download.sinceRelease);
+  if (download.platforms !== undefined) query.set("platform", download.platforms);
+  const url = query.size > 0 ? `${base}?${query}` : base;
   const authorization = `Basic ${Buffer.from(`${download.license}:${download.license}`).toString("base64")}`;
   const headers: Record<string, string> = { authorization };
   if (have > 0 && etag !== undefined) Object.assign(headers, { range: `bytes=${have}-`, "if-range": etag });

@@ -127,7 +127,14 @@ async function pulls(id: string, options: Options & { since?: string; limit?: st
   if (options.limit) query.set("limit", options.limit);
   const suffix = query.size > 0 ? `?${query}` : "";
   const answer = (await client.request("GET", `${path}/pulls${suffix}`)) as { pulls: Pull[] };
-  const rows = answer.pulls.map((p) => [p.at, p.kind, `${p.repository}:${p.reference}`, p.digest, p.bytes, p.remote]);
+  const rows = answer.pulls.map((p) => [
+    p.at,
+    p.kind,
+    p.kind === "bundle" ? `${p.repository} release ${p.reference}` : `${p.repository}:${p.reference}`,
+    p.digest,
+    p.bytes,
+    p.remote,
+  ]);
   emit(options, answer, table(["time", "kind", "image", "digest", "bytes", "address"], rows));
 }
 

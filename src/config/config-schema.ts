@@ -600,6 +600,24 @@ export const configSchema = z.strictObject({
         }),
     })
     .default({ workers: "auto" }),
+  releases: z
+    .strictObject({
+      /** Bytes the cache of server-built bundles (`<dataDir>/release-bundles`) may hold; least recently used go first. */
+      bundleCacheMaxBytes: z
+        .number()
+        .int()
+        .min(0)
+        .default(100 * gib)
+        .meta({
+          description:
+            "Bytes the cache of server-built airgap bundles (<dataDir>/release-bundles) may hold; past it the least recently used are removed (never one being built or served).",
+        }),
+      /** A cached bundle unused this long is removed. */
+      bundleCacheMaxAge: positiveDuration.default(30 * 86_400_000).meta({
+        description: "A cached airgap bundle nobody downloaded for this long is removed (rebuilt on request).",
+      }),
+    })
+    .default({ bundleCacheMaxBytes: 100 * gib, bundleCacheMaxAge: 30 * 86_400_000 }),
 });
 
 /** Configuration as written by a user (before defaults). */

@@ -45,7 +45,7 @@ export interface PullView {
   readonly repository: string;
   readonly reference: string;
   readonly digest: string | null;
-  readonly kind: "manifest" | "blob";
+  readonly kind: "manifest" | "blob" | "bundle";
   readonly bytes: number;
   readonly remote: string | null;
 }

@@ -20,7 +20,7 @@ export interface ServedPull {
   readonly reference: string;
   /** The digest served, when known. */
   readonly digest: string | undefined;
-  readonly kind: "manifest" | "blob";
+  readonly kind: "manifest" | "blob" | "bundle";
   readonly bytes: number;
   readonly remote: string | undefined;
 }

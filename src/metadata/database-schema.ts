@@ -259,7 +259,7 @@ export interface LicensePullsTable {
   repository: string;
   reference: string;
   digest: string | null;
-  kind: "manifest" | "blob";
+  kind: "manifest" | "blob" | "bundle";
   bytes: number;
   remote: string | null;
 }

@@ -72,7 +72,7 @@ export interface LicensePull {
   readonly reference: string;
   /** The digest served (the reference itself when it was one), when known. */
   readonly digest: string | null;
-  readonly kind: "manifest" | "blob";
+  readonly kind: "manifest" | "blob" | "bundle";
   /** Bytes of the response body sent (its Content-Length). */
   readonly bytes: number;
   readonly remote: string | null;

@@ -10,8 +10,11 @@
  */
 import type { Caller, ManagedNamespaceDeps } from "../accounts/management-access.ts";
 import { recordChange, requireNamespaceManager } from "../accounts/management-access.ts";
+import type { PlatformFilter } from "../airgap/plan-bundle.ts";
 import type { ReleaseRow, ReleaseStore } from "../metadata/releases-metadata.ts";
-import type { BundleCache, CachedBundle } from "./bundle-cache.ts";
+import type { BundleCache, HeldBundle } from "./bundle-cache.ts";
+import { bundlePlatforms } from "./bundle-platforms.ts";
+import { type LicenseChartDeps, licenseCharts } from "./license-charts.ts";
 import { ReleaseError } from "./release-error.ts";
 import { checkChannels, checkImages, checkVersion, type ImageEntry } from "./release-input.ts";
 import { type ResolveDeps, resolveImages } from "./resolve-images.ts";
@@ -23,7 +26,17 @@ export interface ReleaseServiceDeps extends ResolveDeps {
   /** The channel of license row `id` (null: every channel); undefined when the license is gone. */
   readonly licenseChannel: (id: number) => Promise<string | null | undefined>;
   readonly bundles: BundleCache;
+  /** Every blob digest of a release's bundle with these platforms (what a customer with it has). */
+  readonly releaseBlobs: (release: ReleaseRow, platforms?: readonly PlatformFilter[]) => Promise<string[]>;
   readonly now: () => number;
+  /** Where a license's charts are found (absent: bundles carry no charts). */
+  readonly charts?: LicenseChartDeps;
+}
+
+/** How a bundle is asked for: a delta on top of `sinceRelease`, only `platforms` (`linux/amd64,…`). */
+export interface BundleRequest {
+  readonly sinceRelease?: string;
+  readonly platforms?: string;
 }
 
 /** A new release as the API takes it. */
@@ -117,12 +130,54 @@ export function createReleaseService(deps: ReleaseServiceDeps) {
     async show(caller: Caller, app: string, version: string): Promise<ReleaseView> {
       return view(await find(caller, app, version));
     },
-    /** The release's bundle, built once and cached; `not-found` for releases the caller may not see. */
-    async bundle(caller: Caller, app: string, version: string): Promise<CachedBundle & { readonly name: string }> {
+    /**
+     * The release's bundle, built once per variant and cached; `not-found`
+     * for releases (or a `sinceRelease`) the caller may not see, `invalid`
+     * for a delta on itself or a malformed platform.
+     */
+    async bundle(
+      caller: Caller,
+      app: string,
+      version: string,
+      request: BundleRequest = {},
+    ): Promise<HeldBundle & { readonly name: string; readonly release: ReleaseRow }> {
       const row = await find(caller, app, version);
-      const cached = await deps.bundles.get(row);
-      recordChange(deps.accounts, caller, "release.bundle", `release:${app}/${version}`);
-      return { ...cached, name: `${app}-${version}.tar` };
+      const platforms = bundlePlatforms(request.platforms);
+      const since = request.sinceRelease === undefined ? undefined : await find(caller, app, request.sinceRelease);
+      if (since?.version === row.version)
+        throw new ReleaseError("invalid", `a release cannot be a delta on top of itself (${version})`);
+      const label = [
+        ...(since ? [`since=${since.version}`] : []),
+        ...(platforms.canonical ? [`platforms=${platforms.canonical}`] : []),
+      ];
+      const principal = caller.principal;
+      const charts =
+        principal.kind === "license" && deps.charts ? await licenseCharts(deps.charts, principal, row) : [];
+      if (principal.kind === "license" && charts.length > 0) {
+        // Rendered for this license only: its own file, named by what was rendered.
+        label.push(
+          `license=${principal.licenseId}`,
+          `charts=${charts.map((c) => `${c.repository}:${c.tag}@${c.digest}`)}`,
+        );
+      }
+      const variant = {
+        ...(since && { since }),
+        ...(platforms.filters.length && { platforms: platforms.filters }),
+        ...(principal.kind === "license" && charts.length > 0 && { charts: { principal, list: charts } }),
+      };
+      const cached = await deps.bundles.get(row, { label: label.join("&"), variant });
+      recordChange(deps.accounts, caller, "release.bundle", `release:${app}/${version}`, {
+        ...(since && { since: since.version }),
+        ...(platforms.canonical && { platforms: platforms.canonical }),
+      });
+      const name = `${app}-${version}${since ? `-since-${since.version}` : ""}.tar`;
+      return { ...cached, name, release: row };
+    },
+    /** Every blob digest of a release's bundle (for a delta built elsewhere, `--since-release`). */
+    async blobs(caller: Caller, app: string, version: string, platforms?: string) {
+      const row = await find(caller, app, version);
+      const blobs = await deps.releaseBlobs(row, bundlePlatforms(platforms).filters);
+      return { app, version, createdAt: new Date(row.createdAt).toISOString(), blobs };
     },
   };
 }

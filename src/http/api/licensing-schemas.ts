@@ -107,7 +107,7 @@ export const licensingAnswers = {
         repository: z.string(),
         reference: z.string(),
         digest: z.string().nullable(),
-        kind: z.enum(["manifest", "blob"]),
+        kind: z.enum(["manifest", "blob", "bundle"]),
         bytes: z.number(),
         remote: z.string().nullable(),
       }),

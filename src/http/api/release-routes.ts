@@ -36,6 +36,13 @@ export function releaseRoutes(releases: ReleaseService): ApiRoute[] {
       response: a.release,
       handle: (i) => w(() => releases.show(i.caller, i.params.app, i.params.version)),
     }),
+    route("GET", `${releasesPath}/{version}/blobs`, {
+      summary:
+        "Every blob digest of the release's bundle (with platform=linux/amd64,… only those platforms): what a customer holding it has, for a delta built with --since-release",
+      query: s.blobsQuery,
+      response: a.blobs,
+      handle: (i) => w(() => releases.blobs(i.caller, i.params.app, i.params.version, i.query.platform)),
+    }),
     // Listed for the OpenAPI document; the API mount hands this path to
     // release-bundle-download.ts, which streams the file, before the table.
     route("GET", `${releasesPath}/{version}/bundle`, {

@@ -36,10 +36,18 @@ export const releaseSchemas = {
     channels: z.array(text(63, "a channel name, e.g. stable")).max(20).optional(),
     images: z.array(image).min(1).max(200).meta({ description: "the images: list of seed 001" }),
   }),
+  blobsQuery: z.strictObject({
+    platform: z
+      .string()
+      .max(1000)
+      .optional()
+      .meta({ description: "only these platforms, e.g. linux/amd64,linux/arm64" }),
+  }),
 };
 
 /** Answers, for the OpenAPI document. */
 export const releaseAnswers = {
   release,
   releases: z.object({ releases: z.array(release) }),
+  blobs: z.object({ app: z.string(), version: z.string(), createdAt: z.string(), blobs: z.array(z.string()) }),
 };
