@@ -14,9 +14,8 @@ import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { SigningKeyStore } from "../metadata/signing-key-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
-import { MasterKeyError } from "../secrets/master-key-error.ts";
 import type { SealCounts } from "../secrets/seal-counts.ts";
-import { needsSealing, openAtRest, plainJson, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import { newTally, openAtRest, plainJson, resealRows, sealAtRest } from "../secrets/sealed-at-rest.ts";
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
@@ -177,22 +176,18 @@ export async function rotateSigningKeysIn(store: SigningKeyStore, ring: KeyRing)
  * yet (plain ones from before keys were sealed, ones under an older master key).
  */
 export async function resealSigningKeysIn(store: SigningKeyStore, ring: KeyRing): Promise<SealCounts> {
-  const counts = { sealed: 0, changedMeanwhile: 0, failed: [] as { target: string; reason: string }[] };
-  for (const row of await store.list()) {
-    if (!needsSealing(ring, row.privateJwk)) continue;
-    const data = tokenKeyData(row.kid);
-    let next: string;
-    try {
-      next = sealAtRest(ring, openAtRest(ring, row.privateJwk, data, `token-signing key ${row.kid}`, plainJson), data);
-    } catch (error) {
-      if (!(error instanceof MasterKeyError)) throw error;
-      counts.failed.push({ target: `token-signing key ${row.kid}`, reason: error.message });
-      continue;
-    }
-    if (await store.replace(row.kid, row.privateJwk, next)) counts.sealed += 1;
-    else counts.changedMeanwhile += 1;
-  }
-  return counts;
+  return resealRows(
+    ring,
+    await store.list(),
+    {
+      stored: (row) => row.privateJwk,
+      associatedData: (row) => tokenKeyData(row.kid),
+      label: (row) => `token-signing key ${row.kid}`,
+      legacy: plainJson,
+      replace: (row, expected, next) => store.replace(row.kid, expected, next),
+    },
+    newTally(),
+  );
 }
 
 /** Adds a new signing key (keeping the last {@link keep}); returns its key id. */

@@ -8,39 +8,10 @@
  * last status code, attempts, duration, next retry and error.
  */
 import type { Command } from "commander";
+import type { DeliveryView, WebhookView } from "../webhooks/webhook-view.ts";
 import { type ApiOptions, CliError, connect } from "./cli-api.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 import { readSecret } from "./read-secret.ts";
-
-interface WebhookView {
-  readonly id: number;
-  readonly org: string;
-  readonly url: string;
-  readonly events: readonly string[];
-  readonly repositories: string;
-  readonly createdBy: string;
-  readonly createdAt: string;
-}
-
-interface DeliveryView {
-  readonly id: string;
-  readonly event: string;
-  readonly state: string;
-  readonly attempts: number;
-  readonly statusCode: number | null;
-  readonly durationMs: number | null;
-  readonly nextAttemptAt: string | null;
-  readonly error: string | null;
-  readonly redeliveryOf: string | null;
-  readonly createdAt: string;
-  readonly log: readonly {
-    attempt: number;
-    at: string;
-    statusCode: number | null;
-    durationMs: number;
-    error: string | null;
-  }[];
-}
 
 interface AddOptions extends ApiOptions {
   readonly url: string;

@@ -13,9 +13,8 @@
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject, randomBytes } from "node:crypto";
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
-import { MasterKeyError } from "../secrets/master-key-error.ts";
 import type { SealCounts } from "../secrets/seal-counts.ts";
-import { needsSealing, openAtRest, plainJson, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import { newTally, openAtRest, plainJson, resealRows, sealAtRest } from "../secrets/sealed-at-rest.ts";
 import { type LicenseDocument, signLicenseDocument } from "./license-document.ts";
 
 /** A public license-signing key as a JWK (`kty: OKP`, `crv: Ed25519`, `kid`, `alg: EdDSA`, `use: sig`). */
@@ -107,26 +106,18 @@ export function createLicenseSigner(
       return publicOf(row);
     },
     async reseal(current) {
-      const counts = { sealed: 0, changedMeanwhile: 0, failed: [] as { target: string; reason: string }[] };
-      for (const row of await store.signingKeys()) {
-        if (!needsSealing(current, row.privateJwk)) continue;
-        const data = licenseKeyAssociatedData(row.kid);
-        let next: string;
-        try {
-          next = sealAtRest(
-            current,
-            openAtRest(current, row.privateJwk, data, `license-signing key ${row.kid}`, plainJson),
-            data,
-          );
-        } catch (error) {
-          if (!(error instanceof MasterKeyError)) throw error;
-          counts.failed.push({ target: `license-signing key ${row.kid}`, reason: error.message });
-          continue;
-        }
-        if (await store.replaceSigningKey(row.kid, row.privateJwk, next)) counts.sealed += 1;
-        else counts.changedMeanwhile += 1;
-      }
-      return counts;
+      return resealRows(
+        current,
+        await store.signingKeys(),
+        {
+          stored: (row) => row.privateJwk,
+          associatedData: (row) => licenseKeyAssociatedData(row.kid),
+          label: (row) => `license-signing key ${row.kid}`,
+          legacy: plainJson,
+          replace: (row, expected, next) => store.replaceSigningKey(row.kid, expected, next),
+        },
+        newTally(),
+      );
     },
   };
 }

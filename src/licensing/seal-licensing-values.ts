@@ -9,9 +9,8 @@
  */
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
-import { MasterKeyError } from "../secrets/master-key-error.ts";
 import { type SealCounts, sumSeals } from "../secrets/seal-counts.ts";
-import { needsSealing, openAtRest, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import { newTally, resealRows } from "../secrets/sealed-at-rest.ts";
 import type { LicenseSigner } from "./license-signer.ts";
 import { sealSecretFields } from "./secret-field-seal.ts";
 
@@ -19,25 +18,23 @@ type Store = Pick<LicenseFieldsStore, "secretValues" | "replaceValue" | "sealedI
 
 /** Re-seals the sealed license ids not under the current version (bound to the public handle, as written). */
 async function resealLicenseIds(store: Store, ring: KeyRing): Promise<SealCounts> {
-  const counts = { sealed: 0, changedMeanwhile: 0, failed: [] as { target: string; reason: string }[] };
+  const tally = newTally();
   let afterId = 0;
   for (;;) {
     const batch = await store.sealedIds(afterId, 100);
-    if (batch.length === 0) return counts;
-    for (const row of batch) {
-      afterId = row.id;
-      if (!needsSealing(ring, row.sealedId)) continue;
-      let next: string;
-      try {
-        next = sealAtRest(ring, openAtRest(ring, row.sealedId, row.publicId, `license ${row.publicId}`), row.publicId);
-      } catch (error) {
-        if (!(error instanceof MasterKeyError)) throw error;
-        counts.failed.push({ target: `license ${row.publicId}`, reason: error.message });
-        continue;
-      }
-      if (await store.replaceSealedId(row.id, row.sealedId, next)) counts.sealed += 1;
-      else counts.changedMeanwhile += 1;
-    }
+    if (batch.length === 0) return tally;
+    afterId = batch.at(-1)!.id;
+    await resealRows(
+      ring,
+      batch,
+      {
+        stored: (row) => row.sealedId,
+        associatedData: (row) => row.publicId,
+        label: (row) => `license ${row.publicId}`,
+        replace: (row, expected, next) => store.replaceSealedId(row.id, expected, next),
+      },
+      tally,
+    );
   }
 }
 

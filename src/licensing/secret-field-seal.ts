@@ -9,9 +9,8 @@
  */
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
-import { MasterKeyError } from "../secrets/master-key-error.ts";
 import type { SealCounts } from "../secrets/seal-counts.ts";
-import { needsSealing, openAtRest, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import { newTally, openAtRest, resealRows, sealAtRest } from "../secrets/sealed-at-rest.ts";
 
 const associatedData = (licenseId: number, name: string) => `license-field:${licenseId}:${name}`;
 
@@ -40,29 +39,23 @@ export async function sealSecretFields(
   store: Pick<LicenseFieldsStore, "secretValues" | "replaceValue">,
   ring: KeyRing,
 ): Promise<SealCounts> {
+  const tally = newTally();
   let after = { licenseId: 0, name: "" };
-  const counts = { sealed: 0, changedMeanwhile: 0, failed: [] as { target: string; reason: string }[] };
   for (;;) {
     const batch = await store.secretValues(after, 100);
-    if (batch.length === 0) return counts;
-    for (const row of batch) {
-      after = { licenseId: row.licenseId, name: row.name };
-      if (!needsSealing(ring, row.value)) continue;
-      let next: string;
-      try {
-        next = sealSecretField(
-          ring,
-          row.licenseId,
-          row.name,
-          openSecretField(ring, row.licenseId, row.name, row.value),
-        );
-      } catch (error) {
-        if (!(error instanceof MasterKeyError)) throw error;
-        counts.failed.push({ target: `license #${row.licenseId} field ${row.name}`, reason: error.message });
-        continue;
-      }
-      if (await store.replaceValue(row.licenseId, row.name, row.value, next)) counts.sealed += 1;
-      else counts.changedMeanwhile += 1;
-    }
+    if (batch.length === 0) return tally;
+    const last = batch.at(-1)!;
+    after = { licenseId: last.licenseId, name: last.name };
+    await resealRows(
+      ring,
+      batch,
+      {
+        stored: (row) => row.value,
+        associatedData: (row) => associatedData(row.licenseId, row.name),
+        label: (row) => `license field ${row.name} of license #${row.licenseId}`,
+        replace: (row, expected, next) => store.replaceValue(row.licenseId, row.name, expected, next),
+      },
+      tally,
+    );
   }
 }

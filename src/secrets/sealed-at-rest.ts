@@ -57,3 +57,52 @@ export function needsSealing(ring: KeyRing, stored: string): boolean {
 
 /** A legacy key is a JSON object in plain text. */
 export const plainJson = (stored: string): boolean => stored.startsWith("{");
+
+/** How a seal pass reads and writes one kind of row. */
+export interface ResealSpec<R> {
+  /** The value as stored (sealed, or plain in its legacy form). */
+  stored(row: R): string;
+  /** The associated data its seal is bound to. */
+  associatedData(row: R): string;
+  /** What the row is, for messages and the report (never its value). */
+  label(row: R): string;
+  /** Tells a legacy plain value in its writer's own form (see {@link openAtRest}). */
+  legacy?: (stored: string) => boolean;
+  /** Replaces the stored value with `next` only while it is still `expected`; false otherwise. */
+  replace(row: R, expected: string, next: string): Promise<boolean>;
+}
+
+/** What a reseal pass over some rows did. */
+export interface ResealTally {
+  sealed: number;
+  changedMeanwhile: number;
+  failed: { target: string; reason: string }[];
+}
+
+/**
+ * Seals under `ring`'s current version every row of `rows` whose value is
+ * not yet (plain, or under an older key), adding to `tally`: a row changed by
+ * someone else meanwhile is left as it is, one that cannot be opened is
+ * listed with the reason.
+ */
+export async function resealRows<R>(ring: KeyRing, rows: Iterable<R>, spec: ResealSpec<R>, tally: ResealTally) {
+  for (const row of rows) {
+    const stored = spec.stored(row);
+    if (!needsSealing(ring, stored)) continue;
+    const data = spec.associatedData(row);
+    let next: string;
+    try {
+      next = sealAtRest(ring, openAtRest(ring, stored, data, spec.label(row), spec.legacy), data);
+    } catch (error) {
+      if (!(error instanceof MasterKeyError)) throw error;
+      tally.failed.push({ target: spec.label(row), reason: error.message });
+      continue;
+    }
+    if (await spec.replace(row, stored, next)) tally.sealed += 1;
+    else tally.changedMeanwhile += 1;
+  }
+  return tally;
+}
+
+/** An empty tally. */
+export const newTally = (): ResealTally => ({ sealed: 0, changedMeanwhile: 0, failed: [] });
