@@ -57,7 +57,8 @@ function runInfo(options: Options, limits: RunInfo["limits"]): RunInfo {
     mode: `${options.quick ? "quick (no 4 GiB push, 3 s GET)" : "full"}${options.pullOnly ? ", pull rows only" : ""}; measured: ${options.servers.join(", ")}`,
     distribution: `${version} — filesystem storage, blobdescriptor cache inmemory, access log off`,
     wharf:
-      "both with WHARF_ADMIN_PASSWORD (random); Wharf with WHARF_AUTH__ENABLED=false; Wharf+auth with auth on " +
+      "both with WHARF_ADMIN_PASSWORD (random) and WHARF_SERVER__WORKERS=1 (one process, as Distribution, so the RSS rows " +
+      "measure the server; workers are compared in their own section); Wharf with WHARF_AUTH__ENABLED=false; Wharf+auth with auth on " +
       `and WHARF_AUTH__TOKEN_TTL=${TOKEN_TTL}, the client sending one Bearer token (admin, pull,push on ` +
       `${REPOSITORIES.join(", ")}) with every request`,
     limits,

@@ -39,6 +39,9 @@ export function wharfEnvironment(auth: boolean, password: string): NodeJS.Proces
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith("WHARF_BENCH_")) env[name] = value;
   }
+  // One process unless a run says otherwise (the workers rows do): the RSS rows
+  // read one PID, and the main table compares one process with Distribution's one.
+  env.WHARF_SERVER__WORKERS ??= "1";
   env.WHARF_AUTH__ENABLED = String(auth);
   env.WHARF_AUTH__TOKEN_TTL = TOKEN_TTL;
   env.WHARF_ADMIN_PASSWORD = password;
