@@ -15,6 +15,8 @@ import type { OpenedBlob, RepositoryBlobs } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryFailure } from "../registry-client/registry-result.ts";
 import { blobDataPath, uploadDataPath } from "../storage/blob-paths.ts";
+import { FileReadStream } from "../storage/file-read-stream.ts";
+import type { ReadRange } from "../storage/storage-driver.ts";
 import { BlobFlight } from "./blob-flight.ts";
 import type { ProxyShared, ProxyTarget } from "./proxy-deps.ts";
 import { upstreamError } from "./upstream-failure.ts";
@@ -122,7 +124,16 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
       const linked = (await metadata.linkedBlob(target.name, digest.value)) ?? (await linkStored(digest));
       if (linked) {
         metrics.cacheHits.inc(labels);
-        return { size: linked.size, read: async (range) => counted(await driver.read(blobDataPath(digest), range)) };
+        const read = async (range?: ReadRange) => {
+          const stream = await driver.read(blobDataPath(digest), range);
+          // A file keeps its reused-buffer path to the socket (FileReadStream.writeTo):
+          // a counting Transform in between would make every read allocate. It is
+          // counted as the bytes asked for.
+          if (!(stream instanceof FileReadStream)) return counted(stream);
+          metrics.bytes.inc({ app: target.app }, range?.length ?? linked.size - (range?.offset ?? 0));
+          return stream;
+        };
+        return { size: linked.size, read };
       }
       metrics.cacheMisses.inc(labels);
       const flight = await join(digest);
