@@ -224,7 +224,11 @@ async function createAuth(
     sumSeals([await licensing.sealValues(ring), await accounts.resealKeys(ring)]);
   const deploy = await createDeploy(db, accounts, outbound, keys, sealOthers, upkeep?.webhooks);
   upstreams = parts.upstreams ?? deploy.external.directory;
-  const sealedAtStart = await sealOthers(keys.ring());
+  // At start only what is still plain is sealed (cheap); a master-key rotation re-seals the rest.
+  const sealedAtStart = sumSeals([
+    await licensing.sealPlainValues(keys.ring()),
+    await accounts.resealKeys(keys.ring()),
+  ]);
   if (sealedAtStart.sealed > 0 || sealedAtStart.failed.length > 0) {
     log.info(
       { sealed: sealedAtStart.sealed, failed: sealedAtStart.failed },

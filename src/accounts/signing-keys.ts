@@ -15,7 +15,8 @@ import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { SigningKeyStore } from "../metadata/signing-key-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
 import type { SealCounts } from "../secrets/seal-counts.ts";
-import { newTally, openAtRest, plainJson, resealRows, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import { newTally, openAtRest, plainJson, resealRows } from "../secrets/sealed-at-rest.ts";
+import { encryptSecret } from "../secrets/secret-cipher.ts";
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
@@ -166,7 +167,7 @@ export async function loadSigningKeysFrom(store: SigningKeyStore, keyRing: () =>
 /** Adds a new signing key, sealed under `ring`, to the database (keeping the last {@link keep}); returns its key id. */
 export async function rotateSigningKeysIn(store: SigningKeyStore, ring: KeyRing): Promise<string> {
   const key = await newKey();
-  const sealed = sealAtRest(ring, JSON.stringify(key.privateJwk), tokenKeyData(key.kid));
+  const sealed = encryptSecret(ring, JSON.stringify(key.privateJwk), tokenKeyData(key.kid));
   await store.add({ kid: key.kid, createdAt: key.createdAt, privateJwk: sealed }, keep);
   return key.kid;
 }

@@ -23,7 +23,7 @@ import { createLicensePolicy, type ResolveUpstreamName } from "./license-policy.
 import { createLicenseService } from "./license-service.ts";
 import { createLicenseSigner } from "./license-signer.ts";
 import { createPullRecorder } from "./pull-recorder.ts";
-import { sealLicensingValues } from "./seal-licensing-values.ts";
+import { sealLicensingValues, sealPlainLicensingValues } from "./seal-licensing-values.ts";
 
 /** Options of {@link createLicensing}. */
 export interface LicensingOptions {
@@ -67,6 +67,8 @@ export function createLicensing(db: Kysely<Database>, options: LicensingOptions)
     visibleTags: chartChannels.visibleTags,
     /** Seals every licensing value not under `ring`'s current version (at start, and in a master-key rotation). */
     sealValues: (ring: KeyRing) => sealLicensingValues(fieldsStore, signer, ring),
+    /** Seals only what is still plain (the pass at start). */
+    sealPlainValues: (ring: KeyRing) => sealPlainLicensingValues(fieldsStore, signer, ring),
     /** Where the registry pipeline reports the manifests and blobs it served (`pulls.record`). */
     pulls,
     /** Customer and license management, over the accounts services. */

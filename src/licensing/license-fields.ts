@@ -14,6 +14,7 @@ import { recordChange, requireAdmin } from "../accounts/management-access.ts";
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { LicenseRow } from "../metadata/licensing-metadata.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
+import { requireRing } from "../secrets/sealed-at-rest.ts";
 import { channelOf } from "./channel-path.ts";
 import {
   canonicalFieldValue,
@@ -25,7 +26,7 @@ import {
 import type { LicenseSigner } from "./license-signer.ts";
 import { requireApplication } from "./licensing-access.ts";
 import { LicensingError } from "./licensing-error.ts";
-import { openSecretField, requireRing, sealSecretField } from "./secret-field-seal.ts";
+import { openSecretField, sealSecretField } from "./secret-field-seal.ts";
 
 /** Typed values by field name. */
 export type LicenseFieldValues = Record<string, LicenseFieldValue>;
@@ -83,7 +84,9 @@ export function createLicenseFields(
     const stored: Record<string, string> = {};
     for (const [name, text] of Object.entries(checked)) {
       stored[name] =
-        fields.get(name)?.type === "secret" ? sealSecretField(requireRing(keyRing), row.id, name, text) : text;
+        fields.get(name)?.type === "secret"
+          ? sealSecretField(requireRing(keyRing, "secret license fields"), row.id, name, text)
+          : text;
     }
     await store.setValues(row.id, stored);
   }

@@ -14,7 +14,8 @@ import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject,
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
 import type { SealCounts } from "../secrets/seal-counts.ts";
-import { newTally, openAtRest, plainJson, resealRows, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import { newTally, openAtRest, plainJson, requireRing, resealRows } from "../secrets/sealed-at-rest.ts";
+import { encryptSecret } from "../secrets/secret-cipher.ts";
 import { type LicenseDocument, signLicenseDocument } from "./license-document.ts";
 
 /** A public license-signing key as a JWK (`kty: OKP`, `crv: Ed25519`, `kid`, `alg: EdDSA`, `use: sig`). */
@@ -65,16 +66,15 @@ export function createLicenseSigner(
     }
     return key;
   };
-  const ring = (): KeyRing => {
-    const current = keyRing();
-    if (!current) throw new Error("the master key is not loaded yet: license-signing keys cannot be sealed");
-    return current;
-  };
   async function add(): Promise<string> {
     const { privateKey } = generateKeyPairSync("ed25519");
     const kid = `lsk_${randomBytes(8).toString("hex")}`;
     const jwk = JSON.stringify(privateKey.export({ format: "jwk" }));
-    await store.addSigningKey(kid, sealAtRest(ring(), jwk, licenseKeyAssociatedData(kid)), clock());
+    await store.addSigningKey(
+      kid,
+      encryptSecret(requireRing(keyRing, "license-signing keys"), jwk, licenseKeyAssociatedData(kid)),
+      clock(),
+    );
     return kid;
   }
   async function keys() {

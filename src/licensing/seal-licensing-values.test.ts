@@ -20,7 +20,7 @@ import { MasterKeyError } from "../secrets/master-key-error.ts";
 import { encryptSecret } from "../secrets/secret-cipher.ts";
 import { verifyLicenseDocument } from "./license-document.ts";
 import { createLicenseSigner } from "./license-signer.ts";
-import { sealLicensingValues } from "./seal-licensing-values.ts";
+import { sealLicensingValues, sealPlainLicensingValues } from "./seal-licensing-values.ts";
 import { openSecretField } from "./secret-field-seal.ts";
 
 const v1 = { version: 1, key: Buffer.alloc(32, 1) };
@@ -131,6 +131,19 @@ forEachMetadataBackend((backend) =>
       await sealedValuesMigration.up(opened.db as never);
       assert.deepEqual(await fields.values(licenseId), { apiKey: "plain:k-9", seats: "31" });
       assert.equal(openSecretField(undefined, licenseId, "apiKey", "plain:k-9"), "k-9");
+      const signer = createLicenseSigner(
+        fields,
+        () => 14,
+        () => ring12,
+      );
+      const atStart = await sealPlainLicensingValues(fields, signer, ring12);
+      assert.deepEqual(atStart, { sealed: 1, changedMeanwhile: 0, failed: [] }, "only the plain value");
+      assert.match((await fields.values(licenseId)).apiKey!, /^v2:/);
+      assert.deepEqual(await sealPlainLicensingValues(fields, signer, ring12), {
+        sealed: 0,
+        changedMeanwhile: 0,
+        failed: [],
+      });
     });
 
     test("a rotation adds a key that signs from then on, and every key keeps verifying", async () => {

@@ -46,3 +46,16 @@ export async function sealLicensingValues(store: Store, signer: LicenseSigner, r
     await resealLicenseIds(store, ring),
   ]);
 }
+
+/**
+ * The pass a server runs at start: seals only what is still plain (values
+ * written before 0016, keys written before they were sealed), reading the
+ * small key table and the rows marked plain — never every license.
+ */
+export async function sealPlainLicensingValues(
+  store: Store,
+  signer: LicenseSigner,
+  ring: KeyRing,
+): Promise<SealCounts> {
+  return sumSeals([await signer.reseal(ring), await sealSecretFields(store, ring, true)]);
+}

@@ -10,13 +10,14 @@
 import type { LicenseFieldsStore } from "../metadata/kysely-license-fields-store.ts";
 import type { KeyRing } from "../secrets/key-ring.ts";
 import type { SealCounts } from "../secrets/seal-counts.ts";
-import { newTally, openAtRest, resealRows, sealAtRest } from "../secrets/sealed-at-rest.ts";
+import { newTally, openAtRest, resealRows } from "../secrets/sealed-at-rest.ts";
+import { encryptSecret } from "../secrets/secret-cipher.ts";
 
 const associatedData = (licenseId: number, name: string) => `license-field:${licenseId}:${name}`;
 
 /** `text` sealed for field `name` of license row `licenseId`. */
 export function sealSecretField(ring: KeyRing, licenseId: number, name: string, text: string): string {
-  return sealAtRest(ring, text, associatedData(licenseId, name));
+  return encryptSecret(ring, text, associatedData(licenseId, name));
 }
 
 /** The plaintext of a stored secret field value (sealed, or marked plain). Throws MasterKeyError naming the field. */
@@ -24,25 +25,21 @@ export function openSecretField(ring: KeyRing | undefined, licenseId: number, na
   return openAtRest(ring, stored, associatedData(licenseId, name), `license field ${name} of license #${licenseId}`);
 }
 
-/** The ring, or an error saying it is not loaded yet (a server loads it before it listens). */
-export function requireRing(keyRing: () => KeyRing | undefined): KeyRing {
-  const ring = keyRing();
-  if (!ring) throw new Error("the master key is not loaded yet: secret license fields cannot be sealed");
-  return ring;
-}
-
 /**
  * Seals every secret field value not under the ring's current version: plain
- * ones and ones under an older key (a master-key rotation's second half).
+ * ones and ones under an older key (a master-key rotation's second half);
+ * with `onlyPlain`, only the plain ones (the pass at start, which reads
+ * nothing else).
  */
 export async function sealSecretFields(
   store: Pick<LicenseFieldsStore, "secretValues" | "replaceValue">,
   ring: KeyRing,
+  onlyPlain = false,
 ): Promise<SealCounts> {
   const tally = newTally();
   let after = { licenseId: 0, name: "" };
   for (;;) {
-    const batch = await store.secretValues(after, 100);
+    const batch = await store.secretValues(after, 100, onlyPlain);
     if (batch.length === 0) return tally;
     const last = batch.at(-1)!;
     after = { licenseId: last.licenseId, name: last.name };

@@ -87,13 +87,15 @@ export function createLicenseFieldsStore(db: Kysely<Database>) {
     },
     /**
      * Values of secret-typed fields after (`licenseId`, `name`), in that
-     * order, `limit` at most: what a seal pass or a master-key rotation walks.
+     * order, `limit` at most (`onlyPlain`: only those still marked `plain:`):
+     * what a seal pass or a master-key rotation walks.
      */
     async secretValues(
       after: { licenseId: number; name: string },
       limit: number,
+      onlyPlain = false,
     ): Promise<{ licenseId: number; name: string; value: string }[]> {
-      const rows = await db
+      let query = db
         .selectFrom("license_field_values as v")
         .innerJoin("licenses as l", "l.id", "v.license_id")
         .innerJoin("customers as c", "c.id", "l.customer_id")
@@ -110,8 +112,9 @@ export function createLicenseFieldsStore(db: Kysely<Database>) {
         )
         .orderBy("v.license_id")
         .orderBy("v.name")
-        .limit(limit)
-        .execute();
+        .limit(limit);
+      if (onlyPlain) query = query.where("v.value", "like", "plain:%");
+      const rows = await query.execute();
       return rows.map((r) => ({ licenseId: Number(r.license_id), name: r.name, value: r.value }));
     },
     /** Licenses whose id is kept sealed, after row `afterId` by id, `limit` at most (for master-key rotation). */

@@ -16,9 +16,11 @@ import { decryptSecret, encryptSecret, keyVersionOf } from "./secret-cipher.ts";
 /** The prefix of a secret value written before values were sealed (migration 0016). */
 export const plainPrefix = "plain:";
 
-/** `plaintext` sealed under the ring's current key, bound to `associatedData`. */
-export function sealAtRest(ring: KeyRing, plaintext: string, associatedData: string): string {
-  return encryptSecret(ring, plaintext, associatedData);
+/** The ring, or an error saying it is not loaded yet (a server loads it before it listens); `what` names the values. */
+export function requireRing(keyRing: () => KeyRing | undefined, what: string): KeyRing {
+  const ring = keyRing();
+  if (!ring) throw new Error(`the master key is not loaded yet: ${what} cannot be sealed`);
+  return ring;
 }
 
 /** True when `stored` is a sealed value (`v<n>:…`). */
@@ -92,7 +94,7 @@ export async function resealRows<R>(ring: KeyRing, rows: Iterable<R>, spec: Rese
     const data = spec.associatedData(row);
     let next: string;
     try {
-      next = sealAtRest(ring, openAtRest(ring, stored, data, spec.label(row), spec.legacy), data);
+      next = encryptSecret(ring, openAtRest(ring, stored, data, spec.label(row), spec.legacy), data);
     } catch (error) {
       if (!(error instanceof MasterKeyError)) throw error;
       tally.failed.push({ target: spec.label(row), reason: error.message });
