@@ -67,6 +67,8 @@ export function registerServeCommand(program: Command): void {
             ? await (await import("../cluster/start-cluster.ts")).startCluster(config, log, workers)
             : await startServer(config, log);
         const use = config.publicUrl ?? running.url;
+        // Start-up warnings (publicUrl, sealing) reach the log before the line that says it is ready.
+        await new Promise<void>((done) => log.flush(() => done()));
         process.stdout.write(`wharf listening on ${running.address}, clients use ${use} (data in ${config.dataDir})\n`);
         let stopping = false;
         const stop = (signal: string) => {
