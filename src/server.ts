@@ -180,7 +180,10 @@ async function createAuth(
   // Licenses name upstream images by the external registry's short name; a
   // proxy path may use the host instead. The directory exists once deploy is built.
   let upstreams: UpstreamDirectory | undefined;
-  const resolveUpstreamName = async (app: string, segment: string) => (await upstreams?.find(app, segment))?.name;
+  const resolveUpstream = async (app: string, segment: string, path: string) => {
+    const located = await upstreams?.locate(app, segment, path);
+    return located && { shortName: located.registry.name, path: located.path };
+  };
   // The master key seals pull secrets, license ids, license-signing keys and
   // secret license fields, and (shared database) the token-signing keys.
   const keys = await openMasterKeySource({ dataDir: config.dataDir, env: process.env });
@@ -188,7 +191,7 @@ async function createAuth(
     log,
     clock: () => clock.now(),
     publicUrl: config.publicUrl,
-    resolveUpstreamName,
+    resolveUpstream,
     keyRing: keys.ring,
   });
   const accounts = await createAccounts(db, config, log, {

@@ -16,7 +16,7 @@
  * and expiry. Last, the host spelling of an upstream without a port.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -45,6 +45,7 @@ import {
 } from "./support/oci-layout.ts";
 import { basicAuth, bearerAuth, requestToken, tokenBody } from "./support/registry-auth.ts";
 import { errorCode } from "./support/registry-http.ts";
+import { runOk } from "./support/run-command.ts";
 import { skipOption } from "./support/skip-missing-tool.ts";
 import { adminPassword, removeDataDir, startWharf, type WharfProcess } from "./support/start-wharf.ts";
 import { createWharfCli, describeRun, type WharfCli } from "./support/wharf-cli.ts";
@@ -218,6 +219,57 @@ describe("delivering to a customer through the license-gated proxy", { skip }, (
     assert.equal(proxied.top, privateImage.manifest.digest);
   });
 
+  test("a registry with a path prefix: wharf rewrite names the image inside it, and that name pulls with the license", async () => {
+    // The vendor registers A's `team` folder as `a-team`; customer dove is entitled to a-team/*.
+    await cli.ok(
+      [
+        ...["external", "add", "a-team", "--org", "acme", "--registry", `${upstreamA.host}/team`, "--insecure"],
+        ...["--username", testUser.username, "--password-stdin"],
+      ],
+      `${testUser.password}\n`,
+    );
+    await cli.ok(["customer", "create", "dove", "--app", "shop"]);
+    const created = await cli.ok(["license", "create", "--app", "shop", "--customer", "dove", "--entitle", "a-team/*"]);
+    const dove = created.trimEnd().split("\n").at(-1)!;
+    // The customer's manifests name the image where it lives; A asks for credentials, so it is private.
+    const input = join(work, "team-manifests");
+    await mkdir(input, { recursive: true });
+    await writeFile(
+      join(input, "app.yaml"),
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata: {name: app}",
+        "spec:",
+        "  selector: {matchLabels: {app: app}}",
+        "  template:",
+        "    metadata: {labels: {app: app}}",
+        "    spec:",
+        "      containers:",
+        `        - {name: app, image: "${upstreamA.host}/team/app:1.0"}`,
+        "",
+      ].join("\n"),
+    );
+    const out = join(work, "team-overlay");
+    await cli.ok([
+      ...["rewrite", input, "-o", out, "--app", "shop", "--license", dove, "--proxy", host()],
+      ...["--upstream", `${upstreamA.host}/team=a-team`, "--insecure-registry", upstreamA.host],
+    ]);
+    const rendered = await runOk("/usr/bin/kubectl", ["kustomize", out]);
+    const image = /image: (\S+)/.exec(rendered)?.[1];
+    assert.equal(image, `${host()}/proxy/shop/a-team/app:1.0`, rendered);
+    const pulled = await copyAll(`docker://${image}`, `${dove}:${dove}`, "team");
+    assert.equal(pulled.top, single.manifest.digest);
+    // Inside the prefix only: A's other/app is not under a-team, and a-team/team/app would be team/team/app.
+    for (const path of ["a-team/team/app:1.0", "a-short/team/app:1.0"]) {
+      const refused = await box.skopeo([
+        ...["inspect", "--tls-verify=false", "--creds", `${dove}:${dove}`],
+        `docker://${host()}/proxy/shop/${path}`,
+      ]);
+      assert.notEqual(refused.code, 0, path);
+    }
+  });
+
   test("podman pulls through the proxy with the license and gets the upstream's digests", async (t) => {
     if (skipWithoutPodman(t, box)) return;
     for (const [reference, digest] of [
@@ -378,6 +430,11 @@ describe("the host spelling of an upstream without a port", { skip }, () => {
     const directory: UpstreamDirectory = {
       async find(app, name) {
         return app === "shop" && (name === "a-short" || name === "registry.example") ? registry : undefined;
+      },
+      // No prefixes here: a path is the same by short name and by host.
+      async locate(app, name, path) {
+        const registry = await this.find(app, name);
+        return registry && { registry, path };
       },
     };
     const config = validateConfig(

@@ -78,6 +78,11 @@ const directory: UpstreamDirectory = {
     if (name === "badpass") return registryFor(name, wrongPassword);
     return undefined;
   },
+  // No prefixes here: a path is the same by short name and by host.
+  async locate(app, name, path) {
+    const registry = await this.find(app, name);
+    return registry && { registry, path };
+  },
 };
 
 function skopeo(...args: string[]): Promise<string> {

@@ -75,8 +75,8 @@ export function registerRewriteCommand(program: Command): void {
     .option("--pod-spec-path <path>", "where a custom resource keeps a PodSpec, e.g. spec.runner (repeat)", collect, [])
     .option("--insecure-registry <host>", "probe this registry over plain HTTP (repeat)", collect, [])
     .option(
-      "--upstream <host:port=name>",
-      "the short name of an external registry whose host has a port (repeat)",
+      "--upstream <registry=name>",
+      "an external registry (host[:port][/prefix], as given to wharf external add) and its short name; needed for a host with a port (repeat)",
       collect,
       [],
     )
@@ -150,10 +150,10 @@ function targetOf(options: RewriteOptions): RewriteTarget {
   if (/[/\s]/.test(host)) throw usage(`--proxy takes a host[:port], not ${JSON.stringify(host)}`);
   const upstreamNames = new Map<string, string>();
   for (const pair of options.upstream) {
-    const [hostPort, name] = pair.split("=");
-    if (!hostPort || !name || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
-      throw usage(`--upstream takes host:port=<short name>, not ${JSON.stringify(pair)}`);
-    upstreamNames.set(hostPort.toLowerCase(), name);
+    const [registry, name, extra] = pair.split("=");
+    if (!registry || !name || extra !== undefined || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+      throw usage(`--upstream takes <host[:port][/prefix]>=<short name>, not ${JSON.stringify(pair)}`);
+    upstreamNames.set(registry.toLowerCase().replace(/\/+$/, ""), name);
   }
   return { kind: "proxy", host, all: options.all ?? false, upstreamNames };
 }

@@ -207,6 +207,28 @@ describe("the upstream directory", () => {
     assert.equal(await external.directory.find("my-app", "quay.io"), undefined);
     assert.equal((await external.directory.find("my-app", "quay-other"))?.prefix, "other");
   });
+
+  it("locates a proxy path by short name inside the prefix, by host through the longest prefix that holds it", async () => {
+    const where = async (upstream: string, path: string) => {
+      const found = await external.directory.locate("my-app", upstream, path);
+      return found && `${found.registry.name}:${found.path}`;
+    };
+    // quay-acme is quay.io/acme/team, quay-other is quay.io/other (the test above).
+    assert.equal(await where("quay-acme", "api"), "quay-acme:api");
+    assert.equal(await where("quay.io", "acme/team/api"), "quay-acme:api");
+    assert.equal(await where("quay.io", "other/x/y"), "quay-other:x/y");
+    assert.equal(await where("quay.io", "acme/api"), undefined);
+    assert.equal(await where("quay.io", "acme/team"), undefined);
+    await external.service.add(t.as("owner"), "acme", { name: "quay-all", registry: "quay.io" });
+    assert.equal(await where("quay.io", "acme/api"), "quay-all:acme/api");
+    assert.equal(await where("quay.io", "acme/teamx/api"), "quay-all:acme/teamx/api");
+    assert.equal(await where("quay.io", "acme/team/api"), "quay-acme:api");
+    // docker-io is index.docker.io with the prefix acme: any Hub spelling, the path after it.
+    assert.equal(await where("index.docker.io", "acme/api"), "docker-io:api");
+    assert.equal(await where("docker.io", "library/nginx"), undefined);
+    assert.equal(await external.directory.locate("no-such-app", "quay.io", "acme/api"), undefined);
+    await external.service.remove(t.as("owner"), "acme", "quay-all");
+  });
 });
 
 describe("the directory's answer against a real upstream", { skip: skipReason }, () => {

@@ -7,4 +7,4 @@
  * proxy owns the port (src/proxy/upstream-registry.ts); this module
  * implements it (createUpstreamDirectory) and re-exports its shapes.
  */
-export type { UpstreamDirectory, UpstreamRegistry } from "../proxy/upstream-registry.ts";
+export type { UpstreamDirectory, UpstreamLocation, UpstreamRegistry } from "../proxy/upstream-registry.ts";

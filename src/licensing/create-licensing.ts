@@ -19,7 +19,7 @@ import { createCustomerService } from "./customer-service.ts";
 import { createLicenseAuthority } from "./license-authority.ts";
 import { createLicenseFacts } from "./license-facts.ts";
 import { createLicenseFields } from "./license-fields.ts";
-import { createLicensePolicy, type ResolveUpstreamName } from "./license-policy.ts";
+import { createLicensePolicy, type ResolveUpstream } from "./license-policy.ts";
 import { createLicenseService } from "./license-service.ts";
 import { createLicenseSigner } from "./license-signer.ts";
 import { createPullRecorder } from "./pull-recorder.ts";
@@ -30,8 +30,8 @@ export interface LicensingOptions {
   readonly log: Pick<Logger, "error">;
   /** Milliseconds since the epoch; `Date.now` by default (tests inject one to expire licenses). */
   readonly clock?: () => number;
-  /** Maps a proxy path's upstream segment to the external registry's short name; the segment itself by default. */
-  readonly resolveUpstreamName?: ResolveUpstreamName;
+  /** Maps a proxy path's upstream segment and path to the external registry's short name and the path inside its prefix; the segment and path themselves by default. */
+  readonly resolveUpstream?: ResolveUpstream;
   /** The server's public URL: the registry host of rendered pull secrets. */
   readonly publicUrl?: string;
   /** The master-key ring (once loaded): new license ids are kept sealed under it for the chart delivery. */
@@ -48,7 +48,7 @@ export type LicensingServices = ReturnType<Licensing["services"]>;
 export function createLicensing(db: Kysely<Database>, options: LicensingOptions) {
   const clock = options.clock ?? Date.now;
   const store = createLicensingStore(db);
-  const policy = createLicensePolicy(options.resolveUpstreamName);
+  const policy = createLicensePolicy(options.resolveUpstream);
   const authority = createLicenseAuthority({ store, policy, clock });
   const pulls = createPullRecorder(store, options.log, clock);
   const fieldsStore = createLicenseFieldsStore(db);

@@ -5,7 +5,7 @@
  * while neither revoked nor expired (an injected clock, no waiting); they
  * may only pull, only their app's entitled repositories and the proxy names
  * `proxy/<app>/<upstream>/<path>` whose `<short-name>/<path>` an external
- * entitlement covers (the injected `resolveUpstreamName` maps the upstream
+ * entitlement covers (the injected `resolveUpstream` maps the upstream
  * segment); and who else pulls a proxy name: owners, team members, admins,
  * scoped tokens and robots of the app's organization — never anonymous.
  */
@@ -66,7 +66,10 @@ before(async () => {
   licensing = createLicensing(db, {
     log,
     clock: () => now,
-    resolveUpstreamName: async (_app, segment) => upstreams[segment],
+    resolveUpstream: async (_app, segment, path) => {
+      const shortName = upstreams[segment];
+      return shortName === undefined ? undefined : { shortName, path };
+    },
   });
   resolver = createPermissionResolver(store, licensing.authority);
   services = licensing.services({ store, resolver, audit: createAuditLog(store, log) });

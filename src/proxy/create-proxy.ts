@@ -52,11 +52,15 @@ export function createProxy(options: ProxyOptions): RepositoryResolver {
     once: createInFlight(),
   };
   return async (name) => {
-    const { app, upstream, path } = parseProxyPath(name);
-    const registry = await options.directory.find(app, upstream);
-    if (!registry) {
-      throw new RepositoryError("name-unknown", `app ${app} has no external registry named ${upstream}`);
+    const { app, upstream, path: written } = parseProxyPath(name);
+    const located = await options.directory.locate(app, upstream, written);
+    if (!located) {
+      throw new RepositoryError(
+        "name-unknown",
+        `app ${app} has no external registry named ${upstream}, nor one on host ${upstream} whose path prefix ${written} starts with`,
+      );
     }
+    const { registry, path } = located;
     const address = upstreamRepository(registry, path);
     if (!address.ok) {
       options.log.warn(

@@ -20,8 +20,25 @@ export interface UpstreamRegistry {
   readonly credentials?: { readonly username: string; readonly password: string };
 }
 
+/** An external registry and a repository path inside it (after its prefix). */
+export interface UpstreamLocation {
+  readonly registry: UpstreamRegistry;
+  readonly path: string;
+}
+
 /** Finds the external registry a proxy path names. */
 export interface UpstreamDirectory {
   /** The external registry named `upstream` (short name or host[:port]) of the org owning app `appSlug`; undefined when none. */
   find(appSlug: string, upstream: string): Promise<UpstreamRegistry | undefined>;
+  /**
+   * The registry and repository a proxy path `<upstream>/<path>` of app
+   * `appSlug` names. By short name, `path` is inside the registry's prefix
+   * (`quay/api` with `quay` = `quay.io/acme` is `quay.io/acme/api`). By host,
+   * `path` is the image's whole path at that host, as written in a pod spec
+   * (`quay.io/acme/api`), and the registry is the one of that host whose
+   * prefix is the longest leading part of it (one without a prefix takes any
+   * path); the answer's path is then relative to that prefix. Undefined when
+   * none matches.
+   */
+  locate(appSlug: string, upstream: string, path: string): Promise<UpstreamLocation | undefined>;
 }

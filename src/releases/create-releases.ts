@@ -24,7 +24,7 @@ import { createReleaseService } from "./release-service.ts";
 /** Options of {@link createReleases}. */
 export interface ReleasesOptions {
   readonly accounts: ManagedNamespaceDeps;
-  readonly directory: UpstreamDirectory;
+  readonly directory: Pick<UpstreamDirectory, "find">;
   readonly ownManifest: (repository: string, reference: string) => Promise<StoredManifest | undefined>;
   /** Registry clients with the server's outbound guard. */
   readonly createClient: (options: RegistryClientOptions) => RegistryClient;

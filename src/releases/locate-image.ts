@@ -31,7 +31,7 @@ export const publicSource = "public";
 
 /** Locates `entry` of application `app`; ReleaseError `invalid` when the source is unknown or the name unaddressable. */
 export async function locateImage(
-  directory: UpstreamDirectory,
+  directory: Pick<UpstreamDirectory, "find">,
   app: string,
   entry: ImageEntry,
 ): Promise<ImageLocation> {

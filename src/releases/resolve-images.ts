@@ -17,7 +17,7 @@ import type { ImageEntry } from "./release-input.ts";
 
 /** What resolving needs. */
 export interface ResolveDeps {
-  readonly directory: UpstreamDirectory;
+  readonly directory: Pick<UpstreamDirectory, "find">;
   /** The application's own manifests, by repository and tag or digest. */
   readonly ownManifest: (repository: string, reference: string) => Promise<StoredManifest | undefined>;
   /** Makes a registry client (the server's outbound guard already applied). */

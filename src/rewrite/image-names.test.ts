@@ -19,11 +19,29 @@ describe("image names", () => {
   });
 
   test("a registry with a port needs its short name", () => {
-    assert.throws(() => proxyName(ref("reg.local:5000/a/b"), "w", "app"), /--upstream reg\.local:5000=<short name>/);
+    assert.throws(
+      () => proxyName(ref("reg.local:5000/a/b"), "w", "app"),
+      /--upstream reg\.local:5000\[\/<prefix>\]=<short name>/,
+    );
     assert.equal(
       proxyName(ref("reg.local:5000/a/b"), "w", "app", new Map([["reg.local:5000", "local"]])),
       "w/proxy/app/local/a/b",
     );
+  });
+
+  test("a short name's path is inside its registry's prefix; the longest registry that holds the image wins", () => {
+    const names = new Map([
+      ["reg.local:5000", "local"],
+      ["reg.local:5000/acme", "lab"],
+      ["quay.io/acme/team", "team"],
+    ]);
+    assert.equal(proxyName(ref("reg.local:5000/acme/api:1"), "w", "app", names), "w/proxy/app/lab/api");
+    assert.equal(proxyName(ref("reg.local:5000/other/api"), "w", "app", names), "w/proxy/app/local/other/api");
+    // "acme" is a path segment: acmex/api is not inside reg.local:5000/acme.
+    assert.equal(proxyName(ref("reg.local:5000/acmex/api"), "w", "app", names), "w/proxy/app/local/acmex/api");
+    assert.equal(proxyName(ref("quay.io/acme/team/api"), "w", "app", names), "w/proxy/app/team/api");
+    // Without a short name, the host and the whole path: the proxy finds the registry by host and prefix.
+    assert.equal(proxyName(ref("quay.io/acme/api"), "w", "app", names), "w/proxy/app/quay.io/acme/api");
   });
 
   test("airgap names drop the registry host and Docker Hub's library/", () => {

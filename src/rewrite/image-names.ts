@@ -9,11 +9,15 @@ import type { ImageReference } from "../reference/image-reference.ts";
 import { RewriteError } from "./rewrite-error.ts";
 
 /**
- * The proxy name of `ref`: `<proxyHost>/proxy/<app>/<upstream>/<path>`,
- * where `<upstream>` is the image's registry host (`docker.io`, `quay.io`)
- * or, for a host with a port (not allowed in a repository name), the
- * external registry's short name from `upstreamNames`. Throws RewriteError
- * `usage` when a host with a port has no short name.
+ * The proxy name of `ref`: `<proxyHost>/proxy/<app>/<upstream>/<path>`.
+ * `upstreamNames` maps registries as given to `wharf external add --registry`
+ * (`host[:port][/prefix]`) to their short names: the longest one that `ref`
+ * lies in names the upstream, and `<path>` is the rest of `ref`'s path after
+ * that prefix (`127.0.0.1:5000/acme/api` with `127.0.0.1:5000/acme=lab` →
+ * `lab/api`), as the proxy reads a short name. Otherwise `<upstream>` is
+ * `ref`'s host and `<path>` its whole path, which the proxy reads against
+ * the registries of that host (`quay.io/acme/api` → `quay.io/acme/api`).
+ * Throws RewriteError `usage` when the host has a port and no short name.
  */
 export function proxyName(
   ref: ImageReference,
@@ -22,14 +26,23 @@ export function proxyName(
   upstreamNames: ReadonlyMap<string, string> = new Map(),
 ): string {
   const domain = ref.domain.toLowerCase();
-  const upstream = upstreamNames.get(domain) ?? domain;
-  if (upstream.includes(":") || upstream.startsWith("[")) {
+  const whole = `${domain}/${ref.path}`;
+  let named: { name: string; path: string } | undefined;
+  let longest = -1;
+  for (const [registry, name] of upstreamNames) {
+    const at = registry.replace(/\/+$/, "");
+    if (at.length <= longest || !whole.startsWith(`${at}/`)) continue;
+    longest = at.length;
+    named = { name, path: whole.slice(at.length + 1) };
+  }
+  if (named) return `${proxyHost}/proxy/${app}/${named.name}/${named.path}`;
+  if (domain.includes(":") || domain.startsWith("[")) {
     throw new RewriteError(
       "usage",
-      `${ref.domain}/${ref.path} is on a registry with a port, which cannot appear in a proxy path: name its external registry with --upstream ${domain}=<short name>`,
+      `${ref.domain}/${ref.path} is on a registry with a port, which cannot appear in a proxy path: name its external registry with --upstream ${domain}[/<prefix>]=<short name> (the registry as given to wharf external add)`,
     );
   }
-  return `${proxyHost}/proxy/${app}/${upstream}/${ref.path}`;
+  return `${proxyHost}/proxy/${app}/${domain}/${ref.path}`;
 }
 
 /**
