@@ -132,6 +132,10 @@ export interface NamespaceStore {
   /** A repository's own visibility override, or undefined to inherit its namespace's. */
   repositoryPublic(repository: string): Promise<boolean | undefined>;
   setRepositoryPublic(repository: string, open: boolean): Promise<void>;
+  /**
+   * The repository's grants in a fixed order, the same on every backend:
+   * grants to teams first, by team id, then grants to users, by user id.
+   */
   grantsFor(repository: string): Promise<GrantRow[]>;
   /** Grants `grant.role` to its team or user on its repository, replacing their earlier grant there (one row each, also under concurrency). */
   setGrant(grant: GrantRow): Promise<void>;

@@ -109,7 +109,15 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
         .execute();
     },
     async grantsFor(repository) {
-      const rows = await db.selectFrom("repository_grants").selectAll().where("repository", "=", repository).execute();
+      const rows = await db
+        .selectFrom("repository_grants")
+        .selectAll()
+        .where("repository", "=", repository)
+        // Ids, not names: the order must not depend on the database's collation.
+        .orderBy(sql`team_id is null`)
+        .orderBy("team_id")
+        .orderBy("user_id")
+        .execute();
       return rows.map((r) => ({
         repository: r.repository,
         teamId: r.team_id === null ? null : Number(r.team_id),
