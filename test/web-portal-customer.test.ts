@@ -188,10 +188,16 @@ describe("web portal: tokens, robots, services, audit, customer view, axe", {
     await page.getByLabel("Target starts with").fill("robot:acme+dep");
     await page.getByLabel("Actor", { exact: true }).fill("admin");
     await page.getByRole("button", { name: "Apply filters" }).click();
-    await page.getByRole("status").filter({ hasText: /^1 event$/ }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^1 event$/ })
+      .waitFor();
     await page.getByLabel("Action", { exact: true }).fill("");
     await page.getByRole("button", { name: "Apply filters" }).click();
-    await page.getByRole("status").filter({ hasText: /^2 events$/ }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^2 events$/ })
+      .waitFor();
     await shot(page, "audit");
     await page.getByLabel("Actor", { exact: true }).fill("nobody-at-all");
     await page.getByRole("button", { name: "Apply filters" }).click();

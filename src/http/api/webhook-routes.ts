@@ -2,13 +2,16 @@
  * @module
  * The webhook routes, one table: an organization's webhooks
  * (`/orgs/{org}/webhooks`), one webhook and its delivery log
- * (`/webhooks/{webhook}`), redelivery (`/webhook-deliveries/{delivery}/redeliver`).
+ * (`/webhooks/{webhook}`), redelivery (`/webhook-deliveries/{delivery}/redeliver`),
+ * and the delivery log of the configuration file's endpoints
+ * (`/webhooks/config/deliveries`, server administrators).
  * Owners of the organization only; the service decides, and its failures
  * (WebhookError) become wire codes through the one table (domain-error-codes.ts). Only the creating answer holds the secret.
  */
 import { z } from "zod";
 import { eventFamilies } from "../../webhooks/webhook-event.ts";
 import type { WebhookService } from "../../webhooks/webhook-service.ts";
+import { configuredWebhookId } from "../../webhooks/webhook-view.ts";
 import { type ApiRoute, route } from "./api-route.ts";
 
 const newWebhook = z.strictObject({
@@ -42,6 +45,7 @@ const attempt = z.object({
 
 const delivery = z.object({
   id: z.string(),
+  url: z.string(),
   event: z.string(),
   state: z.enum(["pending", "delivered", "failed"]),
   attempts: z.number(),
@@ -79,6 +83,17 @@ export function webhookRoutes(webhooks: WebhookService): ApiRoute[] {
       status: 204,
       handle: (i) => webhooks.remove(i.caller, i.params.webhook),
     }),
+    // Before /webhooks/{webhook}/deliveries, which would match it too (routes match in order).
+    route("GET", `/webhooks/${configuredWebhookId}/deliveries`, {
+      summary:
+        "The newest deliveries to the configuration file's endpoints (webhooks.endpoints, instance-wide) with every " +
+        "attempt; each names its URL (server administrators)",
+      query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+      response: z.object({ deliveries: z.array(delivery) }),
+      handle: async (i) => ({
+        deliveries: await webhooks.deliveries(i.caller, configuredWebhookId, i.query.limit),
+      }),
+    }),
     route("GET", "/webhooks/{webhook}/deliveries", {
       summary:
         "A webhook's newest deliveries with every attempt: event, status code, attempts, duration, next retry, error (owners)",
@@ -87,7 +102,9 @@ export function webhookRoutes(webhooks: WebhookService): ApiRoute[] {
       handle: async (i) => ({ deliveries: await webhooks.deliveries(i.caller, i.params.webhook, i.query.limit) }),
     }),
     route("POST", "/webhook-deliveries/{delivery}/redeliver", {
-      summary: "Send a delivery's body again, as a new delivery (owners of the webhook's organization)",
+      summary:
+        "Send a delivery's body again, as a new delivery (owners of the webhook's organization; server " +
+        "administrators for a configuration file endpoint's delivery)",
       status: 201,
       response: delivery,
       handle: (i) => webhooks.redeliver(i.caller, i.params.delivery),
