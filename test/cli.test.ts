@@ -193,6 +193,19 @@ describe("wharf CLI", () => {
     assert.match(await fails(aliceDir, ["audit", "--actor", "admin"]), /only a server administrator/);
     const all = JSON.parse(await ok(adminDir, ["audit", "--actor", "alice", "--output", "json"]));
     assert.ok(all.events.some((e: { action: string }) => e.action === "app.create"));
+    const first = await ok(aliceDir, ["audit", "--target-prefix", "robot:acme+", "--limit", "1"]);
+    assert.match(first, /robot\.(create|revoke)\s+robot:acme\+builder/);
+    const cursor = /^more events: add --cursor (\d+)$/m.exec(first)?.[1];
+    assert.ok(cursor, first);
+    const second = JSON.parse(
+      await ok(aliceDir, ["audit", "--target-prefix", "robot:acme+", "--limit", "1", "--cursor", cursor, "--json"]),
+    );
+    assert.equal(second.events.length, 1);
+    const created = JSON.parse(await ok(aliceDir, ["audit", "--action", "robot.create", "--output", "json"]));
+    assert.deepEqual(
+      created.events.map((e: { target: string }) => e.target),
+      ["robot:acme+builder"],
+    );
   });
 
   test("--server must match the session", async () => {

@@ -386,3 +386,43 @@ test("a push is delivered to the webhook, HMAC-signed, and retried after a failu
   assert.deepEqual([body.event, body.repository, body.tag, body.digest], ["push", "shop/hooked", "1", pushed.digest]);
   assert.equal(receiver.deliveries.length, 2, "nothing from repositories the endpoint does not cover");
 });
+
+test("an administrator reads the configuration file endpoint's delivery log and redelivers; nobody else does", {
+  timeout: 60_000,
+}, async () => {
+  const api = createManagementClient(server.url);
+  const id = String(receiver.deliveries[0]!.headers["x-wharf-delivery"]);
+  interface Logged {
+    id: string;
+    url: string;
+    event: string;
+    state: string;
+    log: { statusCode: number | null }[];
+  }
+  const logged = async () =>
+    ((await api.expect(200, "GET", "/webhooks/config/deliveries", { as: admin })).body.deliveries as Logged[]).find(
+      (d) => d.id === id,
+    );
+  // The server records the attempt just after the receiver answered: read until it is there.
+  let found = await logged();
+  for (let tries = 0; found?.state !== "delivered" && tries < 200; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    found = await logged();
+  }
+  assert.deepEqual(
+    [found?.url, found?.event, found?.state, found?.log.map((a) => a.statusCode)],
+    [`${receiver.url}/hook`, "push", "delivered", [500, 204]],
+  );
+  const user: Credentials = ["olga", "olga-password-1"];
+  await api.expect(201, "POST", "/users", { as: admin, body: { name: user[0], password: user[1] } });
+  await api.refuse(403, "DENIED", "GET", "/webhooks/config/deliveries", { as: user });
+  await api.refuse(404, "NOT_FOUND", "POST", `/webhook-deliveries/${id}/redeliver`, { as: user });
+  const again = await api.expect(201, "POST", `/webhook-deliveries/${id}/redeliver`, { as: admin });
+  assert.deepEqual([again.body.url, again.body.redeliveryOf], [`${receiver.url}/hook`, id]);
+  await receiver.received(3);
+  const third = receiver.deliveries[2]!;
+  assert.equal(third.headers["x-wharf-delivery"], again.body.id);
+  assert.equal(third.body, receiver.deliveries[0]!.body);
+  const audit = await api.expect(200, "GET", "/audit?action=webhook.redeliver&target=webhook:config", { as: admin });
+  assert.deepEqual(audit.body.events[0].detail, { delivery: id, redelivery: again.body.id });
+});

@@ -350,7 +350,7 @@ describe("OpenAPI", () => {
     const audit = doc.paths["/api/v1/audit"].get;
     assert.deepEqual(
       audit.parameters.map((p: { name: string }) => p.name),
-      ["since", "actor", "limit"],
+      ["since", "actor", "action", "target", "targetPrefix", "limit", "cursor"],
     );
     assert.deepEqual(doc.paths["/api/v1/openapi.json"].get.security, []);
     assert.deepEqual(createUser.security, [{ basic: [] }]);

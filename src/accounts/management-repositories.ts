@@ -77,7 +77,7 @@ export function createRepositoryManagement(deps: RepositoryManagementDeps) {
       return { repository, visibility };
     },
 
-    /** The repository's grants, by team or user name. */
+    /** The repository's grants, by team or user name: teams first, then users, each in the order its team or user was created. */
     async listGrants(caller: Caller, repository: string) {
       const namespace = await orgNamespace(caller, repository);
       const teams = new Map((await store.listTeams(namespace.orgId)).map((t) => [t.id, t.name]));

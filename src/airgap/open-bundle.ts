@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { WharfError } from "../errors/wharf-error.ts";
+import { ManifestError } from "../oci/manifest-error.ts";
 import { type ParsedManifest, parseManifest } from "../oci/parse-manifest.ts";
 import { type BundleDescription, bundleDescriptionSchema } from "./bundle-description.ts";
 import { BundleError } from "./bundle-error.ts";
@@ -88,7 +88,7 @@ export async function openBundle(path: string, progress?: BundleProgress): Promi
     } catch (error) {
       throw new BundleError(
         "corrupt",
-        `manifest ${digest}: ${error instanceof WharfError ? error.message : String(error)}`,
+        `manifest ${digest}: ${error instanceof ManifestError ? error.message : String(error)}`,
       );
     }
     manifests.set(digest, { bytes, parsed });

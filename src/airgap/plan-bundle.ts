@@ -9,7 +9,7 @@
  */
 
 import { digestOf } from "../digest/digest.ts";
-import { WharfError } from "../errors/wharf-error.ts";
+import { ManifestError } from "../oci/manifest-error.ts";
 import { mediaTypes } from "../oci/media-types.ts";
 import { type ParsedManifest, parseManifest } from "../oci/parse-manifest.ts";
 import type { ImageReference } from "../reference/image-reference.ts";
@@ -210,7 +210,7 @@ function parseOrFail(bytes: Uint8Array, mediaType: string, what: string): Parsed
   try {
     return parseManifest(bytes, mediaType);
   } catch (error) {
-    const message = error instanceof WharfError ? error.message : String(error);
+    const message = error instanceof ManifestError ? error.message : String(error);
     throw new BundleError("source", `${what}: the registry returned a manifest Wharf cannot read: ${message}`);
   }
 }

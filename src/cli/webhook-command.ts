@@ -5,10 +5,12 @@
  * the one time it is ever shown; give your own with `--secret-stdin` (or
  * `--secret`, which other users of the machine may see in the process
  * list). `deliveries` is the delivery log: each delivery's event, state,
- * last status code, attempts, duration, next retry and error.
+ * last status code, attempts, duration, next retry and error;
+ * `deliveries config` is the log of the configuration file's endpoints
+ * (server administrators), with each delivery's URL.
  */
 import type { Command } from "commander";
-import type { DeliveryView, WebhookView } from "../webhooks/webhook-view.ts";
+import { configuredWebhookId, type DeliveryView, type WebhookView } from "../webhooks/webhook-view.ts";
 import { type ApiOptions, CliError, connect } from "./cli-api.ts";
 import { action, emit, table, withApiOptions } from "./cli-output.ts";
 import { readSecret } from "./read-secret.ts";
@@ -80,8 +82,10 @@ async function deliveries(id: string, options: ApiOptions & { limit?: string }):
   const answer = (await (await connect(options)).request("GET", `${hookPath(id)}/deliveries${query}`)) as {
     deliveries: DeliveryView[];
   };
+  const configured = id === configuredWebhookId;
   const rows = answer.deliveries.map((d) => [
     d.id,
+    ...(configured ? [d.url] : []),
     d.event,
     d.state,
     d.statusCode,
@@ -93,7 +97,20 @@ async function deliveries(id: string, options: ApiOptions & { limit?: string }):
   emit(
     options,
     answer,
-    table(["delivery", "event", "state", "status", "attempts", "duration", "next retry", "error"], rows),
+    table(
+      [
+        "delivery",
+        ...(configured ? ["url"] : []),
+        "event",
+        "state",
+        "status",
+        "attempts",
+        "duration",
+        "next retry",
+        "error",
+      ],
+      rows,
+    ),
   );
 }
 
@@ -127,7 +144,10 @@ export function registerWebhookCommands(program: Command): void {
   withApiOptions(
     webhook
       .command("deliveries <id>")
-      .description("the delivery log: event, state, status code, attempts, duration, next retry, error")
+      .description(
+        "the delivery log: event, state, status code, attempts, duration, next retry, error; " +
+          "`config` for the configuration file's endpoints (server administrators)",
+      )
       .option("--limit <n>", "how many of the newest deliveries (1-200, default 50)"),
   ).action(action(deliveries));
   withApiOptions(

@@ -2,10 +2,10 @@
  * @module
  * Content digests (`algorithm:encoded`) as the OCI image spec defines them.
  * Wharf accepts sha256 and sha512, the two registered algorithms; anything
- * else is refused with DIGEST_INVALID and a message naming what is accepted.
+ * else is refused (DigestError `digest-invalid`, DIGEST_INVALID on the wire) with a message naming what is accepted.
  */
 import { createHash, type Hash } from "node:crypto";
-import { WharfError } from "../errors/wharf-error.ts";
+import { DigestError } from "./digest-error.ts";
 
 /** A digest algorithm Wharf can verify. */
 export type DigestAlgorithm = "sha256" | "sha512";
@@ -37,12 +37,12 @@ export function tryParseDigest(text: string): Digest | undefined {
   return { algorithm, encoded, value: text };
 }
 
-/** Parses a digest or throws DIGEST_INVALID with a message saying what is expected. */
+/** Parses a digest or throws a `digest-invalid` DigestError with a message saying what is expected. */
 export function parseDigest(text: string, what = "digest"): Digest {
   const digest = tryParseDigest(text);
   if (!digest) {
-    throw new WharfError(
-      "DIGEST_INVALID",
+    throw new DigestError(
+      "digest-invalid",
       `invalid ${what} ${JSON.stringify(text.slice(0, 150))}: expected sha256:<64 hex> or sha512:<128 hex>, lower case`,
     );
   }

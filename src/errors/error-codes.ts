@@ -3,8 +3,9 @@
  * Every error code Wharf writes on the wire, registered once with its HTTP
  * status and default message. The OCI Distribution Spec codes come first
  * (spec.md, "Error Codes"), then the Docker token-auth code and Wharf's own
- * codes for the management API. Handlers never invent codes: they throw a
- * {@link WharfError} naming one of these and the HTTP edge writes it.
+ * codes for the management API. Nobody invents codes: domain kinds map to
+ * these in http/domain-error-codes.ts, HTTP handlers throw a
+ * {@link WharfError} naming one, and the HTTP edge writes it.
  */
 
 /** A registered code: the HTTP status it is written with, and its default message. */

@@ -1,9 +1,11 @@
 /**
  * @module
- * The one error type domain code throws for a failure a client can act on.
- * It names a registered wire code, which alone sets the HTTP status; the HTTP
- * edge turns it into the spec's JSON envelope and turns its {@link ErrorHints}
- * into response headers. Expected absence is a return value, never a WharfError.
+ * The wire error: a failure a client can act on, naming a registered wire
+ * code, which alone sets the HTTP status. Only the HTTP layer builds one —
+ * from a domain error through the one table (http/domain-error-codes.ts), or
+ * for a protocol rule of its own — and writes it as the spec's JSON envelope,
+ * its {@link ErrorHints} as response headers. Domain code throws DomainErrors
+ * (errors/domain-error.ts). Expected absence is a return value, never an error.
  */
 import { type ErrorCode, type ErrorDescriptor, errorCodes } from "./error-codes.ts";
 

@@ -29,12 +29,12 @@
  * few files at a time), so a run finishes on object storage too.
  */
 import { parseDigest } from "../digest/digest.ts";
-import { WharfError } from "../errors/wharf-error.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { GcBlob, GcMetadata, GcRelease, GcRepository } from "../metadata/gc-metadata.ts";
 import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import { blobDataPath } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
+import { GcError } from "./gc-error.ts";
 import { readGcPins } from "./gc-pins.ts";
 import { planManifests, unneededLinks } from "./plan-repository.ts";
 import { type ExpiredTag, expiredTags, type RetentionRule, ruleFor } from "./retention.ts";
@@ -279,11 +279,11 @@ export function createGarbageCollector(deps: GcDeps) {
   return {
     /**
      * Runs one collection now (a dry run deletes nothing and reports what a
-     * run would). CONFLICT while another run is going on in this process;
+     * run would). `conflict` while another run is going on in this process;
      * with `exclusive` (server.workers), a run of another process is waited for.
      */
     async run(options: { dryRun?: boolean; graceMs?: number } = {}): Promise<GcReport> {
-      if (running) throw new WharfError("CONFLICT", "a garbage collection is already running; wait for it to finish");
+      if (running) throw new GcError("conflict", "a garbage collection is already running; wait for it to finish");
       const go = () => collect(options.dryRun ?? false, options.graceMs ?? settings.graceMs);
       running = deps.exclusive ? deps.exclusive("gc", go) : go();
       try {

@@ -2,23 +2,29 @@
  * @module
  * The one table from domain error kinds to registered wire codes. Modules
  * fail with their own typed error (AccountsError, SecretsError, DeployError,
- * RepositoryError, LicensingError, ReleaseError, ExternalRegistryError, all
- * DomainErrors); a kind means the same thing in every module, so it maps to
- * one code here, and the code alone sets the status.
- * The error's message is written as is. A RepositoryError's data is split:
- * its wait and upload progress become hints (write-error.ts turns them into
- * Retry-After, Range and Docker-Upload-UUID), its other facts the `detail`.
+ * RepositoryError, LicensingError, ReleaseError, ExternalRegistryError,
+ * WebhookError, QuotaError, GcError, and the foundation's ManifestError and
+ * DigestError, all DomainErrors); a kind means the same thing in every
+ * module, so it maps to one code here, and the code alone sets the status.
+ * The error's message is written as is. Its data is split: a wait and an
+ * upload's progress become hints (write-error.ts turns them into
+ * Retry-After, Range and Docker-Upload-UUID), the other facts the `detail`.
  */
 import type { AccountsErrorKind } from "../accounts/accounts-error.ts";
 import type { DeployErrorKind } from "../deploy/deploy-error.ts";
+import type { DigestErrorKind } from "../digest/digest-error.ts";
 import { DomainError } from "../errors/domain-error.ts";
 import type { ErrorCode } from "../errors/error-codes.ts";
 import { WharfError, type WharfErrorOptions } from "../errors/wharf-error.ts";
 import type { ExternalRegistryErrorKind } from "../external/external-registry-error.ts";
+import type { GcErrorKind } from "../gc/gc-error.ts";
 import type { LicensingErrorKind } from "../licensing/licensing-error.ts";
-import { RepositoryError, type RepositoryErrorKind } from "../registry/repository-error.ts";
+import type { ManifestErrorKind } from "../oci/manifest-error.ts";
+import type { QuotaErrorKind } from "../quota/quota-error.ts";
+import type { RepositoryErrorKind } from "../registry/repository-error.ts";
 import type { ReleaseErrorKind } from "../releases/release-error.ts";
 import type { SecretsErrorKind } from "../secrets/secrets-error.ts";
+import type { WebhookErrorKind } from "../webhooks/webhook-error.ts";
 
 /** Every kind the table maps. */
 export type MappedKind =
@@ -28,7 +34,12 @@ export type MappedKind =
   | RepositoryErrorKind
   | LicensingErrorKind
   | ReleaseErrorKind
-  | ExternalRegistryErrorKind;
+  | ExternalRegistryErrorKind
+  | WebhookErrorKind
+  | QuotaErrorKind
+  | GcErrorKind
+  | ManifestErrorKind
+  | DigestErrorKind;
 
 /** Kind → registered wire code. */
 export const domainErrorCodes = {
@@ -46,6 +57,7 @@ export const domainErrorCodes = {
   "name-unknown": "NAME_UNKNOWN",
   "manifest-blob-unknown": "MANIFEST_BLOB_UNKNOWN",
   "tag-invalid": "MANIFEST_INVALID",
+  "manifest-invalid": "MANIFEST_INVALID",
   "tag-immutable": "DENIED",
   "digest-invalid": "DIGEST_INVALID",
   "size-invalid": "SIZE_INVALID",
@@ -61,9 +73,16 @@ export const domainErrorCodes = {
   source: "UNAVAILABLE",
 } as const satisfies Record<MappedKind, ErrorCode>;
 
-function repositoryOptions(error: RepositoryError): WharfErrorOptions {
-  if (error.data === undefined) return {};
-  const { retryAfterSeconds, upload, ...facts } = error.data;
+/** Facts a domain error's data may carry that the edge writes as headers rather than detail. */
+interface HintData {
+  readonly retryAfterSeconds?: number;
+  readonly upload?: { readonly received: number; readonly id?: string };
+  readonly [fact: string]: unknown;
+}
+
+function dataOptions(data: unknown): WharfErrorOptions {
+  if (typeof data !== "object" || data === null) return {};
+  const { retryAfterSeconds, upload, ...facts } = data as HintData;
   return {
     ...(Object.keys(facts).length > 0 && { detail: facts }),
     ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
@@ -75,6 +94,6 @@ function repositoryOptions(error: RepositoryError): WharfErrorOptions {
 export function wireErrorForDomain(error: unknown): unknown {
   if (!(error instanceof DomainError) || !Object.hasOwn(domainErrorCodes, error.kind)) return error;
   const code: ErrorCode = domainErrorCodes[error.kind as MappedKind];
-  const options = error instanceof RepositoryError ? repositoryOptions(error) : {};
+  const options = dataOptions(error.data);
   return new WharfError(code, error.message, { ...options, cause: error });
 }

@@ -74,6 +74,20 @@ export interface AuditRow {
   readonly remote: string | null;
 }
 
+/** What {@link AuditStore.listAudit} selects; every field given must match. */
+export interface AuditFilter {
+  /** Events at or after this time (ms). */
+  readonly since: number;
+  readonly actor?: string;
+  readonly action?: string;
+  /** The exact target. */
+  readonly target?: string;
+  /** Targets that start with this text (compared exactly, case and all; `%` and `_` are plain characters). */
+  readonly targetPrefix?: string;
+  /** Only events with an id below this one: the next page after the event with this id. */
+  readonly beforeId?: number;
+}
+
 /** A new audit event. */
 export interface AuditEvent {
   readonly actor: string;
@@ -132,6 +146,10 @@ export interface NamespaceStore {
   /** A repository's own visibility override, or undefined to inherit its namespace's. */
   repositoryPublic(repository: string): Promise<boolean | undefined>;
   setRepositoryPublic(repository: string, open: boolean): Promise<void>;
+  /**
+   * The repository's grants in a fixed order, the same on every backend:
+   * grants to teams first, by team id, then grants to users, by user id.
+   */
   grantsFor(repository: string): Promise<GrantRow[]>;
   /** Grants `grant.role` to its team or user on its repository, replacing their earlier grant there (one row each, also under concurrency). */
   setGrant(grant: GrantRow): Promise<void>;
@@ -167,7 +185,13 @@ export interface RobotStore {
 export interface AuditStore {
   /** Writes a batch of events in one transaction. */
   appendAudit(events: readonly { readonly event: AuditEvent; readonly at: number }[]): Promise<void>;
-  listAudit(since: number, limit: number, actor?: string): Promise<AuditRow[]>;
+  /**
+   * Up to `limit` events matching every filter given, newest first (by id:
+   * the order they were written). A page ends where the next one starts
+   * with `beforeId` set to the last id it held; events written meanwhile
+   * never shift a later page.
+   */
+  listAudit(filter: AuditFilter, limit: number): Promise<AuditRow[]>;
 }
 
 /** Login-failure windows per key (account, address), shared by every node. */

@@ -109,7 +109,15 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
         .execute();
     },
     async grantsFor(repository) {
-      const rows = await db.selectFrom("repository_grants").selectAll().where("repository", "=", repository).execute();
+      const rows = await db
+        .selectFrom("repository_grants")
+        .selectAll()
+        .where("repository", "=", repository)
+        // Ids, not names: the order must not depend on the database's collation.
+        .orderBy(sql`team_id is null`)
+        .orderBy("team_id")
+        .orderBy("user_id")
+        .execute();
       return rows.map((r) => ({
         repository: r.repository,
         teamId: r.team_id === null ? null : Number(r.team_id),
@@ -226,9 +234,22 @@ export function createAccessStore(db: Kysely<Database>): AccessStore {
         }
       });
     },
-    async listAudit(since, limit, actor) {
-      let query = db.selectFrom("audit_events").selectAll().where("at", ">=", since).orderBy("id", "desc").limit(limit);
-      if (actor !== undefined) query = query.where("actor", "=", actor);
+    async listAudit(filter, limit) {
+      let query = db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("at", ">=", filter.since)
+        .orderBy("id", "desc")
+        .limit(limit);
+      if (filter.actor !== undefined) query = query.where("actor", "=", filter.actor);
+      if (filter.action !== undefined) query = query.where("action", "=", filter.action);
+      if (filter.target !== undefined) query = query.where("target", "=", filter.target);
+      if (filter.targetPrefix !== undefined) {
+        // substr, not LIKE: no wildcard to escape, and case-sensitive on both backends.
+        const prefix = filter.targetPrefix;
+        query = query.where(sql`substr(target, 1, ${[...prefix].length})`, "=", prefix);
+      }
+      if (filter.beforeId !== undefined) query = query.where("id", "<", filter.beforeId);
       return (await query.execute()).map((r) => ({
         id: Number(r.id),
         at: Number(r.at),

@@ -195,7 +195,7 @@ export function createWebhookStore(db: Kysely<Database>): WebhookStore & Deliver
       const rows = await db
         .selectFrom(deliveries)
         .selectAll()
-        .where("webhook_id", "=", webhookId)
+        .where("webhook_id", webhookId === null ? "is" : "=", webhookId)
         .orderBy("created_at", "desc")
         .orderBy("id")
         .limit(limit)

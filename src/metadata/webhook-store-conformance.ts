@@ -143,6 +143,26 @@ export function runWebhookStoreConformance(name: string, create: () => Promise<W
           ["d-1", null],
         ],
       );
+      await store.enqueueDelivery({
+        id: "d-4",
+        webhookId: null,
+        url: "https://c2/",
+        event: "gc",
+        body: "{}",
+        at: t0 + 60,
+      });
+      assert.deepEqual(
+        (await store.listDeliveries(null, 10)).map((d) => [d.id, d.webhookId, d.url]),
+        [
+          ["d-4", null, "https://c2/"],
+          ["d-2", null, "https://c/"],
+        ],
+        "null lists the deliveries to the configuration file's endpoints, newest first",
+      );
+      assert.deepEqual(
+        (await store.listDeliveries(null, 1)).map((d) => d.id),
+        ["d-4"],
+      );
     });
 
     it("prunes only finished deliveries older than the cut", async () => {

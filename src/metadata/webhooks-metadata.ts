@@ -113,8 +113,8 @@ export interface DeliveryStore {
    */
   recordAttempt(id: string, attempt: AttemptRow, state: DeliveryState, nextAttemptAt: number | null): Promise<void>;
   findDelivery(id: string): Promise<DeliveryRow | undefined>;
-  /** A webhook's newest deliveries first. */
-  listDeliveries(webhookId: number, limit: number): Promise<DeliveryRow[]>;
+  /** A webhook's newest deliveries first; with `null`, the deliveries to the configuration file's endpoints. */
+  listDeliveries(webhookId: number | null, limit: number): Promise<DeliveryRow[]>;
   /** Deletes up to `limit` finished (delivered or failed) deliveries last changed before `before`; how many. */
   pruneDeliveries(before: number, limit: number): Promise<number>;
   /** A delivery's attempts, first first. */

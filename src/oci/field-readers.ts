@@ -2,17 +2,17 @@
  * @module
  * Small readers for the fields of an already-parsed manifest document. Each
  * takes the JSON path of the field it reads ("layers[2].digest") and throws
- * MANIFEST_INVALID naming that path, so every manifest error says what is
+ * a `manifest-invalid` ManifestError naming that path, so every manifest error says what is
  * wrong and where without the callers repeating the wording.
  */
-import { WharfError } from "../errors/wharf-error.ts";
+import { ManifestError } from "./manifest-error.ts";
 
 /** A JSON object as JSON.parse returns it. */
 export type JsonObject = Record<string, unknown>;
 
-/** A MANIFEST_INVALID error whose message starts with `path`, or is `message` alone when path is "". */
-export function manifestInvalid(path: string, message: string): WharfError {
-  return new WharfError("MANIFEST_INVALID", path === "" ? message : `${path}: ${message}`);
+/** A `manifest-invalid` error whose message starts with `path`, or is `message` alone when path is "". */
+export function manifestInvalid(path: string, message: string): ManifestError {
+  return new ManifestError("manifest-invalid", path === "" ? message : `${path}: ${message}`);
 }
 
 /** True for a JSON object: not null, not an array. */

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { digestOf } from "../digest/digest.ts";
-import { isWharfError } from "../errors/wharf-error.ts";
+import { isDomainError } from "../errors/domain-error.ts";
 import { mediaTypes as mt } from "./media-types.ts";
 import { maxDescriptors, type ParsedManifest, parseManifest } from "./parse-manifest.ts";
 
@@ -503,7 +503,7 @@ describe("parseManifest refuses", () => {
       assert.throws(
         () => parseManifest(encode(row.body), row.contentType),
         (error: unknown) => {
-          assert.ok(isWharfError(error, "MANIFEST_INVALID"), `expected MANIFEST_INVALID, got ${String(error)}`);
+          assert.ok(isDomainError(error, "manifest-invalid"), `expected manifest-invalid, got ${String(error)}`);
           for (const fragment of row.error ?? []) {
             assert.ok(
               error.message.includes(fragment),

@@ -7,7 +7,6 @@
  * path, so it checks structure only; whether the referenced blobs exist is
  * the registry service's question (see descriptor-references.ts).
  */
-import { WharfError } from "../errors/wharf-error.ts";
 import { BoundedJsonError } from "../json/bounded-json-error.ts";
 import { isMalformedJson, type JsonBounds, parseBoundedJson } from "../json/parse-bounded-json.ts";
 import { type Descriptor, parseDescriptor, readArtifactType } from "./descriptor.ts";
@@ -19,6 +18,7 @@ import {
   readAnnotations,
   readOptionalArray,
 } from "./field-readers.ts";
+import { ManifestError } from "./manifest-error.ts";
 import { isIndexMediaType, type ManifestMediaType, mediaTypes } from "./media-types.ts";
 import { resolveManifestMediaType } from "./resolve-media-type.ts";
 
@@ -107,13 +107,13 @@ function parseJsonObject(body: Uint8Array): JsonObject {
   } catch (error) {
     if (!(error instanceof BoundedJsonError)) throw error;
     const framing = isMalformedJson(error) ? "is not valid JSON" : "is refused";
-    throw new WharfError("MANIFEST_INVALID", `manifest ${framing}: ${error.message}`, {
-      detail: { problem: error.kind },
+    throw new ManifestError("manifest-invalid", `manifest ${framing}: ${error.message}`, {
+      data: { problem: error.kind },
     });
   }
   if (!isJsonObject(value)) {
-    throw new WharfError(
-      "MANIFEST_INVALID",
+    throw new ManifestError(
+      "manifest-invalid",
       `manifest is not valid JSON: expected an object at the top level, got ${describeValue(value)}`,
     );
   }

@@ -4,7 +4,7 @@
  * names, e.g. `shop` of `shop/api`) may be limited to a number of bytes,
  * counted as the distinct blobs linked in its repositories — a layer shared
  * by ten of them counts once. A blob that would take the namespace over its
- * limit is refused with DENIED naming the limit and the usage; a blob the
+ * limit is refused (`quota-exceeded`, DENIED on the wire) naming the limit and the usage; a blob the
  * namespace already holds is always accepted (it costs nothing). The
  * pull-through proxy's cache (`proxy/…`) has no quota. Usage includes links
  * nothing references any more until garbage collection removes them.
@@ -18,9 +18,9 @@
  * the threshold again (a push after gc, `quota show`, a raised limit)
  * clears it.
  */
-import { WharfError } from "../errors/wharf-error.ts";
 import type { QuotaMetadata, QuotaRow } from "../metadata/quota-metadata.ts";
 import { formatByteSize } from "./byte-size.ts";
+import { QuotaError } from "./quota-error.ts";
 import { noQuotaEvents, type QuotaEvents } from "./quota-events.ts";
 
 /** A namespace's limit and usage, with its warning threshold and state. */
@@ -82,7 +82,7 @@ export function createQuotas(store: QuotaMetadata, options: QuotaOptions = {}) {
 
   return {
     /**
-     * Refuses (DENIED) storing a `size`-byte blob `digest` in `repository`
+     * Refuses (`quota-exceeded`) storing a `size`-byte blob `digest` in `repository`
      * when it would take the namespace over its quota.
      */
     async check(repository: string, digest: string, size: number): Promise<void> {
@@ -98,10 +98,10 @@ export function createQuotas(store: QuotaMetadata, options: QuotaOptions = {}) {
       }
       const warnPercent = row.warnPercent ?? defaultWarnPercent;
       events.exceeded({ namespace, limit, used: used + size, warnPercent, at: now() });
-      throw new WharfError(
-        "DENIED",
+      throw new QuotaError(
+        "quota-exceeded",
         `namespace ${namespace} is over its quota: it uses ${formatByteSize(used)} (${used} bytes) of its ${formatByteSize(limit)} (${limit} bytes) quota and this blob needs ${size} bytes more; delete tags or repositories and run \`wharf gc\`, or ask an administrator to raise it (\`wharf quota set ${namespace} <size>\`)`,
-        { detail: { namespace, limit, used, size } },
+        { data: { namespace, limit, used, size } },
       );
     },
 
@@ -111,10 +111,10 @@ export function createQuotas(store: QuotaMetadata, options: QuotaOptions = {}) {
       return status(namespace);
     },
 
-    /** Removes a namespace's limit; NOT_FOUND when it had none. */
+    /** Removes a namespace's limit; `not-found` when it had none. */
     async remove(namespace: string): Promise<void> {
       if (!(await store.removeLimit(namespace))) {
-        throw new WharfError("NOT_FOUND", `namespace ${namespace} has no quota`);
+        throw new QuotaError("not-found", `namespace ${namespace} has no quota`);
       }
     },
 

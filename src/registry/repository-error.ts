@@ -16,7 +16,7 @@ import { DomainError } from "../errors/domain-error.ts";
  * - `manifest-blob-unknown`: a pushed manifest references content not in the repository;
  * - `tag-invalid`: a tag that breaks the tag grammar;
  * - `tag-immutable`: an immutable-tags rule keeps the tag where it is;
- * - `digest-invalid`: content does not match its digest;
+ * - `digest-invalid`: content does not match its digest (DigestError uses the kind for a malformed digest);
  * - `size-invalid`: a blob larger than the registry accepts;
  * - `quota-exceeded`: the pusher holds too many sessions or unfinished bytes;
  * - `upload-unknown`: no such upload session (finished, cancelled, expired);

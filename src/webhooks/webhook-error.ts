@@ -2,8 +2,10 @@
  * @module
  * How the webhook module fails for something a client can fix: a small
  * closed set of kinds with a message that says what to change. The HTTP edge
- * maps each kind to a registered wire code. Messages never hold a secret.
+ * maps each kind to a registered wire code (http/domain-error-codes.ts).
+ * Messages never hold a secret.
  */
+import { DomainError } from "../errors/domain-error.ts";
 
 /**
  * - `invalid`: the input breaks a rule (a URL the outbound guard refuses, an unknown event);
@@ -13,12 +15,4 @@
 export type WebhookErrorKind = "invalid" | "not-found" | "denied";
 
 /** A failure of the webhook service. */
-export class WebhookError extends Error {
-  override readonly name = "WebhookError";
-  readonly kind: WebhookErrorKind;
-
-  constructor(kind: WebhookErrorKind, message: string) {
-    super(message);
-    this.kind = kind;
-  }
-}
+export class WebhookError extends DomainError<WebhookErrorKind> {}

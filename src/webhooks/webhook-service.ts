@@ -6,9 +6,14 @@
  * the organization may (server administrators count as owners); everyone
  * else is denied, members and team admins included. A URL the outbound guard
  * refuses is refused when added. Every change is audited, never with a secret.
+ *
+ * The instance-wide endpoints of the configuration file (`webhooks.endpoints`)
+ * are not an organization's: they receive every organization's events, so
+ * only server administrators read their delivery log (under the reserved
+ * webhook id {@link configuredWebhookId}) and redeliver their deliveries.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { type Caller, requireManager } from "../accounts/management-access.ts";
+import { type Caller, requireAdmin, requireManager } from "../accounts/management-access.ts";
 import type { PermissionResolver } from "../accounts/permission-resolver.ts";
 import type { AccountsMetadata, AuditEvent, OrganizationRow } from "../metadata/accounts-metadata.ts";
 import type { DeliveryRow, DeliveryStore, WebhookRow, WebhookStore } from "../metadata/webhooks-metadata.ts";
@@ -17,7 +22,7 @@ import type { KeyRing } from "../secrets/key-ring.ts";
 import { WebhookError } from "./webhook-error.ts";
 import { eventFamilies } from "./webhook-event.ts";
 import { sealWebhookSecret } from "./webhook-vault.ts";
-import { type DeliveryView, deliveryView, type WebhookView, webhookView } from "./webhook-view.ts";
+import { configuredWebhookId, type DeliveryView, deliveryView, type WebhookView, webhookView } from "./webhook-view.ts";
 
 /** What a new webhook is made of. */
 export interface NewWebhookInput {
@@ -45,6 +50,8 @@ export interface WebhookServiceDeps {
 export type WebhookService = ReturnType<typeof createWebhookService>;
 
 const manage = "manage its webhooks";
+
+const configured = "read or redeliver the deliveries of the configuration file's webhook endpoints";
 
 /** Creates the service. */
 export function createWebhookService(deps: WebhookServiceDeps) {
@@ -146,24 +153,38 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       audit(caller, "webhook.remove", `webhook:${org.name}/${hook.id}`, { url: hook.url });
     },
 
-    /** The webhook's newest deliveries (at most `limit`, 1-200), each with its attempts. */
+    /**
+     * The webhook's newest deliveries (at most `limit`, 1-200), each with its
+     * attempts; for `config` ({@link configuredWebhookId}), the deliveries to
+     * the configuration file's endpoints (server administrators only).
+     */
     async deliveries(caller: Caller, id: string, limit = 50): Promise<DeliveryView[]> {
-      const { hook } = await ownedWebhook(caller, id);
-      const rows = await store.listDeliveries(hook.id, Math.max(1, Math.min(limit, 200)));
+      let webhookId: number | null = null;
+      if (id === configuredWebhookId) requireAdmin(caller, configured);
+      else webhookId = (await ownedWebhook(caller, id)).hook.id;
+      const rows = await store.listDeliveries(webhookId, Math.max(1, Math.min(limit, 200)));
       return Promise.all(rows.map(async (d) => deliveryView(d, await store.listAttempts(d.id))));
     },
 
-    /** Sends a delivery's body again as a new delivery (a new id, attempts from one). Audited as `webhook.redeliver`. */
+    /**
+     * Sends a delivery's body again as a new delivery (a new id, attempts
+     * from one), to the same URL; one to a configuration file's endpoint
+     * only for a server administrator. Audited as `webhook.redeliver`.
+     */
     async redeliver(caller: Caller, deliveryId: string): Promise<DeliveryView> {
-      requireManager(caller);
+      const manager = requireManager(caller);
       const d: DeliveryRow | undefined = deliveryId.length <= 64 ? await store.findDelivery(deliveryId) : undefined;
-      if (!d || d.webhookId === null) {
+      // A non-administrator learns nothing of the configuration file's deliveries, not even that one exists.
+      if (!d || (d.webhookId === null && !manager.isAdmin)) {
         throw new WebhookError("not-found", `there is no webhook delivery ${JSON.stringify(deliveryId.slice(0, 64))}`);
       }
-      const { org } = await ownedWebhook(caller, String(d.webhookId));
+      const target =
+        d.webhookId === null
+          ? `webhook:${configuredWebhookId}`
+          : `webhook:${(await ownedWebhook(caller, String(d.webhookId))).org.name}/${d.webhookId}`;
       const id = randomUUID();
       await store.enqueueDelivery({ ...d, id, redeliveryOf: d.id, at: deps.clock() });
-      audit(caller, "webhook.redeliver", `webhook:${org.name}/${d.webhookId}`, { delivery: d.id, redelivery: id });
+      audit(caller, "webhook.redeliver", target, { delivery: d.id, redelivery: id });
       deps.wake([id]);
       return deliveryView((await store.findDelivery(id))!, []);
     },

@@ -30,6 +30,8 @@ export interface AttemptView {
 /** A delivery with its log. */
 export interface DeliveryView {
   readonly id: string;
+  /** Where it is sent: the webhook's URL, or a configuration file endpoint's. */
+  readonly url: string;
   readonly event: string;
   readonly state: string;
   readonly attempts: number;
@@ -41,6 +43,9 @@ export interface DeliveryView {
   readonly createdAt: string;
   readonly log: readonly AttemptView[];
 }
+
+/** The webhook id that stands for the configuration file's endpoints (stored ids are numbers). */
+export const configuredWebhookId = "config";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -62,6 +67,7 @@ export function webhookView(row: WebhookRow, org: Pick<OrganizationRow, "name">)
 export function deliveryView(d: DeliveryRow, attempts: readonly AttemptRow[]): DeliveryView {
   return {
     id: d.id,
+    url: d.url,
     event: d.event,
     state: d.state,
     attempts: d.attempts,

@@ -172,9 +172,11 @@ export function accountRoutes(m: Management): ApiRoute[] {
       handle: (i) => tokens.revoke(i.caller, i.params.token),
     }),
     route("GET", "/audit", {
-      summary: "Audit events, newest first (own events unless server admin)",
+      summary:
+        "Audit events, newest first (own events unless server admin), filtered by time, actor, action and target; " +
+        "a page that may have more holds `next`, the cursor of the following page",
       query: s.auditQuery,
-      handle: async (i) => ({ events: await audit.list(i.caller, i.query) }),
+      handle: (i) => audit.list(i.caller, i.query),
     }),
   ];
 }

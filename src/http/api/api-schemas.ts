@@ -94,7 +94,20 @@ export const schemas = {
       .optional()
       .meta({ description: "ISO time or a duration back from now (24h); default 24h" }),
     actor: z.string().max(256).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    action: z.string().min(1).max(128).optional().meta({ description: "only this action (exact), e.g. robot.create" }),
+    target: z.string().min(1).max(1024).optional().meta({ description: "only this target (exact)" }),
+    targetPrefix: z
+      .string()
+      .min(1)
+      .max(1024)
+      .optional()
+      .meta({ description: "only targets starting with this text (case-sensitive), e.g. repository:acme/" }),
+    limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "page size, 1-1000; default 100" }),
+    cursor: z
+      .string()
+      .max(40)
+      .optional()
+      .meta({ description: "the `next` of the previous page, as is; the newest events when absent" }),
   }),
   deleteQuery: z.strictObject({
     force: flag("also delete the repositories it holds (refused without when there are any)"),

@@ -2,33 +2,17 @@
  * @module
  * The webhook routes, one table: an organization's webhooks
  * (`/orgs/{org}/webhooks`), one webhook and its delivery log
- * (`/webhooks/{webhook}`), redelivery (`/webhook-deliveries/{delivery}/redeliver`).
+ * (`/webhooks/{webhook}`), redelivery (`/webhook-deliveries/{delivery}/redeliver`),
+ * and the delivery log of the configuration file's endpoints
+ * (`/webhooks/config/deliveries`, server administrators).
  * Owners of the organization only; the service decides, and its failures
- * become wire codes here. Only the creating answer holds the secret.
+ * (WebhookError) become wire codes through the one table (domain-error-codes.ts). Only the creating answer holds the secret.
  */
 import { z } from "zod";
-import type { ErrorCode } from "../../errors/error-codes.ts";
-import { WharfError } from "../../errors/wharf-error.ts";
-import { WebhookError, type WebhookErrorKind } from "../../webhooks/webhook-error.ts";
 import { eventFamilies } from "../../webhooks/webhook-event.ts";
 import type { WebhookService } from "../../webhooks/webhook-service.ts";
+import { configuredWebhookId } from "../../webhooks/webhook-view.ts";
 import { type ApiRoute, route } from "./api-route.ts";
-
-const wireCodes = {
-  invalid: "INVALID_REQUEST",
-  "not-found": "NOT_FOUND",
-  denied: "DENIED",
-} as const satisfies Record<WebhookErrorKind, ErrorCode>;
-
-/** Runs `handle`, rethrowing a WebhookError as the WharfError of its kind (same message). */
-async function mapped<T>(handle: () => Promise<T>): Promise<T> {
-  try {
-    return await handle();
-  } catch (error) {
-    if (!(error instanceof WebhookError)) throw error;
-    throw new WharfError(wireCodes[error.kind], error.message, { cause: error });
-  }
-}
 
 const newWebhook = z.strictObject({
   url: z
@@ -61,6 +45,7 @@ const attempt = z.object({
 
 const delivery = z.object({
   id: z.string(),
+  url: z.string(),
   event: z.string(),
   state: z.enum(["pending", "delivered", "failed"]),
   attempts: z.number(),
@@ -79,38 +64,50 @@ export function webhookRoutes(webhooks: WebhookService): ApiRoute[] {
     route("GET", "/orgs/{org}/webhooks", {
       summary: "List an organization's webhooks, without secrets (owners)",
       response: z.object({ webhooks: z.array(webhook) }),
-      handle: (i) => mapped(async () => ({ webhooks: await webhooks.list(i.caller, i.params.org) })),
+      handle: async (i) => ({ webhooks: await webhooks.list(i.caller, i.params.org) }),
     }),
     route("POST", "/orgs/{org}/webhooks", {
       summary:
         "Add a webhook (owners); the signing secret (given, or generated) is in this answer only and stored encrypted",
       body: newWebhook,
       response: webhook.extend({ secret: z.string() }),
-      handle: (i) => mapped(() => webhooks.add(i.caller, i.params.org, i.body)),
+      handle: (i) => webhooks.add(i.caller, i.params.org, i.body),
     }),
     route("GET", "/webhooks/{webhook}", {
       summary: "A webhook, without its secret (owners of its organization)",
       response: webhook,
-      handle: (i) => mapped(() => webhooks.show(i.caller, i.params.webhook)),
+      handle: (i) => webhooks.show(i.caller, i.params.webhook),
     }),
     route("DELETE", "/webhooks/{webhook}", {
       summary: "Remove a webhook and its delivery log (owners of its organization)",
       status: 204,
-      handle: (i) => mapped(() => webhooks.remove(i.caller, i.params.webhook)),
+      handle: (i) => webhooks.remove(i.caller, i.params.webhook),
+    }),
+    // Before /webhooks/{webhook}/deliveries, which would match it too (routes match in order).
+    route("GET", `/webhooks/${configuredWebhookId}/deliveries`, {
+      summary:
+        "The newest deliveries to the configuration file's endpoints (webhooks.endpoints, instance-wide) with every " +
+        "attempt; each names its URL (server administrators)",
+      query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+      response: z.object({ deliveries: z.array(delivery) }),
+      handle: async (i) => ({
+        deliveries: await webhooks.deliveries(i.caller, configuredWebhookId, i.query.limit),
+      }),
     }),
     route("GET", "/webhooks/{webhook}/deliveries", {
       summary:
         "A webhook's newest deliveries with every attempt: event, status code, attempts, duration, next retry, error (owners)",
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
       response: z.object({ deliveries: z.array(delivery) }),
-      handle: (i) =>
-        mapped(async () => ({ deliveries: await webhooks.deliveries(i.caller, i.params.webhook, i.query.limit) })),
+      handle: async (i) => ({ deliveries: await webhooks.deliveries(i.caller, i.params.webhook, i.query.limit) }),
     }),
     route("POST", "/webhook-deliveries/{delivery}/redeliver", {
-      summary: "Send a delivery's body again, as a new delivery (owners of the webhook's organization)",
+      summary:
+        "Send a delivery's body again, as a new delivery (owners of the webhook's organization; server " +
+        "administrators for a configuration file endpoint's delivery)",
       status: 201,
       response: delivery,
-      handle: (i) => mapped(() => webhooks.redeliver(i.caller, i.params.delivery)),
+      handle: (i) => webhooks.redeliver(i.caller, i.params.delivery),
     }),
   ];
 }

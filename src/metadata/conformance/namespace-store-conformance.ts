@@ -119,6 +119,31 @@ export function runNamespaceStoreConformance(name: string, create: RoleFixtureFa
       assert.equal((await store.grantsFor("acme/lib")).length, 1);
     });
 
+    test("grants list teams first by team id, then users by user id, whatever the order they were set in", async ({
+      store,
+      users,
+      teams,
+    }) => {
+      const [ann, bob] = [...(users as number[])].sort((a, b) => a - b) as [number, number];
+      const [devs, ops] = [...(teams as number[])].sort((a, b) => a - b) as [number, number];
+      await store.setGrant({ repository: "acme/app", teamId: null, userId: bob, role: "read" });
+      await store.setGrant({ repository: "acme/app", teamId: ops, userId: null, role: "write" });
+      await store.setGrant({ repository: "acme/app", teamId: null, userId: ann, role: "admin" });
+      await store.setGrant({ repository: "acme/app", teamId: devs, userId: null, role: "read" });
+      const holders = async () => (await store.grantsFor("acme/app")).map((g) => [g.teamId, g.userId]);
+      const expected = [
+        [devs, null],
+        [ops, null],
+        [null, ann],
+        [null, bob],
+      ];
+      assert.deepEqual(await holders(), expected);
+      // Replacing a grant re-inserts its row; the order stays the same.
+      await store.setGrant({ repository: "acme/app", teamId: devs, userId: null, role: "admin" });
+      await store.setGrant({ repository: "acme/app", teamId: null, userId: ann, role: "read" });
+      assert.deepEqual(await holders(), expected);
+    });
+
     test("concurrent grants to one holder leave exactly one grant", async ({ store, users, teams }) => {
       const [ann] = users as [number];
       const [devs] = teams as [number];

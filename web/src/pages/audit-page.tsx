@@ -1,10 +1,11 @@
 /**
  * @module
  * `/audit`: the audit log over `GET /audit`, newest first, with filters.
- * The API filters by actor and start time (`since`, at most 1000 events);
- * the page narrows those by action, target and end time. A server
- * administrator reads everyone's events, anyone else only their own (the
- * API decides; asking for another actor says so).
+ * The API filters by actor, action (exact), target prefix and start time,
+ * 200 events a page (`next` is the cursor of the older page); the page
+ * narrows a page by end time only. A server administrator reads everyone's
+ * events, anyone else only their own (the API decides; asking for another
+ * actor says so).
  */
 import { type FormEvent, useState } from "react";
 import { api } from "../api.ts";
@@ -29,15 +30,16 @@ interface Filters {
 
 const none: Filters = { actor: "", action: "", target: "", from: "", to: "" };
 
-function query(f: Filters): string {
-  const q = new URLSearchParams({ limit: "1000", since: f.from ? new Date(f.from).toISOString() : "30d" });
+function query(f: Filters, cursor: string | undefined): string {
+  const q = new URLSearchParams({ limit: "200", since: f.from ? new Date(f.from).toISOString() : "30d" });
   if (f.actor.trim()) q.set("actor", f.actor.trim());
+  if (f.action.trim()) q.set("action", f.action.trim());
+  if (f.target.trim()) q.set("targetPrefix", f.target.trim());
+  if (cursor !== undefined) q.set("cursor", cursor);
   return q.toString();
 }
 
 function matches(e: AuditEvent, f: Filters): boolean {
-  if (f.action.trim() && !e.action.includes(f.action.trim())) return false;
-  if (f.target.trim() && !e.target.includes(f.target.trim())) return false;
   return !f.to || Date.parse(e.at) <= Date.parse(new Date(f.to).toISOString());
 }
 
@@ -45,7 +47,14 @@ function matches(e: AuditEvent, f: Filters): boolean {
 export function AuditPage(props: { isAdmin: boolean }) {
   const [form, setForm] = useState(none);
   const [applied, setApplied] = useState(none);
-  const events = useLoad(() => api<{ events: AuditEvent[] }>("GET", `/audit?${query(applied)}`), [applied]);
+  // The cursors of the pages shown so far; the last one is the page on screen (undefined: the newest).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const events = useLoad(
+    () => api<{ events: AuditEvent[]; next?: string }>("GET", `/audit?${query(applied, cursor)}`),
+    [applied, cursor],
+  );
+  const next = events.value?.next;
   const shown = events.value?.events.filter((e) => matches(e, applied));
   const field = (key: keyof Filters) => ({
     name: key,
@@ -55,6 +64,7 @@ export function AuditPage(props: { isAdmin: boolean }) {
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setApplied(form);
+    setCursors([undefined]);
   };
   return (
     <section aria-labelledby="audit-title">
@@ -69,12 +79,12 @@ export function AuditPage(props: { isAdmin: boolean }) {
           <input {...field("actor")} placeholder={props.isAdmin ? "any" : "you"} />
         </label>
         <label>
-          Action contains
+          Action
           <input {...field("action")} placeholder="e.g. license.revoke" />
         </label>
         <label>
-          Target contains
-          <input {...field("target")} placeholder="e.g. acme/web" />
+          Target starts with
+          <input {...field("target")} placeholder="e.g. repository:acme/" />
         </label>
         <label>
           From
@@ -90,6 +100,7 @@ export function AuditPage(props: { isAdmin: boolean }) {
           onClick={() => {
             setForm(none);
             setApplied(none);
+            setCursors([undefined]);
           }}
         >
           Clear filters
@@ -99,7 +110,18 @@ export function AuditPage(props: { isAdmin: boolean }) {
       {shown && (
         <p role="status">
           {shown.length} event{shown.length === 1 ? "" : "s"}
+          {cursors.length > 1 || next ? ` on page ${cursors.length}` : ""}
         </p>
+      )}
+      {(cursors.length > 1 || next) && (
+        <nav aria-label="Audit pages">
+          <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+            Newer events
+          </button>
+          <button type="button" disabled={!next} onClick={() => next && setCursors([...cursors, next])}>
+            Older events
+          </button>
+        </nav>
       )}
       <table aria-label="Audit events">
         <thead>
