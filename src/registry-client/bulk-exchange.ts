@@ -12,7 +12,7 @@
  * not. Framing: Content-Length, chunked, or until the server closes.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { connect as netConnect, type LookupFunction, type Socket } from "node:net";
+import { type LookupFunction, connect as netConnect, type Socket } from "node:net";
 import { Readable } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
 import { RequestTimeoutError } from "./classify-network-error.ts";
@@ -127,8 +127,8 @@ export class BulkBody extends Readable {
     if (this.#mode === "waiting") {
       this.#mode = "stream";
       for (const chunk of this.#early.splice(0)) this.push(chunk);
-      if (this.#outcome) return this.#settle(this.#outcome.error);
-      this.#socket.resume();
+      if (this.#outcome) this.#settle(this.#outcome.error);
+      else this.#socket.resume();
       return;
     }
     if (!this.#pausedByStream) return;
@@ -285,7 +285,10 @@ function parseChunked(state: ChunkedState, view: Buffer, body: BulkBody): void {
 
 /** The request line and headers (lower-case names, `connection: close`). */
 function requestHead(request: HttpRequest): string {
-  const lines = [`${request.method} ${request.url.pathname}${request.url.search} HTTP/1.1`, `host: ${request.url.host}`];
+  const lines = [
+    `${request.method} ${request.url.pathname}${request.url.search} HTTP/1.1`,
+    `host: ${request.url.host}`,
+  ];
   for (const [name, value] of Object.entries(request.headers)) {
     if (/[\r\n]/.test(value)) throw new ResponseError(`header ${name} holds a line break`);
     lines.push(`${name}: ${value}`);

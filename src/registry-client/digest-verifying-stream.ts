@@ -123,7 +123,8 @@ export function tapVerified(
         return fail(mismatch(`${what}: ${seen} bytes arrived, ${expectedSize} were announced`));
       }
       const actual = `${expected.algorithm}:${hash.digest("hex")}`;
-      if (actual !== expected.value) return fail(mismatch(`${what}: content digest is ${actual}, expected ${expected.value}`));
+      if (actual !== expected.value)
+        return fail(mismatch(`${what}: content digest is ${actual}, expected ${expected.value}`));
       sink.end();
     },
     error(error) {

@@ -78,7 +78,12 @@ export async function downloadBlob(
  * read through `stream` or `tap`, whichever the caller uses first. `what`
  * names the source in messages.
  */
-export function verifiedDownload(body: Readable, expected: Digest, size: number | undefined, what: string): BlobDownload {
+export function verifiedDownload(
+  body: Readable,
+  expected: Digest,
+  size: number | undefined,
+  what: string,
+): BlobDownload {
   let stream: Readable | undefined;
   return {
     digest: expected.value,

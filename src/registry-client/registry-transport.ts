@@ -11,7 +11,13 @@ import { parseChallenges } from "./parse-challenge.ts";
 import { discardBody } from "./read-body.ts";
 import type { ResolvedOptions } from "./registry-client-options.ts";
 import { failed, type RegistryResult } from "./registry-result.ts";
-import { describeRequest, type HttpMethod, type HttpRequest, type HttpResponse, type RequestBody } from "./send-request.ts";
+import {
+  describeRequest,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type RequestBody,
+} from "./send-request.ts";
 import { sendWithRetry } from "./send-with-retry.ts";
 
 /** A request to a registry's API. */

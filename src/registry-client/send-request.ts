@@ -79,7 +79,10 @@ export async function sendRequest(request: HttpRequest): Promise<RegistryResult<
       return classifyNetworkError(decision.error, describeRequest(request.method, url));
     }
     const current = { ...request, url, headers };
-    const result = request.bulk && request.method === "GET" ? await bulk(current, decision.lookup) : await exchange(current, decision.lookup);
+    const result =
+      request.bulk && request.method === "GET"
+        ? await bulk(current, decision.lookup)
+        : await exchange(current, decision.lookup);
     if (!result.ok) return result;
     const { status, body } = result.value;
     const location = result.value.headers.location;
