@@ -51,6 +51,11 @@ class ResponseError extends Error {
   readonly code = "HPE_INVALID_RESPONSE";
 }
 
+/** The connection ended too early (`unreachable`, as node:http's reset). */
+class ConnectionLostError extends Error {
+  readonly code = "ECONNRESET";
+}
+
 type Framing = { kind: "length"; left: number } | ({ kind: "chunked" } & ChunkedState) | { kind: "close" };
 
 /**
@@ -227,13 +232,13 @@ export function bulkExchange(request: HttpRequest, lookup: LookupFunction): Prom
     socket.setTimeout(request.timeoutMs, () => fail(new RequestTimeoutError(request.timeoutMs)));
     socket.on("error", fail);
     socket.on("end", () => {
-      if (!body) fail(new ResponseError("the connection closed before a response"));
+      if (!body) fail(new ConnectionLostError("the connection closed before a response"));
       else if (framing.kind === "close") body.finish();
-      else body.finish(new ResponseError("the connection closed before the body ended"));
+      else body.finish(new ConnectionLostError("the connection closed before the body ended"));
     });
     socket.on("close", () => {
-      if (!body) reject(new ResponseError("the connection closed before a response"));
-      else body.finish(new ResponseError("the connection closed before the body ended"));
+      if (!body) reject(new ConnectionLostError("the connection closed before a response"));
+      else body.finish(new ConnectionLostError("the connection closed before the body ended"));
     });
     socket.once(secure ? "secureConnect" : "connect", () => {
       socket.write(requestHead(request));
