@@ -106,7 +106,8 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
    */
   async function linkStored(digest: Digest): Promise<{ size: number } | undefined> {
     const stored = await metadata.storedBlob(digest.value);
-    if (!stored) return undefined;
+    // A commit reserves the row before it moves the file in: until then there is nothing to link.
+    if (!stored || !(await driver.stat(blobDataPath(digest)))) return undefined;
     metrics.upstreamFetches.inc(labels);
     const head = await target.client.headBlob(target.ref, digest.value);
     if (!head.ok || head.value.size !== stored.size) return undefined;
@@ -141,7 +142,10 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     },
 
     async open(digest): Promise<OpenedBlob> {
-      const linked = (await metadata.linkedBlob(target.name, digest.value)) ?? (await linkStored(digest));
+      // A download of this blob for this repository is joined, not raced by linking its half-committed file.
+      const flying = () => shared.flights.has(`${target.name}\n${digest.value}`);
+      const linked =
+        (await metadata.linkedBlob(target.name, digest.value)) ?? (flying() ? undefined : await linkStored(digest));
       if (linked) {
         metrics.cacheHits.inc(labels);
         const read = async (range?: ReadRange) => {
