@@ -354,6 +354,27 @@ describe("pull-through proxy", { skip }, () => {
     assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/corrupt/blobs/${digest} -> 200$`)).length, 2);
   });
 
+  test("a small blob whose upstream bytes do not match its digest fails cleanly (UNAVAILABLE or cut short) and is not cached", async () => {
+    const bytes = Buffer.from('{"architecture":"amd64","os":"linux","small":true}');
+    const { digest } = await pushBlob({ host: upstream.host, ...upstreamAuth }, "team/corrupt-small", bytes);
+    await corruptStoredBlob(upstream, digest, (stored) => {
+      const changed = Buffer.from(stored);
+      changed[0]! ^= 0xff;
+      return changed;
+    });
+    const url = `${wharf.url}/v2/proxy/acme/up/team/corrupt-small/blobs/${digest}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await fetch(url);
+      // Refused before the response began, or cut short after it: never a 500, never complete.
+      if (res.status === 503) assert.equal(await errorCode(res), "UNAVAILABLE");
+      else {
+        assert.equal(res.status, 200);
+        await assert.rejects(res.arrayBuffer());
+      }
+    }
+    assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/corrupt-small/blobs/${digest} -> 200$`)).length, 2);
+  });
+
   test("a wrong upstream password gives UNAUTHORIZED without the upstream's detail, and is never logged", async () => {
     const res = await manifest("badpass/team/app", "1.0");
     assert.equal(res.status, 401);

@@ -76,10 +76,17 @@ export class BlobFlight implements GrowingFile {
 
   /** Creates the spool file and starts writing the download into it. */
   static async start(parts: FlightParts): Promise<BlobFlight> {
-    await mkdir(dirname(parts.spool), { recursive: true });
-    const fd = await new Promise<number>((resolve, reject) =>
-      open(parts.spool, "w+", 0o600, (error, opened) => (error ? reject(error) : resolve(opened))),
-    );
+    let fd: number;
+    try {
+      await mkdir(dirname(parts.spool), { recursive: true });
+      fd = await new Promise<number>((resolve, reject) =>
+        open(parts.spool, "w+", 0o600, (error, opened) => (error ? reject(error) : resolve(opened))),
+      );
+    } catch (error) {
+      // No file to write to: the download is dropped, not left to time out.
+      parts.download.tap({ data: () => false, end: () => undefined, error: () => undefined }).destroy();
+      throw error;
+    }
     const flight = new BlobFlight(parts, fd);
     flight.#tap = parts.download.tap({
       data: (view) => flight.#data(view),
@@ -237,13 +244,11 @@ export class BlobFlight implements GrowingFile {
     this.#queue = [];
     this.#free = [];
     this.#slot = undefined;
+    // Rejected first, so the flight is forgotten before its clients hear: a retry starts a new download.
+    this.#settleStored.reject(error);
     this.#notify();
-    // `stored` settles once the spool file is gone: after it, nothing of the download is left.
-    const settle = () => {
-      this.#settleStored.reject(error);
-      this.#release();
-    };
-    rm(this.#parts.spool, { force: true }).then(settle, settle);
+    const release = () => this.#release();
+    rm(this.#parts.spool, { force: true }).then(release, release);
   }
 
   #notify(): void {

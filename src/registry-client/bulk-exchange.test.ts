@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { lookup } from "node:dns";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,9 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createServer as createTlsServer, getCACertificates, setDefaultCACertificates } from "node:tls";
+import { parseDigest } from "../digest/digest.ts";
 import { allowLoopback } from "../net/testing/allow-loopback.ts";
 import { type BodySink, bulkExchange } from "./bulk-exchange.ts";
 import { classifyNetworkError } from "./classify-network-error.ts";
+import { tapVerified } from "./digest-verifying-stream.ts";
 
 /** A raw TCP server: each connection gets the next scripted answer, written piece by piece. */
 let server: Server;
@@ -130,6 +132,34 @@ describe("bulkExchange", () => {
     script("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef");
     const longer = await get();
     await assert.rejects(tapped(longer.body), /more body bytes than Content-Length/);
+  });
+});
+
+describe("tapVerified over a bulk body", () => {
+  test("a small blob that arrived with its head is checked within tap(): good bytes end, a wrong byte fails as protocol", async () => {
+    const bytes = Buffer.from("a small config blob");
+    const digest = parseDigest(`sha256:${createHash("sha256").update(bytes).digest("hex")}`);
+    const outcome = async (sent: Buffer) => {
+      script(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${sent.length}\r\n\r\n`), sent]));
+      const response = await get();
+      await new Promise((resolve) => setImmediate(resolve));
+      let result = "nothing";
+      // No throw out of tap(): the outcome goes to the sink only.
+      tapVerified(response.body, digest, sent.length, "GET blob", {
+        data: () => true,
+        end: () => {
+          result = "end";
+        },
+        error: (error) => {
+          result = `${(error as { failure?: { kind: string } }).failure?.kind}: ${error.message}`;
+        },
+      });
+      return result;
+    };
+    assert.equal(await outcome(bytes), "end");
+    const wrong = Buffer.from(bytes);
+    wrong[0]! ^= 1;
+    assert.match(await outcome(wrong), /^protocol: GET blob: content digest is sha256:/);
   });
 });
 

@@ -100,11 +100,12 @@ export function tapVerified(
   const hash = createDigestHash(expected.algorithm);
   let seen = 0;
   let failed = false;
+  let tap: BodyTap | undefined;
   const fail = (error: BlobStreamError) => {
     if (failed) return;
     failed = true;
     sink.error(error);
-    tap.destroy();
+    tap?.destroy();
   };
   const checked: BodySink = {
     data(view) {
@@ -132,7 +133,9 @@ export function tapVerified(
       fail(result.ok ? mismatch(`${what}: ${error.message}`) : new BlobStreamError(result.failure));
     },
   };
-  const tap = source instanceof BulkBody ? source.tap(checked) : tapStream(source, checked);
+  // A body that arrived whole with its head is handed over (and may fail) within tap() itself.
+  tap = source instanceof BulkBody ? source.tap(checked) : tapStream(source, checked);
+  if (failed) tap.destroy();
   return tap;
 }
 
