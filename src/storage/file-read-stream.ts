@@ -83,7 +83,7 @@ export class FileReadStream extends Readable {
     if (want < 0) {
       const growing = this.#options.growing!;
       if (growing.failure) this.destroy(growing.failure);
-      else growing.onChange(() => this._read());
+      else growing.onChange(() => !this.destroyed && this._read());
       return;
     }
     const buffer = Buffer.allocUnsafeSlow(want);
