@@ -65,10 +65,13 @@ export function renderProxySection(results: ProxyResults, run: { date: string; c
   return `${lines.join("\n")}\n`;
 }
 
-/** Puts `section` into `file` in place of an earlier proxy section, or at its end. */
+/** Puts `section` into `file` in place of an earlier proxy section (the sections after it stay), or at its end. */
 export async function writeProxySection(file: string, section: string): Promise<void> {
   const text = await readFile(file, "utf8").catch(() => "");
   const at = text.indexOf(`\n${HEADING}`);
   const kept = (at === -1 ? text : text.slice(0, at)).trimEnd();
-  await writeFile(file, kept === "" ? section : `${kept}\n\n${section}`);
+  // The sections after this one (earlier runs' analysis) stay.
+  const next = at === -1 ? -1 : text.indexOf("\n## ", at + 1);
+  const after = next === -1 ? "" : `\n${text.slice(next + 1)}`;
+  await writeFile(file, `${kept === "" ? section : `${kept}\n\n${section}`}${after}`);
 }

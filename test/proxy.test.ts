@@ -26,6 +26,7 @@ import {
 import { testUser } from "../src/registry-client/testing/registry-fixture.ts";
 import { pushBlob, pushManifest } from "../src/registry-client/testing/test-image.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
+import { type S3TestServer, s3rverUnavailable, startS3TestServer } from "../src/storage/testing/s3-test-server.ts";
 import { createManagementClient } from "./support/management-client.ts";
 import {
   type BuiltImage,
@@ -359,6 +360,27 @@ describe("pull-through proxy", { skip }, () => {
     assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/corrupt/blobs/${digest} -> 200$`)).length, 2);
   });
 
+  test("a small blob whose upstream bytes do not match its digest fails cleanly (UNAVAILABLE or cut short) and is not cached", async () => {
+    const bytes = Buffer.from('{"architecture":"amd64","os":"linux","small":true}');
+    const { digest } = await pushBlob({ host: upstream.host, ...upstreamAuth }, "team/corrupt-small", bytes);
+    await corruptStoredBlob(upstream, digest, (stored) => {
+      const changed = Buffer.from(stored);
+      changed[0]! ^= 0xff;
+      return changed;
+    });
+    const url = `${wharf.url}/v2/proxy/acme/up/team/corrupt-small/blobs/${digest}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await fetch(url);
+      // Refused before the response began, or cut short after it: never a 500, never complete.
+      if (res.status === 503) assert.equal(await errorCode(res), "UNAVAILABLE");
+      else {
+        assert.equal(res.status, 200);
+        await assert.rejects(res.arrayBuffer());
+      }
+    }
+    assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/corrupt-small/blobs/${digest} -> 200$`)).length, 2);
+  });
+
   test("a wrong upstream password gives UNAUTHORIZED without the upstream's detail, and is never logged", async () => {
     const res = await manifest("badpass/team/app", "1.0");
     assert.equal(res.status, 401);
@@ -405,5 +427,49 @@ describe("pull-through proxy with token auth on", { skip }, () => {
       `oci:${out}:x`,
     );
     assert.equal((await layoutDigests(out)).top, index.index.digest);
+  });
+});
+
+describe("pull-through proxy onto S3 storage", { skip: skip ?? s3rverUnavailable() }, () => {
+  let s3: S3TestServer;
+  let s3Wharf: RunningServer;
+  before(async () => {
+    s3 = await startS3TestServer("wharf-proxy");
+    const config = validateConfig(
+      {
+        listen: "127.0.0.1:0",
+        dataDir: join(work, "wharf-s3"),
+        auth: { enabled: false },
+        storage: { driver: "s3", s3: s3.options },
+        outbound: { allow: [...loopbackCidrs] },
+      },
+      "test",
+    );
+    s3Wharf = await startServer(config, createLogger("silent"), { upstreams: directory });
+  });
+  after(async () => {
+    await s3Wharf?.close(1000);
+    await s3?.stop();
+  });
+
+  test("concurrent cold pulls stream a local spool file, which is copied to the store once verified", async () => {
+    const bytes = randomBytes(5 * 1024 * 1024);
+    const { digest } = await pushBlob({ host: upstream.host, ...upstreamAuth }, "team/s3blob", bytes);
+    const url = `${s3Wharf.url}/v2/proxy/acme/up2/team/s3blob/blobs/${digest}`;
+    const pulls = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const res = await fetch(url);
+        assert.equal(res.status, 200);
+        return createHash("sha256")
+          .update(Buffer.from(await res.arrayBuffer()))
+          .digest("hex");
+      }),
+    );
+    assert.deepEqual(new Set(pulls), new Set([digest.slice("sha256:".length)]));
+    assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/s3blob/blobs/${digest} -> 200$`)).length, 1);
+    const warm = await fetch(url, { headers: { range: "bytes=100-199" } });
+    assert.equal(warm.status, 206);
+    assert.deepEqual(Buffer.from(await warm.arrayBuffer()), bytes.subarray(100, 200));
+    assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/s3blob/blobs/${digest} -> 200$`)).length, 1);
   });
 });

@@ -1,44 +1,80 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
+import { setImmediate as turn } from "node:timers/promises";
+import type { BodySink } from "../registry-client/bulk-exchange.ts";
+import type { FileReadStream } from "../storage/file-read-stream.ts";
 import { createFilesystemDriver } from "../storage/filesystem-driver.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
-import { BlobFlight, replayBytes } from "./blob-flight.ts";
+import { BlobFlight } from "./blob-flight.ts";
 
-const chunkBytes = 1024 * 1024;
+const chunkBytes = 256 * 1024;
 
-/** A source the test feeds chunk by chunk, optionally failing at the end (a digest mismatch). */
-function controlledSource() {
-  const pending: (Buffer | Error | null)[] = [];
-  let wake: (() => void) | undefined;
-  async function* source(): AsyncIterable<Buffer> {
-    for (;;) {
-      while (pending.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+/** A download the test feeds chunk by chunk; it honours the flight's pauses like the bulk exchange does. */
+function controlledDownload() {
+  let sink: BodySink | undefined;
+  const pending: (Buffer | Error | "end")[] = [];
+  let paused = false;
+  let destroyed = false;
+  const drain = () => {
+    while (sink && !paused && !destroyed && pending.length > 0) {
       const next = pending.shift()!;
-      if (next === null) return;
-      if (next instanceof Error) throw next;
-      yield next;
+      if (next === "end") sink.end();
+      else if (next instanceof Error) sink.error(next);
+      else paused = !sink.data(next);
     }
-  }
-  const push = (item: Buffer | Error | null) => {
-    pending.push(item);
-    wake?.();
   };
-  return { source: source(), push };
+  return {
+    download: {
+      tap(given: BodySink) {
+        sink = given;
+        drain();
+        return {
+          resume: () => {
+            paused = false;
+            drain();
+          },
+          destroy: () => {
+            destroyed = true;
+          },
+        };
+      },
+    },
+    push(item: Buffer | Error | "end") {
+      pending.push(item);
+      drain();
+    },
+  };
 }
 
-async function hashOf(stream: Readable): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+/** Collects a follower through the handler's path (writeTo a socket-like Writable). */
+function collect(stream: Readable) {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(Buffer.from(chunk));
+      received += chunk.length;
+      callback();
+    },
+  });
+  sink.on("error", () => undefined);
+  const done = (stream as FileReadStream).writeTo(sink).then(() => Buffer.concat(chunks));
+  done.catch(() => undefined);
+  return { done, received: () => received };
 }
 
-/** Lets the flight's writer drain what was pushed so far. */
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets the event loop run until `ready()` holds (file reads and writes complete on their own). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !ready(); i++) await turn();
+  assert.ok(ready(), `the condition never held ${String(ready)}`);
+}
+
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 describe("BlobFlight", () => {
   let root: string;
@@ -49,60 +85,91 @@ describe("BlobFlight", () => {
   });
   after(() => rm(root, { recursive: true, force: true }));
 
-  function flightOver(name: string, size: number, source: AsyncIterable<Buffer>) {
+  async function flightOver(name: string, size: number) {
+    const source = controlledDownload();
     const temporary = `uploads/${name}`;
     const stored = `blobs/${name}`;
-    const flight = new BlobFlight({
+    const flight = await BlobFlight.start({
       size,
-      source,
-      store: async (bytes) => {
-        await driver.write(temporary, bytes, { append: true, durable: false });
-        await driver.move(temporary, stored);
-      },
-      readStored: (offset) => driver.read(stored, { offset }),
+      download: source.download,
+      spool: driver.localPath!(temporary),
+      commit: () => driver.move(temporary, stored),
+      readStored: (range) => driver.read(stored, range),
     });
-    return { flight, stored };
+    return { flight, stored, push: source.push };
   }
 
-  test("followers that join early, within the replay window and after it all get every byte", async () => {
-    const count = replayBytes / chunkBytes + 4;
-    const chunks = Array.from({ length: count }, () => randomBytes(chunkBytes));
+  test("followers that join before, during and after the download get identical bytes; the last byte waits for the digest", async () => {
+    const chunks = Array.from({ length: 24 }, () => randomBytes(chunkBytes));
     const whole = Buffer.concat(chunks);
-    const { source, push } = controlledSource();
-    const { flight, stored } = flightOver("ok", whole.length, source);
-    const early = hashOf(flight.follow());
-    for (const chunk of chunks.slice(0, 3)) push(chunk);
-    await settle();
-    const within = hashOf(flight.follow());
-    const ranged = flight.follow({ offset: 5, length: 10 }).toArray();
-    for (const chunk of chunks.slice(3, -1)) push(chunk);
-    await settle();
-    const late = hashOf(flight.follow());
-    push(chunks.at(-1)!);
-    push(null);
-    const expected = createHash("sha256").update(whole).digest("hex");
-    assert.deepEqual(await Promise.all([early, within, late]), [expected, expected, expected]);
+    const { flight, stored, push } = await flightOver("ok", whole.length);
+    const early = collect(await flight.follow());
+    for (const chunk of chunks.slice(0, 10)) push(chunk);
+    await until(() => early.received() >= 5 * chunkBytes);
+    const midway = collect(await flight.follow());
+    const ranged = (await flight.follow({ offset: 5, length: 10 })).toArray();
+    for (const chunk of chunks.slice(10)) push(chunk);
+    await until(() => early.received() === whole.length - 1 && midway.received() === whole.length - 1);
+    const late = collect(await flight.follow());
+    await until(() => late.received() === whole.length - 1);
+    assert.equal(await driver.stat(stored), undefined, "nothing is stored before the download is verified");
+    push("end");
+    const expected = sha256(whole);
+    const bodies = await Promise.all([early.done, midway.done, late.done]);
+    assert.deepEqual(
+      bodies.map((body) => sha256(body)),
+      [expected, expected, expected],
+    );
     assert.deepEqual(Buffer.concat(await ranged), whole.subarray(5, 15));
     await flight.stored;
     assert.equal((await driver.stat(stored))?.size, whole.length);
+    const afterwards = await flight.follow({ offset: whole.length - 3 });
+    assert.deepEqual(Buffer.concat(await afterwards.toArray()), whole.subarray(-3));
   });
 
   test("a download that fails at its end (digest mismatch) fails every follower before its last byte and stores nothing", async () => {
     const chunks = [randomBytes(chunkBytes), randomBytes(chunkBytes)];
-    const { source, push } = controlledSource();
-    const { flight, stored } = flightOver("bad", 2 * chunkBytes, source);
-    const received: number[] = [0, 0];
-    const followers = [0, 1].map(async (n) => {
-      for await (const chunk of flight.follow()) received[n]! += (chunk as Buffer).length;
-    });
+    const { flight, stored, push } = await flightOver("bad", 2 * chunkBytes);
+    const followers = [collect(await flight.follow()), collect(await flight.follow())];
     for (const chunk of chunks) push(chunk);
+    await until(() => followers.every((f) => f.received() === 2 * chunkBytes - 1));
     push(new Error("content digest is sha256:…, expected sha256:…"));
-    for (const follower of followers) await assert.rejects(follower, /content digest/);
-    assert.ok(
-      received.every((bytes) => bytes < 2 * chunkBytes),
-      `received ${received}`,
-    );
-    await assert.rejects(flight.stored);
+    for (const follower of followers) await assert.rejects(follower.done, /content digest/);
+    await assert.rejects(flight.stored, /content digest/);
     assert.equal(await driver.stat(stored), undefined);
+    let left: string[] = ["?"];
+    await until(() => {
+      readdir(join(root, "uploads")).then(
+        (names) => (left = names),
+        () => (left = []),
+      );
+      return left.length === 0;
+    });
+    await assert.rejects(flight.follow(), /content digest/);
+  });
+
+  test("an upstream that sends more or fewer bytes than the blob's size fails the flight", async () => {
+    const more = await flightOver("more", 10);
+    const follower = collect(await more.flight.follow());
+    more.push(randomBytes(11));
+    await assert.rejects(more.flight.stored, /more than the blob's 10 bytes/);
+    await assert.rejects(follower.done, /more than/);
+    const fewer = await flightOver("fewer", 10);
+    fewer.push(randomBytes(9));
+    fewer.push("end");
+    await assert.rejects(fewer.flight.stored, /sent 9 bytes of a blob of 10/);
+  });
+
+  test("a client that goes away does not stop the download for the others", async () => {
+    const whole = randomBytes(8 * chunkBytes);
+    const { flight, push } = await flightOver("leaver", whole.length);
+    const leaver = await flight.follow();
+    const stayer = collect(await flight.follow());
+    push(whole.subarray(0, chunkBytes));
+    leaver.destroy();
+    push(whole.subarray(chunkBytes));
+    push("end");
+    assert.equal(sha256(await stayer.done), sha256(whole));
+    await flight.stored;
   });
 });

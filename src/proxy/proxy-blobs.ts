@@ -8,6 +8,10 @@
  * upstream and caches nothing.
  */
 import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as joinPath } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import type { Digest } from "../digest/digest.ts";
 import { commitBlob } from "../registry/commit-blob.ts";
@@ -51,11 +55,11 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
       }
       size = head.value.size;
     }
-    const flight = new BlobFlight({
+    const flight = await BlobFlight.start({
       size,
-      source: download.value.stream as AsyncIterable<Buffer>,
-      store: (bytes) => store(digest, bytes),
-      readStored: (offset) => driver.read(blobDataPath(digest), { offset }),
+      download: download.value,
+      ...spoolFor(digest, size),
+      readStored: (range) => driver.read(blobDataPath(digest), range),
     });
     flight.stored.catch((error: unknown) =>
       shared.log.warn({ err: error, upstream: target.upstream, digest: digest.value }, "proxy: blob download failed"),
@@ -63,15 +67,31 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     return flight;
   }
 
-  async function store(digest: Digest, bytes: AsyncIterable<Buffer>): Promise<void> {
+  /**
+   * Where a download is spooled and how it becomes the blob. A driver with
+   * local files gets it in an upload's own file, committed by moving it; a
+   * remote store gets a copy of the verified spool file (in the system's
+   * temporary folder) once it is complete.
+   */
+  function spoolFor(digest: Digest, size: number): { spool: string; commit: () => Promise<void> } {
     const temporary = uploadDataPath(target.name, randomUUID());
-    try {
-      const size = await driver.write(temporary, bytes, { append: true, durable: false });
-      await commitBlob(driver, metadata, target.name, temporary, digest, size);
-    } catch (error) {
-      await driver.delete(temporary);
-      throw error;
-    }
+    const commit = () => commitBlob(driver, metadata, target.name, temporary, digest, size);
+    if (driver.localPath) return { spool: driver.localPath(temporary), commit };
+    const spool = joinPath(tmpdir(), `wharf-proxy-${randomUUID()}`);
+    return {
+      spool,
+      commit: async () => {
+        try {
+          await driver.write(temporary, createReadStream(spool), { durable: false });
+          await commit();
+        } catch (error) {
+          await driver.delete(temporary);
+          throw error;
+        } finally {
+          await rm(spool, { force: true });
+        }
+      },
+    };
   }
 
   function failure(upstream: RegistryFailure, digest: Digest): RepositoryError {
@@ -86,7 +106,8 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
    */
   async function linkStored(digest: Digest): Promise<{ size: number } | undefined> {
     const stored = await metadata.storedBlob(digest.value);
-    if (!stored) return undefined;
+    // A commit reserves the row before it moves the file in: until then there is nothing to link.
+    if (!stored || !(await driver.stat(blobDataPath(digest)))) return undefined;
     metrics.upstreamFetches.inc(labels);
     const head = await target.client.headBlob(target.ref, digest.value);
     if (!head.ok || head.value.size !== stored.size) return undefined;
@@ -121,7 +142,10 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     },
 
     async open(digest): Promise<OpenedBlob> {
-      const linked = (await metadata.linkedBlob(target.name, digest.value)) ?? (await linkStored(digest));
+      // A download of this blob for this repository is joined, not raced by linking its half-committed file.
+      const flying = () => shared.flights.has(`${target.name}\n${digest.value}`);
+      const linked =
+        (await metadata.linkedBlob(target.name, digest.value)) ?? (flying() ? undefined : await linkStored(digest));
       if (linked) {
         metrics.cacheHits.inc(labels);
         const read = async (range?: ReadRange) => {
@@ -137,7 +161,16 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
       }
       metrics.cacheMisses.inc(labels);
       const flight = await join(digest);
-      return { size: flight.size, read: async (range) => counted(flight.follow(range)) };
+      // Counted as the bytes asked for, like a cached file: the follower keeps its reused-buffer path.
+      const read = async (range?: ReadRange) => {
+        const stream = await flight.follow(range).catch((error: unknown) => {
+          // A download that failed before this client began: a clear error, not an unknown one.
+          throw upstreamError({ kind: "unreachable", message: String(error) }, "blob", `blob ${digest.value}`);
+        });
+        metrics.bytes.inc({ app: target.app }, range?.length ?? flight.size - (range?.offset ?? 0));
+        return stream;
+      };
+      return { size: flight.size, read };
     },
 
     async delete() {

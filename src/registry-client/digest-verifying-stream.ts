@@ -10,6 +10,7 @@
 import type { Readable } from "node:stream";
 import { Transform, type TransformCallback } from "node:stream";
 import { createDigestHash, type Digest } from "../digest/digest.ts";
+import { type BodySink, type BodyTap, BulkBody } from "./bulk-exchange.ts";
 import { classifyNetworkError } from "./classify-network-error.ts";
 import type { RegistryFailure } from "./registry-result.ts";
 
@@ -78,4 +79,85 @@ export function verifyDigestStream(
 
 function mismatch(message: string): BlobStreamError {
   return new BlobStreamError({ kind: "protocol", message });
+}
+
+/**
+ * Taps `source` for `sink` with the same check as {@link verifyDigestStream}:
+ * `sink` sees every byte as it arrives and then either `end` (the bytes
+ * match `expected` and `expectedSize`) or `error` with a BlobStreamError
+ * (`protocol` for a mismatch, as soon as more than `expectedSize` bytes
+ * arrived; `unreachable`/`tls` for a lost connection). A {@link BulkBody}
+ * hands over views of its reused buffer (valid only during `data`); any
+ * other stream its chunks.
+ */
+export function tapVerified(
+  source: Readable,
+  expected: Digest,
+  expectedSize: number | undefined,
+  what: string,
+  sink: BodySink,
+): BodyTap {
+  const hash = createDigestHash(expected.algorithm);
+  let seen = 0;
+  let failed = false;
+  let tap: BodyTap | undefined;
+  const fail = (error: BlobStreamError) => {
+    if (failed) return;
+    failed = true;
+    sink.error(error);
+    tap?.destroy();
+  };
+  const checked: BodySink = {
+    data(view) {
+      if (failed) return false;
+      seen += view.length;
+      if (expectedSize !== undefined && seen > expectedSize) {
+        fail(mismatch(`${what}: more than the announced ${expectedSize} bytes arrived`));
+        return false;
+      }
+      hash.update(view);
+      return sink.data(view);
+    },
+    end() {
+      if (failed) return;
+      if (expectedSize !== undefined && seen !== expectedSize) {
+        return fail(mismatch(`${what}: ${seen} bytes arrived, ${expectedSize} were announced`));
+      }
+      const actual = `${expected.algorithm}:${hash.digest("hex")}`;
+      if (actual !== expected.value)
+        return fail(mismatch(`${what}: content digest is ${actual}, expected ${expected.value}`));
+      sink.end();
+    },
+    error(error) {
+      const result = classifyNetworkError(error, what);
+      fail(result.ok ? mismatch(`${what}: ${error.message}`) : new BlobStreamError(result.failure));
+    },
+  };
+  // A body that arrived whole with its head is handed over (and may fail) within tap() itself.
+  tap = source instanceof BulkBody ? source.tap(checked) : tapStream(source, checked);
+  if (failed) tap.destroy();
+  return tap;
+}
+
+/** The tap of a plain stream: its chunks, paused while the sink asks. */
+function tapStream(source: Readable, sink: BodySink): BodyTap {
+  let over = false;
+  source.on("data", (chunk: Buffer) => {
+    if (!sink.data(chunk)) source.pause();
+  });
+  source.on("end", () => {
+    over = true;
+    sink.end();
+  });
+  source.on("error", (error) => {
+    if (over) return;
+    over = true;
+    sink.error(error);
+  });
+  source.on("close", () => {
+    if (over) return;
+    over = true;
+    sink.error(new Error("the connection closed before the body ended"));
+  });
+  return { resume: () => source.resume(), destroy: (error) => source.destroy(error) };
 }

@@ -6,7 +6,8 @@
  */
 import type { Readable } from "node:stream";
 import { type Digest, tryParseDigest } from "../digest/digest.ts";
-import { verifyDigestStream } from "./digest-verifying-stream.ts";
+import type { BodySink, BodyTap } from "./bulk-exchange.ts";
+import { tapVerified, verifyDigestStream } from "./digest-verifying-stream.ts";
 import { failed, type RegistryResult, success } from "./registry-result.ts";
 import type { RegistryTransport } from "./registry-transport.ts";
 import { type RepositoryRef, repositoryAddress } from "./repository-address.ts";
@@ -21,9 +22,16 @@ export interface BlobDownload {
    * The bytes. Ends normally only when they match `digest` (and `size`);
    * otherwise errors with a BlobStreamError whose `failure` has kind
    * `protocol` (mismatch) or `unreachable`/`tls` (connection lost). The
-   * caller must consume or destroy it.
+   * caller must consume or destroy it, or {@link tap} the download instead.
    */
   readonly stream: Readable;
+  /**
+   * The same bytes and the same check without a stream per chunk: `sink`
+   * gets views of a reused buffer (copy them before returning), then `end`
+   * or `error` with the BlobStreamError `stream` would fail with. Use
+   * instead of `stream`, never both.
+   */
+  tap(sink: BodySink): BodyTap;
 }
 
 /**
@@ -56,12 +64,34 @@ export async function downloadBlob(
   const { host, base, scope } = repositoryAddress(repo);
   const path = `${base}/blobs/${requested.value}`;
   const headers = { "accept-encoding": "identity" };
-  const sent = await transport.send({ host, method: "GET", path, scope, headers });
+  const sent = await transport.send({ host, method: "GET", path, scope, headers, bulk: true });
   if (!sent.ok) return sent;
   const length = sent.value.headers["content-length"];
   const size = length === undefined ? undefined : Number(length);
   const known = size !== undefined && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
   const what = describeRequest("GET", sent.value.url);
-  const stream = verifyDigestStream(sent.value.body, expected, known, what);
-  return success({ digest: expected.value, ...(known !== undefined && { size: known }), stream });
+  return success(verifiedDownload(sent.value.body, expected, known, what));
+}
+
+/**
+ * A download of `body` checked against `expected` (and `size` when known),
+ * read through `stream` or `tap`, whichever the caller uses first. `what`
+ * names the source in messages.
+ */
+export function verifiedDownload(
+  body: Readable,
+  expected: Digest,
+  size: number | undefined,
+  what: string,
+): BlobDownload {
+  let stream: Readable | undefined;
+  return {
+    digest: expected.value,
+    ...(size !== undefined && { size }),
+    get stream() {
+      stream ??= verifyDigestStream(body, expected, size, what);
+      return stream;
+    },
+    tap: (sink) => tapVerified(body, expected, size, what, sink),
+  };
 }

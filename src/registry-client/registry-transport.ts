@@ -11,7 +11,13 @@ import { parseChallenges } from "./parse-challenge.ts";
 import { discardBody } from "./read-body.ts";
 import type { ResolvedOptions } from "./registry-client-options.ts";
 import { failed, type RegistryResult } from "./registry-result.ts";
-import { describeRequest, type HttpMethod, type HttpResponse, type RequestBody } from "./send-request.ts";
+import {
+  describeRequest,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type RequestBody,
+} from "./send-request.ts";
 import { sendWithRetry } from "./send-with-retry.ts";
 
 /** A request to a registry's API. */
@@ -27,6 +33,8 @@ export interface RegistryRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** The body of a POST, PUT or PATCH; a stream body must be a function, as it is sent again after a challenge. */
   readonly body?: RequestBody;
+  /** A GET of a large body (a blob): see {@link HttpRequest.bulk}. */
+  readonly bulk?: boolean;
 }
 
 /** Sends registry requests. */
@@ -59,8 +67,9 @@ export function createRegistryTransport(options: ResolvedOptions): RegistryTrans
     };
     const { timeoutMs, outbound: guard } = options;
     const body = request.body;
+    const bulk = request.bulk === true;
     return sendWithRetry(
-      { method: request.method, url, headers, timeoutMs, guard, ...(body !== undefined && { body }) },
+      { method: request.method, url, headers, timeoutMs, guard, bulk, ...(body !== undefined && { body }) },
       options,
     );
   }

@@ -17,6 +17,7 @@ import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import type { Readable } from "node:stream";
 import type { OutboundGuard } from "../net/outbound-guard.ts";
+import { bulkExchange } from "./bulk-exchange.ts";
 import { classifyNetworkError, RequestTimeoutError } from "./classify-network-error.ts";
 import { discardBody } from "./read-body.ts";
 import { failed, type RegistryResult, success } from "./registry-result.ts";
@@ -38,6 +39,11 @@ export interface HttpRequest {
   readonly timeoutMs: number;
   /** Checks the URL of the request and of every redirect hop before connecting. */
   readonly guard: OutboundGuard;
+  /**
+   * A GET whose body is large (a blob): read over a connection of its own
+   * into a reused buffer (see bulk-exchange.ts), the body a {@link BulkBody}.
+   */
+  readonly bulk?: boolean;
 }
 
 /** A response whose body has not been read. `url` is the last URL after redirects. */
@@ -72,15 +78,18 @@ export async function sendRequest(request: HttpRequest): Promise<RegistryResult<
     if (decision.outcome === "unresolved") {
       return classifyNetworkError(decision.error, describeRequest(request.method, url));
     }
-    const result = await exchange({ ...request, url, headers }, decision.lookup);
+    const current = { ...request, url, headers };
+    const result =
+      request.bulk && request.method === "GET"
+        ? await bulk(current, decision.lookup)
+        : await exchange(current, decision.lookup);
     if (!result.ok) return result;
-    const message = result.value;
-    const status = message.statusCode ?? 0;
-    const location = message.headers.location;
+    const { status, body } = result.value;
+    const location = result.value.headers.location;
     if (!redirectStatuses.has(status) || location === undefined || !idempotent(request.method)) {
-      return success({ status, url, headers: message.headers, body: message });
+      return success({ status, url, headers: result.value.headers, body });
     }
-    discardBody(message, message.headers["content-length"]);
+    discardBody(body, result.value.headers["content-length"]);
     const next = parseLocation(location, url);
     if (next === undefined || hop === maxRedirects) {
       const why = next === undefined ? "an invalid Location" : `more than ${maxRedirects} redirects`;
@@ -118,14 +127,26 @@ function parseLocation(location: string, base: URL): URL | undefined {
   }
 }
 
+type Exchanged = RegistryResult<{ status: number; headers: IncomingHttpHeaders; body: Readable }>;
+
+/** A {@link bulkExchange}, its failure classified like node:http's. */
+async function bulk(request: HttpRequest, lookup: LookupFunction): Promise<Exchanged> {
+  try {
+    const response = await bulkExchange(request, lookup);
+    return success({ status: response.statusCode, headers: response.headers, body: response.body });
+  } catch (error) {
+    return classifyNetworkError(error, describeRequest(request.method, request.url));
+  }
+}
+
 /** One request, connecting only to what `lookup` answers (the guard's checked addresses). */
-function exchange(request: HttpRequest, lookup: LookupFunction): Promise<RegistryResult<IncomingMessage>> {
+function exchange(request: HttpRequest, lookup: LookupFunction): Promise<Exchanged> {
   return new Promise((resolve) => {
     const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
     let response: IncomingMessage | undefined;
     const outgoing = send(request.url, { method: request.method, headers: request.headers, lookup }, (incoming) => {
       response = incoming;
-      resolve(success(incoming));
+      resolve(success({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming }));
     });
     outgoing.setTimeout(request.timeoutMs, () => {
       const error = new RequestTimeoutError(request.timeoutMs);

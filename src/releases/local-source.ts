@@ -10,7 +10,7 @@
 import { parseDigest } from "../digest/digest.ts";
 import type { Repository } from "../registry/repository.ts";
 import type { RegistryClient } from "../registry-client/create-registry-client.ts";
-import { verifyDigestStream } from "../registry-client/digest-verifying-stream.ts";
+import { verifiedDownload } from "../registry-client/get-blob.ts";
 import { failed, success } from "../registry-client/registry-result.ts";
 
 /** Opens a local repository by name. */
@@ -53,8 +53,7 @@ export function createLocalSource(repositories: LocalRepositories): LocalSource 
       try {
         const parsed = parseDigest(digest);
         const opened = await (await repositories(repo.path)).blobs.open(parsed);
-        const stream = verifyDigestStream(await opened.read(), parsed, opened.size, `${repo.path}@${digest}`);
-        return success({ digest, size: opened.size, stream });
+        return success(verifiedDownload(await opened.read(), parsed, opened.size, `${repo.path}@${digest}`));
       } catch (error) {
         return failed("not-found", `${repo.path}@${digest}: ${reason(error)}`);
       }

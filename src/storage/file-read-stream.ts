@@ -19,27 +19,71 @@ const chunkBytes = 256 * 1024;
 const poolSize = 4;
 
 /**
+ * A file another part of the process is still writing (the proxy's
+ * download of a blob): how far it may be read now, and word when that
+ * changes.
+ */
+export interface GrowingFile {
+  /** The file offset up to which (exclusive) reading is allowed now. */
+  readonly readableEnd: number;
+  /** Set once the file will never be complete: readers fail with it. */
+  readonly failure: Error | undefined;
+  /** Calls `listener` once, at the next change of `readableEnd` or `failure`. */
+  onChange(listener: () => void): void;
+}
+
+/** How a {@link FileReadStream} treats its descriptor. */
+export interface FileReadOptions {
+  /** The file is still growing: reads wait for it (and fail with it). */
+  readonly growing?: GrowingFile;
+  /** Called instead of closing `fd` (a descriptor shared with others); must call back. */
+  readonly release?: (callback: (error?: Error | null) => void) => void;
+}
+
+/**
  * Reads `length` bytes (undefined: to the end of the file) of `fd` from
- * `start`. Owns `fd`: closes it when the stream ends, fails or is destroyed.
+ * `start`. Owns `fd` (unless `options.release` says otherwise): closes it
+ * when the stream ends, fails or is destroyed.
  */
 export class FileReadStream extends Readable {
   readonly #fd: number;
+  readonly #options: FileReadOptions;
   #position: number;
   #remaining: number;
   #closed = false;
   #pumping = false;
 
-  constructor(fd: number, start: number, length: number | undefined) {
+  constructor(fd: number, start: number, length: number | undefined, options: FileReadOptions = {}) {
     super({ highWaterMark: chunkBytes });
     this.#fd = fd;
+    this.#options = options;
     this.#position = start;
     this.#remaining = length ?? Number.POSITIVE_INFINITY;
   }
 
-  override _read(): void {
+  /**
+   * Bytes the next read may ask for: 0 at the end of the range, and -1 when
+   * a growing file has nothing more yet (or failed: see `failure`).
+   */
+  #want(): number {
     const want = Math.min(chunkBytes, this.#remaining);
-    if (want <= 0) {
+    const growing = this.#options.growing;
+    if (want <= 0 || !growing) return want;
+    if (growing.failure) return -1;
+    const ready = Math.min(want, growing.readableEnd - this.#position);
+    return ready > 0 ? ready : -1;
+  }
+
+  override _read(): void {
+    const want = this.#want();
+    if (want === 0) {
       this.push(null);
+      return;
+    }
+    if (want < 0) {
+      const growing = this.#options.growing!;
+      if (growing.failure) this.destroy(growing.failure);
+      else growing.onChange(() => !this.destroyed && this._read());
       return;
     }
     const buffer = Buffer.allocUnsafeSlow(want);
@@ -58,7 +102,9 @@ export class FileReadStream extends Readable {
       return;
     }
     this.#closed = true;
-    close(this.#fd, (closeError) => callback(error ?? closeError));
+    const done = (closeError?: Error | null) => callback(error ?? closeError);
+    if (this.#options.release) this.#options.release(done);
+    else close(this.#fd, done);
   }
 
   /**
@@ -81,6 +127,7 @@ export class FileReadStream extends Readable {
       const free: Buffer[] = [];
       let allocated = 0;
       let reading = false;
+      let waiting = false;
       let ended = false;
       let settled = false;
       let closeFile: (() => void) | undefined;
@@ -105,9 +152,19 @@ export class FileReadStream extends Readable {
         destination.end();
       };
       const pump = () => {
-        if (settled || reading || ended) return;
-        const want = Math.min(chunkBytes, this.#remaining);
-        if (want <= 0) return end();
+        if (settled || reading || ended || waiting) return;
+        const want = this.#want();
+        if (want === 0) return end();
+        if (want < 0) {
+          const growing = this.#options.growing!;
+          if (growing.failure) return settle(growing.failure);
+          waiting = true;
+          growing.onChange(() => {
+            waiting = false;
+            pump();
+          });
+          return;
+        }
         let buffer = free.pop();
         if (!buffer) {
           if (allocated === poolSize) return;

@@ -53,6 +53,7 @@ export function createFilesystemDriver(root: string): StorageDriver {
     move: async (from, to) => moveFile(full(from), full(to), from),
     delete: async (path) => rm(full(path), { recursive: true, force: true }),
     list: async (prefix) => listNames(full(prefix)),
+    localPath: full,
   } satisfies StorageDriver;
 }
 

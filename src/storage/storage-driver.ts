@@ -73,6 +73,13 @@ export interface StorageDriver {
    * directly have it.
    */
   readonly presignedUrl?: (path: string, ttlMs: number) => Promise<string>;
+  /**
+   * The local file that holds the object at `path`, for drivers that keep
+   * objects as files (filesystem). The proxy writes a download there so
+   * its clients can read it while it grows; {@link move} then commits it
+   * like any object. Drivers of remote stores have none.
+   */
+  readonly localPath?: (path: string) => string;
 }
 
 /** The object at `path` does not exist. */
