@@ -507,6 +507,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       log,
       tagTtlMs: config.proxy.tagTtl,
       clientOptions: { timeoutMs: config.proxy.upstreamTimeout, outbound },
+      maxBlobBytes: config.limits.maxBlobBytes,
       metrics: metrics.proxy,
       ...(parts.now && { now: parts.now }),
     });

@@ -473,3 +473,39 @@ describe("pull-through proxy onto S3 storage", { skip: skip ?? s3rverUnavailable
     assert.equal(upstreamRequests(new RegExp(`^GET /v2/team/s3blob/blobs/${digest} -> 200$`)).length, 1);
   });
 });
+
+describe("pull-through proxy with limits.maxBlobBytes", { skip }, () => {
+  let small: RunningServer;
+  before(async () => {
+    const config = validateConfig(
+      {
+        listen: "127.0.0.1:0",
+        dataDir: join(work, "wharf-small"),
+        auth: { enabled: false },
+        limits: { maxBlobBytes: 1000 },
+        outbound: { allow: [...loopbackCidrs] },
+      },
+      "test",
+    );
+    small = await startServer(config, createLogger("silent"), { upstreams: directory });
+  });
+  after(async () => {
+    await small?.close(1000);
+  });
+
+  test("an upstream blob larger than the limit is refused with SIZE_INVALID and not cached; a small one pulls", async () => {
+    const large = await pushBlob({ host: upstream.host, ...upstreamAuth }, "team/sized", randomBytes(5000));
+    const tiny = await pushBlob({ host: upstream.host, ...upstreamAuth }, "team/sized", randomBytes(500));
+    const url = (digest: string) => `${small.url}/v2/proxy/acme/up/team/sized/blobs/${digest}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await fetch(url(large.digest));
+      assert.equal(refused.status, 400);
+      const body = (await refused.json()) as { errors: { code: string; message: string }[] };
+      assert.equal(body.errors[0]?.code, "SIZE_INVALID");
+      assert.match(body.errors[0]?.message ?? "", /limits\.maxBlobBytes/);
+    }
+    const pulled = await fetch(url(tiny.digest));
+    assert.equal(pulled.status, 200);
+    assert.equal((await pulled.arrayBuffer()).byteLength, 500);
+  });
+});

@@ -36,6 +36,8 @@ export interface ProxyOptions {
   readonly now?: () => number;
   /** Options for every upstream client (timeouts, retries, the outbound guard). */
   readonly clientOptions?: RegistryClientOptions;
+  /** The largest blob fetched and cached (`limits.maxBlobBytes`); unbounded by default. */
+  readonly maxBlobBytes?: number;
 }
 
 /** Resolves proxy names to proxy repositories; name-unknown when the app has no such upstream. */
@@ -50,6 +52,7 @@ export function createProxy(options: ProxyOptions): RepositoryResolver {
     flights: new Map(),
     freshness: new TagFreshness(options.tagTtlMs),
     once: createInFlight(),
+    maxBlobBytes: options.maxBlobBytes ?? Number.POSITIVE_INFINITY,
   };
   return async (name) => {
     const { app, upstream, path: written } = parseProxyPath(name);

@@ -55,6 +55,13 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
       }
       size = head.value.size;
     }
+    if (size > shared.maxBlobBytes) {
+      download.value.stream.destroy();
+      throw new RepositoryError(
+        "size-invalid",
+        `blob ${digest.value} is ${size} bytes upstream, more than ${shared.maxBlobBytes} bytes, the most this registry accepts (limits.maxBlobBytes); ask the operator to raise it`,
+      );
+    }
     const flight = await BlobFlight.start({
       size,
       download: download.value,

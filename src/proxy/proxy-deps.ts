@@ -26,6 +26,8 @@ export interface ProxyShared {
   readonly freshness: TagFreshness;
   /** Shares upstream manifest requests among concurrent callers (keys name a repository and reference). */
   readonly once: <T>(key: string, task: () => Promise<T>) => Promise<T>;
+  /** The largest blob the proxy downloads and caches (`limits.maxBlobBytes`, as for pushes). */
+  readonly maxBlobBytes: number;
 }
 
 /** One proxied repository, resolved for a request. */
