@@ -293,7 +293,7 @@ export function nextFuzzRequest(random: Random): FuzzRequest {
     }
     default: {
       const name = encodeURIComponent(
-        random.pick([printable(random, random.int(1, 20)), "a".repeat(300), "%", "..", "fz-" + hexString(random, 6)]),
+        random.pick([printable(random, random.int(1, 20)), "a".repeat(300), "%", "..", `fz-${hexString(random, 6)}`]),
       );
       const path = `/api/v1${random.pick(managementPaths).replaceAll("{x}", name)}`;
       const method = random.pick(["GET", "POST", "PUT", "PATCH", "DELETE"]);
