@@ -13,6 +13,7 @@ import type { AuditLog } from "./accounts/audit-log.ts";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
+import type { PasswordMemo } from "./accounts/password-memo.ts";
 import { createChartDelivery } from "./charts/create-charts.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
@@ -27,6 +28,7 @@ import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
+import type { SharedConnectionCounts } from "./http/limit-connections.ts";
 import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
 import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.ts";
 import { webMount } from "./http/serve-web.ts";
@@ -87,6 +89,8 @@ export interface RunningServer {
   readonly address: string;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), closes the database. */
   close(graceMs?: number): Promise<void>;
+  /** This process's own metrics exposition (a cluster's primary adds its workers' to it). */
+  readonly metrics?: () => string;
 }
 
 const sweepEveryMs = 10 * 60 * 1000;
@@ -175,6 +179,7 @@ async function createAuth(
     readonly webhooks?: Webhooks;
     readonly immutableTags: ImmutableTagRules;
   },
+  passwordMemo?: PasswordMemo,
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -196,6 +201,7 @@ async function createAuth(
     clock,
     onPasswordCheck: (matched) => metrics.passwordChecks.inc({ result: matched ? "match" : "mismatch" }),
     licenses: licensing.authority,
+    ...(passwordMemo && { passwordMemo }),
   });
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   const common = {
@@ -337,7 +343,19 @@ export interface ServerParts {
 export type ServerRole =
   | { readonly kind: "single" }
   | { readonly kind: "primary"; readonly exclusive: KeyedMutex }
-  | { readonly kind: "worker"; readonly exclusive: KeyedMutex };
+  | { readonly kind: "worker"; readonly exclusive: KeyedMutex; readonly shared: WorkerShared };
+
+/**
+ * What a worker shares with the other processes through its primary, so
+ * the server behaves as one: `/metrics` answers for every process, the
+ * connection caps count every worker's connections, and a password checked
+ * by one worker is remembered by all.
+ */
+export interface WorkerShared {
+  readonly serverMetrics: () => Promise<string>;
+  readonly connections: SharedConnectionCounts;
+  readonly passwordMemo: PasswordMemo;
+}
 
 /** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
 function ignoreHangup(log: Logger): { close(): void } {
@@ -463,12 +481,17 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   });
   const stopGcSchedule = config.gc.schedule === undefined || !background ? undefined : gc.schedule(config.gc.schedule);
   const auth = config.auth.enabled
-    ? await createAuth(db, config, log, outbound, metrics, { ...parts, now: () => clock.now() }, metadata, {
-        gc,
-        quotas,
-        webhooks,
-        immutableTags,
-      })
+    ? await createAuth(
+        db,
+        config,
+        log,
+        outbound,
+        metrics,
+        { ...parts, now: () => clock.now() },
+        metadata,
+        { gc, quotas, webhooks, immutableTags },
+        role.kind === "worker" ? role.shared.passwordMemo : undefined,
+      )
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
@@ -506,6 +529,8 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       clientOptions: { timeoutMs: config.proxy.upstreamTimeout, outbound },
       metrics: metrics.proxy,
       ...(parts.now && { now: parts.now }),
+      // One upstream download of a blob for the whole server, whichever worker is asked first.
+      ...(role.kind === "worker" && { crossProcess: role.exclusive }),
     });
   const services = {
     // Licenses pull Helm charts rendered with their own values (charts/).
@@ -545,6 +570,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     },
     checkReady,
     mounts: [...(auth?.mounts ?? []), webMount()],
+    ...(role.kind === "worker" && {
+      serverMetrics: role.shared.serverMetrics,
+      sharedConnections: role.shared.connections,
+    }),
   });
   const sweep = () =>
     uploads.sweep(Date.now()).then(
@@ -608,6 +637,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   return {
     url: `${tls ? "https" : "http"}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
     address: `${shownHost}:${address.port}`,
+    metrics: () => metrics.render(),
     async close(graceMs = 30_000) {
       clearInterval(timer);
       stopGcSchedule?.();

@@ -7,20 +7,27 @@
  * background jobs once (startServer with the `primary` role), and then forks
  * the workers, which each bind the port with SO_REUSEPORT and serve (the
  * kernel spreads connections; no connection passes through the primary). It hands out the
- * cross-process locks of upload sessions and GC runs (primary-lock-table.ts; its own
- * scheduled GC takes them from the same table), forwards
+ * cross-process locks of upload sessions, GC runs and proxy downloads (primary-lock-table.ts;
+ * its own scheduled GC takes them from the same table), answers for the whole server
+ * what workers share (worker-shared.ts: `/metrics` summed over every process,
+ * the connection counts behind the caps, remembered passwords), forwards
  * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
  * life, with a growing pause when workers die young), and on close stops the
  * workers with SIGTERM (each drains its requests) before closing its own parts.
  */
 import cluster, { type Worker } from "node:cluster";
 import { createServer } from "node:net";
+import { createLocalPasswordMemo } from "../accounts/password-memo.ts";
 import type { Config } from "../config/config-schema.ts";
 import type { Logger } from "../log/create-logger.ts";
 import { type RunningServer, startServer } from "../server.ts";
+import { type ClusterCalls, createClusterCalls } from "./cluster-calls.ts";
+import { createConnectionTable } from "./connection-table.ts";
 import { isClusterMessage, type LockGrant, type WorkerListening } from "./lock-messages.ts";
 import { createPrimaryLockTable } from "./primary-lock-table.ts";
+import { sumExpositions } from "./sum-expositions.ts";
 import { createWorkerMutex } from "./worker-mutex.ts";
+import { primaryTopics, type RememberNote, renderTopic } from "./worker-shared.ts";
 
 /** A worker that lived shorter than this died young: the next restart waits. */
 const youngMs = 10_000;
@@ -58,6 +65,16 @@ export async function startCluster(config: Config, log: Logger, workers: number)
     },
   });
   const primary = await startServer({ ...config, listen }, log, {}, { kind: "primary", exclusive });
+  // What the workers share through the primary (worker-shared.ts): metrics, connection counts, passwords.
+  const calls = new Map<number, ClusterCalls>();
+  const connections = createConnectionTable(config.limits);
+  const passwords = createLocalPasswordMemo();
+  const serverMetrics = async (): Promise<string> => {
+    const own = primary.metrics?.() ?? "";
+    const workers = await Promise.all([...calls.values()].map((c) => c.ask(renderTopic).then(String, () => "")));
+    const processes = `# HELP wharf_processes Processes of this server (the primary and its workers)\n# TYPE wharf_processes gauge\nwharf_processes ${1 + calls.size}\n`;
+    return sumExpositions([own, ...workers, processes]);
+  };
   let stopping = false;
   let youngDeaths = 0;
   const bornAt = new Map<number, number>();
@@ -72,6 +89,17 @@ export async function startCluster(config: Config, log: Logger, workers: number)
   function fork(): Promise<WorkerListening> {
     const worker = cluster.fork();
     bornAt.set(worker.id, Date.now());
+    const id = worker.id;
+    calls.set(
+      id,
+      createClusterCalls(worker, {
+        [primaryTopics.metrics]: serverMetrics,
+        [primaryTopics.admit]: (address) => connections.admit(id, String(address)),
+        [primaryTopics.release]: (address) => connections.release(id, String(address)),
+        [primaryTopics.recall]: (key) => passwords.get(String(key)),
+        [primaryTopics.remember]: (note) => passwords.set((note as RememberNote).key, (note as RememberNote).entry),
+      }),
+    );
     return new Promise((ready, failed) => {
       worker.on("message", (message: unknown) => {
         if (!isClusterMessage(message) || message.wharf !== "listening") return;
@@ -107,6 +135,9 @@ export async function startCluster(config: Config, log: Logger, workers: number)
 
   cluster.on("exit", (worker: Worker, code: number | null, signal: string | null) => {
     locks.forget(worker.id);
+    connections.forget(worker.id);
+    calls.get(worker.id)?.close(`worker ${worker.id} exited`);
+    calls.delete(worker.id);
     const lived = Date.now() - (bornAt.get(worker.id) ?? 0);
     bornAt.delete(worker.id);
     if (stopping) return;

@@ -9,6 +9,7 @@
  */
 import type { Logger } from "../log/create-logger.ts";
 import type { BlobLinks, ManifestIndex } from "../metadata/registry-metadata.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import type { Repository, RepositoryResolver } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
@@ -36,6 +37,8 @@ export interface ProxyOptions {
   readonly now?: () => number;
   /** Options for every upstream client (timeouts, retries, the outbound guard). */
   readonly clientOptions?: RegistryClientOptions;
+  /** A lock across worker processes (server.workers > 1): one upstream download of a blob for all of them. */
+  readonly crossProcess?: KeyedMutex;
 }
 
 /** Resolves proxy names to proxy repositories; name-unknown when the app has no such upstream. */
@@ -50,6 +53,7 @@ export function createProxy(options: ProxyOptions): RepositoryResolver {
     flights: new Map(),
     freshness: new TagFreshness(options.tagTtlMs),
     once: createInFlight(),
+    ...(options.crossProcess && { crossProcess: options.crossProcess }),
   };
   return async (name) => {
     const { app, upstream, path } = parseProxyPath(name);

@@ -4,13 +4,15 @@
  * served from storage (shared, by digest, with every other repository). An
  * unknown one is downloaded from the upstream once — concurrent requests
  * join the same {@link BlobFlight} — verified while it streams, stored and
- * linked, so the next pull is local. HEAD of an uncached blob asks the
+ * linked, so the next pull is local. With workers, one worker downloads
+ * and the others wait for the stored copy (joinAcross). HEAD of an uncached blob asks the
  * upstream and caches nothing.
  */
 import { randomUUID } from "node:crypto";
 import { type Readable, Transform } from "node:stream";
 import type { Digest } from "../digest/digest.ts";
 import { commitBlob } from "../registry/commit-blob.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import type { OpenedBlob, RepositoryBlobs } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryFailure } from "../registry-client/registry-result.ts";
@@ -94,6 +96,29 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     return (await metadata.linkBlob(target.name, digest.value, stored.size)) ? stored : undefined;
   }
 
+  /**
+   * With workers (`shared.crossProcess`): the download runs in the worker
+   * that takes the digest's lock first, holding it until the blob is
+   * stored; a worker that waited finds it linked and serves the stored copy.
+   * Concurrent requests inside one worker share one wait, then one flight.
+   */
+  function joinAcross(digest: Digest, lock: KeyedMutex): Promise<BlobFlight | { size: number }> {
+    const key = `${target.name}\n${digest.value}`;
+    return shared.once(`proxy-blob-lock\n${key}`, () => {
+      const known = shared.flights.get(key);
+      if (known) return known;
+      return new Promise<BlobFlight | { size: number }>((resolve, reject) => {
+        lock(`proxy-blob\n${key}`, async () => {
+          const linked = await metadata.linkedBlob(target.name, digest.value);
+          if (linked) return resolve(linked);
+          const started = join(digest);
+          resolve(started);
+          await (await started).stored;
+        }).catch(reject);
+      });
+    });
+  }
+
   /** Joins the download of `digest` in progress, or starts it. */
   function join(digest: Digest): Promise<BlobFlight> {
     const key = `${target.name}\n${digest.value}`;
@@ -122,22 +147,20 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
 
     async open(digest): Promise<OpenedBlob> {
       const linked = (await metadata.linkedBlob(target.name, digest.value)) ?? (await linkStored(digest));
-      if (linked) {
-        metrics.cacheHits.inc(labels);
-        const read = async (range?: ReadRange) => {
-          const stream = await driver.read(blobDataPath(digest), range);
-          // A file keeps its reused-buffer path to the socket (FileReadStream.writeTo):
-          // a counting Transform in between would make every read allocate. It is
-          // counted as the bytes asked for.
-          if (!(stream instanceof FileReadStream)) return counted(stream);
-          metrics.bytes.inc({ app: target.app }, range?.length ?? linked.size - (range?.offset ?? 0));
-          return stream;
-        };
-        return { size: linked.size, read };
-      }
-      metrics.cacheMisses.inc(labels);
-      const flight = await join(digest);
-      return { size: flight.size, read: async (range) => counted(flight.follow(range)) };
+      if (linked) metrics.cacheHits.inc(labels);
+      else metrics.cacheMisses.inc(labels);
+      const found = linked ?? (await (shared.crossProcess ? joinAcross(digest, shared.crossProcess) : join(digest)));
+      if (found instanceof BlobFlight) return { size: found.size, read: async (range) => counted(found.follow(range)) };
+      const read = async (range?: ReadRange) => {
+        const stream = await driver.read(blobDataPath(digest), range);
+        // A file keeps its reused-buffer path to the socket (FileReadStream.writeTo):
+        // a counting Transform in between would make every read allocate. It is
+        // counted as the bytes asked for.
+        if (!(stream instanceof FileReadStream)) return counted(stream);
+        metrics.bytes.inc({ app: target.app }, range?.length ?? found.size - (range?.offset ?? 0));
+        return stream;
+      };
+      return { size: found.size, read };
     },
 
     async delete() {
