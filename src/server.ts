@@ -499,7 +499,8 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     links: metadata,
     checkQuota: quotas.check,
     expireAfterMs: config.uploads.expireAfter,
-    quota: createUploadQuota(driver, config.limits),
+    // Workers read the owners' session markers on every check: the quotas hold for the whole server.
+    quota: createUploadQuota(driver, config.limits, Date.now, role.kind === "worker" ? 0 : undefined),
     maxBlobBytes: config.limits.maxBlobBytes,
     ...(role.kind === "worker" && { exclusive: role.exclusive }),
   });
