@@ -472,15 +472,10 @@ export const configSchema = z.strictObject({
         .min(1)
         .default(4096)
         .meta({ description: "Open connections in all (with `server.workers`, of the whole server, not per worker)." }),
-      maxConnectionsPerAddress: z
-        .number()
-        .int()
-        .min(1)
-        .default(256)
-        .meta({
-          description:
-            "Open connections from one client address, for the whole server (raise it behind a reverse proxy).",
-        }),
+      maxConnectionsPerAddress: z.number().int().min(1).default(256).meta({
+        description:
+          "Open connections from one client address, for the whole server (raise it behind a reverse proxy).",
+      }),
       /** Upload sessions one principal (user and its tokens, robot, or anonymous) may hold open. */
       maxOpenUploadsPerPrincipal: z.number().int().min(1).default(100).meta({
         description:
