@@ -7,6 +7,7 @@
  * visible, because blobs and manifests only appear once complete).
  */
 import cluster from "node:cluster";
+import { flushCompileCache } from "node:module";
 import type { Command } from "commander";
 import { workerCount } from "../cluster/worker-count.ts";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
@@ -70,6 +71,9 @@ export function registerServeCommand(program: Command): void {
         // Start-up warnings (publicUrl, sealing) reach the log before the line that says it is ready.
         await new Promise<void>((done) => log.flush(() => done()));
         process.stdout.write(`wharf listening on ${running.address}, clients use ${use} (data in ${config.dataDir})\n`);
+        // V8's compile cache (bin/wharf sets NODE_COMPILE_CACHE) is written now, not only at
+        // exit, so workers forked later and the next start load compiled code.
+        flushCompileCache();
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) return;

@@ -15,7 +15,7 @@ import { type RunningServer, startServer } from "../server.ts";
 import { type CallChannel, createClusterCalls } from "./cluster-calls.ts";
 import type { WorkerListening } from "./lock-messages.ts";
 import { createWorkerMutex, type WorkerChannel } from "./worker-mutex.ts";
-import { renderTopic, workerShared } from "./worker-shared.ts";
+import { primaryTopics, renderTopic, workerShared } from "./worker-shared.ts";
 
 /** Starts serving in this worker process; resolves once the primary was told. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
@@ -25,6 +25,9 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   const calls = createClusterCalls(process as unknown as CallChannel, {
     [renderTopic]: () => running?.metrics?.() ?? "",
   });
+  // Forked while the primary starts: serve once it has migrated the database and made the keys.
+  // If it failed, it stops this worker.
+  await calls.ask(primaryTopics.start).catch(() => new Promise<never>(() => {}));
   running = await startServer(config, workerLog, {}, { kind: "worker", exclusive, shared: workerShared(calls) });
   const listening: WorkerListening = { wharf: "listening", address: running.address, url: running.url };
   process.send?.(listening);

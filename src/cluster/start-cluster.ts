@@ -64,13 +64,22 @@ export async function startCluster(config: Config, log: Logger, workers: number)
       grantToPrimary = listener;
     },
   });
-  const primary = await startServer({ ...config, listen }, log, {}, { kind: "primary", exclusive });
+  // Workers are forked first and load their code while the primary starts; each waits
+  // (primaryTopics.start) until the primary has migrated, made the keys and the administrator.
+  let primary: RunningServer | undefined;
+  let primaryStarted!: () => void;
+  let primaryFailed!: (error: unknown) => void;
+  const started = new Promise<void>((resolve, reject) => {
+    primaryStarted = resolve;
+    primaryFailed = reject;
+  });
+  started.catch(() => undefined);
   // What the workers share through the primary (worker-shared.ts): metrics, connection counts, passwords.
   const calls = new Map<number, ClusterCalls>();
   const connections = createConnectionTable(config.limits);
   const passwords = createLocalPasswordMemo();
   const serverMetrics = async (): Promise<string> => {
-    const own = primary.metrics?.() ?? "";
+    const own = primary?.metrics?.() ?? "";
     const workers = await Promise.all([...calls.values()].map((c) => c.ask(renderTopic).then(String, () => "")));
     const processes = `# HELP wharf_processes Processes of this server (the primary and its workers)\n# TYPE wharf_processes gauge\nwharf_processes ${1 + calls.size}\n`;
     return sumExpositions([own, ...workers, processes]);
@@ -93,6 +102,7 @@ export async function startCluster(config: Config, log: Logger, workers: number)
     calls.set(
       id,
       createClusterCalls(worker, {
+        [primaryTopics.start]: () => started,
         [primaryTopics.metrics]: serverMetrics,
         [primaryTopics.admit]: (address) => connections.admit(id, String(address)),
         [primaryTopics.release]: (address) => connections.release(id, String(address)),
@@ -123,13 +133,25 @@ export async function startCluster(config: Config, log: Logger, workers: number)
     clearTimeout(force);
   };
 
+  const forks = Array.from({ length: workers }, fork);
+  for (const forked of forks) forked.catch(() => undefined);
+  try {
+    primary = await startServer({ ...config, listen }, log, {}, { kind: "primary", exclusive });
+    primaryStarted();
+  } catch (error) {
+    primaryFailed(error);
+    stopping = true;
+    await stopWorkers(1_000);
+    throw error;
+  }
+  const running = primary;
   let first: WorkerListening;
   try {
-    [first] = (await Promise.all(Array.from({ length: workers }, fork))) as [WorkerListening];
+    [first] = (await Promise.all(forks)) as [WorkerListening];
   } catch (error) {
     stopping = true;
     await stopWorkers(1_000);
-    await primary.close();
+    await running.close();
     throw error;
   }
 
@@ -166,7 +188,7 @@ export async function startCluster(config: Config, log: Logger, workers: number)
       stopping = true;
       process.off("SIGHUP", onHangup);
       await stopWorkers(graceMs);
-      await primary.close(graceMs);
+      await running.close(graceMs);
     },
   };
 }

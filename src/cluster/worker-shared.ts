@@ -12,6 +12,8 @@ import type { ClusterCalls } from "./cluster-calls.ts";
 
 /** The topics the primary answers (cluster/start-cluster.ts). */
 export const primaryTopics = {
+  /** Answered once the primary has started (migrations, keys, administrator): then a worker may start. */
+  start: "start",
   metrics: "metrics",
   admit: "connection-admit",
   release: "connection-release",
