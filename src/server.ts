@@ -91,6 +91,18 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
   /** This process's own metrics exposition (a cluster's primary adds its workers' to it). */
   readonly metrics?: () => string;
+  /** Counts a served manifest into the pull webhooks (a cluster's primary counts its workers' pulls). */
+  readonly pulled?: (pull: PulledManifest) => void;
+  /** Writes the audit events this process buffered (a cluster's primary asks it of every process before a read). */
+  readonly flushAudit?: () => Promise<void>;
+}
+
+/** A served manifest, as the pull webhooks count it. */
+export interface PulledManifest {
+  readonly repository: string;
+  readonly reference: string;
+  readonly digest: string | undefined;
+  readonly kind: string;
 }
 
 const sweepEveryMs = 10 * 60 * 1000;
@@ -179,7 +191,7 @@ async function createAuth(
     readonly webhooks?: Webhooks;
     readonly immutableTags: ImmutableTagRules;
   },
-  passwordMemo?: PasswordMemo,
+  shared?: WorkerShared,
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -201,7 +213,7 @@ async function createAuth(
     clock,
     onPasswordCheck: (matched) => metrics.passwordChecks.inc({ result: matched ? "match" : "mismatch" }),
     licenses: licensing.authority,
-    ...(passwordMemo && { passwordMemo }),
+    ...(shared && { passwordMemo: shared.passwordMemo, flushOtherAudits: shared.flushAudits }),
   });
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   const common = {
@@ -348,11 +360,15 @@ export type ServerRole =
 /**
  * What a worker shares with the other processes through its primary, so
  * the server behaves as one: `/metrics` answers for every process, the
- * connection caps count every worker's connections, and a password checked
- * by one worker is remembered by all.
+ * connection caps count every worker's connections, a password checked
+ * by one worker is remembered by all, and pull webhooks are counted once.
  */
 export interface WorkerShared {
   readonly serverMetrics: () => Promise<string>;
+  /** Pull webhooks count in the primary: one event per repository and digest per window for the server. */
+  readonly pulled: (pull: PulledManifest) => void;
+  /** Writes every other process's buffered audit events (before this worker reads the audit log). */
+  readonly flushAudits: () => Promise<void>;
   readonly connections: SharedConnectionCounts;
   readonly passwordMemo: PasswordMemo;
 }
@@ -490,7 +506,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
         { ...parts, now: () => clock.now() },
         metadata,
         { gc, quotas, webhooks, immutableTags },
-        role.kind === "worker" ? role.shared.passwordMemo : undefined,
+        role.kind === "worker" ? role.shared : undefined,
       )
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
@@ -547,7 +563,11 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     onAudited: auth?.accounts.audit.record,
     onPulled: (pull: ServedPull) => {
       auth?.licensing.pulls.record(pull);
-      webhooks.pulled(pull);
+      if (role.kind !== "worker") webhooks.pulled(pull);
+      else if (pull.kind === "manifest" && pull.digest !== undefined) {
+        const { repository, reference, digest, kind } = pull;
+        role.shared.pulled({ repository, reference, digest, kind });
+      }
       if (pull.kind === "manifest") tagPulls.record(pull.repository, pull.reference);
     },
   };
@@ -639,6 +659,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     url: `${tls ? "https" : "http"}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
     address: `${shownHost}:${address.port}`,
     metrics: () => metrics.render(),
+    pulled: (pull) => webhooks.pulled(pull),
+    flushAudit: async () => {
+      await auth?.accounts.audit.flushOwn();
+    },
     async close(graceMs = 30_000) {
       clearInterval(timer);
       stopGcSchedule?.();

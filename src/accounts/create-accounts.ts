@@ -42,6 +42,8 @@ export async function createAccounts(
     readonly keyRing?: () => KeyRing;
     /** Passwords checked a moment ago, when shared beyond this process (a worker's, cluster/). */
     readonly passwordMemo?: PasswordMemo;
+    /** Writes the audit events the server's other processes buffered (a worker's, cluster/). */
+    readonly flushOtherAudits?: () => Promise<void>;
   } = {},
 ) {
   const clock = options.clock ?? systemClock;
@@ -73,6 +75,6 @@ export async function createAccounts(
     },
     clock,
   );
-  const audit = createAuditLog(store, log);
+  const audit = createAuditLog(store, log, options.flushOtherAudits);
   return { store, resolver, limiter, verifier, tokens, audit, clock, resealKeys };
 }

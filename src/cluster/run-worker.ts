@@ -15,7 +15,7 @@ import { type RunningServer, startServer } from "../server.ts";
 import { type CallChannel, createClusterCalls } from "./cluster-calls.ts";
 import type { WorkerListening } from "./lock-messages.ts";
 import { createWorkerMutex, type WorkerChannel } from "./worker-mutex.ts";
-import { primaryTopics, renderTopic, workerShared } from "./worker-shared.ts";
+import { flushAuditTopic, primaryTopics, renderTopic, workerShared } from "./worker-shared.ts";
 
 /** Starts serving in this worker process; resolves once the primary was told. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
@@ -24,6 +24,7 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   let running: RunningServer | undefined;
   const calls = createClusterCalls(process as unknown as CallChannel, {
     [renderTopic]: () => running?.metrics?.() ?? "",
+    [flushAuditTopic]: () => running?.flushAudit?.(),
   });
   // Forked while the primary starts: serve once it has migrated the database and made the keys.
   // If it failed, it stops this worker.

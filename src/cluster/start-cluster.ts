@@ -10,7 +10,8 @@
  * cross-process locks of upload sessions, GC runs and proxy downloads (primary-lock-table.ts;
  * its own scheduled GC takes them from the same table), answers for the whole server
  * what workers share (worker-shared.ts: `/metrics` summed over every process,
- * the connection counts behind the caps, remembered passwords), forwards
+ * the connection counts behind the caps, remembered passwords, pull webhook counts,
+ * buffered audit events written before a read), forwards
  * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
  * life, with a growing pause when workers die young), and on close stops the
  * workers with SIGTERM (each drains its requests) before closing its own parts.
@@ -20,14 +21,14 @@ import { createServer } from "node:net";
 import { createLocalPasswordMemo } from "../accounts/password-memo.ts";
 import type { Config } from "../config/config-schema.ts";
 import type { Logger } from "../log/create-logger.ts";
-import { type RunningServer, startServer } from "../server.ts";
+import { type PulledManifest, type RunningServer, startServer } from "../server.ts";
 import { type ClusterCalls, createClusterCalls } from "./cluster-calls.ts";
 import { createConnectionTable } from "./connection-table.ts";
 import { isClusterMessage, type LockGrant, type WorkerListening } from "./lock-messages.ts";
 import { createPrimaryLockTable } from "./primary-lock-table.ts";
 import { sumExpositions } from "./sum-expositions.ts";
 import { createWorkerMutex } from "./worker-mutex.ts";
-import { primaryTopics, type RememberNote, renderTopic } from "./worker-shared.ts";
+import { flushAuditTopic, primaryTopics, type RememberNote, renderTopic } from "./worker-shared.ts";
 
 /** A worker that lived shorter than this died young: the next restart waits. */
 const youngMs = 10_000;
@@ -104,6 +105,13 @@ export async function startCluster(config: Config, log: Logger, workers: number)
       createClusterCalls(worker, {
         [primaryTopics.start]: () => started,
         [primaryTopics.metrics]: serverMetrics,
+        [primaryTopics.pulled]: (pull) => primary?.pulled?.(pull as PulledManifest),
+        [primaryTopics.flushAudits]: async () => {
+          await Promise.all([
+            primary?.flushAudit?.(),
+            ...[...calls.values()].map((c) => c.ask(flushAuditTopic).catch(() => undefined)),
+          ]);
+        },
         [primaryTopics.admit]: (address) => connections.admit(id, String(address)),
         [primaryTopics.release]: (address) => connections.release(id, String(address)),
         [primaryTopics.recall]: (key) => passwords.get(String(key)),

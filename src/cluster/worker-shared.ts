@@ -2,7 +2,8 @@
  * @module
  * A worker's side of what the server's processes share through the
  * primary (server.ts `WorkerShared`): the whole server's metrics, the
- * connection counts behind the caps, and the memo of passwords checked a
+ * connection counts behind the caps, the manifests served (for the pull
+ * webhooks, aggregated in the primary), and the memo of passwords checked a
  * moment ago (kept in this worker too, so a hit costs no round trip).
  */
 import { createLocalPasswordMemo, type RememberedPassword } from "../accounts/password-memo.ts";
@@ -15,6 +16,9 @@ export const primaryTopics = {
   /** Answered once the primary has started (migrations, keys, administrator): then a worker may start. */
   start: "start",
   metrics: "metrics",
+  pulled: "pulled",
+  /** Answered once every process wrote the audit events it buffered. */
+  flushAudits: "flush-audits",
   admit: "connection-admit",
   release: "connection-release",
   recall: "password-recall",
@@ -23,6 +27,8 @@ export const primaryTopics = {
 
 /** The topic a worker answers: its own exposition. */
 export const renderTopic = "metrics-render";
+/** The topic a worker answers once it wrote its buffered audit events. */
+export const flushAuditTopic = "audit-flush";
 
 /** What `remember` carries. */
 export interface RememberNote {
@@ -35,6 +41,10 @@ export function workerShared(calls: ClusterCalls): WorkerShared {
   const memo = createLocalPasswordMemo();
   return {
     serverMetrics: async () => (await calls.ask(primaryTopics.metrics)) as string,
+    pulled: (pull) => calls.tell(primaryTopics.pulled, pull),
+    flushAudits: async () => {
+      await calls.ask(primaryTopics.flushAudits);
+    },
     connections: {
       admit: async (address) => (await calls.ask(primaryTopics.admit, address)) as ConnectionCap | undefined,
       release: (address) => calls.tell(primaryTopics.release, address),
