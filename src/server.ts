@@ -13,6 +13,7 @@ import type { AuditLog } from "./accounts/audit-log.ts";
 import { bootstrapAdmin } from "./accounts/bootstrap-admin.ts";
 import { type Accounts, createAccounts } from "./accounts/create-accounts.ts";
 import { createManagement } from "./accounts/management-service.ts";
+import type { PasswordMemo } from "./accounts/password-memo.ts";
 import { createChartDelivery } from "./charts/create-charts.ts";
 import type { Config } from "./config/config-schema.ts";
 import { createServiceManager } from "./deploy/service-manager.ts";
@@ -27,6 +28,7 @@ import { createTokenAuthorizer } from "./http/auth/token-authorizer.ts";
 import { createTokenEndpoint } from "./http/auth/token-endpoint.ts";
 import { allowAllAuthorizer } from "./http/authorizer.ts";
 import { createHttpServer, type Mount } from "./http/create-http-server.ts";
+import type { SharedConnectionCounts } from "./http/limit-connections.ts";
 import { createMetrics, type WharfMetrics } from "./http/metrics.ts";
 import { attachRequestOrigin, type OriginSettings } from "./http/request-origin.ts";
 import { webMount } from "./http/serve-web.ts";
@@ -87,6 +89,20 @@ export interface RunningServer {
   readonly address: string;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), closes the database. */
   close(graceMs?: number): Promise<void>;
+  /** This process's own metrics exposition (a cluster's primary adds its workers' to it). */
+  readonly metrics?: () => string;
+  /** Counts a served manifest into the pull webhooks (a cluster's primary counts its workers' pulls). */
+  readonly pulled?: (pull: PulledManifest) => void;
+  /** Writes the audit events this process buffered (a cluster's primary asks it of every process before a read). */
+  readonly flushAudit?: () => Promise<void>;
+}
+
+/** A served manifest, as the pull webhooks count it. */
+export interface PulledManifest {
+  readonly repository: string;
+  readonly reference: string;
+  readonly digest: string | undefined;
+  readonly kind: string;
 }
 
 const sweepEveryMs = 10 * 60 * 1000;
@@ -175,6 +191,7 @@ async function createAuth(
     readonly webhooks?: Webhooks;
     readonly immutableTags: ImmutableTagRules;
   },
+  shared?: WorkerShared,
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -199,6 +216,7 @@ async function createAuth(
     clock,
     onPasswordCheck: (matched) => metrics.passwordChecks.inc({ result: matched ? "match" : "mismatch" }),
     licenses: licensing.authority,
+    ...(shared && { passwordMemo: shared.passwordMemo, flushOtherAudits: shared.flushAudits }),
   });
   const boot = await bootstrapAdmin(accounts.store, config.dataDir, process.env);
   const common = {
@@ -340,7 +358,23 @@ export interface ServerParts {
 export type ServerRole =
   | { readonly kind: "single" }
   | { readonly kind: "primary"; readonly exclusive: KeyedMutex }
-  | { readonly kind: "worker"; readonly exclusive: KeyedMutex };
+  | { readonly kind: "worker"; readonly exclusive: KeyedMutex; readonly shared: WorkerShared };
+
+/**
+ * What a worker shares with the other processes through its primary, so
+ * the server behaves as one: `/metrics` answers for every process, the
+ * connection caps count every worker's connections, a password checked
+ * by one worker is remembered by all, and pull webhooks are counted once.
+ */
+export interface WorkerShared {
+  readonly serverMetrics: () => Promise<string>;
+  /** Pull webhooks count in the primary: one event per repository and digest per window for the server. */
+  readonly pulled: (pull: PulledManifest) => void;
+  /** Writes every other process's buffered audit events (before this worker reads the audit log). */
+  readonly flushAudits: () => Promise<void>;
+  readonly connections: SharedConnectionCounts;
+  readonly passwordMemo: PasswordMemo;
+}
 
 /** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
 function ignoreHangup(log: Logger): { close(): void } {
@@ -466,12 +500,17 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   });
   const stopGcSchedule = config.gc.schedule === undefined || !background ? undefined : gc.schedule(config.gc.schedule);
   const auth = config.auth.enabled
-    ? await createAuth(db, config, log, outbound, metrics, { ...parts, now: () => clock.now() }, metadata, {
-        gc,
-        quotas,
-        webhooks,
-        immutableTags,
-      })
+    ? await createAuth(
+        db,
+        config,
+        log,
+        outbound,
+        metrics,
+        { ...parts, now: () => clock.now() },
+        metadata,
+        { gc, quotas, webhooks, immutableTags },
+        role.kind === "worker" ? role.shared : undefined,
+      )
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
   const uploads = createUploadService({
@@ -479,7 +518,8 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     links: metadata,
     checkQuota: quotas.check,
     expireAfterMs: config.uploads.expireAfter,
-    quota: createUploadQuota(driver, config.limits),
+    // Workers read the owners' session markers on every check: the quotas hold for the whole server.
+    quota: createUploadQuota(driver, config.limits, Date.now, role.kind === "worker" ? 0 : undefined),
     maxBlobBytes: config.limits.maxBlobBytes,
     ...(role.kind === "worker" && { exclusive: role.exclusive }),
   });
@@ -510,6 +550,8 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       maxBlobBytes: config.limits.maxBlobBytes,
       metrics: metrics.proxy,
       ...(parts.now && { now: parts.now }),
+      // One upstream download of a blob for the whole server, whichever worker is asked first.
+      ...(role.kind === "worker" && { crossProcess: role.exclusive }),
     });
   const services = {
     // Licenses pull Helm charts rendered with their own values (charts/).
@@ -525,7 +567,11 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     onAudited: auth?.accounts.audit.record,
     onPulled: (pull: ServedPull) => {
       auth?.licensing.pulls.record(pull);
-      webhooks.pulled(pull);
+      if (role.kind !== "worker") webhooks.pulled(pull);
+      else if (pull.kind === "manifest" && pull.digest !== undefined) {
+        const { repository, reference, digest, kind } = pull;
+        role.shared.pulled({ repository, reference, digest, kind });
+      }
       if (pull.kind === "manifest") tagPulls.record(pull.repository, pull.reference);
     },
   };
@@ -549,6 +595,10 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     },
     checkReady,
     mounts: [...(auth?.mounts ?? []), webMount()],
+    ...(role.kind === "worker" && {
+      serverMetrics: role.shared.serverMetrics,
+      sharedConnections: role.shared.connections,
+    }),
   });
   const sweep = () =>
     uploads.sweep(Date.now()).then(
@@ -612,6 +662,11 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
   return {
     url: `${tls ? "https" : "http"}://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost === "[::]" ? "[::1]" : shownHost}:${address.port}`,
     address: `${shownHost}:${address.port}`,
+    metrics: () => metrics.render(),
+    pulled: (pull) => webhooks.pulled(pull),
+    flushAudit: async () => {
+      await auth?.accounts.audit.flushOwn();
+    },
     async close(graceMs = 30_000) {
       clearInterval(timer);
       stopGcSchedule?.();

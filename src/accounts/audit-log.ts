@@ -12,8 +12,12 @@ import { createBatchedWriter } from "../metadata/batched-writer.ts";
 /** The audit log. */
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
-/** Creates the buffered audit log over the store. */
-export function createAuditLog(store: AuditStore, log: Logger) {
+/**
+ * Creates the buffered audit log over the store. `flushOthers` writes what
+ * the server's other processes buffered (a worker asks its primary), so a
+ * reader sees every event recorded before it asked.
+ */
+export function createAuditLog(store: AuditStore, log: Logger, flushOthers?: () => Promise<void>) {
   const writer = createBatchedWriter<{ event: AuditEvent; at: number }>(
     (batch) => store.appendAudit(batch),
     (error, events) => log.error({ err: error, events }, "could not write audit events"),
@@ -23,8 +27,13 @@ export function createAuditLog(store: AuditStore, log: Logger) {
     record(event: AuditEvent): void {
       writer.push({ event, at: Date.now() });
     },
-    /** Writes everything recorded so far. */
-    flush: writer.flush,
+    /** Writes everything recorded so far (by every process of the server). */
+    async flush(): Promise<void> {
+      await writer.flush();
+      await flushOthers?.();
+    },
+    /** Writes everything this process recorded so far. */
+    flushOwn: writer.flush,
     /** Flushes and stops the timer (shutdown). */
     close: writer.close,
   };

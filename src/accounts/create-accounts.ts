@@ -17,6 +17,7 @@ import { createAuditLog } from "./audit-log.ts";
 import { createCredentialVerifier } from "./credential-verifier.ts";
 import type { LicenseAuthority } from "./license-authority.ts";
 import { createLoginRateLimiter, defaultRateLimits } from "./login-rate-limiter.ts";
+import type { PasswordMemo } from "./password-memo.ts";
 import { createPermissionResolver } from "./permission-resolver.ts";
 import { createRegistryTokens } from "./registry-tokens.ts";
 import { loadSigningKeys, loadSigningKeysFrom, resealSigningKeysIn } from "./signing-keys.ts";
@@ -39,6 +40,10 @@ export async function createAccounts(
     readonly licenses?: LicenseAuthority;
     /** The master-key ring: token-signing keys in a shared database are sealed under it. */
     readonly keyRing?: () => KeyRing;
+    /** Passwords checked a moment ago, when shared beyond this process (a worker's, cluster/). */
+    readonly passwordMemo?: PasswordMemo;
+    /** Writes the audit events the server's other processes buffered (a worker's, cluster/). */
+    readonly flushOtherAudits?: () => Promise<void>;
   } = {},
 ) {
   const clock = options.clock ?? systemClock;
@@ -49,6 +54,7 @@ export async function createAccounts(
     clock,
     ...(options.onPasswordCheck && { onPasswordCheck: options.onPasswordCheck }),
     ...(options.licenses && { licenses: options.licenses }),
+    ...(options.passwordMemo && { memo: options.passwordMemo }),
   });
   // Stateless nodes share the ring through PostgreSQL; the embedded setup keeps its key file.
   const keyStore = config.database.driver === "postgres" ? createSigningKeyStore(db) : undefined;
@@ -69,6 +75,6 @@ export async function createAccounts(
     },
     clock,
   );
-  const audit = createAuditLog(store, log);
+  const audit = createAuditLog(store, log, options.flushOtherAudits);
   return { store, resolver, limiter, verifier, tokens, audit, clock, resealKeys };
 }

@@ -18,6 +18,7 @@ import type { Principal } from "./access.ts";
 import type { LicenseAuthority } from "./license-authority.ts";
 import type { LoginRateLimiter } from "./login-rate-limiter.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
+import { createLocalPasswordMemo, type PasswordMemo } from "./password-memo.ts";
 import { parseScopePattern } from "./scope-pattern.ts";
 import { hashSecret, looksLikeSecret } from "./secret-token.ts";
 
@@ -28,7 +29,6 @@ export type Verification =
   | { readonly ok: false; readonly reason: "rate-limited"; readonly retryAfterSeconds: number };
 
 const cacheMs = 60_000;
-const maxCached = 5000;
 const invalid = { ok: false, reason: "invalid" } as const;
 
 /** The credential verifier. */
@@ -42,6 +42,8 @@ export interface VerifierOptions {
   readonly onPasswordCheck?: (matched: boolean) => void;
   /** Authenticates customer license ids, when licensing is wired. */
   readonly licenses?: LicenseAuthority;
+  /** Passwords checked a moment ago; this process's own by default (workers share the primary's). */
+  readonly memo?: PasswordMemo;
 }
 
 /** Creates the verifier over the accounts store and the login rate limiter. */
@@ -52,7 +54,7 @@ export function createCredentialVerifier(
 ) {
   const clock = options.clock ?? systemClock;
   const licenses = options.licenses;
-  const remembered = new Map<string, { passwordHash: string; until: number }>();
+  const remembered = options.memo ?? createLocalPasswordMemo();
   const dummyHash = hashPassword("wharf-timing-equalizer");
 
   function userPrincipal(user: UserRow): Principal {
@@ -100,7 +102,7 @@ export function createCredentialVerifier(
   async function viaPassword(username: string, password: string, address: string): Promise<Verification> {
     const user = await store.findUser(username);
     const key = createHash("sha256").update(`${username}\0${password}`).digest("hex");
-    const cached = remembered.get(key);
+    const cached = await remembered.get(key);
     if (user && !user.disabled && cached && cached.until > clock.now() && cached.passwordHash === user.passwordHash) {
       // Checked by scrypt within the last minute: nothing to guess, so only
       // read the limits (a block still applies) and count nothing.
@@ -117,7 +119,6 @@ export function createCredentialVerifier(
     options.onPasswordCheck?.(matches);
     if (!user || user.disabled || !matches) return invalid;
     await limiter.succeeded(username, address, reserved.reservation);
-    if (remembered.size >= maxCached) remembered.clear();
     remembered.set(key, { passwordHash: user.passwordHash, until: clock.now() + cacheMs });
     return { ok: true, principal: userPrincipal(user), via: "password" };
   }

@@ -7,6 +7,7 @@
  * visible, because blobs and manifests only appear once complete).
  */
 import cluster from "node:cluster";
+import { flushCompileCache } from "node:module";
 import type { Command } from "commander";
 import { workerCount } from "../cluster/worker-count.ts";
 import { ConfigError, loadConfig } from "../config/load-config.ts";
@@ -69,7 +70,6 @@ export function registerServeCommand(program: Command): void {
         const use = config.publicUrl ?? running.url;
         // Start-up warnings (publicUrl, sealing) reach the log before the line that says it is ready.
         await new Promise<void>((done) => log.flush(() => done()));
-        process.stdout.write(`wharf listening on ${running.address}, clients use ${use} (data in ${config.dataDir})\n`);
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) return;
@@ -83,6 +83,11 @@ export function registerServeCommand(program: Command): void {
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
         if (shouldExitWithParent(options.exitWithParent)) watchParent(() => stop("parent process exited"));
+        // Ready only now: a SIGTERM right after this line finds its handler.
+        process.stdout.write(`wharf listening on ${running.address}, clients use ${use} (data in ${config.dataDir})\n`);
+        // V8's compile cache (bin/wharf sets NODE_COMPILE_CACHE) is written now, not only at
+        // exit, so the next start and workers restarted later load compiled code.
+        flushCompileCache();
       } catch (error) {
         if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof DataDirLockedError) {
           process.stderr.write(`wharf: ${error.message}\n`);

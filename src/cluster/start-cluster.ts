@@ -7,20 +7,28 @@
  * background jobs once (startServer with the `primary` role), and then forks
  * the workers, which each bind the port with SO_REUSEPORT and serve (the
  * kernel spreads connections; no connection passes through the primary). It hands out the
- * cross-process locks of upload sessions and GC runs (primary-lock-table.ts; its own
- * scheduled GC takes them from the same table), forwards
+ * cross-process locks of upload sessions, GC runs and proxy downloads (primary-lock-table.ts;
+ * its own scheduled GC takes them from the same table), answers for the whole server
+ * what workers share (worker-shared.ts: `/metrics` summed over every process,
+ * the connection counts behind the caps, remembered passwords, pull webhook counts,
+ * buffered audit events written before a read), forwards
  * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
  * life, with a growing pause when workers die young), and on close stops the
  * workers with SIGTERM (each drains its requests) before closing its own parts.
  */
 import cluster, { type Worker } from "node:cluster";
 import { createServer } from "node:net";
+import { createLocalPasswordMemo } from "../accounts/password-memo.ts";
 import type { Config } from "../config/config-schema.ts";
 import type { Logger } from "../log/create-logger.ts";
-import { type RunningServer, startServer } from "../server.ts";
+import { type PulledManifest, type RunningServer, startServer } from "../server.ts";
+import { type ClusterCalls, createClusterCalls } from "./cluster-calls.ts";
+import { createConnectionTable } from "./connection-table.ts";
 import { isClusterMessage, type LockGrant, type WorkerListening } from "./lock-messages.ts";
 import { createPrimaryLockTable } from "./primary-lock-table.ts";
+import { sumExpositions } from "./sum-expositions.ts";
 import { createWorkerMutex } from "./worker-mutex.ts";
+import { flushAuditTopic, primaryTopics, type RememberNote, renderTopic } from "./worker-shared.ts";
 
 /** A worker that lived shorter than this died young: the next restart waits. */
 const youngMs = 10_000;
@@ -57,7 +65,26 @@ export async function startCluster(config: Config, log: Logger, workers: number)
       grantToPrimary = listener;
     },
   });
-  const primary = await startServer({ ...config, listen }, log, {}, { kind: "primary", exclusive });
+  // Workers are forked first and load their code while the primary starts; each waits
+  // (primaryTopics.start) until the primary has migrated, made the keys and the administrator.
+  let primary: RunningServer | undefined;
+  let primaryStarted!: () => void;
+  let primaryFailed!: (error: unknown) => void;
+  const started = new Promise<void>((resolve, reject) => {
+    primaryStarted = resolve;
+    primaryFailed = reject;
+  });
+  started.catch(() => undefined);
+  // What the workers share through the primary (worker-shared.ts): metrics, connection counts, passwords.
+  const calls = new Map<number, ClusterCalls>();
+  const connections = createConnectionTable(config.limits);
+  const passwords = createLocalPasswordMemo();
+  const serverMetrics = async (): Promise<string> => {
+    const own = primary?.metrics?.() ?? "";
+    const workers = await Promise.all([...calls.values()].map((c) => c.ask(renderTopic).then(String, () => "")));
+    const processes = `# HELP wharf_processes Processes of this server (the primary and its workers)\n# TYPE wharf_processes gauge\nwharf_processes ${1 + calls.size}\n`;
+    return sumExpositions([own, ...workers, processes]);
+  };
   let stopping = false;
   let youngDeaths = 0;
   const bornAt = new Map<number, number>();
@@ -72,6 +99,25 @@ export async function startCluster(config: Config, log: Logger, workers: number)
   function fork(): Promise<WorkerListening> {
     const worker = cluster.fork();
     bornAt.set(worker.id, Date.now());
+    const id = worker.id;
+    calls.set(
+      id,
+      createClusterCalls(worker, {
+        [primaryTopics.start]: () => started,
+        [primaryTopics.metrics]: serverMetrics,
+        [primaryTopics.pulled]: (pull) => primary?.pulled?.(pull as PulledManifest),
+        [primaryTopics.flushAudits]: async () => {
+          await Promise.all([
+            primary?.flushAudit?.(),
+            ...[...calls.values()].map((c) => c.ask(flushAuditTopic).catch(() => undefined)),
+          ]);
+        },
+        [primaryTopics.admit]: (address) => connections.admit(id, String(address)),
+        [primaryTopics.release]: (address) => connections.release(id, String(address)),
+        [primaryTopics.recall]: (key) => passwords.get(String(key)),
+        [primaryTopics.remember]: (note) => passwords.set((note as RememberNote).key, (note as RememberNote).entry),
+      }),
+    );
     return new Promise((ready, failed) => {
       worker.on("message", (message: unknown) => {
         if (!isClusterMessage(message) || message.wharf !== "listening") return;
@@ -95,18 +141,33 @@ export async function startCluster(config: Config, log: Logger, workers: number)
     clearTimeout(force);
   };
 
+  const forks = Array.from({ length: workers }, fork);
+  for (const forked of forks) forked.catch(() => undefined);
+  try {
+    primary = await startServer({ ...config, listen }, log, {}, { kind: "primary", exclusive });
+    primaryStarted();
+  } catch (error) {
+    primaryFailed(error);
+    stopping = true;
+    await stopWorkers(1_000);
+    throw error;
+  }
+  const running = primary;
   let first: WorkerListening;
   try {
-    [first] = (await Promise.all(Array.from({ length: workers }, fork))) as [WorkerListening];
+    [first] = (await Promise.all(forks)) as [WorkerListening];
   } catch (error) {
     stopping = true;
     await stopWorkers(1_000);
-    await primary.close();
+    await running.close();
     throw error;
   }
 
   cluster.on("exit", (worker: Worker, code: number | null, signal: string | null) => {
     locks.forget(worker.id);
+    connections.forget(worker.id);
+    calls.get(worker.id)?.close(`worker ${worker.id} exited`);
+    calls.delete(worker.id);
     const lived = Date.now() - (bornAt.get(worker.id) ?? 0);
     bornAt.delete(worker.id);
     if (stopping) return;
@@ -135,7 +196,7 @@ export async function startCluster(config: Config, log: Logger, workers: number)
       stopping = true;
       process.off("SIGHUP", onHangup);
       await stopWorkers(graceMs);
-      await primary.close(graceMs);
+      await running.close(graceMs);
     },
   };
 }

@@ -466,13 +466,16 @@ export const configSchema = z.strictObject({
         .default(30_000)
         .meta({ description: "The window `uploadMinBytesPerSecond` is measured over." }),
       /** Open connections in all, and from one client address (raise the latter behind a reverse proxy). */
-      maxConnections: z.number().int().min(1).default(4096).meta({ description: "Open connections in all." }),
-      maxConnectionsPerAddress: z
+      maxConnections: z
         .number()
         .int()
         .min(1)
-        .default(256)
-        .meta({ description: "Open connections from one client address (raise it behind a reverse proxy)." }),
+        .default(4096)
+        .meta({ description: "Open connections in all (with `server.workers`, of the whole server, not per worker)." }),
+      maxConnectionsPerAddress: z.number().int().min(1).default(256).meta({
+        description:
+          "Open connections from one client address, for the whole server (raise it behind a reverse proxy).",
+      }),
       /** Upload sessions one principal (user and its tokens, robot, or anonymous) may hold open. */
       maxOpenUploadsPerPrincipal: z.number().int().min(1).default(100).meta({
         description:

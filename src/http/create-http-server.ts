@@ -15,7 +15,7 @@ import type { Logger } from "../log/create-logger.ts";
 import { answerClientErrors } from "./client-error.ts";
 import { guardRequestBody } from "./guard-request-body.ts";
 import type { HttpLimits } from "./http-limits.ts";
-import { limitConnections } from "./limit-connections.ts";
+import { limitConnections, type SharedConnectionCounts } from "./limit-connections.ts";
 import type { WharfMetrics } from "./metrics.ts";
 import { dispatchRegistry } from "./registry/dispatch-registry.ts";
 import type { RegistryServices } from "./registry/registry-context.ts";
@@ -37,6 +37,10 @@ export interface HttpServerDeps {
   readonly mounts?: readonly Mount[];
   /** Key pair for HTTPS (TLS 1.2+, HTTP/1.1); plain HTTP when unset. */
   readonly tls?: SecureContextOptions;
+  /** The whole server's exposition, when this process is one of several (a cluster worker asks its primary). */
+  readonly serverMetrics?: () => Promise<string>;
+  /** Connection counts of the whole server, when this process is one of several. */
+  readonly sharedConnections?: SharedConnectionCounts;
 }
 
 /** A handler for every path under `prefix` (or exactly `prefix`). */
@@ -95,8 +99,16 @@ async function health(res: ServerResponse, path: string, deps: HttpServerDeps): 
     }
     return "readyz";
   }
+  let text: string;
+  try {
+    text = deps.serverMetrics ? await deps.serverMetrics() : deps.metrics.render();
+  } catch (error) {
+    deps.log.warn({ err: error }, "could not gather the server's metrics");
+    writeError(res, new WharfError("UNAVAILABLE", "the server's metrics could not be gathered"));
+    return "metrics";
+  }
   res.setHeader("Content-Type", deps.metrics.contentType);
-  res.end(deps.metrics.render());
+  res.end(text);
   return "metrics";
 }
 
@@ -170,8 +182,11 @@ export function createHttpServer(deps: HttpServerDeps): Server {
   // A request may stream for hours (a big push), but a connection on which
   // nothing moves for five minutes is a stalled or hostile client: drop it.
   server.timeout = 300_000;
-  limitConnections(server, deps.limits, (remote) =>
-    deps.log.debug({ remote }, "refused a connection: over limits.maxConnectionsPerAddress"),
+  limitConnections(
+    server,
+    deps.limits,
+    (remote, cap) => deps.log.debug({ remote }, `refused a connection: over limits.${cap}`),
+    deps.sharedConnections,
   );
   server.on("drop", (data?: { remoteAddress?: string }) =>
     deps.log.debug({ remote: data?.remoteAddress }, "refused a connection: over limits.maxConnections"),

@@ -9,6 +9,7 @@
  */
 import type { Logger } from "../log/create-logger.ts";
 import type { BlobLinks, ManifestIndex } from "../metadata/registry-metadata.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import type { Repository, RepositoryResolver } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
@@ -38,6 +39,8 @@ export interface ProxyOptions {
   readonly clientOptions?: RegistryClientOptions;
   /** The largest blob fetched and cached (`limits.maxBlobBytes`); unbounded by default. */
   readonly maxBlobBytes?: number;
+  /** A lock across worker processes (server.workers > 1): one upstream download of a blob for all of them. */
+  readonly crossProcess?: KeyedMutex;
 }
 
 /** Resolves proxy names to proxy repositories; name-unknown when the app has no such upstream. */
@@ -53,6 +56,7 @@ export function createProxy(options: ProxyOptions): RepositoryResolver {
     freshness: new TagFreshness(options.tagTtlMs),
     once: createInFlight(),
     maxBlobBytes: options.maxBlobBytes ?? Number.POSITIVE_INFINITY,
+    ...(options.crossProcess && { crossProcess: options.crossProcess }),
   };
   return async (name) => {
     const { app, upstream, path: written } = parseProxyPath(name);

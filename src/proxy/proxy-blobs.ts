@@ -4,7 +4,8 @@
  * served from storage (shared, by digest, with every other repository). An
  * unknown one is downloaded from the upstream once — concurrent requests
  * join the same {@link BlobFlight} — verified while it streams, stored and
- * linked, so the next pull is local. HEAD of an uncached blob asks the
+ * linked, so the next pull is local. With workers, one worker downloads
+ * and the others wait for the stored copy (joinAcross). HEAD of an uncached blob asks the
  * upstream and caches nothing.
  */
 import { randomUUID } from "node:crypto";
@@ -15,6 +16,7 @@ import { join as joinPath } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import type { Digest } from "../digest/digest.ts";
 import { commitBlob } from "../registry/commit-blob.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import type { OpenedBlob, RepositoryBlobs } from "../registry/repository.ts";
 import { RepositoryError } from "../registry/repository-error.ts";
 import type { RegistryFailure } from "../registry-client/registry-result.ts";
@@ -122,6 +124,43 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
     return (await metadata.linkBlob(target.name, digest.value, stored.size)) ? stored : undefined;
   }
 
+  /**
+   * With workers (`shared.crossProcess`): the download runs in the worker
+   * that takes the digest's lock first, holding it until the blob is
+   * stored; a worker that waited finds it linked and serves the stored copy.
+   * Concurrent requests inside one worker share one wait, then one flight.
+   */
+  function joinAcross(digest: Digest, lock: KeyedMutex): Promise<BlobFlight | { size: number }> {
+    const key = `${target.name}\n${digest.value}`;
+    return shared.once(`proxy-blob-lock\n${key}`, () => {
+      const known = shared.flights.get(key);
+      if (known) return known;
+      return new Promise<BlobFlight | { size: number }>((resolve, reject) => {
+        lock(`proxy-blob\n${key}`, async () => {
+          const linked = await metadata.linkedBlob(target.name, digest.value);
+          if (linked) return resolve(linked);
+          const started = join(digest);
+          resolve(started);
+          await (await started).stored;
+        }).catch(reject);
+      });
+    });
+  }
+
+  /** The blob's stored file, served as any cached blob. */
+  function stored(digest: Digest, size: number): OpenedBlob {
+    const read = async (range?: ReadRange) => {
+      const stream = await driver.read(blobDataPath(digest), range);
+      // A file keeps its reused-buffer path to the socket (FileReadStream.writeTo):
+      // a counting Transform in between would make every read allocate. It is
+      // counted as the bytes asked for.
+      if (!(stream instanceof FileReadStream)) return counted(stream);
+      metrics.bytes.inc({ app: target.app }, range?.length ?? size - (range?.offset ?? 0));
+      return stream;
+    };
+    return { size, read };
+  }
+
   /** Joins the download of `digest` in progress, or starts it. */
   function join(digest: Digest): Promise<BlobFlight> {
     const key = `${target.name}\n${digest.value}`;
@@ -155,19 +194,13 @@ export function proxyBlobs(shared: ProxyShared, target: ProxyTarget): Repository
         (await metadata.linkedBlob(target.name, digest.value)) ?? (flying() ? undefined : await linkStored(digest));
       if (linked) {
         metrics.cacheHits.inc(labels);
-        const read = async (range?: ReadRange) => {
-          const stream = await driver.read(blobDataPath(digest), range);
-          // A file keeps its reused-buffer path to the socket (FileReadStream.writeTo):
-          // a counting Transform in between would make every read allocate. It is
-          // counted as the bytes asked for.
-          if (!(stream instanceof FileReadStream)) return counted(stream);
-          metrics.bytes.inc({ app: target.app }, range?.length ?? linked.size - (range?.offset ?? 0));
-          return stream;
-        };
-        return { size: linked.size, read };
+        return stored(digest, linked.size);
       }
       metrics.cacheMisses.inc(labels);
-      const flight = await join(digest);
+      // With workers, another process may download it while this one waits for the stored copy.
+      const found = await (shared.crossProcess ? joinAcross(digest, shared.crossProcess) : join(digest));
+      if (!(found instanceof BlobFlight)) return stored(digest, found.size);
+      const flight = found;
       // Counted as the bytes asked for, like a cached file: the follower keeps its reused-buffer path.
       const read = async (range?: ReadRange) => {
         const stream = await flight.follow(range).catch((error: unknown) => {

@@ -6,6 +6,7 @@
  */
 import type { Logger } from "../log/create-logger.ts";
 import type { BlobLinks, ManifestIndex } from "../metadata/registry-metadata.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import type { RegistryClient } from "../registry-client/create-registry-client.ts";
 import type { RepositoryRef } from "../registry-client/repository-address.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
@@ -28,6 +29,8 @@ export interface ProxyShared {
   readonly once: <T>(key: string, task: () => Promise<T>) => Promise<T>;
   /** The largest blob the proxy downloads and caches (`limits.maxBlobBytes`, as for pushes). */
   readonly maxBlobBytes: number;
+  /** A lock across the server's worker processes, when there are several: one blob download for all. */
+  readonly crossProcess?: KeyedMutex;
 }
 
 /** One proxied repository, resolved for a request. */

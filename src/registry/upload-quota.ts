@@ -7,7 +7,8 @@
  * node. Each node keeps the counts in memory and reads an owner's markers
  * again when its copy is older than `refreshMs` or when it is about to
  * refuse, so a session finished on another node never causes a refusal,
- * and sessions opened on other nodes are seen within `refreshMs`.
+ * and sessions opened on other nodes are seen within `refreshMs` (at once
+ * among the workers of one server, which read the markers on every check).
  */
 import { uploadName, uploadOwnerFolder, uploadOwnersRoot, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
@@ -26,14 +27,24 @@ interface OwnerSessions {
   readonly loadedAt: number;
 }
 
-const refreshMs = 60_000;
+/** How old a node's copy of an owner's sessions may get before it is read again. */
+const defaultRefreshMs = 60_000;
 const maxOwnersCached = 10_000;
 
 /** The quota keeper; see the module comment. */
 export type UploadQuota = ReturnType<typeof createUploadQuota>;
 
-/** Creates the quota keeper over `driver`; `now` is injectable for tests. */
-export function createUploadQuota(driver: StorageDriver, limits: UploadQuotaLimits, now: () => number = Date.now) {
+/**
+ * Creates the quota keeper over `driver`; `now` is injectable for tests.
+ * `refreshMs` 0 reads an owner's markers on every check: the workers of one
+ * server use it, so the limits hold for the whole server at once.
+ */
+export function createUploadQuota(
+  driver: StorageDriver,
+  limits: UploadQuotaLimits,
+  now: () => number = Date.now,
+  refreshMs = defaultRefreshMs,
+) {
   const owners = new Map<string, OwnerSessions>();
   /** Session name → owner, for sessions this node saw opened or loaded. */
   const ownerOf = new Map<string, string>();

@@ -3,10 +3,11 @@
  * A small HTTP forwarder on a loopback port in front of a real upstream
  * registry, for the proxy's tests: it records every request line (so a test
  * counts what reached the upstream), and can be switched to answer 429 with
- * Retry-After (a rate-limiting registry) or to stop listening (a registry
+ * Retry-After (a rate-limiting registry), to hold blob downloads until the
+ * test lets them go, or to stop listening (a registry
  * that went down) and listen again on the same port.
  */
-import { createServer, request, type Server } from "node:http";
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** How the forwarder answers. */
@@ -19,6 +20,11 @@ export interface UpstreamForwarder {
   /** `METHOD /path -> status` of every request answered, in order. */
   readonly requests: string[];
   mode: ForwarderMode;
+  /**
+   * While set, blob GETs wait for this promise before they are forwarded
+   * (a test lines up concurrent cold pulls behind one slow download).
+   */
+  holdBlobs: Promise<void> | undefined;
   /** Stops listening (connections are refused) until {@link resume}. */
   pause(): Promise<void>;
   /** Listens again on the same port. */
@@ -36,6 +42,7 @@ export async function startForwarder(target: string): Promise<UpstreamForwarder>
     host: "",
     requests,
     mode: "forward" as ForwarderMode,
+    holdBlobs: undefined as Promise<void> | undefined,
     async pause() {
       const closing = server;
       server = undefined;
@@ -61,17 +68,26 @@ export async function startForwarder(target: string): Promise<UpstreamForwarder>
         req.resume();
         return;
       }
-      const outgoing = request(
-        { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers },
-        (incoming) => {
-          requests.push(`${req.method} ${req.url} -> ${incoming.statusCode}`);
-          res.writeHead(incoming.statusCode ?? 502, incoming.headers);
-          incoming.pipe(res);
-        },
-      );
-      outgoing.on("error", () => res.destroy());
-      req.pipe(outgoing);
+      const held = req.method === "GET" && /\/blobs\/sha256:/.test(req.url ?? "") ? forwarder.holdBlobs : undefined;
+      if (held) {
+        held.then(() => forward(req, res));
+        return;
+      }
+      forward(req, res);
     });
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse): void {
+    const outgoing = request(
+      { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers },
+      (incoming) => {
+        requests.push(`${req.method} ${req.url} -> ${incoming.statusCode}`);
+        res.writeHead(incoming.statusCode ?? 502, incoming.headers);
+        incoming.pipe(res);
+      },
+    );
+    outgoing.on("error", () => res.destroy());
+    req.pipe(outgoing);
   }
 
   await forwarder.resume();

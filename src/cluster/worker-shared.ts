@@ -1,0 +1,68 @@
+/**
+ * @module
+ * A worker's side of what the server's processes share through the
+ * primary (server.ts `WorkerShared`): the whole server's metrics, the
+ * connection counts behind the caps, the manifests served (for the pull
+ * webhooks, aggregated in the primary), and the memo of passwords checked a
+ * moment ago (kept in this worker too, so a hit costs no round trip).
+ */
+import { createLocalPasswordMemo, type RememberedPassword } from "../accounts/password-memo.ts";
+import type { ConnectionCap } from "../http/limit-connections.ts";
+import type { WorkerShared } from "../server.ts";
+import type { ClusterCalls } from "./cluster-calls.ts";
+
+/** The topics the primary answers (cluster/start-cluster.ts). */
+export const primaryTopics = {
+  /** Answered once the primary has started (migrations, keys, administrator): then a worker may start. */
+  start: "start",
+  metrics: "metrics",
+  pulled: "pulled",
+  /** Answered once every process wrote the audit events it buffered. */
+  flushAudits: "flush-audits",
+  admit: "connection-admit",
+  release: "connection-release",
+  recall: "password-recall",
+  remember: "password-remember",
+} as const;
+
+/** The topic a worker answers: its own exposition. */
+export const renderTopic = "metrics-render";
+/** The topic a worker answers once it wrote its buffered audit events. */
+export const flushAuditTopic = "audit-flush";
+
+/** What `remember` carries. */
+export interface RememberNote {
+  readonly key: string;
+  readonly entry: RememberedPassword;
+}
+
+/** The shared parts over `calls`, this worker's questions to its primary. */
+export function workerShared(calls: ClusterCalls): WorkerShared {
+  const memo = createLocalPasswordMemo();
+  return {
+    serverMetrics: async () => (await calls.ask(primaryTopics.metrics)) as string,
+    pulled: (pull) => calls.tell(primaryTopics.pulled, pull),
+    flushAudits: async () => {
+      await calls.ask(primaryTopics.flushAudits);
+    },
+    connections: {
+      admit: async (address) => (await calls.ask(primaryTopics.admit, address)) as ConnectionCap | undefined,
+      release: (address) => calls.tell(primaryTopics.release, address),
+    },
+    passwordMemo: {
+      async get(key) {
+        const known = memo.get(key);
+        if (known) return known;
+        const shared = (await calls.ask(primaryTopics.recall, key).catch(() => undefined)) as
+          | RememberedPassword
+          | undefined;
+        if (shared) memo.set(key, shared);
+        return shared;
+      },
+      set(key, entry) {
+        memo.set(key, entry);
+        calls.tell(primaryTopics.remember, { key, entry } satisfies RememberNote);
+      },
+    },
+  };
+}
