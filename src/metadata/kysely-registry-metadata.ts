@@ -15,6 +15,7 @@ import type {
   RegistryMetadata,
   StoredManifest,
 } from "./registry-metadata.ts";
+import { withoutCommitSync } from "./transactional-sqlite-dialect.ts";
 
 const chunkSize = 500;
 const maxCachedIds = 10_000;
@@ -92,7 +93,8 @@ export function createRegistryMetadata(db: Kysely<Database>, now: () => number =
       return !link.refused;
     },
     async reserveBlob(digest, size) {
-      return db.transaction().execute((trx) => touchBlob(trx, digest, size, now()));
+      // Not synced on its own: the link that completes the push commits after it, and its sync covers both.
+      return withoutCommitSync(() => db.transaction().execute((trx) => touchBlob(trx, digest, size, now())));
     },
     async unlinkBlob(repository, digest) {
       const id = await findId(repository);
