@@ -9,8 +9,10 @@
  *
  *     node bench/hot-paths-bench.ts [--servers wharf,wharf-auth,wharf-2,distribution] [--rounds 3] [--seconds 5]
  *
- * `WHARF_BENCH_PROFILE=DIR` starts Wharf with `--cpu-prof --cpu-prof-dir=DIR`.
+ * `WHARF_BENCH_PROFILE=DIR` starts Wharf with `--cpu-prof --cpu-prof-dir=DIR`;
+ * `WHARF_BENCH_NODE_OPTIONS="..."` passes more Node options to Wharf only.
  */
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
@@ -21,7 +23,7 @@ import { syncDisk } from "./limits.ts";
 import { type RunningServer, startDistribution, startWharf } from "./servers.ts";
 import { randomPassword } from "./wharf-auth.ts";
 import { BLOB_REPOSITORIES, smallPushes, type WorkloadContext } from "./workloads-blobs.ts";
-import { MANIFEST_REPOSITORIES, manifestGets, manifestPuts } from "./workloads-manifests.ts";
+import { MANIFEST_COUNT, MANIFEST_REPOSITORIES, manifestGets, manifestPuts } from "./workloads-manifests.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const KINDS = ["wharf", "wharf-auth", "wharf-2", "distribution"] as const;
@@ -64,7 +66,11 @@ async function start(kind: Kind, dataDir: string): Promise<RunningServer> {
   if (kind === "distribution") return startDistribution(dataDir);
   const profile = process.env.WHARF_BENCH_PROFILE;
   const env: NodeJS.ProcessEnv = { WHARF_SERVER__WORKERS: kind === "wharf-2" ? "2" : "1" };
-  if (profile) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profile}`;
+  const nodeOptions = [
+    process.env.WHARF_BENCH_NODE_OPTIONS ?? "",
+    profile ? `--cpu-prof --cpu-prof-dir=${profile}` : "",
+  ];
+  if (nodeOptions.join("").trim()) env.NODE_OPTIONS = nodeOptions.join(" ").trim();
   return startWharf(dataDir, {
     root: ROOT,
     extraArgs: [],
@@ -74,19 +80,45 @@ async function start(kind: Kind, dataDir: string): Promise<RunningServer> {
   });
 }
 
-type Figures = Record<"small" | "put" | "get", number>;
+type Figures = Record<"small" | "put" | "get" | "smallCpu" | "putCpu" | "getCpu", number>;
+
+/** CPU seconds (user + system) the process `pid` and its children that were waited for have used. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs `work` (returning a rate) and the server's CPU µs per item (`count` items, or rate × seconds). */
+async function measured(pid: number, work: () => Promise<number>, count?: number): Promise<[number, number]> {
+  const cpu = cpuSeconds(pid);
+  const started = performance.now();
+  const rate = await work();
+  const items = count ?? (rate * (performance.now() - started)) / 1000;
+  return [rate, ((cpuSeconds(pid) - cpu) * 1e6) / items];
+}
 
 async function once(kind: Kind, data: Fixtures, workDir: string): Promise<Figures> {
   const dataDir = await mkdtemp(join(workDir, `${kind}-`));
   const server = await start(kind, dataDir);
   const ctx: WorkloadContext = { client: createClient(server.url, { ...server.headers }), fixtures: data };
   try {
+    const pid = server.process.pid;
     syncDisk();
-    const small = phases.has("small") ? await smallPushes(ctx) : 0;
+    const [small, smallCpu] = phases.has("small")
+      ? await measured(pid, () => smallPushes(ctx), SMALL_BLOB_COUNT)
+      : [0, 0];
     syncDisk();
-    const put = phases.has("put") || phases.has("get") ? await manifestPuts(ctx) : 0;
-    const get = phases.has("get") ? await manifestGets(ctx, seconds * 1000) : 0;
-    return { small, put, get };
+    const [put, putCpu] =
+      phases.has("put") || phases.has("get")
+        ? await measured(pid, () => manifestPuts(ctx), MANIFEST_COUNT + 2)
+        : [0, 0];
+    const [get, getCpu] = phases.has("get") ? await measured(pid, () => manifestGets(ctx, seconds * 1000)) : [0, 0];
+    return { small, put, get, smallCpu, putCpu, getCpu };
   } finally {
     closeClient(ctx.client);
     await server.process.stop();
@@ -105,7 +137,7 @@ try {
       const figures = await once(kind, data, workDir);
       all.get(kind)!.push(figures);
       console.log(
-        `round ${round + 1} ${kind}: small ${figures.small.toFixed(0)} blobs/s, PUT ${figures.put.toFixed(0)}/s, GET ${figures.get.toFixed(0)} req/s; load ${os
+        `round ${round + 1} ${kind}: small ${figures.small.toFixed(0)} blobs/s (${figures.smallCpu.toFixed(0)} µs CPU each), PUT ${figures.put.toFixed(0)}/s (${figures.putCpu.toFixed(0)} µs), GET ${figures.get.toFixed(0)} req/s (${figures.getCpu.toFixed(0)} µs); load ${os
           .loadavg()
           .map((n) => n.toFixed(1))
           .join(" ")}`,
@@ -117,10 +149,8 @@ try {
 }
 console.log("medians:");
 for (const [kind, list] of all) {
-  const m = {
-    small: median(list.map((f) => f.small)),
-    put: median(list.map((f) => f.put)),
-    get: median(list.map((f) => f.get)),
-  };
-  console.log(`  ${kind}: small ${m.small.toFixed(0)}, PUT ${m.put.toFixed(0)}, GET ${m.get.toFixed(0)}`);
+  const m = (key: keyof Figures) => median(list.map((f) => f[key])).toFixed(0);
+  console.log(
+    `  ${kind}: small ${m("small")}/s (${m("smallCpu")} µs CPU each), PUT ${m("put")}/s (${m("putCpu")} µs), GET ${m("get")}/s (${m("getCpu")} µs)`,
+  );
 }

@@ -17,7 +17,7 @@
  * commit order and fdatasync covers the whole file (header and size too), so
  * once it returns every commit before it survives power loss, as with FULL.
  */
-import { close, fdatasync, fsync, open } from "node:fs";
+import { close, closeSync, fdatasync, fsync, open } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { promisify } from "node:util";
@@ -36,6 +36,8 @@ export interface CommitDurability {
   takeCommitted(): boolean;
   /** Resolves once every commit made before the call is on disk. */
   sync(): Promise<void>;
+  /** Closes what it holds open (after the database closed). */
+  release(): void;
 }
 
 /** The database Kysely drives, plus commit durability when `synchronous` is `full`. */
@@ -72,7 +74,10 @@ export function openNodeSqlite(file: string, options: NodeSqliteOptions): NodeSq
   const wrote = durable ? () => (committed ||= !db.isTransaction) : () => false;
   return {
     durable,
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      durable?.release();
+    },
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (!statement) {
@@ -111,9 +116,15 @@ function adaptStatement(statement: StatementSync, wrote: (() => unknown) | undef
   };
 }
 
-/** fdatasync of `<file>-wal` (of the database file when there is no WAL), shared by concurrent commits. */
+/**
+ * fdatasync of `<file>-wal` (of the database file when there is no WAL),
+ * shared by concurrent commits. The WAL's descriptor stays open: SQLite
+ * resets the file in place and deletes it only when the last connection
+ * closes, and this process holds one open for as long as it syncs.
+ */
 function walDurability(file: string, get: () => boolean, set: (value: boolean) => void): CommitDurability {
   let folderSynced = false;
+  let wal: number | undefined;
   async function syncFile(path: string): Promise<boolean> {
     let fd: number;
     try {
@@ -129,8 +140,27 @@ function walDurability(file: string, get: () => boolean, set: (value: boolean) =
     }
     return true;
   }
+  async function syncWal(): Promise<boolean> {
+    if (wal === undefined) {
+      try {
+        wal = await openFile(`${file}-wal`, "r");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+        throw error;
+      }
+    }
+    const fd = wal;
+    try {
+      await dataSync(fd);
+    } catch (error) {
+      wal = undefined;
+      await closeFile(fd).catch(() => undefined);
+      throw error;
+    }
+    return true;
+  }
   async function syncNow(): Promise<void> {
-    if (!(await syncFile(`${file}-wal`))) await syncFile(file);
+    if (!(await syncWal())) await syncFile(file);
     if (folderSynced) return;
     // The WAL file's own entry in its folder, once per process (SQLite creates it on first write).
     const fd = await openFile(dirname(file), "r");
@@ -148,5 +178,9 @@ function walDurability(file: string, get: () => boolean, set: (value: boolean) =
       return value;
     },
     sync: createSyncBarrier(syncNow),
+    release() {
+      if (wal !== undefined) closeSync(wal);
+      wal = undefined;
+    },
   };
 }
