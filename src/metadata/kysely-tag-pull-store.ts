@@ -3,40 +3,36 @@
  * Tag pull times over Kysely: one transaction per batch, one UPDATE per
  * distinct tag in it (the recorder has already kept only the latest pull of
  * each). The time only moves forward, so batches written out of order do
- * no harm. The UPDATE is compiled once: a busy registry writes hundreds of
- * these a second, and building the query each time cost more than running it.
+ * no harm. The UPDATE is compiled once (query-template.ts).
  */
 import type { Kysely } from "kysely";
 import type { Database } from "./database-schema.ts";
 import type { TagPullStore } from "./gc-metadata.ts";
+import { queryTemplate } from "./query-template.ts";
 
-/** Stand-ins compiled into the statement, found again among its parameters. */
-const atMark = -7_777_777;
+const atMark = -7_777_001;
 const repositoryMark = "\u0000repository";
 const tagMark = "\u0000tag";
 
 /** Creates the store over `db`. */
 export function createTagPullStore(db: Kysely<Database>): TagPullStore {
-  const compiled = db
-    .updateTable("tags")
-    .set({ pulled_at: atMark })
-    .where("repository_id", "=", (eb) => eb.selectFrom("repositories").select("id").where("name", "=", repositoryMark))
-    .where("name", "=", tagMark)
-    .where((eb) => eb.or([eb("pulled_at", "is", null), eb("pulled_at", "<", atMark)]))
-    .compile();
-  const slots = compiled.parameters;
+  const update = queryTemplate(
+    db
+      .updateTable("tags")
+      .set({ pulled_at: atMark })
+      .where("repository_id", "=", (eb) =>
+        eb.selectFrom("repositories").select("id").where("name", "=", repositoryMark),
+      )
+      .where("name", "=", tagMark)
+      .where((eb) => eb.or([eb("pulled_at", "is", null), eb("pulled_at", "<", atMark)]))
+      .compile(),
+    [atMark, repositoryMark, tagMark],
+  );
   return {
     async recordTagPulls(pulls) {
       if (pulls.length === 0) return;
       await db.transaction().execute(async (tx) => {
-        for (const pull of pulls) {
-          const values: Record<string, unknown> = {
-            [atMark]: pull.at,
-            [repositoryMark]: pull.repository,
-            [tagMark]: pull.tag,
-          };
-          await tx.executeQuery({ ...compiled, parameters: slots.map((slot) => values[String(slot)]) });
-        }
+        for (const pull of pulls) await tx.executeQuery(update(pull.at, pull.repository, pull.tag));
       });
     },
   };
