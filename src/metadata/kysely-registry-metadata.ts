@@ -250,29 +250,62 @@ interface PendingLink {
  * other on SQLite and PostgreSQL alike (see src/gc/ for the argument).
  */
 async function touchBlob(trx: Transaction<Database>, digest: string, size: number, now: number): Promise<boolean> {
-  await trx
-    .insertInto("blobs")
-    .values({ digest, size, created_at: now, last_referenced_at: now, deleting_at: null })
-    .onConflict((c) => c.column("digest").doNothing())
-    .execute();
-  const touched = await trx
-    .updateTable("blobs")
-    .set({ last_referenced_at: now })
-    .where("digest", "=", digest)
-    .where("deleting_at", "is", null)
-    .executeTakeFirst();
-  return Number(touched.numUpdatedRows) > 0;
+  const writes = blobWrites(trx);
+  await trx.executeQuery(writes.record(digest, size, now));
+  const touched = await trx.executeQuery(writes.touch(now, digest));
+  return Number(touched.numAffectedRows ?? 0) > 0;
 }
 
 /** Records a blob (once) and links it into a repository (idempotent); false when the blob is being collected. */
 async function insertLink(trx: Transaction<Database>, repositoryId: number, digest: string, size: number, now: number) {
   if (!(await touchBlob(trx, digest, size, now))) return false;
-  await trx
-    .insertInto("repository_blobs")
-    .values({ repository_id: repositoryId, digest, created_at: now, last_referenced_at: now })
-    .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: now }))
-    .execute();
+  await trx.executeQuery(blobWrites(trx).link(repositoryId, digest, now));
   return true;
+}
+
+type BlobWrites = ReturnType<typeof compileBlobWrites>;
+const compiledBlobWrites = new WeakMap<object, BlobWrites>();
+
+/** The push's blob writes, compiled once per database (query-template.ts). */
+function blobWrites(trx: Transaction<Database>): BlobWrites {
+  const adapter = trx.getExecutor().adapter;
+  let writes = compiledBlobWrites.get(adapter);
+  if (!writes) {
+    writes = compileBlobWrites(trx);
+    compiledBlobWrites.set(adapter, writes);
+  }
+  return writes;
+}
+
+function compileBlobWrites(db: Transaction<Database>) {
+  const m = { digest: "\u0000digest", size: -7_777_301, now: -7_777_302, id: -7_777_303 };
+  return {
+    record: queryTemplate(
+      db
+        .insertInto("blobs")
+        .values({ digest: m.digest, size: m.size, created_at: m.now, last_referenced_at: m.now, deleting_at: null })
+        .onConflict((c) => c.column("digest").doNothing())
+        .compile(),
+      [m.digest, m.size, m.now],
+    ),
+    touch: queryTemplate(
+      db
+        .updateTable("blobs")
+        .set({ last_referenced_at: m.now })
+        .where("digest", "=", m.digest)
+        .where("deleting_at", "is", null)
+        .compile(),
+      [m.now, m.digest],
+    ),
+    link: queryTemplate(
+      db
+        .insertInto("repository_blobs")
+        .values({ repository_id: m.id, digest: m.digest, created_at: m.now, last_referenced_at: m.now })
+        .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: m.now }))
+        .compile(),
+      [m.id, m.digest, m.now],
+    ),
+  };
 }
 
 /**
