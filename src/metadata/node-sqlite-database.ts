@@ -50,7 +50,7 @@ const openFile = promisify(open);
 const closeFile = promisify(close);
 const dataSync = promisify(fdatasync);
 const fullSync = promisify(fsync);
-const readOnlyStatement = /^\s*(?:select|with)\b/i;
+const readOnlyStatement = /^\s*select\b/i;
 
 /** Opens `file` in WAL mode and returns it in the shape Kysely's SqliteDialect expects. */
 export function openNodeSqlite(file: string, options: NodeSqliteOptions): NodeSqliteDatabase {
