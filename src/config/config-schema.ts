@@ -137,9 +137,10 @@ const s3Storage = z
 const sqliteDatabase = z.strictObject({
   /** Database file; default `<dataDir>/wharf.db`. */
   path: z.string().min(1).optional().meta({ description: "SQLite database file; default `<dataDir>/wharf.db`." }),
-  /** `full` fsyncs every commit (an acknowledged push survives power loss). */
+  /** `full`: a write is answered only once its commit is on disk (an acknowledged push survives power loss). */
   synchronous: z.enum(["full", "normal"]).default("full").meta({
-    description: "`full` fsyncs every commit, so an acknowledged push survives power loss; `normal` is faster.",
+    description:
+      "`full` answers a write only once its commit is on disk (an fsync of the WAL, shared by the commits that arrive meanwhile), so an acknowledged push survives power loss; `normal` does not wait for it (a process crash loses nothing, a power loss may lose the last commits).",
   }),
   backupBeforeMigrate: z.boolean().optional().meta({
     description: "Copy the database to `<dataDir>/backups/` before a start applies migrations (default true).",

@@ -11,7 +11,7 @@ import { createServer as createPlainServer, type IncomingMessage, type Server, t
 import { createServer as createTlsServer } from "node:https";
 import type { SecureContextOptions } from "node:tls";
 import { WharfError } from "../errors/wharf-error.ts";
-import type { Logger } from "../log/create-logger.ts";
+import { type Logger, unredacted } from "../log/create-logger.ts";
 import { answerClientErrors } from "./client-error.ts";
 import { guardRequestBody } from "./guard-request-body.ts";
 import type { HttpLimits } from "./http-limits.ts";
@@ -135,6 +135,8 @@ function serverFactory(tls: SecureContextOptions | undefined): ServerFactory {
 /** Creates (but does not start) the server. */
 export function createHttpServer(deps: HttpServerDeps): Server {
   const createServer = serverFactory(deps.tls);
+  // The request line holds no secret (the target's are cut): no redaction pass for it.
+  const requestLog = unredacted(deps.log);
   const server = createServer(
     { maxHeaderSize: deps.maxHeaderBytes, requestTimeout: 0, keepAliveTimeout: 65_000 },
     (req, res) => {
@@ -160,7 +162,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
             const method = req.method ?? "";
             deps.metrics.requests.inc({ route: routeId, method, status: res.statusCode });
             deps.metrics.duration.observe({ route: routeId, method }, seconds);
-            deps.log.info(
+            requestLog.info(
               {
                 reqId: id,
                 method,

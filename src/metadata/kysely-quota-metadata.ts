@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "./database-schema.ts";
+import { queryTemplate } from "./query-template.ts";
 import type { QuotaMetadata, QuotaRow } from "./quota-metadata.ts";
 
 function toRow(row: {
@@ -31,6 +32,11 @@ export function createQuotaMetadata(db: Kysely<Database>, now: () => number = Da
       .select("l.digest")
       .where("r.name", ">=", `${namespace}/`)
       .where("r.name", "<", `${namespace}0`);
+  const namespaceMark = "\u0000namespace";
+  const quotaOf = queryTemplate(
+    db.selectFrom("namespace_quotas").selectAll().where("namespace", "=", namespaceMark).compile(),
+    [namespaceMark],
+  );
   return {
     async limit(namespace) {
       const row = await db
@@ -45,11 +51,8 @@ export function createQuotaMetadata(db: Kysely<Database>, now: () => number = Da
       return rows.map(toRow);
     },
     async quota(namespace) {
-      const row = await db
-        .selectFrom("namespace_quotas")
-        .selectAll()
-        .where("namespace", "=", namespace)
-        .executeTakeFirst();
+      // Asked on every blob push: compiled once.
+      const row = (await db.executeQuery(quotaOf(namespace))).rows[0];
       return row ? toRow(row) : undefined;
     },
     async setLimit(namespace, maxBytes, warnPercent) {

@@ -5,9 +5,10 @@
  * are never reused, and a deleted repository is dropped from this node's
  * cache (a stale id elsewhere finds no rows).
  */
-import type { Kysely, Transaction } from "kysely";
+import type { CompiledQuery, Kysely, Transaction } from "kysely";
 import type { Database } from "./database-schema.ts";
 import { createGroupCommit } from "./group-commit.ts";
+import { listMarks, type QueryTemplate, queryTemplate } from "./query-template.ts";
 import type {
   ManifestReferences,
   NewManifest,
@@ -15,6 +16,7 @@ import type {
   RegistryMetadata,
   StoredManifest,
 } from "./registry-metadata.ts";
+import { withoutCommitSync } from "./transactional-sqlite-dialect.ts";
 
 const chunkSize = 500;
 const maxCachedIds = 10_000;
@@ -92,7 +94,8 @@ export function createRegistryMetadata(db: Kysely<Database>, now: () => number =
       return !link.refused;
     },
     async reserveBlob(digest, size) {
-      return db.transaction().execute((trx) => touchBlob(trx, digest, size, now()));
+      // Not synced on its own: the link that completes the push commits after it, and its sync covers both.
+      return withoutCommitSync(() => db.transaction().execute((trx) => touchBlob(trx, digest, size, now())));
     },
     async unlinkBlob(repository, digest) {
       const id = await findId(repository);
@@ -156,15 +159,81 @@ async function missingFrom(
   if (repositoryId === undefined) return [...digests];
   const found = new Set<string>();
   for (const part of chunks(digests)) {
-    const rows = await db
-      .selectFrom(table)
-      .select("digest")
-      .where("repository_id", "=", repositoryId)
-      .where("digest", "in", part)
-      .execute();
+    const { rows } = await db.executeQuery(presentQuery(db, table, repositoryId, part));
     for (const row of rows) found.add(row.digest);
   }
   return digests.filter((d) => !found.has(d));
+}
+
+/** Lists of up to this many digests (a manifest's layers, mostly) run compiled templates. */
+const templatedListLength = 64;
+const idMark = -7_777_101;
+const nowMark = -7_777_102;
+
+type Queryable = Pick<Kysely<Database>, "selectFrom" | "updateTable">;
+
+/** Per database, table and list length: the compiled "which of these digests are here" and "touch these" queries. */
+const listTemplates = new WeakMap<object, Map<string, QueryTemplate<{ digest: string }>>>();
+
+function listTemplate(
+  db: Queryable,
+  key: string,
+  build: (marks: string[]) => CompiledQuery<{ digest: string }>,
+  length: number,
+  extra: readonly unknown[],
+): QueryTemplate<{ digest: string }> {
+  let templates = listTemplates.get(db);
+  if (!templates) {
+    templates = new Map();
+    listTemplates.set(db, templates);
+  }
+  let template = templates.get(`${key}/${length}`);
+  if (!template) {
+    const marks = listMarks(length, "digest");
+    template = queryTemplate(build(marks), [...extra, ...marks]);
+    templates.set(`${key}/${length}`, template);
+  }
+  return template;
+}
+
+/** SELECT digest FROM `table` WHERE repository_id = ? AND digest IN (…). */
+function presentQuery(
+  db: Queryable,
+  table: "repository_blobs" | "manifests",
+  repositoryId: number,
+  digests: readonly string[],
+): CompiledQuery<{ digest: string }> {
+  const build = (list: readonly string[], id: number) =>
+    db.selectFrom(table).select("digest").where("repository_id", "=", id).where("digest", "in", list).compile();
+  if (digests.length > templatedListLength) return build(digests, repositoryId);
+  const template = listTemplate(db, `present/${table}`, (marks) => build(marks, idMark), digests.length, [idMark]);
+  return template(repositoryId, ...digests);
+}
+
+/** UPDATE `table` SET last_referenced_at = ? WHERE repository_id = ? AND digest IN (…). */
+function touchQuery(
+  db: Queryable,
+  table: "repository_blobs" | "manifests",
+  repositoryId: number,
+  digests: readonly string[],
+  now: number,
+): CompiledQuery {
+  const build = (list: readonly string[], id: number, at: number) =>
+    db
+      .updateTable(table)
+      .set({ last_referenced_at: at })
+      .where("repository_id", "=", id)
+      .where("digest", "in", list)
+      .compile();
+  if (digests.length > templatedListLength) return build(digests, repositoryId, now);
+  const template = listTemplate(
+    db,
+    `touch/${table}`,
+    (marks) => build(marks, idMark, nowMark) as CompiledQuery<{ digest: string }>,
+    digests.length,
+    [idMark, nowMark],
+  );
+  return template(repositoryId, now, ...digests);
 }
 
 interface PendingLink {
@@ -181,29 +250,62 @@ interface PendingLink {
  * other on SQLite and PostgreSQL alike (see src/gc/ for the argument).
  */
 async function touchBlob(trx: Transaction<Database>, digest: string, size: number, now: number): Promise<boolean> {
-  await trx
-    .insertInto("blobs")
-    .values({ digest, size, created_at: now, last_referenced_at: now, deleting_at: null })
-    .onConflict((c) => c.column("digest").doNothing())
-    .execute();
-  const touched = await trx
-    .updateTable("blobs")
-    .set({ last_referenced_at: now })
-    .where("digest", "=", digest)
-    .where("deleting_at", "is", null)
-    .executeTakeFirst();
-  return Number(touched.numUpdatedRows) > 0;
+  const writes = blobWrites(trx);
+  await trx.executeQuery(writes.record(digest, size, now));
+  const touched = await trx.executeQuery(writes.touch(now, digest));
+  return Number(touched.numAffectedRows ?? 0) > 0;
 }
 
 /** Records a blob (once) and links it into a repository (idempotent); false when the blob is being collected. */
 async function insertLink(trx: Transaction<Database>, repositoryId: number, digest: string, size: number, now: number) {
   if (!(await touchBlob(trx, digest, size, now))) return false;
-  await trx
-    .insertInto("repository_blobs")
-    .values({ repository_id: repositoryId, digest, created_at: now, last_referenced_at: now })
-    .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: now }))
-    .execute();
+  await trx.executeQuery(blobWrites(trx).link(repositoryId, digest, now));
   return true;
+}
+
+type BlobWrites = ReturnType<typeof compileBlobWrites>;
+const compiledBlobWrites = new WeakMap<object, BlobWrites>();
+
+/** The push's blob writes, compiled once per database (query-template.ts). */
+function blobWrites(trx: Transaction<Database>): BlobWrites {
+  const adapter = trx.getExecutor().adapter;
+  let writes = compiledBlobWrites.get(adapter);
+  if (!writes) {
+    writes = compileBlobWrites(trx);
+    compiledBlobWrites.set(adapter, writes);
+  }
+  return writes;
+}
+
+function compileBlobWrites(db: Transaction<Database>) {
+  const m = { digest: "\u0000digest", size: -7_777_301, now: -7_777_302, id: -7_777_303 };
+  return {
+    record: queryTemplate(
+      db
+        .insertInto("blobs")
+        .values({ digest: m.digest, size: m.size, created_at: m.now, last_referenced_at: m.now, deleting_at: null })
+        .onConflict((c) => c.column("digest").doNothing())
+        .compile(),
+      [m.digest, m.size, m.now],
+    ),
+    touch: queryTemplate(
+      db
+        .updateTable("blobs")
+        .set({ last_referenced_at: m.now })
+        .where("digest", "=", m.digest)
+        .where("deleting_at", "is", null)
+        .compile(),
+      [m.now, m.digest],
+    ),
+    link: queryTemplate(
+      db
+        .insertInto("repository_blobs")
+        .values({ repository_id: m.id, digest: m.digest, created_at: m.now, last_referenced_at: m.now })
+        .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: m.now }))
+        .compile(),
+      [m.id, m.digest, m.now],
+    ),
+  };
 }
 
 /**
@@ -215,6 +317,7 @@ async function insertLink(trx: Transaction<Database>, repositoryId: number, dige
  */
 async function touchReferences(
   trx: Transaction<Database>,
+  templates: Queryable,
   table: "repository_blobs" | "manifests",
   repositoryId: number,
   digests: readonly string[],
@@ -223,23 +326,13 @@ async function touchReferences(
   const wanted = [...new Set(digests)];
   let touched = 0;
   for (const part of chunks(wanted)) {
-    const result = await trx
-      .updateTable(table)
-      .set({ last_referenced_at: now })
-      .where("repository_id", "=", repositoryId)
-      .where("digest", "in", part)
-      .executeTakeFirst();
-    touched += Number(result.numUpdatedRows);
+    const result = await trx.executeQuery(touchQuery(templates, table, repositoryId, part, now));
+    touched += Number(result.numAffectedRows ?? 0);
   }
   if (touched === wanted.length) return [];
   const found = new Set<string>();
   for (const part of chunks(wanted)) {
-    const rows = await trx
-      .selectFrom(table)
-      .select("digest")
-      .where("repository_id", "=", repositoryId)
-      .where("digest", "in", part)
-      .execute();
+    const { rows } = await trx.executeQuery(presentQuery(templates, table, repositoryId, part));
     for (const row of rows) found.add(row.digest);
   }
   return wanted.filter((d) => !found.has(d));
@@ -273,6 +366,63 @@ function compileManifestLookups(db: Kysely<Database>) {
   };
 }
 
+/**
+ * The manifest PUT's two writes, compiled once (query-template.ts): the
+ * manifest row (or a fresh reference time when it exists) and the tag. Marks
+ * in the order the templates take their values.
+ */
+function compileManifestWrites(db: Kysely<Database>) {
+  const m = {
+    id: -7_777_201,
+    digest: "\u0000digest",
+    mediaType: "\u0000mediaType",
+    size: -7_777_202,
+    content: new Uint8Array(1),
+    artifactType: "\u0000artifactType",
+    subject: "\u0000subject",
+    annotations: "\u0000annotations",
+    now: -7_777_203,
+    tag: "\u0000tag",
+  };
+  const manifest = db
+    .insertInto("manifests")
+    .values({
+      repository_id: m.id,
+      digest: m.digest,
+      media_type: m.mediaType,
+      size: m.size,
+      content: m.content,
+      artifact_type: m.artifactType,
+      subject_digest: m.subject,
+      annotations: m.annotations,
+      created_at: m.now,
+      last_referenced_at: m.now,
+    })
+    .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: m.now }))
+    .compile();
+  const tag = db
+    .insertInto("tags")
+    .values({ repository_id: m.id, name: m.tag, manifest_digest: m.digest, updated_at: m.now })
+    .onConflict((c) =>
+      c.columns(["repository_id", "name"]).doUpdateSet({ manifest_digest: m.digest, updated_at: m.now }),
+    )
+    .compile();
+  return {
+    manifest: queryTemplate(manifest, [
+      m.id,
+      m.digest,
+      m.mediaType,
+      m.size,
+      m.content,
+      m.artifactType,
+      m.subject,
+      m.annotations,
+      m.now,
+    ]),
+    tag: queryTemplate(tag, [m.id, m.tag, m.digest, m.now]),
+  };
+}
+
 function manifestMethods(
   db: Kysely<Database>,
   findId: IdLookup,
@@ -280,6 +430,7 @@ function manifestMethods(
   clock: () => number,
 ) {
   const lookups = compileManifestLookups(db);
+  const writes = compileManifestWrites(db);
   return {
     async getManifest(repository: string, reference: string): Promise<StoredManifest | undefined> {
       const id = await findId(repository);
@@ -305,39 +456,25 @@ function manifestMethods(
       const now = clock();
       return db.transaction().execute(async (trx) => {
         const missing = [
-          ...(await touchReferences(trx, "repository_blobs", id, references?.blobs ?? [], now)),
-          ...(await touchReferences(trx, "manifests", id, references?.manifests ?? [], now)),
+          ...(await touchReferences(trx, db, "repository_blobs", id, references?.blobs ?? [], now)),
+          ...(await touchReferences(trx, db, "manifests", id, references?.manifests ?? [], now)),
         ];
         if (missing.length > 0) return missing;
-        await trx
-          .insertInto("manifests")
-          .values({
-            repository_id: id,
-            digest: manifest.digest,
-            media_type: manifest.mediaType,
-            size: manifest.size,
-            content: manifest.content,
-            artifact_type: manifest.artifactType ?? null,
-            subject_digest: manifest.subjectDigest ?? null,
-            annotations: manifest.annotations ? JSON.stringify(manifest.annotations) : null,
-            created_at: now,
-            last_referenced_at: now,
-          })
-          .onConflict((c) => c.columns(["repository_id", "digest"]).doUpdateSet({ last_referenced_at: now }))
-          .execute();
+        await trx.executeQuery(
+          writes.manifest(
+            id,
+            manifest.digest,
+            manifest.mediaType,
+            manifest.size,
+            manifest.content,
+            manifest.artifactType ?? null,
+            manifest.subjectDigest ?? null,
+            manifest.annotations ? JSON.stringify(manifest.annotations) : null,
+            now,
+          ),
+        );
         if (tag === undefined) return [];
-        await trx
-          .insertInto("tags")
-          .values({
-            repository_id: id,
-            name: tag,
-            manifest_digest: manifest.digest,
-            updated_at: now,
-          })
-          .onConflict((c) =>
-            c.columns(["repository_id", "name"]).doUpdateSet({ manifest_digest: manifest.digest, updated_at: now }),
-          )
-          .execute();
+        await trx.executeQuery(writes.tag(id, tag, manifest.digest, now));
         return [];
       });
     },

@@ -30,7 +30,7 @@ const dialects = {
     closeSync(openSync(file, "a", 0o600));
     chmodSync(file, 0o600);
     const database = openNodeSqlite(file, { synchronous: config.database.sqlite.synchronous });
-    return new TransactionalSqliteDialect({ database });
+    return new TransactionalSqliteDialect({ database, durable: database.durable });
   },
   postgres: (config: Config) =>
     createPostgresDialect({ url: config.database.postgres.url!, poolSize: config.database.postgres.poolSize }),

@@ -56,7 +56,9 @@ export interface BlobLinks {
   /**
    * Records the blob (once) and raises its last reference time before its
    * file is written, so a collector started later keeps it for the grace
-   * window; false while the collector is deleting it.
+   * window; false while the collector is deleting it. Visible to the
+   * collector once it resolves, but need not be durable on its own: the
+   * {@link linkBlob} that follows is (and makes it so).
    */
   reserveBlob(digest: string, size: number): Promise<boolean>;
   /** Removes the link; false when there was none. The blob's bytes stay for GC. */

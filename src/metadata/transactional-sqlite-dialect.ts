@@ -12,7 +12,15 @@
  * fails at once with SQLITE_BUSY when another process committed meanwhile
  * (the busy timeout does not apply to that upgrade); taking the write lock
  * at `BEGIN` makes it wait its turn under the busy timeout instead.
+ *
+ * With a database opened for durable commits (node-sqlite-database.ts), a
+ * query or transaction that committed a write resolves only after the WAL
+ * sync that covers it — awaited after the connection is released, so other
+ * requests commit meanwhile and share that sync. Work that needs no
+ * durability of its own (a reservation that a later, durable commit
+ * completes) runs in {@link withoutCommitSync}.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -23,6 +31,18 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
+import type { CommitDurability, NodeSqliteDatabase } from "./node-sqlite-database.ts";
+
+const relaxed = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` with commits that do not wait for their own sync: for writes
+ * whose durability a later commit of the same request provides (the WAL is
+ * synced in order, so that commit's sync covers them too).
+ */
+export function withoutCommitSync<T>(work: () => Promise<T>): Promise<T> {
+  return relaxed.run(true, work);
+}
 
 class TransactionalSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
@@ -31,22 +51,42 @@ class TransactionalSqliteAdapter extends SqliteAdapter {
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #durable: CommitDurability | undefined;
+
+  constructor(config: SqliteDialectConfig, durable: CommitDurability | undefined) {
+    super(config);
+    this.#durable = durable;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
+
+  override async releaseConnection(): Promise<void> {
+    const committed = this.#durable?.takeCommitted() ?? false;
+    await super.releaseConnection();
+    if (committed && relaxed.getStore() === undefined) await this.#durable!.sync();
+  }
+}
+
+/** The dialect's settings: Kysely's, and how to make commits durable (default: the opened database's own). */
+export interface TransactionalSqliteConfig extends SqliteDialectConfig {
+  readonly durable?: CommitDurability | undefined;
 }
 
 /** SqliteDialect whose migrations run one transaction each and whose transactions take the write lock at BEGIN. */
 export class TransactionalSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
+  readonly #config: TransactionalSqliteConfig;
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(config: TransactionalSqliteConfig) {
     super(config);
     this.#config = config;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    const { database } = this.#config;
+    const opened = typeof database === "function" ? undefined : (database as Partial<NodeSqliteDatabase>).durable;
+    return new ImmediateSqliteDriver(this.#config, this.#config.durable ?? opened);
   }
 
   override createAdapter(): DialectAdapter {

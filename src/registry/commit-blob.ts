@@ -27,7 +27,7 @@ function beingCollected(digest: Digest): RepositoryError {
 
 /**
  * Moves the object at `from` to the blob's path and links the blob into
- * `repository`. Throws UNAVAILABLE when the collector kept its claim for
+ * `repository`; `synced` when `from`'s bytes are on disk already. Throws UNAVAILABLE when the collector kept its claim for
  * longer than about ten seconds (a collector that crashed mid-batch: the next
  * `wharf gc` finishes it).
  */
@@ -38,13 +38,14 @@ export async function commitBlob(
   from: string,
   digest: Digest,
   size: number,
+  synced = false,
 ): Promise<void> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (!(await links.reserveBlob(digest.value, size))) {
       await pause(waitMs);
       continue;
     }
-    await driver.move(from, blobDataPath(digest));
+    await driver.move(from, blobDataPath(digest), { synced });
     if (await links.linkBlob(repository, digest.value, size)) return;
   }
   throw beingCollected(digest);

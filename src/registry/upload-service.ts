@@ -133,12 +133,15 @@ export function createUploadService(deps: UploadServiceDeps) {
    * hash is current. The stream fails (its prefix stays in the session) once
    * the blob would exceed the size limit or `owner` the bytes quota; when
    * the body's `length` is declared and too large, before a byte is written.
+   * `durable` for the final body: the session's bytes are then on disk, and
+   * the commit need not sync them again.
    */
   async function append(
     status: UploadStatus,
     body: AsyncIterable<Uint8Array>,
     owner: string,
     length: number | undefined,
+    durable = false,
   ): Promise<UploadStatus> {
     const path = uploadDataPath(status.repository, status.id);
     const allowance = await quota.allowance(owner, path);
@@ -155,7 +158,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     const source = hashingSource(body, state?.hash, progress, limit);
     let size: number;
     try {
-      size = await driver.write(path, source, { append: true, durable: false });
+      size = await driver.write(path, source, { append: true, durable });
     } finally {
       quota.grew(path, status.size + progress.bytes);
     }
@@ -181,8 +184,14 @@ export function createUploadService(deps: UploadServiceDeps) {
    * simply replaced by identical bytes (an atomic rename), which costs less
    * than asking first.
    */
-  async function commit(repository: string, path: string, digest: Digest, size: number): Promise<CommittedBlob> {
-    await commitBlob(driver, links, repository, path, digest, size);
+  async function commit(
+    repository: string,
+    path: string,
+    digest: Digest,
+    size: number,
+    synced: boolean,
+  ): Promise<CommittedBlob> {
+    await commitBlob(driver, links, repository, path, digest, size, synced);
     return { digest: digest.value, size };
   }
 
@@ -249,7 +258,8 @@ export function createUploadService(deps: UploadServiceDeps) {
       return exclusive(id, async () => {
         let status = await session(repository, id);
         assertInOrder(status, range, true);
-        if (body) status = await append(status, body, owner, length);
+        // The final body is written durably: the blob's bytes are then on disk before the commit.
+        if (body) status = await append(status, body, owner, length, true);
         const path = uploadDataPath(repository, id);
         const actual = await digestOfUpload(path, status.size, digest);
         if (actual !== digest.value) {
@@ -262,7 +272,7 @@ export function createUploadService(deps: UploadServiceDeps) {
           await discard(path);
           throw error;
         }
-        const committed = await commit(repository, path, digest, status.size);
+        const committed = await commit(repository, path, digest, status.size, body !== undefined);
         await quota.close(path);
         return committed;
       });
@@ -284,11 +294,11 @@ export function createUploadService(deps: UploadServiceDeps) {
         // the first byte, so the sweeper never takes a slow push for an orphan.
         const limit = { bytes: maxBlobBytes, onTooLong: () => blobTooLarge(maxBlobBytes) };
         const source = hashingSource(body, hash, progress, limit);
-        const size = await driver.write(path, source, { append: true, durable: false });
+        const size = await driver.write(path, source, { append: true, durable: true });
         const actual = `${digest.algorithm}:${hash.digest("hex")}`;
         if (actual !== digest.value) throw digestMismatch(digest, actual);
         await checkQuota?.(repository, digest.value, size);
-        return await commit(repository, path, digest, size);
+        return await commit(repository, path, digest, size, true);
       } catch (error) {
         await driver.delete(path);
         throw error;

@@ -13,7 +13,7 @@ import {
   open as fsOpen,
   writev as fsWritevCallback,
 } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -50,8 +50,8 @@ export function createFilesystemDriver(root: string): StorageDriver {
     write: async (path, source, options) => writeFile(full(path), source, options).catch(whenFull(path)),
     getContent: async (path) => readOptional(full(path)),
     putContent: async (path, content) => writeFile(full(path), [content], {}).then(() => undefined, whenFull(path)),
-    move: async (from, to) => moveFile(full(from), full(to), from),
-    delete: async (path) => rm(full(path), { recursive: true, force: true }),
+    move: async (from, to, options) => moveFile(full(from), full(to), from, options?.synced ?? false),
+    delete: async (path) => deletePath(full(path)),
     list: async (prefix) => listNames(full(prefix)),
     localPath: full,
   } satisfies StorageDriver;
@@ -199,10 +199,21 @@ async function writeAll(fd: number, buffers: Buffer[]): Promise<void> {
   }
 }
 
-async function moveFile(from: string, to: string, path: string): Promise<void> {
+async function moveFile(from: string, to: string, path: string, synced: boolean): Promise<void> {
+  if (!synced) await syncFile(from, path);
+  try {
+    await inFolder(dirname(to), () => rename(from, to));
+  } catch (error) {
+    if (isMissing(error) && !(await statFile(from))) throw new PathNotFoundError(path);
+    throw error;
+  }
+  await syncFolder(dirname(to));
+}
+
+async function syncFile(file: string, path: string): Promise<void> {
   let fd: number;
   try {
-    fd = await openFd(from, "r");
+    fd = await openFd(file, "r");
   } catch (error) {
     if (isMissing(error)) throw new PathNotFoundError(path);
     throw error;
@@ -212,8 +223,21 @@ async function moveFile(from: string, to: string, path: string): Promise<void> {
   } finally {
     await closeFd(fd);
   }
-  await inFolder(dirname(to), () => rename(from, to));
-  await syncFolder(dirname(to));
+}
+
+/**
+ * Deletes a file with one unlink (the common case: an upload's marker or
+ * data), a folder with everything in it otherwise; a missing path is fine.
+ */
+async function deletePath(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return;
+    if (code !== "EISDIR" && code !== "EPERM") throw error;
+    await rm(file, { recursive: true, force: true });
+  }
 }
 
 /**

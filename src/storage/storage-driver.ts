@@ -22,6 +22,16 @@ export interface ReadRange {
 }
 
 /** Options for {@link StorageDriver.write}. */
+/** How {@link StorageDriver.move} may save work. */
+export interface MoveOptions {
+  /**
+   * The object's bytes are on stable storage already (its last write was
+   * `durable` and nothing changed it since): only the move itself must be
+   * made durable. A driver may ignore it.
+   */
+  readonly synced?: boolean;
+}
+
 export interface WriteOptions {
   /** Append to an existing object instead of replacing it (upload chunks). */
   readonly append?: boolean;
@@ -62,7 +72,7 @@ export interface StorageDriver {
    * `to` holds all of `from`'s bytes even after a power loss. Throws
    * PathNotFoundError when `from` is missing.
    */
-  move(from: string, to: string): Promise<void>;
+  move(from: string, to: string, options?: MoveOptions): Promise<void>;
   /** Deletes an object or a whole prefix; a missing path is not an error. */
   delete(path: string): Promise<void>;
   /** Names of the direct children of a prefix (empty when none). */

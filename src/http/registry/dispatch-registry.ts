@@ -48,6 +48,19 @@ function accessesFor(actions: RegistryRoute["methods"][string]["actions"], name:
   return [{ type: "repository", name, actions }];
 }
 
+/** `host[:port]` of public origins seen (a handful: the configured URL, or the hosts clients address). */
+const hosts = new Map<string, string>();
+
+function hostOf(origin: string): string {
+  let host = hosts.get(origin);
+  if (host === undefined) {
+    host = new URL(origin).host;
+    if (hosts.size >= 1000) hosts.clear();
+    hosts.set(origin, host);
+  }
+  return host;
+}
+
 /** Handles one `/v2` request; returns the route id for metrics. */
 export async function dispatchRegistry(
   req: IncomingMessage,
@@ -72,7 +85,7 @@ export async function dispatchRegistry(
     const decision = await services.authorizer.authorize(req, accessesFor(method.actions, name));
     if (!decision.ok) throw decision.error;
     const remote = req.socket.remoteAddress; // read now: the socket may be gone when a streamed answer ends
-    const host = new URL(requestOrigin(req).publicOrigin).host;
+    const host = hostOf(requestOrigin(req).publicOrigin);
     const repository = await services.repositories(name, { principal: decision.subject, host });
     await method.handle({ req, res, query, log, name, segment, subject: decision.subject, repository, services });
     if (method.audit && services.onAudited) {
