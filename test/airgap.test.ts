@@ -9,6 +9,7 @@
  * resumes.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { copyFile, open, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -22,7 +23,7 @@ import {
   startDistribution,
 } from "../src/registry-client/testing/distribution-server.ts";
 import { testUser } from "../src/registry-client/testing/registry-fixture.ts";
-import { pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
+import { pushBlob, pushManifest, pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
 import { type ClientSandbox, createClientSandbox } from "./support/container-clients.ts";
 import { useWharf } from "./support/start-wharf.ts";
 import { createWharfCli, type WharfCli } from "./support/wharf-cli.ts";
@@ -202,6 +203,42 @@ describe("wharf airgap build, verify and push", { skip: distributionUnavailable(
         `docker://${fresh.host}/c/shop/worker:2.0`,
       ]);
       assert.equal(worker.code, 0, worker.stderr);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  test("a layer of several MiB is pushed in 1 MiB chunks and reads back byte for byte", async () => {
+    const layer = randomBytes(3 * 1024 * 1024 + 12345);
+    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers" } }));
+    const target = { host: vendorHost };
+    await pushBlob(target, "shop/big", layer);
+    await pushBlob(target, "shop/big", config);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: {
+          mediaType: "application/vnd.oci.image.config.v1+json",
+          digest: digestOf(config),
+          size: config.length,
+        },
+        layers: [
+          { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: digestOf(layer), size: layer.length },
+        ],
+      }),
+    );
+    await pushManifest(target, "shop/big", "1.0", manifest, "application/vnd.oci.image.manifest.v1+json");
+    const bundle = join(work, "big.tar");
+    await cli.ok(buildArgs(bundle, [`${vendorHost}/shop/big:1.0`]));
+    const fresh = await startDistribution();
+    try {
+      const pushed = await cli.ok(["airgap", "push", bundle, "--to", `${fresh.host}/c`, "--insecure"]);
+      const pushedTo = pushed.match(/-> [^/\s]+\/(c\/\S+):1\.0/)?.[1];
+      assert.ok(pushedTo, pushed);
+      const back = await fetch(`http://${fresh.host}/v2/${pushedTo}/blobs/${digestOf(layer)}`);
+      assert.equal(back.status, 200);
+      assert.ok(Buffer.from(await back.arrayBuffer()).equals(layer), "the layer reads back byte for byte");
     } finally {
       await fresh.stop();
     }
