@@ -10,7 +10,9 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { Readable, Writable } from "node:stream";
+import { Worker } from "node:worker_threads";
 import { ManifestError } from "../oci/manifest-error.ts";
 import { type ParsedManifest, parseManifest } from "../oci/parse-manifest.ts";
 import type { BodyWriter } from "../registry-client/send-request.ts";
@@ -204,50 +206,61 @@ async function verifyBlobs(
     0,
     0,
   );
-  // Every blob's bytes in 1 MiB reads through one handle into two reused
-  // buffers: the next read runs on the thread pool while this chunk hashes,
-  // so the pass goes at the speed of SHA-256, with flat memory.
-  const reads: { digest: string; size: number; offset: number; at: number; length: number }[] = [];
+  const blobs: LaneBlob[] = [];
   for (const [digest, size] of listed) {
     const entry = entries.get(blobPath(digest));
     if (entry === undefined)
       throw new BundleError("corrupt", `blob ${digest} is listed in wharf-bundle.json but not in the bundle`);
     if (entry.size !== size)
       throw new BundleError("corrupt", `blob ${digest} has ${entry.size} bytes, not the ${size} listed`);
-    if (size === 0) {
-      if (digest !== emptyDigest)
-        throw new BundleError("corrupt", `blob ${digest} does not match its digest: the bundle is damaged`);
-      progress?.blobDone();
-    }
-    for (let at = 0; at < size; at += verifyChunk)
-      reads.push({ digest, size, offset: entry.offset, at, length: Math.min(verifyChunk, size - at) });
+    blobs.push({ digest, offset: entry.offset, size });
   }
-  const file = await open(path, "r");
-  const buffers = [Buffer.allocUnsafe(verifyChunk), Buffer.allocUnsafe(verifyChunk)];
-  const readAt = (i: number) => {
-    const { offset, at, length } = reads[i]!;
-    return file.read(buffers[i % 2]!, 0, length, offset + at);
+  // Two lanes when there are two cores and enough to hash: this thread and a
+  // worker, each given about half the bytes (largest blobs first), so the
+  // pass takes about half as long; all is verified before anything is pushed.
+  const lanes: [LaneBlob[], LaneBlob[]] = [[], []];
+  const weight = [0, 0];
+  for (const blob of [...blobs].sort((a, b) => b.size - a.size)) {
+    const lane = weight[0]! <= weight[1]! ? 0 : 1;
+    lanes[lane].push(blob);
+    weight[lane]! += blob.size;
+  }
+  const parallel = availableParallelism() > 1 && weight[1]! >= minWorkerBytes;
+  const stop = { stopped: false };
+  const check = (blob: LaneBlob, actual: string) => {
+    if (actual !== blob.digest)
+      throw new BundleError("corrupt", `blob ${blob.digest} does not match its digest: the bundle is damaged`);
+    progress?.blobDone();
   };
-  let pending = reads.length > 0 ? readAt(0) : undefined;
-  try {
-    let hash = createHash("sha256");
-    for (let i = 0; i < reads.length; i++) {
-      const { digest, size, at, length } = reads[i]!;
-      const { bytesRead } = await pending!;
-      pending = i + 1 < reads.length ? readAt(i + 1) : undefined;
-      if (bytesRead !== length) throw new BundleError("corrupt", `blob ${digest} is cut short`);
-      if (at === 0) hash = createHash("sha256");
-      hash.update(buffers[i % 2]!.subarray(0, bytesRead));
-      progress?.advance(bytesRead);
-      if (at + length < size) continue;
-      if (`sha256:${hash.digest("hex")}` !== digest)
-        throw new BundleError("corrupt", `blob ${digest} does not match its digest: the bundle is damaged`);
-      progress?.blobDone();
+  if (!parallel) {
+    await hashLane(path, blobs, progress, check, stop);
+  } else {
+    const worker = new Worker(workerSource, { eval: true, workerData: { path, blobs: lanes[1], chunk: verifyChunk } });
+    const inWorker = new Promise<void>((resolve, reject) => {
+      worker.on("message", (message: { advance?: number; index?: number; actual?: string }) => {
+        if (message.advance !== undefined) progress?.advance(message.advance);
+        if (message.index === undefined) return;
+        try {
+          check(lanes[1][message.index]!, message.actual!);
+        } catch (error) {
+          reject(error);
+        }
+        if (message.index === lanes[1].length - 1) resolve();
+      });
+      worker.on("error", (error) => reject(new BundleError("corrupt", `${path}: ${error.message}`)));
+      worker.on("exit", () => reject(new BundleError("corrupt", `${path} could not be read to its end`)));
+    });
+    const here = hashLane(path, lanes[0], progress, check, stop);
+    // Whichever lane fails first is the answer; the other is stopped, and its own failure ignored.
+    here.catch(() => undefined);
+    inWorker.catch(() => undefined);
+    try {
+      await Promise.all([here, inWorker]);
+    } finally {
+      stop.stopped = true;
+      await here.catch(() => undefined);
+      await worker.terminate();
     }
-  } finally {
-    // A read still in flight after a refusal must finish before the handle closes.
-    await pending?.catch(() => undefined);
-    await file.close();
   }
   for (const name of entries.keys()) {
     if (name.startsWith("blobs/") && description.blobs[name.slice("blobs/".length).replace("/", ":")] === undefined) {
@@ -256,6 +269,84 @@ async function verifyBlobs(
   }
   progress?.finish();
 }
+
+interface LaneBlob {
+  readonly digest: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** Below this many bytes for the second lane, a worker's start-up costs more than it saves. */
+const minWorkerBytes = 64 * 1024 * 1024;
+
+/**
+ * Hashes `blobs` in 1 MiB reads through one handle into two reused buffers:
+ * the next read runs on the thread pool while this chunk hashes, with flat
+ * memory. Calls `check` with each blob's actual digest.
+ */
+async function hashLane(
+  path: string,
+  blobs: readonly LaneBlob[],
+  progress: BundleProgress | undefined,
+  check: (blob: LaneBlob, actual: string) => void,
+  stop: { readonly stopped: boolean },
+): Promise<void> {
+  const reads: { blob: LaneBlob; at: number; length: number }[] = [];
+  for (const blob of blobs) {
+    if (blob.size === 0) check(blob, emptyDigest);
+    for (let at = 0; at < blob.size; at += verifyChunk)
+      reads.push({ blob, at, length: Math.min(verifyChunk, blob.size - at) });
+  }
+  const file = await open(path, "r");
+  const buffers = [Buffer.allocUnsafe(verifyChunk), Buffer.allocUnsafe(verifyChunk)];
+  const readAt = (i: number) => {
+    const { blob, at, length } = reads[i]!;
+    return file.read(buffers[i % 2]!, 0, length, blob.offset + at);
+  };
+  let pending = reads.length > 0 ? readAt(0) : undefined;
+  try {
+    let hash = createHash("sha256");
+    for (let i = 0; i < reads.length && !stop.stopped; i++) {
+      const { blob, at, length } = reads[i]!;
+      const { bytesRead } = await pending!;
+      pending = i + 1 < reads.length ? readAt(i + 1) : undefined;
+      if (bytesRead !== length) throw new BundleError("corrupt", `blob ${blob.digest} is cut short`);
+      if (at === 0) hash = createHash("sha256");
+      hash.update(buffers[i % 2]!.subarray(0, bytesRead));
+      progress?.advance(bytesRead);
+      if (at + length === blob.size) check(blob, `sha256:${hash.digest("hex")}`);
+    }
+  } finally {
+    // A read still in flight after a refusal must finish before the handle closes.
+    await pending?.catch(() => undefined);
+    await file.close();
+  }
+}
+
+/** The second lane (plain JavaScript, so it runs from src/ and dist/ alike): synchronous reads are fine off the main thread. */
+const workerSource = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { openSync, readSync, closeSync } = require("node:fs");
+const { createHash } = require("node:crypto");
+const { path, blobs, chunk } = workerData;
+const fd = openSync(path, "r");
+const buffer = Buffer.allocUnsafe(chunk);
+try {
+  blobs.forEach((blob, index) => {
+    const hash = createHash("sha256");
+    for (let done = 0; done < blob.size; ) {
+      const read = readSync(fd, buffer, 0, Math.min(chunk, blob.size - done), blob.offset + done);
+      if (read === 0) throw new Error("cut short");
+      hash.update(buffer.subarray(0, read));
+      done += read;
+      parentPort.postMessage({ advance: read });
+    }
+    parentPort.postMessage({ index, actual: "sha256:" + hash.digest("hex") });
+  });
+} finally {
+  closeSync(fd);
+}
+`;
 
 function checkComplete(
   description: BundleDescription,
