@@ -14,6 +14,8 @@ import { copyFile, open, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
+import { openBundle } from "../src/airgap/open-bundle.ts";
+import { scanTar } from "../src/airgap/scan-tar.ts";
 import { digestOf } from "../src/digest/digest.ts";
 import { allowLoopback } from "../src/net/testing/allow-loopback.ts";
 import { createRegistryClient } from "../src/registry-client/create-registry-client.ts";
@@ -263,6 +265,31 @@ describe("wharf airgap build, verify and push", { skip: distributionUnavailable(
       assert.deepEqual(catalog.repositories, []);
     } finally {
       await fresh.stop();
+    }
+  });
+
+  test("verification in two lanes (this thread and a worker) refuses a flipped byte in any blob", async () => {
+    const copy = join(work, "lanes.tar");
+    await copyFile(join(work, "bundle.tar"), copy);
+    const sound = await openBundle(copy, undefined, { workerFromBytes: 1 });
+    const file = await open(copy, "r+");
+    try {
+      const scan = await scanTar(file, (await file.stat()).size);
+      const blobs = scan.entries.filter((e) => e.name.startsWith("blobs/") && e.size > 0);
+      assert.equal(blobs.length, Object.values(sound.description.blobs).filter((size) => size > 0).length);
+      const byte = Buffer.alloc(1);
+      for (const entry of blobs) {
+        const at = entry.offset + Math.floor(entry.size / 2);
+        await file.read(byte, 0, 1, at);
+        await file.write(Buffer.of(byte[0]! ^ 1), 0, 1, at);
+        await assert.rejects(openBundle(copy, undefined, { workerFromBytes: 1 }), (error: Error) => {
+          assert.match(error.message, new RegExp(`blob ${entry.name.slice(6).replace("/", ":")} does not match`));
+          return true;
+        });
+        await file.write(byte, 0, 1, at);
+      }
+    } finally {
+      await file.close();
     }
   });
 

@@ -44,8 +44,18 @@ const maxManifestBytes = 4 * 1024 * 1024;
 const verifyChunk = 1 << 20;
 const emptyDigest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/** How verification runs. */
+export interface OpenBundleOptions {
+  /** Bytes the second hashing lane must hold to get a worker (64 MiB; tests pass 1 to exercise it). */
+  readonly workerFromBytes?: number;
+}
+
 /** Opens and verifies `path`; throws BundleError `corrupt` (or `usage` for a file that is not a bundle). */
-export async function openBundle(path: string, progress?: BundleProgress): Promise<OpenedBundle> {
+export async function openBundle(
+  path: string,
+  progress?: BundleProgress,
+  options: OpenBundleOptions = {},
+): Promise<OpenedBundle> {
   const size = (await stat(path).catch(() => undefined))?.size;
   if (size === undefined) throw new BundleError("usage", `${path} does not exist`);
   const file = await open(path, "r");
@@ -77,7 +87,7 @@ export async function openBundle(path: string, progress?: BundleProgress): Promi
   }
   if (descriptionEntry.size > maxDescriptionBytes) throw new BundleError("corrupt", "wharf-bundle.json is too large");
   const description = parseDescription(await read(descriptionEntry));
-  await verifyBlobs(path, entries, description, progress);
+  await verifyBlobs(path, entries, description, progress, options.workerFromBytes ?? minWorkerBytes);
   const manifests = new Map<string, { bytes: Buffer; parsed: ParsedManifest }>();
   for (const image of description.images) await loadManifestTree(image.digest, image.mediaType);
   for (const image of description.images) for (const r of image.referrers) await loadManifestTree(r, undefined);
@@ -198,6 +208,7 @@ async function verifyBlobs(
   entries: Map<string, TarEntry>,
   description: BundleDescription,
   progress: BundleProgress | undefined,
+  workerFromBytes: number,
 ): Promise<void> {
   const listed = Object.entries(description.blobs);
   progress?.start(
@@ -225,7 +236,7 @@ async function verifyBlobs(
     lanes[lane].push(blob);
     weight[lane]! += blob.size;
   }
-  const parallel = availableParallelism() > 1 && weight[1]! >= minWorkerBytes;
+  const parallel = availableParallelism() > 1 && weight[1]! >= workerFromBytes;
   const stop = { stopped: false };
   const check = (blob: LaneBlob, actual: string) => {
     if (actual !== blob.digest)
