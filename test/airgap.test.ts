@@ -9,10 +9,13 @@
  * resumes.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { copyFile, open, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
+import { openBundle } from "../src/airgap/open-bundle.ts";
+import { scanTar } from "../src/airgap/scan-tar.ts";
 import { digestOf } from "../src/digest/digest.ts";
 import { allowLoopback } from "../src/net/testing/allow-loopback.ts";
 import { createRegistryClient } from "../src/registry-client/create-registry-client.ts";
@@ -22,7 +25,7 @@ import {
   startDistribution,
 } from "../src/registry-client/testing/distribution-server.ts";
 import { testUser } from "../src/registry-client/testing/registry-fixture.ts";
-import { pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
+import { pushBlob, pushManifest, pushTestImage, type TestImage } from "../src/registry-client/testing/test-image.ts";
 import { type ClientSandbox, createClientSandbox } from "./support/container-clients.ts";
 import { useWharf } from "./support/start-wharf.ts";
 import { createWharfCli, type WharfCli } from "./support/wharf-cli.ts";
@@ -207,6 +210,42 @@ describe("wharf airgap build, verify and push", { skip: distributionUnavailable(
     }
   });
 
+  test("a layer of several MiB is pushed in 1 MiB chunks and reads back byte for byte", async () => {
+    const layer = randomBytes(3 * 1024 * 1024 + 12345);
+    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers" } }));
+    const target = { host: vendorHost };
+    await pushBlob(target, "shop/big", layer);
+    await pushBlob(target, "shop/big", config);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: {
+          mediaType: "application/vnd.oci.image.config.v1+json",
+          digest: digestOf(config),
+          size: config.length,
+        },
+        layers: [
+          { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: digestOf(layer), size: layer.length },
+        ],
+      }),
+    );
+    await pushManifest(target, "shop/big", "1.0", manifest, "application/vnd.oci.image.manifest.v1+json");
+    const bundle = join(work, "big.tar");
+    await cli.ok(buildArgs(bundle, [`${vendorHost}/shop/big:1.0`]));
+    const fresh = await startDistribution();
+    try {
+      const pushed = await cli.ok(["airgap", "push", bundle, "--to", `${fresh.host}/c`, "--insecure"]);
+      const pushedTo = pushed.match(/-> [^/\s]+\/(c\/\S+):1\.0/)?.[1];
+      assert.ok(pushedTo, pushed);
+      const back = await fetch(`http://${fresh.host}/v2/${pushedTo}/blobs/${digestOf(layer)}`);
+      assert.equal(back.status, 200);
+      assert.ok(Buffer.from(await back.arrayBuffer()).equals(layer), "the layer reads back byte for byte");
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   test("a flipped byte anywhere is refused before anything is pushed", async () => {
     const damaged = join(work, "damaged.tar");
     await copyFile(join(work, "bundle.tar"), damaged);
@@ -226,6 +265,31 @@ describe("wharf airgap build, verify and push", { skip: distributionUnavailable(
       assert.deepEqual(catalog.repositories, []);
     } finally {
       await fresh.stop();
+    }
+  });
+
+  test("verification in two lanes (this thread and a worker) refuses a flipped byte in any blob", async () => {
+    const copy = join(work, "lanes.tar");
+    await copyFile(join(work, "bundle.tar"), copy);
+    const sound = await openBundle(copy, undefined, { workerFromBytes: 1 });
+    const file = await open(copy, "r+");
+    try {
+      const scan = await scanTar(file, (await file.stat()).size);
+      const blobs = scan.entries.filter((e) => e.name.startsWith("blobs/") && e.size > 0);
+      assert.equal(blobs.length, Object.values(sound.description.blobs).filter((size) => size > 0).length);
+      const byte = Buffer.alloc(1);
+      for (const entry of blobs) {
+        const at = entry.offset + Math.floor(entry.size / 2);
+        await file.read(byte, 0, 1, at);
+        await file.write(Buffer.of(byte[0]! ^ 1), 0, 1, at);
+        await assert.rejects(openBundle(copy, undefined, { workerFromBytes: 1 }), (error: Error) => {
+          assert.match(error.message, new RegExp(`blob ${entry.name.slice(6).replace("/", ":")} does not match`));
+          return true;
+        });
+        await file.write(byte, 0, 1, at);
+      }
+    } finally {
+      await file.close();
     }
   });
 

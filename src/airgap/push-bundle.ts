@@ -125,7 +125,7 @@ export async function pushBundle(
     const result = await client.pushBlob(repo, {
       digest,
       size,
-      open: () => bundle.open(digest),
+      open: () => bundle.writer(digest),
       ...(from !== undefined && from !== repo.path && { mountFrom: from }),
     });
     if (!result.ok) throw new BundleError("target", `${repo.name}: blob ${digest}: ${result.failure.message}`);

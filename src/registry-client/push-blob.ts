@@ -11,7 +11,7 @@ import type { Readable } from "node:stream";
 import { failed, type RegistryResult, success } from "./registry-result.ts";
 import type { RegistryTransport } from "./registry-transport.ts";
 import { type RepositoryRef, repositoryAddress } from "./repository-address.ts";
-import { headerValue } from "./send-request.ts";
+import { type BodyWriter, headerValue } from "./send-request.ts";
 
 /** What the push did: `exists` (nothing sent), `mounted` (from another repository) or `uploaded`. */
 export type BlobPushOutcome = "exists" | "mounted" | "uploaded";
@@ -20,8 +20,8 @@ export type BlobPushOutcome = "exists" | "mounted" | "uploaded";
 export interface BlobToPush {
   readonly digest: string;
   readonly size: number;
-  /** A fresh stream of the blob's bytes, each time it is called. */
-  readonly open: () => Readable;
+  /** A fresh stream (or writer) of the blob's bytes, each time it is called. */
+  readonly open: () => Readable | BodyWriter;
   /** A repository path on the same registry that may already hold it (mount source). */
   readonly mountFrom?: string;
 }

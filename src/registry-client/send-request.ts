@@ -15,7 +15,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { OutboundGuard } from "../net/outbound-guard.ts";
 import { bulkExchange } from "./bulk-exchange.ts";
 import { classifyNetworkError, RequestTimeoutError } from "./classify-network-error.ts";
@@ -25,8 +25,17 @@ import { failed, type RegistryResult, success } from "./registry-result.ts";
 /** The methods the client sends; only GET and HEAD are followed through redirects and retried. */
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH";
 
-/** A request body: text or bytes, or a stream made anew for each attempt. */
-export type RequestBody = string | Uint8Array | (() => Readable);
+/**
+ * A body that writes itself into the request and resolves once every byte
+ * was handed to the connection: it minds back-pressure itself and may reuse
+ * its buffers after each write's callback (large uploads without garbage).
+ */
+export interface BodyWriter {
+  writeTo(out: Writable): Promise<void>;
+}
+
+/** A request body: text or bytes, or a stream or writer made anew for each attempt. */
+export type RequestBody = string | Uint8Array | (() => Readable | BodyWriter);
 
 /** A request to send. Header names must be lower case. */
 export interface HttpRequest {
@@ -161,8 +170,15 @@ function exchange(request: HttpRequest, lookup: LookupFunction): Promise<Exchang
       outgoing.end(body);
       return;
     }
-    const stream = body();
-    stream.on("error", (error) => outgoing.destroy(error));
-    stream.pipe(outgoing);
+    const source = body();
+    if ("writeTo" in source) {
+      source.writeTo(outgoing).then(
+        () => outgoing.end(),
+        (error: Error) => outgoing.destroy(error),
+      );
+      return;
+    }
+    source.on("error", (error) => outgoing.destroy(error));
+    source.pipe(outgoing);
   });
 }
