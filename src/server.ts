@@ -64,7 +64,7 @@ import type { KeyedMutex } from "./registry/keyed-mutex.ts";
 import { createLocalRepositories } from "./registry/local-repository.ts";
 import { createManifestService } from "./registry/manifest-service.ts";
 import type { RepositoryResolver } from "./registry/repository.ts";
-import { createUploadQuota } from "./registry/upload-quota.ts";
+import { createUploadQuota, type UploadQuota } from "./registry/upload-quota.ts";
 import { createUploadService } from "./registry/upload-service.ts";
 import { createRegistryClient } from "./registry-client/create-registry-client.ts";
 import type { RegistryClientOptions } from "./registry-client/registry-client-options.ts";
@@ -95,6 +95,8 @@ export interface RunningServer {
   readonly pulled?: (pull: PulledManifest) => void;
   /** Writes the audit events this process buffered (a cluster's primary asks it of every process before a read). */
   readonly flushAudit?: () => Promise<void>;
+  /** This process's upload quota keeper (a cluster's primary answers its workers' checks with it). */
+  readonly uploadQuota?: UploadQuota;
 }
 
 /** A served manifest, as the pull webhooks count it. */
@@ -364,7 +366,8 @@ export type ServerRole =
  * What a worker shares with the other processes through its primary, so
  * the server behaves as one: `/metrics` answers for every process, the
  * connection caps count every worker's connections, a password checked
- * by one worker is remembered by all, and pull webhooks are counted once.
+ * by one worker is remembered by all, pull webhooks are counted once, and
+ * the upload quotas count every worker's sessions.
  */
 export interface WorkerShared {
   readonly serverMetrics: () => Promise<string>;
@@ -374,6 +377,8 @@ export interface WorkerShared {
   readonly flushAudits: () => Promise<void>;
   readonly connections: SharedConnectionCounts;
   readonly passwordMemo: PasswordMemo;
+  /** The primary's upload quota keeper, asked over IPC (cluster/upload-quota-calls.ts). */
+  readonly uploadQuota: UploadQuota;
 }
 
 /** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
@@ -513,13 +518,14 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       )
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
+  // Workers ask the primary's keeper: the quotas hold for the whole server.
+  const uploadQuota = role.kind === "worker" ? role.shared.uploadQuota : createUploadQuota(driver, config.limits);
   const uploads = createUploadService({
     driver,
     links: metadata,
     checkQuota: quotas.check,
     expireAfterMs: config.uploads.expireAfter,
-    // Workers read the owners' session markers on every check: the quotas hold for the whole server.
-    quota: createUploadQuota(driver, config.limits, Date.now, role.kind === "worker" ? 0 : undefined),
+    quota: uploadQuota,
     maxBlobBytes: config.limits.maxBlobBytes,
     ...(role.kind === "worker" && { exclusive: role.exclusive }),
   });
@@ -667,6 +673,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
     flushAudit: async () => {
       await auth?.accounts.audit.flushOwn();
     },
+    uploadQuota,
     async close(graceMs = 30_000) {
       clearInterval(timer);
       stopGcSchedule?.();

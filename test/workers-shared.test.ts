@@ -3,7 +3,9 @@
  * `server.workers: 2` answers as one server, end to end: `/metrics` on
  * either worker counts every process's requests; the connection caps
  * (`limits.maxConnections`, `limits.maxConnectionsPerAddress`) hold for the
- * whole server, not per worker; and concurrent cold pulls of one blob
+ * whole server, not per worker; so do the upload quotas
+ * (`limits.maxOpenUploadsPerPrincipal`, `limits.maxUploadBytesPerPrincipal`,
+ * counted by the primary); and concurrent cold pulls of one blob
  * through the proxy that land on both workers make one upstream download
  * (Debian's docker-registry behind a forwarder that counts requests and
  * holds the download until every pull has arrived).
@@ -119,6 +121,53 @@ describe("connection caps with workers", () => {
       again.socket.destroy();
       if (again.outcome === "answered") break;
     }
+  });
+});
+
+describe("upload quotas with workers", () => {
+  const wharf = useWharf({
+    env: {
+      ...twoWorkers,
+      WHARF_LIMITS__MAX_OPEN_UPLOADS_PER_PRINCIPAL: "3",
+      WHARF_LIMITS__MAX_UPLOAD_BYTES_PER_PRINCIPAL: "1000",
+    },
+  });
+  // A connection per request (requestFrom), so the kernel spreads them over both workers.
+  const send = (method: string, path: string, body?: Uint8Array) =>
+    requestFrom("127.0.0.1", `${wharf.url}${path}`, {
+      method,
+      ...(body && { body, headers: { "content-type": "application/octet-stream" } }),
+    });
+  const code = (answer: { text: string }) =>
+    (JSON.parse(answer.text) as { errors: { code: string }[] }).errors[0]?.code;
+
+  test("hold for the whole server, whichever worker opens, grows or closes a session", async () => {
+    const locations: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const opened = await send("POST", "/v2/quota/app/blobs/uploads/");
+      assert.equal(opened.status, 202, opened.text);
+      locations.push(opened.headers.get("location")!);
+    }
+    for (let n = 0; n < 4; n++) {
+      const over = await send("POST", "/v2/quota/app/blobs/uploads/");
+      assert.equal(code(over), "DENIED", `refusal ${n}: ${over.text}`);
+      assert.match(over.text, /3 upload sessions open/);
+    }
+    assert.equal((await servingPids(wharf, "/v2/quota/app/blobs/uploads/", 7)).size, 2, "POSTs on both workers");
+
+    assert.equal((await send("PATCH", locations[0]!, Buffer.alloc(600, 1))).status, 202);
+    for (let n = 0; n < 4; n++) {
+      const over = await send("PATCH", locations[1]!, Buffer.alloc(500, 1));
+      assert.equal(code(over), "DENIED", `refusal ${n}: ${over.text}`);
+      assert.match(over.text, /more than 1000 bytes in unfinished uploads/);
+    }
+    assert.equal((await send("PATCH", locations[1]!, Buffer.alloc(400, 1))).status, 202, "up to the quota is fine");
+
+    // Cancelling frees the session's slot and bytes on every worker.
+    assert.equal((await send("DELETE", locations[0]!)).status, 204);
+    for (let n = 0; n < 3; n++) assert.equal((await send("PATCH", locations[1]!, Buffer.alloc(100, 1))).status, 202);
+    assert.equal((await send("POST", "/v2/quota/app/blobs/uploads/")).status, 202);
+    assert.equal(code(await send("POST", "/v2/quota/app/blobs/uploads/")), "DENIED");
   });
 });
 

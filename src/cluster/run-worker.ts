@@ -2,8 +2,8 @@
  * @module
  * A cluster worker of `wharf serve` (cluster/start-cluster.ts): serves on
  * the port its primary shares, with upload sessions locked through the
- * primary and metrics, connection counts and remembered passwords shared
- * through it (worker-shared.ts), and tells the primary once it listens. SIGTERM (sent by the
+ * primary and metrics, connection counts, remembered passwords and upload
+ * quotas shared through it (worker-shared.ts), and tells the primary once it listens. SIGTERM (sent by the
  * primary) drains in-flight requests and exits; SIGINT is left to the
  * primary (Ctrl-C reaches every process of the group). When the primary
  * dies, Node ends the worker as the IPC channel closes.
@@ -29,7 +29,12 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   // Forked while the primary starts: serve once it has migrated the database and made the keys.
   // If it failed, it stops this worker.
   await calls.ask(primaryTopics.start).catch(() => new Promise<never>(() => {}));
-  running = await startServer(config, workerLog, {}, { kind: "worker", exclusive, shared: workerShared(calls) });
+  running = await startServer(
+    config,
+    workerLog,
+    {},
+    { kind: "worker", exclusive, shared: workerShared(calls, config.limits) },
+  );
   const listening: WorkerListening = { wharf: "listening", address: running.address, url: running.url };
   process.send?.(listening);
   let stopping = false;

@@ -11,7 +11,7 @@
  * its own scheduled GC takes them from the same table), answers for the whole server
  * what workers share (worker-shared.ts: `/metrics` summed over every process,
  * the connection counts behind the caps, remembered passwords, pull webhook counts,
- * buffered audit events written before a read), forwards
+ * buffered audit events written before a read, the upload quotas from its own keeper), forwards
  * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
  * life, with a growing pause when workers die young), and on close stops the
  * workers with SIGTERM (each drains its requests) before closing its own parts.
@@ -27,6 +27,7 @@ import { createConnectionTable } from "./connection-table.ts";
 import { isClusterMessage, type LockGrant, type WorkerListening } from "./lock-messages.ts";
 import { createPrimaryLockTable } from "./primary-lock-table.ts";
 import { sumExpositions } from "./sum-expositions.ts";
+import { uploadQuotaHandlers } from "./upload-quota-calls.ts";
 import { createWorkerMutex } from "./worker-mutex.ts";
 import { flushAuditTopic, primaryTopics, type RememberNote, renderTopic } from "./worker-shared.ts";
 
@@ -79,6 +80,11 @@ export async function startCluster(config: Config, log: Logger, workers: number)
   const calls = new Map<number, ClusterCalls>();
   const connections = createConnectionTable(config.limits);
   const passwords = createLocalPasswordMemo();
+  // Workers ask only once `start` answered, so the primary's keeper exists by then.
+  const uploadQuota = uploadQuotaHandlers(() => {
+    if (!primary?.uploadQuota) throw new Error("the primary has not started");
+    return primary.uploadQuota;
+  });
   const serverMetrics = async (): Promise<string> => {
     const own = primary?.metrics?.() ?? "";
     const workers = await Promise.all([...calls.values()].map((c) => c.ask(renderTopic).then(String, () => "")));
@@ -116,6 +122,7 @@ export async function startCluster(config: Config, log: Logger, workers: number)
         [primaryTopics.release]: (address) => connections.release(id, String(address)),
         [primaryTopics.recall]: (key) => passwords.get(String(key)),
         [primaryTopics.remember]: (note) => passwords.set((note as RememberNote).key, (note as RememberNote).entry),
+        ...uploadQuota,
       }),
     );
     return new Promise((ready, failed) => {

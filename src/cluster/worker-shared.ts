@@ -3,13 +3,16 @@
  * A worker's side of what the server's processes share through the
  * primary (server.ts `WorkerShared`): the whole server's metrics, the
  * connection counts behind the caps, the manifests served (for the pull
- * webhooks, aggregated in the primary), and the memo of passwords checked a
- * moment ago (kept in this worker too, so a hit costs no round trip).
+ * webhooks, aggregated in the primary), the memo of passwords checked a
+ * moment ago (kept in this worker too, so a hit costs no round trip), and
+ * the upload quotas (upload-quota-calls.ts).
  */
 import { createLocalPasswordMemo, type RememberedPassword } from "../accounts/password-memo.ts";
 import type { ConnectionCap } from "../http/limit-connections.ts";
+import type { UploadQuotaLimits } from "../registry/upload-quota.ts";
 import type { WorkerShared } from "../server.ts";
 import type { ClusterCalls } from "./cluster-calls.ts";
+import { workerUploadQuota } from "./upload-quota-calls.ts";
 
 /** The topics the primary answers (cluster/start-cluster.ts). */
 export const primaryTopics = {
@@ -37,9 +40,10 @@ export interface RememberNote {
 }
 
 /** The shared parts over `calls`, this worker's questions to its primary. */
-export function workerShared(calls: ClusterCalls): WorkerShared {
+export function workerShared(calls: ClusterCalls, limits: UploadQuotaLimits): WorkerShared {
   const memo = createLocalPasswordMemo();
   return {
+    uploadQuota: workerUploadQuota(calls, limits),
     serverMetrics: async () => (await calls.ask(primaryTopics.metrics)) as string,
     pulled: (pull) => calls.tell(primaryTopics.pulled, pull),
     flushAudits: async () => {

@@ -7,8 +7,10 @@
  * node. Each node keeps the counts in memory and reads an owner's markers
  * again when its copy is older than `refreshMs` or when it is about to
  * refuse, so a session finished on another node never causes a refusal,
- * and sessions opened on other nodes are seen within `refreshMs` (at once
- * among the workers of one server, which read the markers on every check).
+ * and sessions opened on other nodes are seen within `refreshMs`. The
+ * workers of one server (`server.workers`) keep no counts of their own: they
+ * ask their primary's keeper (cluster/upload-quota-calls.ts), so the limits
+ * hold for the whole server at once without reading markers per request.
  */
 import { uploadName, uploadOwnerFolder, uploadOwnersRoot, uploadsRoot } from "../storage/blob-paths.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
@@ -32,19 +34,44 @@ const defaultRefreshMs = 60_000;
 const maxOwnersCached = 10_000;
 
 /** The quota keeper; see the module comment. */
-export type UploadQuota = ReturnType<typeof createUploadQuota>;
+export interface UploadQuota {
+  /** Records a new session of `owner` at `path`; `quota-exceeded` when they hold the most sessions allowed. */
+  open(owner: string, path: string): Promise<void>;
+  /**
+   * How many more bytes the session at `path` may receive before `owner`
+   * exceeds the bytes allowed in unfinished uploads; Infinity when the
+   * session is not `owner`'s (then only the blob size limit applies).
+   */
+  allowance(owner: string, path: string): Promise<number>;
+  /** The `quota-exceeded` error for a session that went over its {@link allowance}. */
+  overQuota(owner: string): RepositoryError;
+  /** Notes that the session at `path` now holds `size` bytes. */
+  grew(path: string, size: number): void;
+  /** Forgets a finished, cancelled or expired session and removes its marker when its owner is known here. */
+  close(path: string): Promise<void>;
+  /** Removes markers whose session is gone (finished elsewhere, or expired). Returns how many. */
+  sweep(): Promise<number>;
+}
+
+/** The `quota-exceeded` error for `owner` over `limits.maxUploadBytesPerPrincipal`. */
+export function overUploadBytes(owner: string, limits: UploadQuotaLimits): RepositoryError {
+  return new RepositoryError(
+    "quota-exceeded",
+    `${owner} would hold more than ${limits.maxUploadBytesPerPrincipal} bytes in unfinished uploads (limits.maxUploadBytesPerPrincipal); finish or cancel other uploads first, or ask the operator to raise the limit`,
+  );
+}
 
 /**
  * Creates the quota keeper over `driver`; `now` is injectable for tests.
- * `refreshMs` 0 reads an owner's markers on every check: the workers of one
- * server use it, so the limits hold for the whole server at once.
+ * `refreshMs`: how old the copy of an owner's sessions may get before the
+ * markers are read again (sessions other nodes opened).
  */
 export function createUploadQuota(
   driver: StorageDriver,
   limits: UploadQuotaLimits,
   now: () => number = Date.now,
   refreshMs = defaultRefreshMs,
-) {
+): UploadQuota {
   const owners = new Map<string, OwnerSessions>();
   /** Session name → owner, for sessions this node saw opened or loaded. */
   const ownerOf = new Map<string, string>();
@@ -86,7 +113,6 @@ export function createUploadQuota(
   }
 
   return {
-    /** Records a new session of `owner` at `path`; `quota-exceeded` when they hold the most sessions allowed. */
     async open(owner: string, path: string): Promise<void> {
       const max = limits.maxOpenUploadsPerPrincipal;
       let sessions = await load(owner);
@@ -103,26 +129,14 @@ export function createUploadQuota(
       ownerOf.set(name, owner);
     },
 
-    /**
-     * How many more bytes the session at `path` may receive before `owner`
-     * exceeds the bytes allowed in unfinished uploads; Infinity when the
-     * session is not `owner`'s (then only the blob size limit applies).
-     */
     async allowance(owner: string, path: string): Promise<number> {
       const sessions = await load(owner);
       if (!sessions.sizes.has(uploadName(path))) return Number.POSITIVE_INFINITY;
       return Math.max(0, limits.maxUploadBytesPerPrincipal - held(sessions));
     },
 
-    /** The `quota-exceeded` error for a session that went over its {@link allowance}. */
-    overQuota(owner: string): RepositoryError {
-      return new RepositoryError(
-        "quota-exceeded",
-        `${owner} would hold more than ${limits.maxUploadBytesPerPrincipal} bytes in unfinished uploads (limits.maxUploadBytesPerPrincipal); finish or cancel other uploads first, or ask the operator to raise the limit`,
-      );
-    },
+    overQuota: (owner: string) => overUploadBytes(owner, limits),
 
-    /** Notes that the session at `path` now holds `size` bytes. */
     grew(path: string, size: number): void {
       const name = uploadName(path);
       const owner = ownerOf.get(name);
@@ -130,7 +144,6 @@ export function createUploadQuota(
       if (sessions?.sizes.has(name)) sessions.sizes.set(name, size);
     },
 
-    /** Forgets a finished, cancelled or expired session and removes its marker when its owner is known here. */
     async close(path: string): Promise<void> {
       const name = uploadName(path);
       const owner = ownerOf.get(name);
@@ -141,7 +154,6 @@ export function createUploadQuota(
       await driver.delete(`${uploadOwnerFolder(owner)}/${name}`);
     },
 
-    /** Removes markers whose session is gone (finished elsewhere, or expired). Returns how many. */
     async sweep(): Promise<number> {
       let removed = 0;
       for (const folder of await driver.list(uploadOwnersRoot)) {
