@@ -82,12 +82,16 @@ async function start(kind: Kind, dataDir: string): Promise<RunningServer> {
 
 type Figures = Record<"small" | "put" | "get" | "smallCpu" | "putCpu" | "getCpu", number>;
 
-/** CPU seconds (user + system) the process `pid` and its children that were waited for have used. */
+/**
+ * CPU seconds (user + system) the process `pid` and its live descendants
+ * (a cluster's workers) have used, with the children they waited for.
+ */
 function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     const ticks = Number(fields[11]) + Number(fields[12]);
-    return ticks / 100;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean);
+    return ticks / 100 + children.reduce((sum, child) => sum + cpuSeconds(Number(child)), 0);
   } catch {
     return Number.NaN;
   }
