@@ -53,6 +53,7 @@ import { parseCidrList } from "./net/cidr-list.ts";
 import { createOutboundGuard } from "./net/create-outbound-guard.ts";
 import type { OutboundGuard } from "./net/outbound-guard.ts";
 import { createProxy, routeRepositories } from "./proxy/create-proxy.ts";
+import type { TagFreshnessRecord } from "./proxy/tag-freshness.ts";
 import type { UpstreamDirectory } from "./proxy/upstream-registry.ts";
 import { auditedQuotaEvents } from "./quota/audited-quota-events.ts";
 import { createQuotas, type Quotas } from "./quota/create-quotas.ts";
@@ -367,7 +368,8 @@ export type ServerRole =
  * the server behaves as one: `/metrics` answers for every process, the
  * connection caps count every worker's connections, a password checked
  * by one worker is remembered by all, pull webhooks are counted once, and
- * the upload quotas count every worker's sessions.
+ * the upload quotas count every worker's sessions, and a proxied tag is
+ * revalidated upstream once for the server.
  */
 export interface WorkerShared {
   readonly serverMetrics: () => Promise<string>;
@@ -379,6 +381,8 @@ export interface WorkerShared {
   readonly passwordMemo: PasswordMemo;
   /** The primary's upload quota keeper, asked over IPC (cluster/upload-quota-calls.ts). */
   readonly uploadQuota: UploadQuota;
+  /** The primary's record of when the proxy's tags were checked upstream: one revalidation per server. */
+  readonly tagFreshness: TagFreshnessRecord;
 }
 
 /** Logs SIGHUP instead of dying of it, when there is nothing to reload. */
@@ -557,7 +561,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
       metrics: metrics.proxy,
       ...(parts.now && { now: parts.now }),
       // One upstream download of a blob for the whole server, whichever worker is asked first.
-      ...(role.kind === "worker" && { crossProcess: role.exclusive }),
+      ...(role.kind === "worker" && { crossProcess: role.exclusive, freshness: role.shared.tagFreshness }),
     });
   const services = {
     // Licenses pull Helm charts rendered with their own values (charts/).

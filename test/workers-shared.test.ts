@@ -5,7 +5,8 @@
  * (`limits.maxConnections`, `limits.maxConnectionsPerAddress`) hold for the
  * whole server, not per worker; so do the upload quotas
  * (`limits.maxOpenUploadsPerPrincipal`, `limits.maxUploadBytesPerPrincipal`,
- * counted by the primary); and concurrent cold pulls of one blob
+ * counted by the primary); a proxied tag is revalidated once per server, not
+ * once per worker; and concurrent cold pulls of one blob
  * through the proxy that land on both workers make one upstream download
  * (Debian's docker-registry behind a forwarder that counts requests and
  * holds the download until every pull has arrived).
@@ -230,5 +231,27 @@ describe("the proxy with workers", { skip: distributionUnavailable() }, () => {
     // (A 401 before it is the registry client's first, unauthenticated try.)
     const downloads = forwarder.requests.filter((line) => line === `GET /v2/team/app/blobs/${digest} -> 200`);
     assert.equal(downloads.length, 1, `one upstream download: ${forwarder.requests.join(", ")}`);
+  });
+
+  test("a tag confirmed upstream by one worker is fresh on the other", async () => {
+    const repository = "proxy/shop/dist/team/app";
+    const scope: [string, string][] = [
+      ["service", "wharf"],
+      ["scope", `repository:${repository}:pull`],
+    ];
+    const token = (await tokenBody(await requestToken(wharf.url, scope, basicAuth("admin", adminPassword)))).token;
+    const path = `/v2/${repository}/manifests/amd64`;
+    const pulls = 12;
+    for (let n = 0; n < pulls; n++) {
+      const answer = await requestFrom("127.0.0.1", `${wharf.url}${path}`, {
+        headers: { authorization: bearerAuth(token), accept: "application/vnd.oci.image.manifest.v1+json" },
+      });
+      assert.equal(answer.status, 200, answer.text);
+    }
+    assert.equal((await servingPids(wharf, path, pulls)).size, 2, "the pulls landed on both workers");
+    const asked = forwarder.requests.filter((line) =>
+      /^(GET|HEAD) \/v2\/team\/app\/manifests\/amd64 -> 200$/.test(line),
+    );
+    assert.equal(asked.length, 1, `the tag was asked about once: ${forwarder.requests.join(", ")}`);
   });
 });

@@ -11,7 +11,8 @@
  * its own scheduled GC takes them from the same table), answers for the whole server
  * what workers share (worker-shared.ts: `/metrics` summed over every process,
  * the connection counts behind the caps, remembered passwords, pull webhook counts,
- * buffered audit events written before a read, the upload quotas from its own keeper), forwards
+ * buffered audit events written before a read, the upload quotas from its own keeper,
+ * when each proxied tag was last checked upstream), forwards
  * SIGHUP (TLS reload), restarts a worker that dies (at once after a long
  * life, with a growing pause when workers die young), and on close stops the
  * workers with SIGTERM (each drains its requests) before closing its own parts.
@@ -21,6 +22,7 @@ import { createServer } from "node:net";
 import { createLocalPasswordMemo } from "../accounts/password-memo.ts";
 import type { Config } from "../config/config-schema.ts";
 import type { Logger } from "../log/create-logger.ts";
+import { TagFreshness } from "../proxy/tag-freshness.ts";
 import { type PulledManifest, type RunningServer, startServer } from "../server.ts";
 import { type ClusterCalls, createClusterCalls } from "./cluster-calls.ts";
 import { createConnectionTable } from "./connection-table.ts";
@@ -29,7 +31,7 @@ import { createPrimaryLockTable } from "./primary-lock-table.ts";
 import { sumExpositions } from "./sum-expositions.ts";
 import { uploadQuotaHandlers } from "./upload-quota-calls.ts";
 import { createWorkerMutex } from "./worker-mutex.ts";
-import { flushAuditTopic, primaryTopics, type RememberNote, renderTopic } from "./worker-shared.ts";
+import { flushAuditTopic, primaryTopics, type RememberNote, renderTopic, type TagNote } from "./worker-shared.ts";
 
 /** A worker that lived shorter than this died young: the next restart waits. */
 const youngMs = 10_000;
@@ -80,6 +82,8 @@ export async function startCluster(config: Config, log: Logger, workers: number)
   const calls = new Map<number, ClusterCalls>();
   const connections = createConnectionTable(config.limits);
   const passwords = createLocalPasswordMemo();
+  const tags = new TagFreshness(config.proxy.tagTtl);
+  const tag = (body: unknown) => body as TagNote;
   // Workers ask only once `start` answered, so the primary's keeper exists by then.
   const uploadQuota = uploadQuotaHandlers(() => {
     if (!primary?.uploadQuota) throw new Error("the primary has not started");
@@ -123,6 +127,10 @@ export async function startCluster(config: Config, log: Logger, workers: number)
         [primaryTopics.recall]: (key) => passwords.get(String(key)),
         [primaryTopics.remember]: (note) => passwords.set((note as RememberNote).key, (note as RememberNote).entry),
         ...uploadQuota,
+        [primaryTopics.tagCheck]: (b) => tags.check(tag(b).repository, tag(b).tag, tag(b).digest, tag(b).now),
+        [primaryTopics.tagConfirm]: (b) => tags.confirm(tag(b).repository, tag(b).tag, tag(b).digest, tag(b).now),
+        [primaryTopics.tagStale]: (b) =>
+          tags.servedStale(tag(b).repository, tag(b).tag, tag(b).digest, tag(b).reason ?? "", tag(b).now),
       }),
     );
     return new Promise((ready, failed) => {

@@ -5,10 +5,12 @@
  * connection counts behind the caps, the manifests served (for the pull
  * webhooks, aggregated in the primary), the memo of passwords checked a
  * moment ago (kept in this worker too, so a hit costs no round trip), and
- * the upload quotas (upload-quota-calls.ts).
+ * the upload quotas (upload-quota-calls.ts), and when the proxy's tags were
+ * last checked upstream (one round trip per lookup of a cached tag).
  */
 import { createLocalPasswordMemo, type RememberedPassword } from "../accounts/password-memo.ts";
 import type { ConnectionCap } from "../http/limit-connections.ts";
+import type { TagCheck } from "../proxy/tag-freshness.ts";
 import type { UploadQuotaLimits } from "../registry/upload-quota.ts";
 import type { WorkerShared } from "../server.ts";
 import type { ClusterCalls } from "./cluster-calls.ts";
@@ -26,6 +28,9 @@ export const primaryTopics = {
   release: "connection-release",
   recall: "password-recall",
   remember: "password-remember",
+  tagCheck: "tag-check",
+  tagConfirm: "tag-confirm",
+  tagStale: "tag-stale",
 } as const;
 
 /** The topic a worker answers: its own exposition. */
@@ -39,11 +44,30 @@ export interface RememberNote {
   readonly entry: RememberedPassword;
 }
 
+/** What `tagCheck`, `tagConfirm` and `tagStale` carry (`reason` for the last only). */
+export interface TagNote {
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: string;
+  readonly now: number;
+  readonly reason?: string;
+}
+
 /** The shared parts over `calls`, this worker's questions to its primary. */
 export function workerShared(calls: ClusterCalls, limits: UploadQuotaLimits): WorkerShared {
   const memo = createLocalPasswordMemo();
   return {
     uploadQuota: workerUploadQuota(calls, limits),
+    tagFreshness: {
+      check: async (repository, tag, digest, now) =>
+        (await calls.ask(primaryTopics.tagCheck, { repository, tag, digest, now } satisfies TagNote)) as
+          | TagCheck
+          | undefined,
+      confirm: (repository, tag, digest, now) =>
+        calls.tell(primaryTopics.tagConfirm, { repository, tag, digest, now } satisfies TagNote),
+      servedStale: (repository, tag, digest, reason, now) =>
+        calls.tell(primaryTopics.tagStale, { repository, tag, digest, reason, now } satisfies TagNote),
+    },
     serverMetrics: async () => (await calls.ask(primaryTopics.metrics)) as string,
     pulled: (pull) => calls.tell(primaryTopics.pulled, pull),
     flushAudits: async () => {

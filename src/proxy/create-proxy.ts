@@ -19,7 +19,7 @@ import type { ProxyShared } from "./proxy-deps.ts";
 import { noProxyMetrics, type ProxyMetrics } from "./proxy-metrics.ts";
 import { isProxyName, parseProxyPath } from "./proxy-path.ts";
 import { proxyRepository } from "./proxy-repository.ts";
-import { TagFreshness } from "./tag-freshness.ts";
+import { TagFreshness, type TagFreshnessRecord } from "./tag-freshness.ts";
 import { createUpstreamClients } from "./upstream-clients.ts";
 import type { UpstreamDirectory } from "./upstream-registry.ts";
 import { upstreamRepository } from "./upstream-repository.ts";
@@ -41,6 +41,8 @@ export interface ProxyOptions {
   readonly maxBlobBytes?: number;
   /** A lock across worker processes (server.workers > 1): one upstream download of a blob for all of them. */
   readonly crossProcess?: KeyedMutex;
+  /** The record of when tags were checked; this proxy's own by default (workers: their primary's). */
+  readonly freshness?: TagFreshnessRecord;
 }
 
 /** Resolves proxy names to proxy repositories; name-unknown when the app has no such upstream. */
@@ -53,7 +55,7 @@ export function createProxy(options: ProxyOptions): RepositoryResolver {
     metrics: options.metrics ?? noProxyMetrics,
     now: options.now ?? Date.now,
     flights: new Map(),
-    freshness: new TagFreshness(options.tagTtlMs),
+    freshness: options.freshness ?? new TagFreshness(options.tagTtlMs),
     once: createInFlight(),
     maxBlobBytes: options.maxBlobBytes ?? Number.POSITIVE_INFINITY,
     ...(options.crossProcess && { crossProcess: options.crossProcess }),

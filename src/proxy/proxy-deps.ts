@@ -12,7 +12,7 @@ import type { RepositoryRef } from "../registry-client/repository-address.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
 import type { BlobFlight } from "./blob-flight.ts";
 import type { ProxyMetrics } from "./proxy-metrics.ts";
-import type { TagFreshness } from "./tag-freshness.ts";
+import type { TagFreshnessRecord } from "./tag-freshness.ts";
 
 /** Process-wide parts of the proxy. */
 export interface ProxyShared {
@@ -24,7 +24,7 @@ export interface ProxyShared {
   readonly now: () => number;
   /** Uploads in flight, by `<repository>\n<digest>`. */
   readonly flights: Map<string, Promise<BlobFlight>>;
-  readonly freshness: TagFreshness;
+  readonly freshness: TagFreshnessRecord;
   /** Shares upstream manifest requests among concurrent callers (keys name a repository and reference). */
   readonly once: <T>(key: string, task: () => Promise<T>) => Promise<T>;
   /** The largest blob the proxy downloads and caches (`limits.maxBlobBytes`, as for pushes). */

@@ -71,7 +71,7 @@ export function proxyManifests(shared: ProxyShared, target: ProxyTarget) {
 
   async function byTag(tag: string): Promise<ServedManifest> {
     const cached = await metadata.getManifest(target.name, tag);
-    const known = cached && freshness.check(target.name, tag, cached.digest, now());
+    const known = cached && (await freshness.check(target.name, tag, cached.digest, now()));
     if (cached && known) {
       metrics.cacheHits.inc(labels);
       return known.stale === undefined ? cached : { ...cached, stale: known.stale };

@@ -7,7 +7,9 @@
  * {@link staleRetryMs}), so an outage does not make every pull wait for a
  * timeout. Kept in memory and bounded: a node that does not know a tag
  * (restart, another node) simply revalidates it once — the cost is one
- * HEAD, never a wrong answer.
+ * HEAD, never a wrong answer. The workers of one server (`server.workers`)
+ * share their primary's record (cluster/worker-shared.ts), one round trip
+ * per lookup, so a tag is revalidated once per server, not once per worker.
  */
 
 const maxEntries = 50_000;
@@ -26,8 +28,20 @@ interface Entry {
   readonly stale?: string;
 }
 
+/** What the proxy asks of a freshness record: {@link TagFreshness}, or a worker's stand-in for its primary's. */
+export interface TagFreshnessRecord {
+  check(
+    repository: string,
+    tag: string,
+    digest: string,
+    now: number,
+  ): TagCheck | undefined | Promise<TagCheck | undefined>;
+  confirm(repository: string, tag: string, digest: string, now: number): void;
+  servedStale(repository: string, tag: string, digest: string, reason: string, now: number): void;
+}
+
 /** The freshness record. */
-export class TagFreshness {
+export class TagFreshness implements TagFreshnessRecord {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
 
