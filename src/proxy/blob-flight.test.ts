@@ -81,6 +81,7 @@ function collect(stream: Readable, slow = false) {
   done.catch(() => undefined);
   return {
     done,
+    sink,
     received: () => received,
     live: () => live,
     fromFile: () => fromFile,
@@ -231,6 +232,23 @@ describe("BlobFlight", () => {
     await flight.stored;
     for (const client of stalled) client.release();
     for (const client of stalled) assert.equal(sha256(await client.done), sha256(whole));
+  });
+
+  test("clients that go away while writes of the slots are under way do not stop the download", async () => {
+    const chunks = Array.from({ length: 64 }, () => randomBytes(chunkBytes));
+    const whole = Buffer.concat(chunks);
+    const { flight, push } = await flightOver("gone", whole.length);
+    const gone = await Promise.all(Array.from({ length: 6 }, async () => collect(await flight.follow(), true)));
+    const fast = collect(await flight.follow());
+    push(chunks[0]!);
+    await until(() => gone.every((client) => client.held() > 0));
+    for (const client of gone) client.sink.destroy();
+    for (const chunk of chunks.slice(1)) push(chunk);
+    await until(() => fast.received() === whole.length - 1);
+    push("end");
+    assert.equal(sha256(await fast.done), sha256(whole));
+    await flight.stored;
+    for (const client of gone) await assert.rejects(client.done);
   });
 
   test("a corrupt download fails live, fallen-behind and late clients alike before their last byte", async () => {

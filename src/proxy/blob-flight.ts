@@ -52,6 +52,8 @@ interface LiveClient {
   writing: number;
   /** The slots its writes under way hold, with how many writes each. */
   readonly pinned: Map<Segment, number>;
+  /** Set once its destination closed: writes still to call back no longer count. */
+  released?: boolean;
   /** Switches the client to reading the file from `position`. */
   readonly fallBack: () => void;
   readonly done: () => void;
@@ -191,9 +193,22 @@ export class BlobFlight implements GrowingFile {
     return true;
   }
 
-  /** Drops a live client that went away (its writes under way still release their slots). */
+  /** Stops writing to `client` (it finished, failed or reads the file now). */
   leave(client: LiveClient): void {
     this.#live.delete(client);
+  }
+
+  /**
+   * `client`'s destination closed: its socket no longer refers to any slot,
+   * and a response whose connection was destroyed never calls back for the
+   * writes it still had, so their slots are let go here.
+   */
+  closed(client: LiveClient): void {
+    this.#live.delete(client);
+    if (client.released) return;
+    client.released = true;
+    for (const [segment, count] of client.pinned) for (let i = 0; i < count; i++) this.#unref(segment);
+    client.pinned.clear();
   }
 
   /** Writes `client` what the slots hold from its position, up to its cap of writes under way. */
@@ -233,7 +248,7 @@ export class BlobFlight implements GrowingFile {
     }
     client.destination.write(view, (error) => {
       client.writing -= 1;
-      if (segment) {
+      if (segment && !client.released) {
         const left = client.pinned.get(segment)! - 1;
         if (left === 0) client.pinned.delete(segment);
         else client.pinned.set(segment, left);
@@ -256,7 +271,8 @@ export class BlobFlight implements GrowingFile {
     if (segment.refs > 0 || !segment.written) return;
     if (this.#failure) return;
     if (segment.orphan || this.#allocated > slotCount) {
-      this.#segments.splice(this.#segments.indexOf(segment), 1);
+      const at = this.#segments.indexOf(segment);
+      if (at >= 0) this.#segments.splice(at, 1);
       if (!segment.orphan) this.#allocated -= 1;
       return;
     }
@@ -525,7 +541,10 @@ class FlightStream extends FileReadStream {
       destination.once("close", onClose);
       destination.once("error", onError);
       destination.once("finish", onFinish);
-      if (this.#flight.serveLive(client)) return;
+      if (this.#flight.serveLive(client)) {
+        destination.once("close", () => this.#flight.closed(client));
+        return;
+      }
       detach();
       super.writeTo(destination).then(resolve, reject);
     });
