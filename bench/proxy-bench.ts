@@ -9,6 +9,7 @@
  * through the proxy vs the same image pushed to Wharf, and 8 concurrent cold
  * pulls of one image vs one cold pull, counting the proxy's upstream requests.
  */
+import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type Client, closeClient, createClient, expectStatus, send } from "./client.ts";
@@ -51,6 +52,12 @@ const CONCURRENT_TAG = "conc";
 
 function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** CPU ms (user + system) the process `pid` has used so far. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Times one pull per tag, flushing dirty pages before each; the median in ms. */
@@ -133,7 +140,10 @@ export async function benchProxy(plan: ProxyPlan): Promise<ProxyResults> {
     plan.signal.throwIfAborted();
     results.direct = await medianPull(direct, UPSTREAM_REPO);
     const before = await upstreamRequests(admin);
+    const cpuBefore = cpuMs(wharf.process.pid);
     results.cold = await medianPull(client, PROXY_REPO);
+    const cpuPerPull = (cpuMs(wharf.process.pid) - cpuBefore) / COLD_TAGS.length;
+    console.log(`proxy: Wharf CPU per cold pull ${cpuPerPull.toFixed(0)} ms (mean of ${COLD_TAGS.length})`);
     results.upstreamSingle = ((await upstreamRequests(admin)) - before) / COLD_TAGS.length;
     results.warm = await medianPull(client, PROXY_REPO);
     for (const tag of COLD_TAGS) await pushImage(client, DIRECT_REPO, tag, images.get(tag)!);
@@ -142,7 +152,9 @@ export async function benchProxy(plan: ProxyPlan): Promise<ProxyResults> {
     syncDisk();
     const beforeConcurrent = await upstreamRequests(admin);
     const pulls = Array.from({ length: 8 }, () => () => pullImage(client, PROXY_REPO, CONCURRENT_TAG));
+    const cpuConcurrent = cpuMs(wharf.process.pid);
     results.concurrent = (await timed(() => Promise.all(pulls.map((pull) => pull())))) * 1000;
+    console.log(`proxy: Wharf CPU for the 8 concurrent cold pulls ${cpuMs(wharf.process.pid) - cpuConcurrent} ms`);
     results.upstreamConcurrent = (await upstreamRequests(admin)) - beforeConcurrent;
   } catch (error) {
     plan.signal.throwIfAborted();

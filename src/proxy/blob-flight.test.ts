@@ -10,7 +10,7 @@ import type { BodySink } from "../registry-client/bulk-exchange.ts";
 import type { FileReadStream } from "../storage/file-read-stream.ts";
 import { createFilesystemDriver } from "../storage/filesystem-driver.ts";
 import type { StorageDriver } from "../storage/storage-driver.ts";
-import { BlobFlight } from "./blob-flight.ts";
+import { BlobFlight, slotBytes } from "./blob-flight.ts";
 
 const chunkBytes = 256 * 1024;
 
@@ -51,21 +51,48 @@ function controlledDownload() {
   };
 }
 
-/** Collects a follower through the handler's path (writeTo a socket-like Writable). */
-function collect(stream: Readable) {
+/**
+ * Collects a follower through the handler's path (writeTo a socket-like
+ * Writable). With `slow`, each write is called back only when the test
+ * calls `release()` (a client that stopped reading). Counts the bytes
+ * written straight from the flight's 1 MiB slots (`live`) and those read
+ * back from the spool file (`fromFile`, 256 KiB buffers).
+ */
+function collect(stream: Readable, slow = false) {
   const chunks: Buffer[] = [];
   let received = 0;
+  let live = 0;
+  let fromFile = 0;
+  let held: (() => void)[] = [];
+  let holding = slow;
   const sink = new Writable({
+    highWaterMark: 1,
     write(chunk: Buffer, _encoding, callback) {
       chunks.push(Buffer.from(chunk));
       received += chunk.length;
-      callback();
+      if (chunk.buffer.byteLength === slotBytes) live += chunk.length;
+      else fromFile += chunk.length;
+      if (holding) held.push(() => callback());
+      else callback();
     },
   });
   sink.on("error", () => undefined);
   const done = (stream as FileReadStream).writeTo(sink).then(() => Buffer.concat(chunks));
   done.catch(() => undefined);
-  return { done, received: () => received };
+  return {
+    done,
+    sink,
+    received: () => received,
+    live: () => live,
+    fromFile: () => fromFile,
+    held: () => held.length,
+    release: () => {
+      holding = false;
+      const callbacks = held;
+      held = [];
+      for (const callback of callbacks) callback();
+    },
+  };
 }
 
 /** Lets the event loop run until `ready()` holds (file reads and writes complete on their own). */
@@ -158,6 +185,91 @@ describe("BlobFlight", () => {
     fewer.push(randomBytes(9));
     fewer.push("end");
     await assert.rejects(fewer.flight.stored, /sent 9 bytes of a blob of 10/);
+  });
+
+  test("a client that keeps up is written the download's own slots and gets identical bytes", async () => {
+    const chunks = Array.from({ length: 40 }, () => randomBytes(chunkBytes));
+    const whole = Buffer.concat(chunks);
+    const { flight, push } = await flightOver("live", whole.length);
+    const client = collect(await flight.follow());
+    for (const chunk of chunks) push(chunk);
+    await until(() => client.received() === whole.length - 1);
+    push("end");
+    assert.equal(sha256(await client.done), sha256(whole));
+    assert.equal(client.live(), whole.length, "every byte came from the slots, none read back from the file");
+    await flight.stored;
+  });
+
+  test("a client that stops reading falls back to the file and gets identical bytes, while a fast one finishes", async () => {
+    const chunks = Array.from({ length: 64 }, () => randomBytes(chunkBytes));
+    const whole = Buffer.concat(chunks);
+    const { flight, push } = await flightOver("slow", whole.length);
+    const slow = collect(await flight.follow(), true);
+    const fast = collect(await flight.follow());
+    for (const chunk of chunks) push(chunk);
+    // 16 MiB pushed through 8 slots: the download went on although the slow client held its first writes.
+    await until(() => fast.received() === whole.length - 1);
+    assert.ok(slow.held() > 0 && slow.received() < whole.length / 2);
+    push("end");
+    assert.equal(sha256(await fast.done), sha256(whole));
+    await flight.stored;
+    slow.release();
+    assert.equal(sha256(await slow.done), sha256(whole));
+    assert.ok(slow.fromFile() > 0, "the slow client read the rest from the spool file");
+    assert.ok(fast.live() > whole.length / 2, "the fast client was written from the slots");
+  });
+
+  test("clients that stop reading while holding every slot do not stop the download", async () => {
+    const chunks = Array.from({ length: 64 }, () => randomBytes(chunkBytes));
+    const whole = Buffer.concat(chunks);
+    const { flight, push } = await flightOver("stalled", whole.length);
+    const stalled = await Promise.all(Array.from({ length: 6 }, async () => collect(await flight.follow(), true)));
+    const fast = collect(await flight.follow());
+    for (const chunk of chunks) push(chunk);
+    await until(() => fast.received() === whole.length - 1);
+    push("end");
+    assert.equal(sha256(await fast.done), sha256(whole));
+    await flight.stored;
+    for (const client of stalled) client.release();
+    for (const client of stalled) assert.equal(sha256(await client.done), sha256(whole));
+  });
+
+  test("clients that go away while writes of the slots are under way do not stop the download", async () => {
+    const chunks = Array.from({ length: 64 }, () => randomBytes(chunkBytes));
+    const whole = Buffer.concat(chunks);
+    const { flight, push } = await flightOver("gone", whole.length);
+    const gone = await Promise.all(Array.from({ length: 6 }, async () => collect(await flight.follow(), true)));
+    const fast = collect(await flight.follow());
+    push(chunks[0]!);
+    await until(() => gone.every((client) => client.held() > 0));
+    for (const client of gone) client.sink.destroy();
+    for (const chunk of chunks.slice(1)) push(chunk);
+    await until(() => fast.received() === whole.length - 1);
+    push("end");
+    assert.equal(sha256(await fast.done), sha256(whole));
+    await flight.stored;
+    for (const client of gone) await assert.rejects(client.done);
+  });
+
+  test("a corrupt download fails live, fallen-behind and late clients alike before their last byte", async () => {
+    const chunks = Array.from({ length: 48 }, () => randomBytes(chunkBytes));
+    const whole = Buffer.concat(chunks);
+    const { flight, stored, push } = await flightOver("corrupt", whole.length);
+    const fast = collect(await flight.follow());
+    const slow = collect(await flight.follow(), true);
+    for (const chunk of chunks) push(chunk);
+    const late = collect(await flight.follow());
+    await until(() => fast.received() === whole.length - 1 && late.received() === whole.length - 1);
+    slow.release();
+    await until(() => slow.received() === whole.length - 1);
+    push(new Error("content digest is sha256:…, expected sha256:…"));
+    for (const client of [fast, slow, late]) {
+      await assert.rejects(client.done, /content digest/);
+      assert.equal(client.received(), whole.length - 1);
+    }
+    assert.ok(fast.live() > 0 && slow.fromFile() > 0, `${fast.live()} ${slow.fromFile()} ${late.fromFile()}`);
+    await assert.rejects(flight.stored, /content digest/);
+    assert.equal(await driver.stat(stored), undefined);
   });
 
   test("a client that goes away does not stop the download for the others", async () => {

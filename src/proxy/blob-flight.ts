@@ -2,11 +2,14 @@
  * @module
  * One upstream download of a blob, shared by every client that asks for it
  * meanwhile. The download is written to a spool file in large writes as it
- * arrives (verified on the way by the registry client's tap), and every
- * client reads that file while it grows, through its own few reused buffers
- * (a {@link FileReadStream} of the one shared descriptor). So nothing is
- * allocated per chunk, a client that joins late starts from the file's
- * beginning, and a slow client never holds the download back. The blob's
+ * arrives (verified on the way by the registry client's tap). A client that
+ * keeps up is written the very slots the download was copied into (one
+ * Buffer to every such socket, no copy, no read-back); a slot is reused only
+ * once the disk and every such socket called back for it. A client that
+ * joins late, or falls behind while the download needs its slots, reads the
+ * file while it grows instead, through its own few reused buffers (a
+ * {@link FileReadStream} of the one shared descriptor). So nothing is
+ * allocated per chunk and a slow client never holds the download back. The blob's
  * last byte becomes readable only once the whole download matched its
  * digest: a corrupt download fails every client (its response is cut short)
  * and the spool file is removed, never committed.
@@ -14,9 +17,9 @@
 import { close, open, write } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { BodySink, BodyTap } from "../registry-client/bulk-exchange.ts";
-import { FileReadStream, type GrowingFile } from "../storage/file-read-stream.ts";
+import { type FileReadOptions, FileReadStream, type GrowingFile } from "../storage/file-read-stream.ts";
 import type { ReadRange } from "../storage/storage-driver.ts";
 
 /** Bytes of one write to the spool file. */
@@ -25,6 +28,37 @@ export const slotBytes = 1024 * 1024;
 const slotCount = 8;
 /** The largest view a tapped body hands over at once (the bulk exchange's read size). */
 const largestView = 256 * 1024;
+
+/** Socket writes a client served from the slots may have under way; more and it waits. */
+const writesPerClient = 2;
+
+/** Bytes of the blob in one slot, kept until the disk and every client writing them called back. */
+interface Segment {
+  readonly slot: Buffer;
+  readonly start: number;
+  readonly end: number;
+  /** The disk write (until done) plus each socket write under way. */
+  refs: number;
+  written: boolean;
+  /** Given up by the pool (a client fell behind while holding it): dropped, never reused, once unreferenced. */
+  orphan: boolean;
+}
+
+/** A client written straight from the slots. */
+interface LiveClient {
+  readonly destination: Writable;
+  position: number;
+  readonly end: number;
+  writing: number;
+  /** The slots its writes under way hold, with how many writes each. */
+  readonly pinned: Map<Segment, number>;
+  /** Set once its destination closed: writes still to call back no longer count. */
+  released?: boolean;
+  /** Switches the client to reading the file from `position`. */
+  readonly fallBack: () => void;
+  readonly done: () => void;
+  readonly fail: (error: Error) => void;
+}
 
 /** What a flight needs: the verified download and what to do with the spool file. */
 export interface FlightParts {
@@ -53,7 +87,14 @@ export class BlobFlight implements GrowingFile {
   #allocated = 0;
   #slot: Buffer | undefined;
   #filled = 0;
-  #queue: { slot: Buffer; length: number }[] = [];
+  #queue: Segment[] = [];
+  /** Slots with bytes in them, oldest first, until reused. */
+  #segments: Segment[] = [];
+  /** End of the bytes handed to #segments. */
+  #flushed = 0;
+  #live = new Set<LiveClient>();
+  /** A copy of the blob's last byte, for live clients once verified. */
+  #tail: Buffer | undefined;
   #writing = false;
   #received = 0;
   #written = 0;
@@ -118,13 +159,147 @@ export class BlobFlight implements GrowingFile {
     this.#users += 1;
     const offset = range?.offset ?? 0;
     const length = range?.length ?? this.size - offset;
-    return new FileReadStream(this.#fd, offset, length, {
+    return new FlightStream(this, this.#fd, offset, length, this.#fileOptions(), (from, bytes) =>
+      this.#fileStream(from, bytes),
+    );
+  }
+
+  #fileOptions() {
+    return {
       growing: this,
-      release: (callback) => {
+      release: (callback: (error?: Error | null) => void) => {
         this.#release();
         callback();
       },
+    };
+  }
+
+  /** A reader of the spool file (a client that fell behind); counts as a user of the descriptor. */
+  #fileStream(offset: number, length: number): FileReadStream {
+    this.#users += 1;
+    return new FileReadStream(this.#fd, offset, length, this.#fileOptions());
+  }
+
+  /**
+   * Serves `client` from the slots if its position is still (or not yet) in
+   * them; false when it must read the file.
+   */
+  serveLive(client: LiveClient): boolean {
+    if (this.#failure || this.#closed || client.position >= client.end) return false;
+    const oldest = this.#segments[0]?.start ?? this.#flushed;
+    if (client.position < oldest) return false;
+    this.#live.add(client);
+    this.#feed(client);
+    return true;
+  }
+
+  /** Stops writing to `client` (it finished, failed or reads the file now). */
+  leave(client: LiveClient): void {
+    this.#live.delete(client);
+  }
+
+  /**
+   * `client`'s destination closed: its socket no longer refers to any slot,
+   * and a response whose connection was destroyed never calls back for the
+   * writes it still had, so their slots are let go here.
+   */
+  closed(client: LiveClient): void {
+    this.#live.delete(client);
+    if (client.released) return;
+    client.released = true;
+    for (const [segment, count] of client.pinned) for (let i = 0; i < count; i++) this.#unref(segment);
+    client.pinned.clear();
+  }
+
+  /** Writes `client` what the slots hold from its position, up to its cap of writes under way. */
+  #feed(client: LiveClient): void {
+    const releasable = this.#verified ? this.size : this.size - 1;
+    while (this.#live.has(client) && client.writing < writesPerClient && client.position < client.end) {
+      const limit = Math.min(client.end, releasable);
+      if (client.position >= limit) break;
+      const segment = this.#segments.find((s) => s.start <= client.position && client.position < s.end);
+      if (!segment) {
+        if (client.position === this.size - 1 && this.#verified && this.#tail) {
+          this.#send(client, this.#tail, undefined);
+          continue;
+        }
+        // Not arrived yet: fed at the next flush. Gone from the slots: read the file.
+        if (client.position >= this.#flushed) break;
+        this.#live.delete(client);
+        client.fallBack();
+        return;
+      }
+      const to = Math.min(segment.end, limit);
+      const view = segment.slot.subarray(client.position - segment.start, to - segment.start);
+      this.#send(client, view, segment);
+    }
+    if (this.#live.has(client) && client.position >= client.end && client.writing === 0) {
+      this.#live.delete(client);
+      client.done();
+    }
+  }
+
+  #send(client: LiveClient, view: Buffer, segment: Segment | undefined): void {
+    client.writing += 1;
+    client.position += view.length;
+    if (segment) {
+      segment.refs += 1;
+      client.pinned.set(segment, (client.pinned.get(segment) ?? 0) + 1);
+    }
+    client.destination.write(view, (error) => {
+      client.writing -= 1;
+      if (segment && !client.released) {
+        const left = client.pinned.get(segment)! - 1;
+        if (left === 0) client.pinned.delete(segment);
+        else client.pinned.set(segment, left);
+        this.#unref(segment);
+      }
+      if (error) {
+        this.#live.delete(client);
+        return;
+      }
+      if (this.#live.has(client)) this.#feed(client);
     });
+  }
+
+  /**
+   * One reference to `segment` less. Once written and unreferenced its slot
+   * is idle: it stays readable for live clients until {@link #take} reuses it.
+   */
+  #unref(segment: Segment): void {
+    segment.refs -= 1;
+    if (segment.refs > 0 || !segment.written) return;
+    if (this.#failure) return;
+    if (segment.orphan || this.#allocated > slotCount) {
+      const at = this.#segments.indexOf(segment);
+      if (at >= 0) this.#segments.splice(at, 1);
+      if (!segment.orphan) this.#allocated -= 1;
+      return;
+    }
+    this.#resumeIfRoom();
+  }
+
+  #idle(segment: Segment): boolean {
+    return segment.written && segment.refs === 0 && !segment.orphan;
+  }
+
+  /**
+   * When the download lacks room: every live client still writing a slot
+   * the disk has written falls back to the file, and such slots leave the
+   * pool (dropped once their writes call back) so new ones can be taken.
+   */
+  #shed(): void {
+    for (const segment of this.#segments) {
+      if (!segment.written || segment.refs === 0 || segment.orphan) continue;
+      segment.orphan = true;
+      this.#allocated -= 1;
+      for (const client of [...this.#live]) {
+        if (!client.pinned.has(segment)) continue;
+        // Its writes of this slot are under way; from here on it reads the file.
+        this.#live.delete(client);
+        client.fallBack();
+      }
+    }
   }
 
   #data(view: Buffer): boolean {
@@ -135,6 +310,7 @@ export class BlobFlight implements GrowingFile {
       this.#tap?.destroy();
       return false;
     }
+    if (this.#received === this.size && view.length > 0) this.#tail = Buffer.from(view.subarray(-1));
     let at = 0;
     while (at < view.length) {
       this.#slot ??= this.#take();
@@ -146,6 +322,8 @@ export class BlobFlight implements GrowingFile {
     // Written at once when the disk is idle, so a slow upstream reaches the clients promptly;
     // while a write is under way, bytes gather into large writes.
     if (!this.#writing) this.#flush();
+    if (this.#room() >= largestView) return true;
+    this.#shed();
     if (this.#room() >= largestView) return true;
     this.#paused = true;
     return false;
@@ -160,26 +338,41 @@ export class BlobFlight implements GrowingFile {
     this.#verified = true;
     this.#flush();
     this.#advance();
+    for (const client of [...this.#live]) this.#feed(client);
   }
 
   /** Bytes the download can take without waiting for the disk. */
   #room(): number {
     const current = this.#slot ? this.#slot.length - this.#filled : 0;
-    return current + (this.#free.length + slotCount - this.#allocated) * slotBytes;
+    const idle = this.#segments.filter((segment) => this.#idle(segment)).length;
+    return current + (this.#free.length + idle + slotCount - this.#allocated) * slotBytes;
   }
 
   /** A free slot; past the bound only for a source that ignored a pause. */
   #take(): Buffer {
     const free = this.#free.pop();
     if (free) return free;
+    if (this.#allocated >= slotCount) {
+      // The oldest idle slot: no write refers to it any more (the disk and every socket called back).
+      const at = this.#segments.findIndex((segment) => this.#idle(segment));
+      if (at >= 0) return this.#segments.splice(at, 1)[0]!.slot;
+    }
     this.#allocated += 1;
     return Buffer.allocUnsafeSlow(slotBytes);
   }
 
   /** Queues the current slot's bytes for writing. */
   #flush(): void {
-    if (this.#slot && this.#filled > 0) this.#queue.push({ slot: this.#slot, length: this.#filled });
-    else if (this.#slot) this.#free.push(this.#slot);
+    if (this.#slot && this.#filled > 0) {
+      const start = this.#flushed;
+      this.#flushed += this.#filled;
+      const segment: Segment = { slot: this.#slot, start, end: this.#flushed, refs: 1, written: false, orphan: false };
+      this.#queue.push(segment);
+      this.#segments.push(segment);
+      this.#slot = undefined;
+      this.#filled = 0;
+      for (const client of [...this.#live]) this.#feed(client);
+    } else if (this.#slot) this.#free.push(this.#slot);
     this.#slot = undefined;
     this.#filled = 0;
     this.#pump();
@@ -192,7 +385,8 @@ export class BlobFlight implements GrowingFile {
     if (!next) return;
     this.#writing = true;
     const writeFrom = (offset: number) => {
-      write(this.#fd, next.slot, offset, next.length - offset, this.#written, (error, bytes) => {
+      const length = next.end - next.start;
+      write(this.#fd, next.slot, offset, length - offset, this.#written, (error, bytes) => {
         if (error) {
           this.#writing = false;
           if (this.#failure) return this.#release();
@@ -203,10 +397,10 @@ export class BlobFlight implements GrowingFile {
           return this.#release();
         }
         this.#written += bytes;
-        if (offset + bytes < next.length) return writeFrom(offset + bytes);
+        if (offset + bytes < length) return writeFrom(offset + bytes);
         this.#writing = false;
-        if (this.#allocated <= slotCount) this.#free.push(next.slot);
-        else this.#allocated -= 1;
+        next.written = true;
+        this.#unref(next);
         this.#advance();
         // What gathered during this write goes next, however little it is.
         if (this.#queue.length === 0 && this.#filled > 0) this.#flush();
@@ -219,10 +413,7 @@ export class BlobFlight implements GrowingFile {
   /** After a write: wake followers, resume the download, commit once complete. */
   #advance(): void {
     this.#notify();
-    if (this.#paused && this.#room() >= largestView) {
-      this.#paused = false;
-      this.#tap?.resume();
-    }
+    this.#resumeIfRoom();
     const complete = this.#verified && this.#written === this.size && !this.#writing && this.#queue.length === 0;
     if (complete && !this.#committing && !this.#failure) {
       this.#committing = true;
@@ -236,6 +427,14 @@ export class BlobFlight implements GrowingFile {
     }
   }
 
+  #resumeIfRoom(): void {
+    if (!this.#paused || this.#failure) return;
+    if (this.#room() < largestView) this.#shed();
+    if (this.#room() < largestView) return;
+    this.#paused = false;
+    this.#tap?.resume();
+  }
+
   #fail(error: Error): void {
     if (this.#failure) return;
     this.#failure = error;
@@ -244,9 +443,13 @@ export class BlobFlight implements GrowingFile {
     this.#queue = [];
     this.#free = [];
     this.#slot = undefined;
+    this.#segments = [];
     // Rejected first, so the flight is forgotten before its clients hear: a retry starts a new download.
     this.#settleStored.reject(error);
     this.#notify();
+    const live = [...this.#live];
+    this.#live.clear();
+    for (const client of live) client.fail(error);
     const release = () => this.#release();
     rm(this.#parts.spool, { force: true }).then(release, release);
   }
@@ -263,5 +466,87 @@ export class BlobFlight implements GrowingFile {
     if (this.#users > 0) return;
     this.#closed = true;
     close(this.#fd, () => undefined);
+  }
+}
+
+/**
+ * One client's stream of a flight: {@link FlightStream.writeTo} (the
+ * handler's path to the socket) is served from the flight's slots while the
+ * client keeps up and from the spool file otherwise; read as a stream, it
+ * reads the file.
+ */
+class FlightStream extends FileReadStream {
+  readonly #flight: BlobFlight;
+  readonly #start: number;
+  readonly #length: number;
+  readonly #fileStream: (offset: number, length: number) => FileReadStream;
+
+  constructor(
+    flight: BlobFlight,
+    fd: number,
+    offset: number,
+    length: number,
+    options: FileReadOptions,
+    fileStream: (offset: number, length: number) => FileReadStream,
+  ) {
+    super(fd, offset, length, options);
+    this.#flight = flight;
+    this.#start = offset;
+    this.#length = length;
+    this.#fileStream = fileStream;
+  }
+
+  override writeTo(destination: Writable): Promise<void> {
+    if (this.readableFlowing !== null || this.readableDidRead || this.destroyed) return super.writeTo(destination);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const detach = () => {
+        destination.off("close", onClose);
+        destination.off("error", onError);
+        destination.off("finish", onFinish);
+      };
+      // Settles once this stream let go of the descriptor.
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        detach();
+        this.#flight.leave(client);
+        this.once("close", () => (error ? reject(error) : resolve()));
+        this.destroy();
+      };
+      const onClose = () => settle(new Error("the receiver closed before the whole blob was sent"));
+      const onError = (error: Error) => settle(error);
+      const onFinish = () => settle();
+      const client: LiveClient = {
+        destination,
+        position: this.#start,
+        end: this.#start + this.#length,
+        writing: 0,
+        pinned: new Map(),
+        fallBack: () => {
+          if (settled) return;
+          settled = true;
+          detach();
+          const file = this.#fileStream(client.position, client.end - client.position);
+          const finished = file.writeTo(destination);
+          this.once("close", () => finished.then(resolve, reject));
+          this.destroy();
+        },
+        done: () => destination.end(),
+        fail: (error) => {
+          destination.destroy(error);
+          settle(error);
+        },
+      };
+      destination.once("close", onClose);
+      destination.once("error", onError);
+      destination.once("finish", onFinish);
+      if (this.#flight.serveLive(client)) {
+        destination.once("close", () => this.#flight.closed(client));
+        return;
+      }
+      detach();
+      super.writeTo(destination).then(resolve, reject);
+    });
   }
 }
