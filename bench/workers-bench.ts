@@ -125,7 +125,7 @@ export function renderWorkersSection(rows: readonly Row[], run: { date: string; 
     "",
     `- date: ${run.date}; commit: ${run.commit}; \`npm run bench -- --only workers\`; ${os.availableParallelism()} CPUs, load average at the end ${load}`,
     "- Wharf with auth off, `WHARF_SERVER__WORKERS=1` and `=2` (a primary plus two workers on one port, SO_REUSEPORT); Distribution 2.8.2 as in the main table. Same clients, same data, one after the other.",
-    "- The machine is shared with 7 other helper sessions today (2 CPUs, load far above 2): absolute figures move by 2× between runs; read the ratios of one run, and expect them to move too.",
+    "- 2 CPUs shared by the servers and the clients (the load average above says how busy the machine was): absolute figures move between runs; read the ratios of one run.",
     "",
     "| workload | unit | Wharf, 1 worker | Wharf, 2 workers | Distribution | 2 ÷ 1 workers | Wharf (2) ÷ Distribution | target |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
