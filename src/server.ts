@@ -195,6 +195,8 @@ async function createAuth(
     readonly immutableTags: ImmutableTagRules;
   },
   shared?: WorkerShared,
+  /** Serializes work across the workers of one server (release bundle builds). */
+  exclusive?: KeyedMutex,
 ) {
   const clock: Clock = parts.now ? { now: parts.now } : serverClock(log);
   // Licenses name upstream images by the external registry's short name; a
@@ -280,7 +282,11 @@ async function createAuth(
     localRepositories: () => late.local!,
     dataDir: config.dataDir,
     ownHost: () => late.host ?? "localhost",
-    bundleCache: { maxBytes: config.releases.bundleCacheMaxBytes, maxAgeMs: config.releases.bundleCacheMaxAge },
+    bundleCache: {
+      maxBytes: config.releases.bundleCacheMaxBytes,
+      maxAgeMs: config.releases.bundleCacheMaxAge,
+      ...(exclusive && { exclusive }),
+    },
     // A license's bundle carries the app's charts rendered for it (charts/).
     charts: {
       repositories: async (app) => (await createRepositoryContents(db).summaries(app, 1000)).map((r) => r.name),
@@ -519,6 +525,7 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
         metadata,
         { gc, quotas, webhooks, immutableTags },
         role.kind === "worker" ? role.shared : undefined,
+        role.kind === "worker" ? role.exclusive : undefined,
       )
     : undefined;
   const authorizer = auth?.authorizer ?? allowAllAuthorizer;
@@ -620,7 +627,8 @@ async function startLocked(start: LockedStart): Promise<RunningServer> {
 
   // First listener of every request: who sent it and to which URL, computed once (http/request-origin.ts).
   server.prependListener("request", (req) => attachRequestOrigin(req, origins));
-  if (!config.publicUrl && !isLoopback(host)) {
+  // Once per server: the primary (or the single process) warns, not every worker.
+  if (!config.publicUrl && !isLoopback(host) && role.kind !== "worker") {
     log.warn(
       { listen: config.listen },
       "publicUrl is not set: token realms follow each request's Host header; set publicUrl to the URL clients use",

@@ -15,6 +15,7 @@
  *   manifest is not served to a license by digest.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -280,5 +281,37 @@ describe("charts delivered per license", () => {
     ]);
     assert.notEqual(revoked.code, 0);
     assert.ok(isAuthError(revoked), revoked.stderr);
+  });
+
+  test("a rendered chart's digests are served where it was not rendered (after a restart: rendered again, same bytes)", async () => {
+    const { id } = licenses.globex!;
+    const headers = { authorization: basicAuth(id, id), accept: "application/vnd.oci.image.manifest.v1+json" };
+    const byTag = await fetch(`${wharf.url}/v2/myapp/web/manifests/1.0.0`, { headers });
+    assert.equal(byTag.status, 200);
+    const digest = byTag.headers.get("docker-content-digest")!;
+    const content = Buffer.from(await byTag.arrayBuffer());
+    const layer = JSON.parse(content.toString("utf8")).layers[0].digest as string;
+    // A fresh process holds no rendering: another worker of server.workers, another node, or a restart.
+    // Same port: the rendering names the registry host the license pulls through.
+    await wharf.stop();
+    wharf = await startWharf({
+      auth: true,
+      dataDir: wharf.dataDir,
+      args: ["--listen", wharf.host],
+      env: { WHARF_ACCOUNTS__ORGANIZATION_CREATION: "everyone" },
+    });
+    const blob = await fetch(`${wharf.url}/v2/myapp/web/blobs/${layer}`, { headers });
+    assert.equal(blob.status, 200);
+    const bytes = Buffer.from(await blob.arrayBuffer());
+    assert.equal(`sha256:${createHash("sha256").update(bytes).digest("hex")}`, layer);
+    const byDigest = await fetch(`${wharf.url}/v2/myapp/web/manifests/${digest}`, { headers });
+    assert.equal(byDigest.status, 200);
+    assert.deepEqual(Buffer.from(await byDigest.arrayBuffer()), content);
+    // Still only for this license: another license of the app never gets globex's rendering by digest.
+    const other = licenses.initech!.id;
+    const refused = await fetch(`${wharf.url}/v2/myapp/web/blobs/${layer}`, {
+      headers: { ...headers, authorization: basicAuth(other, other) },
+    });
+    assert.notEqual(refused.status, 200);
   });
 });

@@ -172,6 +172,33 @@ describe("upload quotas with workers", () => {
   });
 });
 
+describe("repository deletes with workers", () => {
+  const wharf = useWharf({ auth: true, env: twoWorkers });
+  const admin = basicAuth("admin", adminPassword);
+  // A connection per request (requestFrom), so the kernel spreads them over both workers.
+  const tagsOf = (repository: string) =>
+    requestFrom("127.0.0.1", `${wharf.url}/v2/${repository}/tags/list`, { headers: { authorization: admin } });
+
+  test("a delete on one worker is seen by the other; the name pushed again is the new repository everywhere", async () => {
+    await pushTestImage({ host: wharf.host, authorization: admin }, "admin/gone", ["old"]);
+    for (let n = 0; n < 8; n++) assert.equal((await tagsOf("admin/gone")).status, 200);
+    const api = createManagementClient(wharf.url);
+    await api.expect(200, "DELETE", "/repositories/admin/gone", { as: ["admin", adminPassword] });
+    for (let n = 0; n < 8; n++) {
+      const answer = await tagsOf("admin/gone");
+      assert.equal(answer.status, 404, `request ${n}: ${answer.text}`);
+      assert.match(answer.text, /NAME_UNKNOWN/);
+    }
+    await pushTestImage({ host: wharf.host, authorization: admin }, "admin/gone", ["new"]);
+    for (let n = 0; n < 8; n++) {
+      const answer = await tagsOf("admin/gone");
+      assert.equal(answer.status, 200, answer.text);
+      assert.ok((JSON.parse(answer.text) as { tags: string[] }).tags.includes("new"), answer.text);
+    }
+    assert.equal((await servingPids(wharf, "/v2/admin/gone/tags/list", 24)).size, 2, "tag lists on both workers");
+  });
+});
+
 describe("the proxy with workers", { skip: distributionUnavailable() }, () => {
   const wharf = useWharfWithLoopbackUpstreams({ env: twoWorkers });
   let upstream: DistributionServer;

@@ -37,6 +37,8 @@ export type VisibleTags = (repository: string, channel: string) => Promise<Reado
 
 /** How many of a gated repository's tags are looked at for a tag list. */
 const maxGatedTags = 10_000;
+/** How many visible tags are rendered again to find a rendered digest this process does not hold. */
+const maxRerenderedTags = 100;
 
 /** Who pulls, and through which registry host (`host[:port]`, the `imageRegistry` value). */
 export interface ChartReader {
@@ -112,7 +114,17 @@ export function chartDeliveryRepository(
       const cached = deps.cache.byDigest(license, reference.digest.value);
       if (cached && cached.manifest.digest === reference.digest.value) return cached.manifest;
     }
-    const served = await source.manifests.get(reference);
+    let served: ServedManifest;
+    try {
+      served = await source.manifests.get(reference);
+    } catch (error) {
+      // A rendered manifest's digest asked for where it was not rendered (another worker or node).
+      if (!("digest" in reference) || !(error instanceof RepositoryError) || error.kind !== "manifest-unknown")
+        throw error;
+      const chart = await rendered(reference.digest, "manifest");
+      if (!chart) throw error;
+      return chart.manifest;
+    }
     const chart = parseChartManifest(served.content);
     if (!chart) return served;
     if ("digest" in reference) {
@@ -139,6 +151,48 @@ export function chartDeliveryRepository(
     }
   }
 
+  /**
+   * Renders every chart version this license sees here again, into the
+   * cache: a rendered digest asked for by a process that did not render it
+   * (another worker of `server.workers`, another node, or after the cache
+   * let it go) is found by rendering anew, since rendering is deterministic.
+   * Bounded to the {@link maxRerenderedTags} first visible tags.
+   */
+  async function rerender(): Promise<void> {
+    const page = await tags(undefined, maxRerenderedTags);
+    for (const tag of page.tags) {
+      try {
+        await get({ tag });
+      } catch (error) {
+        if (!(error instanceof RepositoryError)) throw error;
+      }
+    }
+  }
+
+  /** The rendering whose layer (or manifest) is `digest`: from the cache, else rendered again; undefined when none is. */
+  async function rendered(digest: Digest, part: "layer" | "manifest"): Promise<RenderedChart | undefined> {
+    const find = () => {
+      const chart = deps.cache.byDigest(license, digest.value);
+      return chart && chart[part].digest === digest.value ? chart : undefined;
+    };
+    const cached = find();
+    if (cached) return cached;
+    await rerender();
+    return find();
+  }
+
+  /** `task` on the source; when it knows no such blob, the rendering with that layer digest, if any. */
+  async function sourceOrRendered<T>(digest: Digest, task: () => Promise<T>, fallback: (chart: RenderedChart) => T) {
+    try {
+      return await task();
+    } catch (error) {
+      if (!(error instanceof RepositoryError) || error.kind !== "blob-unknown") throw error;
+      const chart = await rendered(digest, "layer");
+      if (!chart) throw error;
+      return fallback(chart);
+    }
+  }
+
   async function tags(last: string | undefined, limit: number) {
     const shown = await visible();
     if (!shown) return source.tags(last, limit);
@@ -154,11 +208,17 @@ export function chartDeliveryRepository(
     blobs: {
       async stat(digest) {
         const chart = layerOf(digest);
-        return chart ? { size: chart.layer.bytes.length } : source.blobs.stat(digest);
+        if (chart) return { size: chart.layer.bytes.length };
+        return sourceOrRendered(
+          digest,
+          () => source.blobs.stat(digest),
+          (found) => ({ size: found.layer.bytes.length }),
+        );
       },
       async open(digest) {
         const chart = layerOf(digest);
-        return chart ? fromMemory(chart) : source.blobs.open(digest);
+        if (chart) return fromMemory(chart);
+        return sourceOrRendered(digest, () => source.blobs.open(digest), fromMemory);
       },
       delete: (digest) => source.blobs.delete(digest),
       async redirect(digest) {

@@ -1,9 +1,10 @@
 /**
  * @module
  * The registry metadata over Kysely, for SQLite and PostgreSQL alike.
- * Repository ids are cached by name: a repository row is never renamed, ids
- * are never reused, and a deleted repository is dropped from this node's
- * cache (a stale id elsewhere finds no rows).
+ * A repository's id is looked up by name on every call (one indexed query,
+ * compiled once): an id cached in one process would outlive a delete made by
+ * another worker or node, and a later push of the same name would write
+ * under the stale id while the others read the new one.
  */
 import type { CompiledQuery, Kysely, Transaction } from "kysely";
 import type { Database } from "./database-schema.ts";
@@ -19,7 +20,6 @@ import type {
 import { withoutCommitSync } from "./transactional-sqlite-dialect.ts";
 
 const chunkSize = 500;
-const maxCachedIds = 10_000;
 
 function isDigestReference(reference: string): boolean {
   return reference.startsWith("sha256:") || reference.startsWith("sha512:");
@@ -36,7 +36,10 @@ function chunks<T>(items: readonly T[]): T[][] {
  * garbage collector compares these stamps with its own clock; tests move it).
  */
 export function createRegistryMetadata(db: Kysely<Database>, now: () => number = Date.now): RegistryMetadata {
-  const ids = new Map<string, number>();
+  const idByName = queryTemplate<{ id: number | bigint }>(
+    db.selectFrom("repositories").select("id").where("name", "=", "\u0000name").compile(),
+    ["\u0000name"],
+  );
   const commitLink = createGroupCommit<PendingLink>((links) =>
     db.transaction().execute(async (trx) => {
       for (const link of links)
@@ -45,16 +48,8 @@ export function createRegistryMetadata(db: Kysely<Database>, now: () => number =
   );
 
   async function findId(name: string): Promise<number | undefined> {
-    const cached = ids.get(name);
-    if (cached !== undefined) return cached;
-    const row = await db.selectFrom("repositories").select("id").where("name", "=", name).executeTakeFirst();
-    if (row) remember(name, Number(row.id));
+    const row = (await db.executeQuery(idByName(name))).rows[0];
     return row ? Number(row.id) : undefined;
-  }
-
-  function remember(name: string, id: number): void {
-    if (ids.size >= maxCachedIds) ids.clear();
-    ids.set(name, id);
   }
 
   async function ensureId(name: string): Promise<number> {
@@ -132,7 +127,6 @@ export function createRegistryMetadata(db: Kysely<Database>, now: () => number =
     },
     async deleteRepository(name) {
       const id = await findId(name);
-      ids.delete(name);
       if (id === undefined) return undefined;
       const removed = await db.transaction().execute(async (trx) => {
         const tags = await trx.deleteFrom("tags").where("repository_id", "=", id).executeTakeFirst();
@@ -141,7 +135,6 @@ export function createRegistryMetadata(db: Kysely<Database>, now: () => number =
         const row = await trx.deleteFrom("repositories").where("id", "=", id).executeTakeFirst();
         return { tags: Number(tags.numDeletedRows), manifests: Number(manifests.numDeletedRows), row };
       });
-      ids.delete(name);
       if (Number(removed.row.numDeletedRows) === 0) return undefined;
       return { tags: removed.tags, manifests: removed.manifests };
     },

@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ReleaseRow } from "../metadata/releases-metadata.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import type { BundleVariant } from "./build-release-bundle.ts";
 import { evictBundles } from "./bundle-eviction.ts";
 
@@ -48,6 +49,12 @@ export interface BundleCacheOptions {
   /** A bundle unused this long is removed (default 30 days). */
   readonly maxAgeMs?: number;
   readonly now?: () => number;
+  /**
+   * Serializes builds of one bundle across the worker processes of one
+   * server (`server.workers`): the second process waits and then finds the
+   * complete file instead of writing the same partial file at once.
+   */
+  readonly exclusive?: KeyedMutex;
 }
 
 const evictionIntervalMs = 5 * 60_000;
@@ -135,7 +142,10 @@ export function createBundleCache(dataDir: string, build: BuildBundle, options: 
       const key = `${release.appSlug}/${release.version}${suffix}`;
       let pending = running.get(key);
       if (pending === undefined) {
-        pending = (async () => {
+        const buildOnce = async () => {
+          // Built by another worker while this one waited for the lock.
+          const ready = await complete(path);
+          if (ready) return ready;
           await mkdir(dir, { recursive: true, mode: 0o700 });
           stats.builds += 1;
           building.add(path);
@@ -143,11 +153,14 @@ export function createBundleCache(dataDir: string, build: BuildBundle, options: 
           const built = await complete(path);
           if (!built) throw new Error(`the bundle build of ${key} ended without a file`);
           return built;
-        })().finally(() => {
-          running.delete(key);
-          // In use until every waiting request has held it (they resume before the next turn).
-          setImmediate(() => building.delete(path));
-        });
+        };
+        pending = (options.exclusive ? options.exclusive(`release-bundle\n${key}`, buildOnce) : buildOnce()).finally(
+          () => {
+            running.delete(key);
+            // In use until every waiting request has held it (they resume before the next turn).
+            setImmediate(() => building.delete(path));
+          },
+        );
         running.set(key, pending);
         const built = hold(await pending);
         await evict().catch(() => undefined);

@@ -13,6 +13,7 @@ import type { UpstreamDirectory } from "../external/upstream-registry.ts";
 import type { Database } from "../metadata/database-schema.ts";
 import { createReleaseStore } from "../metadata/kysely-release-store.ts";
 import type { StoredManifest } from "../metadata/registry-metadata.ts";
+import type { KeyedMutex } from "../registry/keyed-mutex.ts";
 import type { RegistryClient } from "../registry-client/create-registry-client.ts";
 import type { RegistryClientOptions } from "../registry-client/registry-client-options.ts";
 import { buildReleaseBundle, releaseBlobs } from "./build-release-bundle.ts";
@@ -36,7 +37,7 @@ export interface ReleasesOptions {
   readonly ownHost: () => string;
   readonly now?: () => number;
   /** Bounds of the bundle cache (config `releases`). */
-  readonly bundleCache?: { readonly maxBytes: number; readonly maxAgeMs: number };
+  readonly bundleCache?: { readonly maxBytes: number; readonly maxAgeMs: number; readonly exclusive?: KeyedMutex };
   /** Where a license's charts are found, for the charts in its bundles. */
   readonly charts?: LicenseChartDeps;
 }
