@@ -4,7 +4,7 @@
  * end-to-end test, the way a user would, and stops it by PID afterwards.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before } from "node:test";
@@ -150,7 +150,10 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfProce
     async advanceClock(ms: number) {
       if (!options.clock) throw new Error("start wharf with { clock: true } to move its clock");
       offset += Math.ceil(ms);
-      await writeFile(clockFile, String(offset));
+      // Atomically (a rename): the server reads the file on every clock call, and a
+      // read between writeFile's truncate and its write would see no offset at all.
+      await writeFile(`${clockFile}.next`, String(offset));
+      await rename(`${clockFile}.next`, clockFile);
       return Date.now() + offset;
     },
     serverNow: () => Date.now() + offset,
