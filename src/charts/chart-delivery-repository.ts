@@ -96,10 +96,12 @@ export function chartDeliveryRepository(
   deps: ChartDeliveryDeps,
 ): Repository {
   const license = reader.principal.licenseId;
-  const layerOf = (digest: Digest) => {
+  /** This license's cached rendering whose layer (or manifest) is `digest`. */
+  const cachedPart = (digest: Digest, part: "layer" | "manifest") => {
     const chart = deps.cache.byDigest(license, digest.value);
-    return chart && chart.layer.digest === digest.value ? chart : undefined;
+    return chart && chart[part].digest === digest.value ? chart : undefined;
   };
+  const layerOf = (digest: Digest) => cachedPart(digest, "layer");
 
   const visible = () => deps.visibleTags(reader.sourceName, channelOf(reader.principal));
 
@@ -111,8 +113,8 @@ export function chartDeliveryRepository(
       }
     }
     if ("digest" in reference) {
-      const cached = deps.cache.byDigest(license, reference.digest.value);
-      if (cached && cached.manifest.digest === reference.digest.value) return cached.manifest;
+      const cached = cachedPart(reference.digest, "manifest");
+      if (cached) return cached.manifest;
     }
     let served: ServedManifest;
     try {
@@ -171,14 +173,10 @@ export function chartDeliveryRepository(
 
   /** The rendering whose layer (or manifest) is `digest`: from the cache, else rendered again; undefined when none is. */
   async function rendered(digest: Digest, part: "layer" | "manifest"): Promise<RenderedChart | undefined> {
-    const find = () => {
-      const chart = deps.cache.byDigest(license, digest.value);
-      return chart && chart[part].digest === digest.value ? chart : undefined;
-    };
-    const cached = find();
+    const cached = cachedPart(digest, part);
     if (cached) return cached;
     await rerender();
-    return find();
+    return cachedPart(digest, part);
   }
 
   /** `task` on the source; when it knows no such blob, the rendering with that layer digest, if any. */

@@ -29,19 +29,20 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   // Forked while the primary starts: serve once it has migrated the database and made the keys.
   // If it failed, it stops this worker.
   await calls.ask(primaryTopics.start).catch(() => new Promise<never>(() => {}));
-  running = await startServer(
+  const server = await startServer(
     config,
     workerLog,
     {},
     { kind: "worker", exclusive, shared: workerShared(calls, config.limits) },
   );
-  const listening: WorkerListening = { wharf: "listening", address: running.address, url: running.url };
+  running = server;
+  const listening: WorkerListening = { wharf: "listening", address: server.address, url: server.url };
   process.send?.(listening);
   let stopping = false;
   process.on("SIGTERM", () => {
     if (stopping) return;
     stopping = true;
-    running?.close().then(() => log.flush(() => process.exit(0)));
+    server.close().then(() => log.flush(() => process.exit(0)));
   });
   process.on("SIGINT", () => {});
 }
